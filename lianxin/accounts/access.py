@@ -1,0 +1,444 @@
+"""Who may see and do what — decided here and nowhere else.
+
+Every page and every API endpoint fetches objects through `visible_to(user, Model)` (or
+`get_visible_or_404`) and asks `can(user, action, obj)` before acting. "Not found" and
+"not yours" are the same 404, so nobody can probe for records outside their scope.
+
+The rules, in the words of a standing committee's office:
+- deputy-affairs staff act on their own congress; they read (never act on) the congresses
+  below them in their region (a city's staff see a roll-up of its counties and townships);
+- a leader reads everything in a region subtree and acts on nothing;
+- a station manager sees the station's deputies and manages the station;
+- a handling-unit officer sees the unit's work (filled in by the casework rules);
+- a deputy or CPPCC member sees their own seats and their fellow deputies/members by name;
+- CPPCC staff act on their own CPPCC and read the CPPCCs below them;
+- the system administrator manages accounts and settings and may read everything.
+Regions are public reference data (the public site drills down through them).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import reduce
+from operator import or_
+
+from django.db.models import Model, Q, QuerySet
+from django.http import Http404
+
+from .models import Role
+
+
+@dataclass(frozen=True)
+class Grants:
+    """What one user holds, read once per request."""
+
+    is_admin: bool = False
+    staff_congresses: dict[int, str] = field(default_factory=dict)  # congress id → region code
+    cppcc_staff: dict[int, str] = field(default_factory=dict)  # cppcc id → region code
+    leader_regions: tuple[str, ...] = ()
+    station_ids: frozenset[int] = frozenset()
+    station_congress_ids: frozenset[int] = frozenset()
+    unit_ids: frozenset[int] = frozenset()
+    person_id: int | None = None
+    is_deputy: bool = False
+    is_member: bool = False
+    deputy_ids: frozenset[int] = frozenset()  # the user's own seats
+    deputy_congress_ids: frozenset[int] = frozenset()
+    member_ids: frozenset[int] = frozenset()
+    member_cppcc_ids: frozenset[int] = frozenset()
+    roles: frozenset[str] = frozenset()
+
+    @property
+    def congress_read_regions(self) -> tuple[str, ...]:
+        """Region subtrees whose congress records this user may read."""
+        return tuple(self.staff_congresses.values()) + self.leader_regions
+
+    @property
+    def cppcc_read_regions(self) -> tuple[str, ...]:
+        return tuple(self.cppcc_staff.values()) + self.leader_regions
+
+    @property
+    def is_anyone(self) -> bool:
+        return bool(self.roles)
+
+
+NO_GRANTS = Grants()
+
+
+def grants(user) -> Grants:
+    if user is None or not getattr(user, "is_authenticated", False) or not user.is_active:
+        return NO_GRANTS
+    cached = getattr(user, "_lianxin_grants", None)
+    if cached is not None:
+        return cached
+    from lianxin.org.models import Deputy, Member, SeatStatus
+
+    staff, cppcc_staff, leaders = {}, {}, []
+    stations, station_congresses, units = set(), set(), set()
+    roles = set()
+    rows = user.roles.select_related("congress__region", "cppcc__region", "region", "station")
+    for ra in rows:
+        roles.add(ra.role)
+        if ra.role == Role.DEPUTY_AFFAIRS_STAFF and ra.congress_id:
+            staff[ra.congress_id] = ra.congress.region.code
+        elif ra.role == Role.CPPCC_STAFF and ra.cppcc_id:
+            cppcc_staff[ra.cppcc_id] = ra.cppcc.region.code
+        elif ra.role == Role.LEADER and ra.region_id:
+            leaders.append(ra.region.code)
+        elif ra.role == Role.STATION_MANAGER and ra.station_id:
+            stations.add(ra.station_id)
+            station_congresses.add(ra.station.congress_id)
+        elif ra.role == Role.UNIT_OFFICER and ra.unit_id:
+            units.add(ra.unit_id)
+    deputy_ids, deputy_congresses, member_ids, member_cppccs = set(), set(), set(), set()
+    if user.person_id and Role.DEPUTY in roles:
+        for seat_id, congress_id in Deputy.objects.filter(
+            person_id=user.person_id, status=SeatStatus.SERVING
+        ).values_list("id", "congress_id"):
+            deputy_ids.add(seat_id)
+            deputy_congresses.add(congress_id)
+    if user.person_id and Role.MEMBER in roles:
+        for seat_id, cppcc_id in Member.objects.filter(
+            person_id=user.person_id, status=SeatStatus.SERVING
+        ).values_list("id", "cppcc_id"):
+            member_ids.add(seat_id)
+            member_cppccs.add(cppcc_id)
+    result = Grants(
+        is_admin=user.is_superuser or Role.SYSTEM_ADMIN in roles,
+        staff_congresses=staff,
+        cppcc_staff=cppcc_staff,
+        leader_regions=tuple(leaders),
+        station_ids=frozenset(stations),
+        station_congress_ids=frozenset(station_congresses),
+        unit_ids=frozenset(units),
+        person_id=user.person_id,
+        is_deputy=bool(deputy_ids),
+        is_member=bool(member_ids),
+        deputy_ids=frozenset(deputy_ids),
+        deputy_congress_ids=frozenset(deputy_congresses),
+        member_ids=frozenset(member_ids),
+        member_cppcc_ids=frozenset(member_cppccs),
+        roles=frozenset(roles),
+    )
+    user._lianxin_grants = result
+    return result
+
+
+def forget_grants(user) -> None:
+    """Call after changing a user's roles within the same request."""
+    if hasattr(user, "_lianxin_grants"):
+        del user._lianxin_grants
+
+
+def _prefix_q(lookup: str, codes: tuple[str, ...] | list[str]) -> Q:
+    """Q for "the region code at `lookup` lies in one of these subtrees"."""
+    return reduce(or_, (Q(**{f"{lookup}__startswith": code}) for code in codes), Q(pk__in=[]))
+
+
+NOTHING = Q(pk__in=[])
+
+# --- Visibility: one function per model --------------------------------------------------------
+VisibilityRule = Callable[[Grants], Q | None]  # None means "everything"
+_VISIBILITY: dict[str, VisibilityRule] = {}
+
+
+def visibility(label: str):
+    def register(fn: VisibilityRule) -> VisibilityRule:
+        _VISIBILITY[label] = fn
+        return fn
+
+    return register
+
+
+@visibility("org.region")
+def _regions(g: Grants) -> Q | None:
+    return None
+
+
+@visibility("org.handlingunit")
+def _units(g: Grants) -> Q | None:
+    # The directory of handling units is needed by anyone who assigns or consults.
+    return None if g.is_anyone else NOTHING
+
+
+@visibility("org.congress")
+def _congresses(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    q = _prefix_q("region__code", g.congress_read_regions)
+    q |= Q(pk__in=g.deputy_congress_ids) | Q(pk__in=g.station_congress_ids)
+    return q
+
+
+@visibility("org.cppcc")
+def _cppccs(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return _prefix_q("region__code", g.cppcc_read_regions) | Q(pk__in=g.member_cppcc_ids)
+
+
+@visibility("org.deputy")
+def _deputies(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    q = _prefix_q("congress__region__code", g.congress_read_regions)
+    q |= Q(station_membership__station_id__in=g.station_ids)
+    q |= Q(congress_id__in=g.deputy_congress_ids)  # fellow deputies, for joint suggestions
+    return q
+
+
+@visibility("org.member")
+def _members(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return _prefix_q("cppcc__region__code", g.cppcc_read_regions) | Q(
+        cppcc_id__in=g.member_cppcc_ids
+    )
+
+
+@visibility("org.person")
+def _people(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    deputies = _deputies(g)
+    members = _members(g)
+    q = Q(pk=g.person_id) if g.person_id else NOTHING
+    q |= Q(deputy_seats__in=_apply("org.deputy", deputies)) | Q(
+        member_seats__in=_apply("org.member", members)
+    )
+    return q
+
+
+@visibility("liaison.station")
+def _stations(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return (
+        _prefix_q("region__code", g.congress_read_regions)
+        | Q(pk__in=g.station_ids)
+        | Q(memberships__deputy_id__in=g.deputy_ids)
+    )
+
+
+@visibility("accounts.user")
+def _users(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    congresses = list(g.staff_congresses)
+    if not congresses:
+        return NOTHING
+    regions = tuple(g.staff_congresses.values())
+    return (
+        Q(roles__congress_id__in=congresses)
+        | Q(roles__station__congress_id__in=congresses)
+        | Q(
+            roles__role=Role.UNIT_OFFICER,
+            roles__unit__region__code__in=_region_codes_exact(regions),
+        )
+        | Q(person__deputy_seats__congress_id__in=congresses)
+    )
+
+
+def _region_codes_exact(codes: tuple[str, ...]) -> list[str]:
+    return list(codes)
+
+
+def _apply(label: str, q: Q | None) -> QuerySet:
+    from django.apps import apps
+
+    model = apps.get_model(label)
+    return model.objects.all() if q is None else model.objects.filter(q)
+
+
+def visible_to(user, model_or_qs: type[Model] | QuerySet) -> QuerySet:
+    """The rows of this model (or queryset) that `user` may see."""
+    qs = (
+        model_or_qs.all()
+        if isinstance(model_or_qs, QuerySet)
+        else model_or_qs._default_manager.all()
+    )
+    label = qs.model._meta.label_lower
+    rule = _VISIBILITY.get(label)
+    if rule is None:
+        raise LookupError(f"no visibility rule for {label}")
+    q = rule(grants(user))
+    if q is None:
+        return qs
+    # distinct() only where a rule crosses a to-many relation.
+    return qs.filter(pk__in=qs.model._default_manager.filter(q).values("pk"))
+
+
+def get_visible_or_404(user, model_or_qs, **lookup):
+    """Fetch one object the user may see; anything else is the same 404."""
+    try:
+        return visible_to(user, model_or_qs).get(**lookup)
+    except (ValueError, TypeError) as exc:  # a malformed id is "not found" too
+        raise Http404 from exc
+    except Exception as exc:
+        if exc.__class__.__name__ in {"DoesNotExist", "ValidationError"}:
+            raise Http404 from exc
+        raise
+
+
+def is_visible(user, obj: Model) -> bool:
+    return visible_to(user, obj.__class__).filter(pk=obj.pk).exists()
+
+
+# --- Actions: one predicate per action ---------------------------------------------------------
+ActionRule = Callable[[Grants, object], bool]
+_ACTIONS: dict[str, ActionRule] = {}
+
+
+def rule(action: str):
+    def register(fn: ActionRule) -> ActionRule:
+        _ACTIONS[action] = fn
+        return fn
+
+    return register
+
+
+def actions() -> list[str]:
+    return sorted(_ACTIONS)
+
+
+def can(user, action: str, obj=None) -> bool:
+    """May `user` take `action` on `obj` now? Unknown actions are refused, loudly in tests."""
+    fn = _ACTIONS.get(action)
+    if fn is None:
+        raise LookupError(f"unknown action {action!r}")
+    return bool(fn(grants(user), obj))
+
+
+def _region_code(obj) -> str:
+    return obj.region.code
+
+
+@rule("congress.view")
+def _congress_view(g: Grants, congress) -> bool:
+    return (
+        g.is_admin
+        or any(congress.region.code.startswith(c) for c in g.congress_read_regions)
+        or (congress.pk in g.deputy_congress_ids or congress.pk in g.station_congress_ids)
+    )
+
+
+@rule("congress.manage")
+def _congress_manage(g: Grants, congress) -> bool:
+    """Business actions of a congress's office: only its own staff, never a roll-up reader."""
+    return congress.pk in g.staff_congresses
+
+
+@rule("deputy.view")
+def _deputy_view(g: Grants, deputy) -> bool:
+    if g.is_admin or deputy.congress_id in g.deputy_congress_ids:
+        return True
+    if any(deputy.congress.region.code.startswith(c) for c in g.congress_read_regions):
+        return True
+    if g.station_ids:
+        from lianxin.liaison.models import StationMembership
+
+        return StationMembership.objects.filter(
+            deputy=deputy, station_id__in=g.station_ids
+        ).exists()
+    return False
+
+
+@rule("deputy.change")
+def _deputy_change(g: Grants, deputy) -> bool:
+    return deputy.congress_id in g.staff_congresses
+
+
+@rule("deputy.view_personal")
+def _deputy_personal(g: Grants, deputy) -> bool:
+    """Full phone number: the deputy's own office, the deputy, and the administrator."""
+    return g.is_admin or deputy.congress_id in g.staff_congresses or deputy.pk in g.deputy_ids
+
+
+@rule("member.view")
+def _member_view(g: Grants, member) -> bool:
+    return (
+        g.is_admin
+        or member.cppcc_id in g.member_cppcc_ids
+        or any(member.cppcc.region.code.startswith(c) for c in g.cppcc_read_regions)
+    )
+
+
+@rule("member.change")
+def _member_change(g: Grants, member) -> bool:
+    return member.cppcc_id in g.cppcc_staff
+
+
+@rule("member.view_personal")
+def _member_personal(g: Grants, member) -> bool:
+    return g.is_admin or member.cppcc_id in g.cppcc_staff or member.pk in g.member_ids
+
+
+@rule("station.view")
+def _station_view(g: Grants, station) -> bool:
+    return (
+        g.is_admin
+        or station.pk in g.station_ids
+        or any(station.region.code.startswith(c) for c in g.congress_read_regions)
+    )
+
+
+@rule("station.manage")
+def _station_manage(g: Grants, station) -> bool:
+    return station.pk in g.station_ids or station.congress_id in g.staff_congresses
+
+
+@rule("unit.view")
+def _unit_view(g: Grants, unit) -> bool:
+    return g.is_anyone
+
+
+@rule("user.list")
+def _user_list(g: Grants, _obj) -> bool:
+    return g.is_admin or bool(g.staff_congresses)
+
+
+@rule("user.create")
+def _user_create(g: Grants, target) -> bool:
+    """`target` is (role, scope object): may this user open such an account?
+
+    The administrator opens any account. Deputy-affairs staff open accounts within their own
+    congress only: the congress's deputies, its own staff, managers of its stations and
+    officers of handling units in its region.
+    """
+    role, scope = target
+    if g.is_admin:
+        return True
+    if not g.staff_congresses:
+        return False
+    from lianxin.liaison.models import Station
+    from lianxin.org.models import Congress, Deputy, HandlingUnit
+
+    if role == Role.DEPUTY and isinstance(scope, Deputy):
+        return scope.congress_id in g.staff_congresses
+    if role == Role.DEPUTY_AFFAIRS_STAFF and isinstance(scope, Congress):
+        return scope.pk in g.staff_congresses
+    if role == Role.STATION_MANAGER and isinstance(scope, Station):
+        return scope.congress_id in g.staff_congresses
+    if role == Role.UNIT_OFFICER and isinstance(scope, HandlingUnit):
+        return scope.region.code in g.staff_congresses.values()
+    return False
+
+
+@rule("admin.site")
+def _admin_site(g: Grants, _obj) -> bool:
+    return g.is_admin
+
+
+def mask_phone(phone: str | None) -> str:
+    """138****5678: lists and exports never show a full number."""
+    if not phone:
+        return ""
+    digits = phone.strip()
+    if len(digits) >= 7:
+        return (
+            digits[:3] + "*" * (len(digits) - 7) + digits[-4:]
+            if len(digits) > 7
+            else digits[:3] + "****"
+        )
+    return "*" * len(digits)

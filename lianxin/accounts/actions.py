@@ -1,0 +1,157 @@
+"""The only writers of accounts and roles."""
+
+from __future__ import annotations
+
+import re
+
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
+
+from lianxin.core.audit import record
+from lianxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
+from lianxin.core.models import AuditLog
+
+from . import access
+from .models import SCOPE_FIELD, Role, RoleAssignment, User
+
+USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
+
+
+def resolve_scope(role: str, scope):
+    """The object a role is held over, from an id (or a region code for leaders)."""
+    from lianxin.liaison.models import Station
+    from lianxin.org.models import Congress, Cppcc, HandlingUnit, Region
+
+    field = SCOPE_FIELD.get(role)
+    if field is None:
+        return None
+    if scope in (None, ""):
+        raise ValidationFailed(_("该角色需要指定范围（scope）。"), field="scope")
+    model = {
+        "congress": Congress,
+        "cppcc": Cppcc,
+        "unit": HandlingUnit,
+        "station": Station,
+        "region": Region,
+    }[field]
+    try:
+        if field == "region":
+            return (
+                Region.objects.get(code=str(scope))
+                if not isinstance(scope, int)
+                else Region.objects.get(pk=scope)
+            )
+        return model.objects.get(pk=int(scope))
+    except (model.DoesNotExist, ValueError, TypeError) as exc:
+        raise ValidationFailed(
+            _("范围（scope）%(scope)s 不存在。") % {"scope": scope}, field="scope"
+        ) from exc
+
+
+def do_create_account(
+    *,
+    username: str,
+    password: str,
+    role: str,
+    acting_user,
+    display_name: str = "",
+    deputy_id: int | None = None,
+    scope=None,
+    request=None,
+) -> User:
+    from lianxin.org.models import Deputy
+
+    username = (username or "").strip()
+    if not USERNAME_RE.match(username):
+        raise ValidationFailed(_("账号须为 3 至 150 位字母、数字或 _.@+- 符号。"), field="username")
+    if role not in Role.values:
+        raise ValidationFailed(_("角色 %(role)s 不存在。") % {"role": role}, field="role")
+
+    person = None
+    if deputy_id is not None:
+        role = Role.DEPUTY
+        deputy = (
+            access.visible_to(acting_user, Deputy)
+            .select_related("person", "congress")
+            .filter(pk=deputy_id)
+            .first()
+        )
+        if deputy is None:
+            raise NotFound(_("未找到该代表。"))
+        scope_obj = deputy
+        person = deputy.person
+    elif role in (Role.DEPUTY, Role.MEMBER):
+        raise ValidationFailed(_("代表、委员账号须指定对应的代表（deputy）。"), field="deputy")
+    else:
+        scope_obj = resolve_scope(role, scope)
+
+    if not access.can(acting_user, "user.create", (role, scope_obj)):
+        raise Forbidden(_("您只能为本级人大及其代表、联络站和承办单位开设账号。"))
+
+    probe = User(username=username, display_name=display_name)
+    try:
+        validate_password(password, user=probe)
+    except ValidationError as exc:
+        raise ValidationFailed(
+            _("密码强度不够：") + "".join(exc.messages), field="password"
+        ) from exc
+
+    with transaction.atomic():
+        if User.objects.filter(username__iexact=username).exists():
+            raise Conflict(
+                _("账号 %(username)s 已存在。") % {"username": username}, code="username_taken"
+            )
+        if person is not None and User.objects.filter(person=person).exists():
+            raise Conflict(_("该代表已有账号。"), code="person_has_account")
+        try:
+            user = User.objects.create_user(
+                username=username,
+                password=password,
+                display_name=display_name or (person.name if person else ""),
+                person=person,
+            )
+        except IntegrityError as exc:
+            raise Conflict(
+                _("账号 %(username)s 已存在。") % {"username": username}, code="username_taken"
+            ) from exc
+        assignment = RoleAssignment(user=user, role=role)
+        field = SCOPE_FIELD.get(role)
+        if field:
+            setattr(assignment, field, scope_obj)
+        assignment.save()
+        record(
+            AuditLog.Kind.USER_CREATED,
+            request=request,
+            user=acting_user,
+            target=username,
+            role=role,
+        )
+        record(
+            AuditLog.Kind.ROLE_GRANTED,
+            request=request,
+            user=acting_user,
+            target=username,
+            role=role,
+            scope=str(scope_obj) if scope_obj is not None else "",
+        )
+    return user
+
+
+def grant_role(user: User, role: str, scope=None) -> RoleAssignment:
+    """Used by the demo loader and administrators' tools; records the grant."""
+    assignment = RoleAssignment(user=user, role=role)
+    field = SCOPE_FIELD.get(role)
+    if field:
+        setattr(assignment, field, scope)
+    assignment.save()
+    record(
+        AuditLog.Kind.ROLE_GRANTED,
+        user=None,
+        target=user.username,
+        role=role,
+        scope=str(scope or ""),
+    )
+    access.forget_grants(user)
+    return assignment

@@ -1,0 +1,160 @@
+"""Endpoints for tokens and accounts."""
+
+from __future__ import annotations
+
+from django.contrib.auth import authenticate
+from django.utils.translation import gettext as _
+from ninja import Router, Schema
+from ninja.errors import HttpError
+
+from lianxin.api.auth import issue_token
+from lianxin.core.audit import record
+from lianxin.core.errors import Conflict, Forbidden, LianxinError, NotFound, ValidationFailed
+from lianxin.core.models import AuditLog
+
+from . import access
+from .actions import do_create_account
+from .models import Role, User
+
+router = Router(tags=["accounts"])
+
+
+class TokenIn(Schema):
+    username: str
+    password: str
+
+
+class TokenOut(Schema):
+    token: str
+    expires_in_days: int
+
+
+class ErrorOut(Schema):
+    code: str
+    message: str
+
+
+class LockedOut(LianxinError):
+    status = 429
+    code = "locked_out"
+
+
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+def create_token(request, payload: TokenIn):
+    """Exchange a username and password for a bearer token (public)."""
+    from django.conf import settings
+
+    user = authenticate(request, username=payload.username, password=payload.password)
+    if getattr(request, "axes_locked_out", False):
+        raise LockedOut(_("登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。"))
+    if user is None or not user.is_active:
+        return 401, {"code": "invalid_credentials", "message": _("账号或密码不正确。")}
+    raw = issue_token(user)
+    record(AuditLog.Kind.TOKEN_ISSUED, request=request, user=user)
+    return 200, {"token": raw, "expires_in_days": settings.LIANXIN_API_TOKEN_DAYS}
+
+
+class RoleOut(Schema):
+    role: str
+    role_label: str
+    scope_id: int | None
+    scope_name: str | None
+
+
+class UserOut(Schema):
+    id: int
+    username: str
+    display_name: str
+    is_active: bool
+    deputy_ids: list[int]
+    roles: list[RoleOut]
+
+
+def user_out(user: User) -> dict:
+    roles = []
+    for ra in user.roles.all():
+        scope = ra.scope
+        roles.append(
+            {
+                "role": ra.role,
+                "role_label": str(ra.get_role_display()),
+                "scope_id": getattr(scope, "pk", None),
+                "scope_name": str(scope) if scope is not None else None,
+            }
+        )
+    deputy_ids = [seat.pk for seat in user.person.deputy_seats.all()] if user.person_id else []
+    return {
+        "id": user.pk,
+        "username": user.username,
+        "display_name": user.display_name,
+        "is_active": user.is_active,
+        "deputy_ids": deputy_ids,
+        "roles": roles,
+    }
+
+
+@router.get("/me", response=UserOut)
+def me(request):
+    """The caller's account and roles."""
+    return user_out(request.auth)
+
+
+class UserIn(Schema):
+    username: str
+    password: str
+    display_name: str = ""
+    deputy: int | None = None
+    role: str | None = None
+    scope: int | str | None = None
+
+
+class UserList(Schema):
+    items: list[UserOut]
+    count: int
+
+
+@router.get("/users", response=UserList)
+def list_users(request, q: str = "", limit: int = 50, offset: int = 0):
+    """Accounts within the caller's scope (administrator, or deputy-affairs staff)."""
+    if not access.can(request.auth, "user.list"):
+        raise Forbidden(_("您没有权限查看账号。"))
+    limit = max(1, min(limit, 200))
+    offset = max(0, offset)
+    qs = access.visible_to(request.auth, User).order_by("username")
+    if q.strip():
+        qs = qs.filter(username__icontains=q.strip()) | qs.filter(display_name__icontains=q.strip())
+    count = qs.count()
+    rows = qs.prefetch_related(
+        "roles__congress",
+        "roles__cppcc",
+        "roles__unit",
+        "roles__station",
+        "roles__region",
+        "person__deputy_seats",
+    )[offset : offset + limit]
+    return {"items": [user_out(u) for u in rows], "count": count}
+
+
+@router.post("/users", response={201: UserOut})
+def create_user(request, payload: UserIn):
+    """Open an account: `{"deputy": id}` for a deputy's own login, or `{"role", "scope"}` for staff."""
+    if payload.deputy is None and not payload.role:
+        raise ValidationFailed(_("请指定代表（deputy）或角色（role）。"), field="role")
+    if payload.deputy is not None and payload.role not in (None, "", Role.DEPUTY):
+        raise ValidationFailed(_("代表账号的角色只能是“人大代表”。"), field="role")
+    try:
+        user = do_create_account(
+            username=payload.username,
+            password=payload.password,
+            display_name=payload.display_name,
+            deputy_id=payload.deputy,
+            role=payload.role or Role.DEPUTY,
+            scope=payload.scope,
+            acting_user=request.auth,
+            request=request,
+        )
+    except (Conflict, Forbidden, NotFound, ValidationFailed):
+        raise
+    except HttpError:
+        raise
+    return 201, user_out(user)

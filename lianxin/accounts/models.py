@@ -1,0 +1,123 @@
+"""Accounts, the roles they hold with a scope each, and API tokens."""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+
+from django.contrib.auth.models import AbstractUser
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class User(AbstractUser):
+    display_name = models.CharField(_("姓名"), max_length=32, blank=True)
+    person = models.OneToOneField(
+        "org.Person",
+        verbose_name=_("对应人员"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="user",
+        help_text=_("代表、委员本人的账号对应其人员信息。"),
+    )
+
+    class Meta:
+        verbose_name = _("账号")
+        verbose_name_plural = _("账号")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+
+class Role(models.TextChoices):
+    """Each role is held with one scope; the field that carries it is in SCOPE_FIELD."""
+
+    DEPUTY_AFFAIRS_STAFF = "deputy_affairs_staff", _("人大代表工作人员")
+    STATION_MANAGER = "station_manager", _("联络站管理员")
+    UNIT_OFFICER = "unit_officer", _("承办单位经办人")
+    DEPUTY = "deputy", _("人大代表")
+    CPPCC_STAFF = "cppcc_staff", _("政协工作人员")
+    MEMBER = "member", _("政协委员")
+    LEADER = "leader", _("领导")
+    SYSTEM_ADMIN = "system_admin", _("系统管理员")
+
+
+SCOPE_FIELD: dict[str, str | None] = {
+    Role.DEPUTY_AFFAIRS_STAFF: "congress",
+    Role.STATION_MANAGER: "station",
+    Role.UNIT_OFFICER: "unit",
+    Role.DEPUTY: None,  # self: the user's person
+    Role.CPPCC_STAFF: "cppcc",
+    Role.MEMBER: None,  # self: the user's person
+    Role.LEADER: "region",
+    Role.SYSTEM_ADMIN: None,
+}
+
+
+class RoleAssignment(models.Model):
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="roles"
+    )
+    role = models.CharField(_("角色"), max_length=32, choices=Role.choices)
+    congress = models.ForeignKey(
+        "org.Congress", verbose_name=_("人大"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    cppcc = models.ForeignKey(
+        "org.Cppcc", verbose_name=_("政协"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    unit = models.ForeignKey(
+        "org.HandlingUnit",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+    )
+    station = models.ForeignKey(
+        "liaison.Station", verbose_name=_("联络站"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("行政区划"), null=True, blank=True, on_delete=models.CASCADE
+    )
+    granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("角色")
+        verbose_name_plural = _("角色")
+
+    def __str__(self) -> str:
+        field = SCOPE_FIELD.get(self.role)
+        scope = getattr(self, field) if field else None
+        return f"{self.get_role_display()}（{scope}）" if scope else str(self.get_role_display())
+
+    @property
+    def scope(self):
+        field = SCOPE_FIELD.get(self.role)
+        return getattr(self, field) if field else None
+
+
+def hash_token(raw: str) -> str:
+    return hashlib.sha256(raw.encode()).hexdigest()
+
+
+class ApiToken(models.Model):
+    """A bearer token; only its hash is stored."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens"
+    )
+    key_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    expires_at = models.DateTimeField(_("到期时间"))
+    last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("接口令牌")
+        verbose_name_plural = _("接口令牌")
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"
+
+    @staticmethod
+    def new_raw() -> str:
+        return secrets.token_urlsafe(32)

@@ -1,0 +1,8 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class OpinionsConfig(AppConfig):
+    name = "lianxin.opinions"
+    label = "opinions"
+    verbose_name = _("群众意见")

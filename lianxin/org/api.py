@@ -1,0 +1,237 @@
+"""Endpoints for regions, deputies and handling units."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from ninja import Query, Router, Schema
+
+from lianxin.accounts import access
+from lianxin.core.audit import record
+from lianxin.core.errors import Forbidden
+from lianxin.core.models import AuditLog
+
+from . import queries
+from .models import Deputy, Region
+
+router = Router(tags=["org"])
+
+
+def scan_url(code: str) -> str:
+    return settings.LIANXIN_PUBLIC_BASE_URL + reverse("scan_to_speak", args=[code])
+
+
+class RegionOut(Schema):
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    parent: str | None
+    full_name: str
+
+
+class RegionList(Schema):
+    items: list[RegionOut]
+    count: int
+
+
+@router.get("/regions", auth=None, response=RegionList)
+def list_regions(request, parent: str | None = None):
+    """Administrative divisions (public reference data): the children of `parent`, or the
+    provinces when no parent is given."""
+    if parent:
+        region = queries.region_or_422(parent, field="parent")
+        qs = Region.objects.filter(parent=region)
+    else:
+        qs = Region.objects.filter(parent__isnull=True)
+    items = [
+        {
+            "code": r.code,
+            "name": r.name,
+            "kind": r.kind,
+            "kind_label": str(r.get_kind_display()),
+            "parent": parent or None,
+            "full_name": r.full_name,
+        }
+        for r in qs.order_by("code")
+    ]
+    return {"items": items, "count": len(items)}
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class StationRef(Schema):
+    id: int
+    name: str
+    code: str
+
+
+class DeputyOut(Schema):
+    id: int
+    name: str
+    gender: str
+    level: str
+    level_label: str
+    congress: Ref
+    region: str
+    region_name: str
+    term: int
+    delegation: Ref | None
+    electoral_unit: Ref | None
+    occupation: str
+    is_leading_cadre: bool
+    expertise: list[str]
+    station: StationRef | None
+    phone: str
+    status: str
+    scan_url: str
+
+
+class DeputyList(Schema):
+    items: list[DeputyOut]
+    count: int
+
+
+def _ref(obj) -> dict | None:
+    return {"id": obj.pk, "name": obj.name} if obj is not None else None
+
+
+def deputy_out(d: Deputy) -> dict:
+    membership = getattr(d, "station_membership", None) if _has_membership(d) else None
+    station = membership.station if membership else None
+    return {
+        "id": d.pk,
+        "name": d.person.name,
+        "gender": d.person.gender,
+        "level": d.congress.level,
+        "level_label": str(d.congress.get_level_display()),
+        "congress": _ref(d.congress),
+        "region": d.congress.region.code,
+        "region_name": d.congress.region.name,
+        "term": d.term,
+        "delegation": _ref(d.delegation),
+        "electoral_unit": _ref(d.electoral_unit),
+        "occupation": d.person.occupation,
+        "is_leading_cadre": d.person.is_leading_cadre,
+        "expertise": [e.name for e in d.person.expertise.all()],
+        "station": {"id": station.pk, "name": station.name, "code": station.code}
+        if station
+        else None,
+        "phone": access.mask_phone(d.person.phone),
+        "status": d.status,
+        "scan_url": scan_url(d.scan_code),
+    }
+
+
+def _has_membership(d: Deputy) -> bool:
+    try:
+        d.station_membership  # noqa: B018 - cached by select_related
+    except Deputy.station_membership.RelatedObjectDoesNotExist:
+        return False
+    return True
+
+
+class DeputyFilters(Schema):
+    region: str | None = None
+    level: str | None = None
+    q: str | None = None
+    expertise: str | None = None
+    congress: int | None = None
+    station: int | None = None
+    leading_cadre: bool | None = None
+    limit: int = 20
+    offset: int = 0
+
+
+@router.get("/deputies", response=DeputyList)
+def list_deputies(request, filters: Query[DeputyFilters]):
+    """Deputies the caller may see. `region` is an official code (the subtree counts)."""
+    qs = queries.deputies_for(
+        request.auth,
+        region=filters.region,
+        level=filters.level,
+        q=filters.q,
+        expertise=filters.expertise,
+        congress=filters.congress,
+        station=filters.station,
+        leading_cadre=filters.leading_cadre,
+    )
+    limit = max(1, min(filters.limit, 200))
+    offset = max(0, filters.offset)
+    count = qs.count()
+    rows = queries.with_details(qs.order_by("congress__region__code", "person__name", "id"))[
+        offset : offset + limit
+    ]
+    return {"items": [deputy_out(d) for d in rows], "count": count}
+
+
+@router.get("/deputies/{deputy_id}", response=DeputyOut)
+def get_deputy(request, deputy_id: int):
+    deputy = access.get_visible_or_404(
+        request.auth, queries.with_details(Deputy.objects.all()), pk=deputy_id
+    )
+    return deputy_out(deputy)
+
+
+class PhoneOut(Schema):
+    phone: str
+
+
+@router.post("/deputies/{deputy_id}/reveal-phone", response=PhoneOut)
+def reveal_deputy_phone(request, deputy_id: int):
+    """Show a deputy's full phone number: a deliberate action, written to the security trail."""
+    deputy = access.get_visible_or_404(
+        request.auth, Deputy.objects.select_related("person", "congress"), pk=deputy_id
+    )
+    if not access.can(request.auth, "deputy.view_personal", deputy):
+        raise Forbidden(_("您没有权限查看该代表的完整联系方式。"))
+    record(
+        AuditLog.Kind.PERSONAL_DATA_VIEWED,
+        request=request,
+        user=request.auth,
+        target=f"deputy:{deputy.pk}",
+        field="phone",
+    )
+    return {"phone": deputy.person.phone}
+
+
+class UnitOut(Schema):
+    id: int
+    code: str
+    name: str
+    kind: str
+    kind_label: str
+    region: str
+    parent: Ref | None
+
+
+class UnitList(Schema):
+    items: list[UnitOut]
+    count: int
+
+
+@router.get("/units", response=UnitList)
+def list_units(
+    request, q: str | None = None, region: str | None = None, limit: int = 50, offset: int = 0
+):
+    """Handling units (一府一委两院 and departments) with their parent body."""
+    qs = queries.units_for(request.auth, q=q, region=region)
+    limit = max(1, min(limit, 500))
+    count = qs.count()
+    items = [
+        {
+            "id": u.pk,
+            "code": u.code,
+            "name": u.name,
+            "kind": u.kind,
+            "kind_label": str(u.get_kind_display()),
+            "region": u.region.code,
+            "parent": _ref(u.parent),
+        }
+        for u in qs[max(0, offset) : max(0, offset) + limit]
+    ]
+    return {"items": items, "count": count}

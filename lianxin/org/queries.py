@@ -1,0 +1,88 @@
+"""Reads of the organisation, always through the access rules."""
+
+from __future__ import annotations
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.access import visible_to
+from lianxin.core.errors import ValidationFailed
+
+from .models import Deputy, Expertise, HandlingUnit, Level, Region
+
+
+def region_or_422(code: str | None, field: str = "region") -> Region | None:
+    if code in (None, ""):
+        return None
+    code = str(code).strip()
+    region = (
+        Region.objects.filter(code=code).first() if code.isdigit() and len(code) <= 12 else None
+    )
+    if region is None:
+        raise ValidationFailed(_("区划代码 %(code)s 不存在。") % {"code": code[:20]}, field=field)
+    return region
+
+
+def deputies_for(
+    user,
+    *,
+    region: str | None = None,
+    level: str | None = None,
+    q: str | None = None,
+    expertise: str | None = None,
+    congress: int | None = None,
+    station: int | None = None,
+    leading_cadre: bool | None = None,
+) -> QuerySet[Deputy]:
+    """The deputies `user` may see, filtered; unknown filter values are refused (422)."""
+    qs = visible_to(user, Deputy)
+    if (r := region_or_422(region)) is not None:
+        qs = qs.filter(congress__region__code__startswith=r.code)
+    if level:
+        if level not in Level.values:
+            raise ValidationFailed(
+                _("级别 %(level)s 不存在。") % {"level": level[:20]}, field="level"
+            )
+        qs = qs.filter(congress__level=level)
+    if expertise:
+        exp = Expertise.objects.filter(name=expertise.strip()).first()
+        if exp is None:
+            raise ValidationFailed(
+                _("专业领域“%(name)s”不存在。") % {"name": expertise[:20]}, field="expertise"
+            )
+        qs = qs.filter(person__expertise=exp)
+    if congress is not None:
+        qs = qs.filter(congress_id=congress)
+    if station is not None:
+        qs = qs.filter(station_membership__station_id=station)
+    if leading_cadre is not None:
+        qs = qs.filter(person__is_leading_cadre=leading_cadre)
+    if q and q.strip():
+        term = q.strip()[:50]
+        qs = qs.filter(
+            Q(person__name__contains=term)
+            | Q(person__occupation__contains=term)
+            | Q(delegation__name__contains=term)
+            | Q(electoral_unit__name__contains=term)
+        )
+    return qs
+
+
+def with_details(qs: QuerySet[Deputy]) -> QuerySet[Deputy]:
+    """Everything a deputy row shows, in a constant number of queries."""
+    return qs.select_related(
+        "person",
+        "congress__region",
+        "delegation",
+        "electoral_unit",
+        "station_membership__station",
+    ).prefetch_related(Prefetch("person__expertise", queryset=Expertise.objects.order_by("name")))
+
+
+def units_for(user, *, q: str | None = None, region: str | None = None) -> QuerySet[HandlingUnit]:
+    qs = visible_to(user, HandlingUnit).filter(is_active=True)
+    if (r := region_or_422(region)) is not None:
+        qs = qs.filter(region__code__startswith=r.code)
+    if q and q.strip():
+        qs = qs.filter(name__contains=q.strip()[:50])
+    return qs.select_related("region", "parent")

@@ -1,0 +1,12 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path("workbench/", views.workbench, name="workbench"),
+    path("regions/", views.region_list, name="region_list"),
+    path("congresses/", views.congress_list, name="congress_list"),
+    path("deputies/", views.deputy_list, name="deputy_list"),
+    path("deputies/<int:deputy_id>/", views.deputy_detail, name="deputy_detail"),
+]
