@@ -25,7 +25,7 @@ codes = {r[0] for r in rows}
 assert all(not parent or parent in codes for _, _, _, parent in rows), "orphan region"
 rows.sort(key=lambda r: (len(r[0]), r[0]))
 with open(out, "w", encoding="utf-8", newline="") as f:
-    w = csv.writer(f)
+    w = csv.writer(f, lineterminator="\n")
     w.writerow(["code", "name", "kind", "parent"])
     w.writerows(rows)
 print(f"{len(rows)} regions → {out}")

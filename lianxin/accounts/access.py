@@ -310,38 +310,33 @@ def can(user, action: str, obj=None) -> bool:
     return bool(fn(grants(user), obj))
 
 
-def _region_code(obj) -> str:
-    return obj.region.code
+def _visible_rule(label: str) -> ActionRule:
+    """A ".view" action is exactly membership in `visible_to`, so the two can never disagree."""
+
+    def check(g: Grants, obj) -> bool:
+        q = _VISIBILITY[label](g)
+        if q is None:
+            return True
+        return obj.__class__._default_manager.filter(q, pk=obj.pk).exists()
+
+    return check
 
 
-@rule("congress.view")
-def _congress_view(g: Grants, congress) -> bool:
-    return (
-        g.is_admin
-        or any(congress.region.code.startswith(c) for c in g.congress_read_regions)
-        or (congress.pk in g.deputy_congress_ids or congress.pk in g.station_congress_ids)
-    )
+for _label, _action in [
+    ("org.congress", "congress.view"),
+    ("org.cppcc", "cppcc.view"),
+    ("org.deputy", "deputy.view"),
+    ("org.member", "member.view"),
+    ("org.handlingunit", "unit.view"),
+    ("liaison.station", "station.view"),
+]:
+    _ACTIONS[_action] = _visible_rule(_label)
 
 
 @rule("congress.manage")
 def _congress_manage(g: Grants, congress) -> bool:
     """Business actions of a congress's office: only its own staff, never a roll-up reader."""
     return congress.pk in g.staff_congresses
-
-
-@rule("deputy.view")
-def _deputy_view(g: Grants, deputy) -> bool:
-    if g.is_admin or deputy.congress_id in g.deputy_congress_ids:
-        return True
-    if any(deputy.congress.region.code.startswith(c) for c in g.congress_read_regions):
-        return True
-    if g.station_ids:
-        from lianxin.liaison.models import StationMembership
-
-        return StationMembership.objects.filter(
-            deputy=deputy, station_id__in=g.station_ids
-        ).exists()
-    return False
 
 
 @rule("deputy.change")
@@ -355,15 +350,6 @@ def _deputy_personal(g: Grants, deputy) -> bool:
     return g.is_admin or deputy.congress_id in g.staff_congresses or deputy.pk in g.deputy_ids
 
 
-@rule("member.view")
-def _member_view(g: Grants, member) -> bool:
-    return (
-        g.is_admin
-        or member.cppcc_id in g.member_cppcc_ids
-        or any(member.cppcc.region.code.startswith(c) for c in g.cppcc_read_regions)
-    )
-
-
 @rule("member.change")
 def _member_change(g: Grants, member) -> bool:
     return member.cppcc_id in g.cppcc_staff
@@ -374,23 +360,9 @@ def _member_personal(g: Grants, member) -> bool:
     return g.is_admin or member.cppcc_id in g.cppcc_staff or member.pk in g.member_ids
 
 
-@rule("station.view")
-def _station_view(g: Grants, station) -> bool:
-    return (
-        g.is_admin
-        or station.pk in g.station_ids
-        or any(station.region.code.startswith(c) for c in g.congress_read_regions)
-    )
-
-
 @rule("station.manage")
 def _station_manage(g: Grants, station) -> bool:
     return station.pk in g.station_ids or station.congress_id in g.staff_congresses
-
-
-@rule("unit.view")
-def _unit_view(g: Grants, unit) -> bool:
-    return g.is_anyone
 
 
 @rule("user.list")

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.contrib.auth import authenticate
 from django.utils.translation import gettext as _
-from ninja import Router, Schema
+from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from lianxin.api.auth import issue_token
@@ -48,10 +48,10 @@ def create_token(request, payload: TokenIn):
     if getattr(request, "axes_locked_out", False):
         raise LockedOut(_("登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。"))
     if user is None or not user.is_active:
-        return 401, {"code": "invalid_credentials", "message": _("账号或密码不正确。")}
+        return Status(401, {"code": "invalid_credentials", "message": _("账号或密码不正确。")})
     raw = issue_token(user)
     record(AuditLog.Kind.TOKEN_ISSUED, request=request, user=user)
-    return 200, {"token": raw, "expires_in_days": settings.LIANXIN_API_TOKEN_DAYS}
+    return Status(200, {"token": raw, "expires_in_days": settings.LIANXIN_API_TOKEN_DAYS})
 
 
 class RoleOut(Schema):
@@ -153,8 +153,6 @@ def create_user(request, payload: UserIn):
             acting_user=request.auth,
             request=request,
         )
-    except (Conflict, Forbidden, NotFound, ValidationFailed):
+    except (Conflict, Forbidden, NotFound, ValidationFailed, HttpError):
         raise
-    except HttpError:
-        raise
-    return 201, user_out(user)
+    return Status(201, user_out(user))

@@ -1,0 +1,229 @@
+"""The permission matrix: every role × every action × scope (own, same region, other region).
+
+Each persona's allowed (action, object) pairs are listed; every pair not listed must be refused.
+The ".view" actions are also checked against `visible_to`, so pages and the API agree.
+"""
+
+import pytest
+
+from lianxin.accounts import access
+from lianxin.accounts.models import Role
+from lianxin.liaison.models import Station
+from lianxin.org.models import Congress, Cppcc, Deputy, HandlingUnit, Member
+
+pytestmark = pytest.mark.django_db
+
+PERSONAS = [
+    "admin",
+    "jz_staff",
+    "yc_staff",
+    "tg_staff",
+    "yc_station",
+    "deputy_demo",
+    "unit_demo",
+    "unit_other",
+    "cppcc_staff",
+    "member_demo",
+    "leader_demo",
+]
+
+
+@pytest.fixture
+def objects(db):
+    """One object per scope: the city's own, 榆次区 (own region for yc), 太谷区 (other region)."""
+    demo_person_seats = Deputy.objects.filter(person__name="连心代表")
+    return {
+        "city_congress": Congress.objects.get(region__code="1407"),
+        "yc_congress": Congress.objects.get(region__code="140702"),
+        "tg_congress": Congress.objects.get(region__code="140703"),
+        "yc_township_congress": Congress.objects.filter(
+            region__code__startswith="140702", level="township"
+        ).first(),
+        "city_deputy": Deputy.objects.filter(congress__region__code="1407")
+        .exclude(person__name__in=["连心代表"])
+        .first(),
+        "yc_deputy": Deputy.objects.filter(congress__region__code="140702")
+        .exclude(person__name="连心代表")
+        .first(),
+        "tg_deputy": Deputy.objects.filter(congress__region__code="140703").first(),
+        "yc_township_deputy": Deputy.objects.filter(
+            congress__region__code__startswith="140702", congress__level="township"
+        ).first(),
+        "own_city_seat": demo_person_seats.get(congress__level="city"),
+        "own_county_seat": demo_person_seats.get(congress__level="county"),
+        "cppcc": Cppcc.objects.get(region__code="1407"),
+        "member": Member.objects.exclude(person__name="同心委员").first(),
+        "own_member": Member.objects.get(person__name="同心委员"),
+        "yc_station": Station.objects.get(code="YC-BGJD"),
+        "city_unit": HandlingUnit.objects.get(code="JZ-JTYSJ"),
+        "yc_unit": HandlingUnit.objects.get(code="YC-JTYSJ"),
+    }
+
+
+OBJECT_ACTIONS = {
+    "congress": (
+        ["congress.view", "congress.manage"],
+        ["city_congress", "yc_congress", "tg_congress", "yc_township_congress"],
+    ),
+    "deputy": (
+        ["deputy.view", "deputy.change", "deputy.view_personal"],
+        [
+            "city_deputy",
+            "yc_deputy",
+            "tg_deputy",
+            "yc_township_deputy",
+            "own_city_seat",
+            "own_county_seat",
+        ],
+    ),
+    "cppcc": (["cppcc.view"], ["cppcc"]),
+    "member": (["member.view", "member.change", "member.view_personal"], ["member", "own_member"]),
+    "station": (["station.view", "station.manage"], ["yc_station"]),
+    "unit": (["unit.view"], ["city_unit", "yc_unit"]),
+}
+ALL_DEPUTIES = {
+    "city_deputy",
+    "yc_deputy",
+    "tg_deputy",
+    "yc_township_deputy",
+    "own_city_seat",
+    "own_county_seat",
+}
+YC_DEPUTIES = {"yc_deputy", "yc_township_deputy", "own_county_seat"}
+ALL_CONGRESSES = {"city_congress", "yc_congress", "tg_congress", "yc_township_congress"}
+
+
+def allowed(action: str, objs) -> set:
+    return {(action, o) for o in objs}
+
+
+UNITS = allowed("unit.view", ["city_unit", "yc_unit"])
+EXPECTED = {
+    "admin": allowed("congress.view", ALL_CONGRESSES)
+    | allowed("deputy.view", ALL_DEPUTIES)
+    | allowed("deputy.view_personal", ALL_DEPUTIES)
+    | allowed("cppcc.view", ["cppcc"])
+    | allowed("member.view", ["member", "own_member"])
+    | allowed("member.view_personal", ["member", "own_member"])
+    | allowed("station.view", ["yc_station"])
+    | UNITS,
+    "jz_staff": allowed("congress.view", ALL_CONGRESSES)
+    | allowed("congress.manage", ["city_congress"])
+    | allowed("deputy.view", ALL_DEPUTIES)
+    | allowed("deputy.change", ["city_deputy", "own_city_seat"])
+    | allowed("deputy.view_personal", ["city_deputy", "own_city_seat"])
+    | allowed("station.view", ["yc_station"])
+    | UNITS,
+    "yc_staff": allowed("congress.view", ["yc_congress", "yc_township_congress"])
+    | allowed("congress.manage", ["yc_congress"])
+    | allowed("deputy.view", YC_DEPUTIES)
+    | allowed("deputy.change", ["yc_deputy", "own_county_seat"])
+    | allowed("deputy.view_personal", ["yc_deputy", "own_county_seat"])
+    | allowed("station.view", ["yc_station"])
+    | allowed("station.manage", ["yc_station"])
+    | UNITS,
+    "tg_staff": allowed("congress.view", ["tg_congress"])
+    | allowed("congress.manage", ["tg_congress"])
+    | allowed("deputy.view", ["tg_deputy"])
+    | allowed("deputy.change", ["tg_deputy"])
+    | allowed("deputy.view_personal", ["tg_deputy"])
+    | UNITS,
+    "yc_station": allowed("congress.view", ["yc_congress"])
+    | allowed("deputy.view", ["own_city_seat", "own_county_seat"])
+    | allowed("station.view", ["yc_station"])
+    | allowed("station.manage", ["yc_station"])
+    | UNITS,
+    "deputy_demo": allowed("congress.view", ["city_congress", "yc_congress"])
+    | allowed("deputy.view", ["city_deputy", "yc_deputy", "own_city_seat", "own_county_seat"])
+    | allowed("deputy.view_personal", ["own_city_seat", "own_county_seat"])
+    | allowed("station.view", ["yc_station"])
+    | UNITS,
+    "unit_demo": UNITS,
+    "unit_other": UNITS,
+    "cppcc_staff": allowed("cppcc.view", ["cppcc"])
+    | allowed("member.view", ["member", "own_member"])
+    | allowed("member.change", ["member", "own_member"])
+    | allowed("member.view_personal", ["member", "own_member"])
+    | UNITS,
+    "member_demo": allowed("cppcc.view", ["cppcc"])
+    | allowed("member.view", ["member", "own_member"])
+    | allowed("member.view_personal", ["own_member"])
+    | UNITS,
+    "leader_demo": allowed("congress.view", ALL_CONGRESSES)
+    | allowed("deputy.view", ALL_DEPUTIES)
+    | allowed("cppcc.view", ["cppcc"])
+    | allowed("member.view", ["member", "own_member"])
+    | allowed("station.view", ["yc_station"])
+    | UNITS,
+}
+
+
+def _make_sure_the_fixture_objects_are_distinct(objects):
+    # The city deputy must not be one of deputy_demo's seats, and so on.
+    assert len({o.pk for k, o in objects.items() if k in ALL_DEPUTIES}) == len(ALL_DEPUTIES)
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_the_permission_matrix(persona, users, objects):
+    _make_sure_the_fixture_objects_are_distinct(objects)
+    user = users[persona]
+    actual = set()
+    for actions, names in OBJECT_ACTIONS.values():
+        for action in actions:
+            for name in names:
+                if access.can(user, action, objects[name]):
+                    actual.add((action, name))
+    assert actual == EXPECTED[persona]
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_view_actions_and_visible_to_agree(persona, users, objects):
+    user = users[persona]
+    for name, obj in objects.items():
+        action = {
+            Congress: "congress.view",
+            Deputy: "deputy.view",
+            Cppcc: "cppcc.view",
+            Member: "member.view",
+            Station: "station.view",
+            HandlingUnit: "unit.view",
+        }[type(obj)]
+        assert access.can(user, action, obj) == access.is_visible(user, obj), (persona, name)
+
+
+ACCOUNT_TARGETS = {
+    "deputy:city_deputy": (Role.DEPUTY, "city_deputy"),
+    "deputy:yc_deputy": (Role.DEPUTY, "yc_deputy"),
+    "deputy:tg_deputy": (Role.DEPUTY, "tg_deputy"),
+    "staff:city": (Role.DEPUTY_AFFAIRS_STAFF, "city_congress"),
+    "staff:yc": (Role.DEPUTY_AFFAIRS_STAFF, "yc_congress"),
+    "staff:tg": (Role.DEPUTY_AFFAIRS_STAFF, "tg_congress"),
+    "station:yc": (Role.STATION_MANAGER, "yc_station"),
+    "officer:city_unit": (Role.UNIT_OFFICER, "city_unit"),
+    "officer:yc_unit": (Role.UNIT_OFFICER, "yc_unit"),
+    "cppcc_staff": (Role.CPPCC_STAFF, "cppcc"),
+}
+ACCOUNTS_EXPECTED = {
+    "admin": set(ACCOUNT_TARGETS),
+    "jz_staff": {"deputy:city_deputy", "staff:city", "officer:city_unit"},
+    "yc_staff": {"deputy:yc_deputy", "staff:yc", "station:yc", "officer:yc_unit"},
+    "tg_staff": {"deputy:tg_deputy", "staff:tg"},
+}
+
+
+@pytest.mark.parametrize("persona", PERSONAS)
+def test_who_may_open_which_account(persona, users, objects):
+    user = users[persona]
+    actual = {
+        key
+        for key, (role, name) in ACCOUNT_TARGETS.items()
+        if access.can(user, "user.create", (role, objects[name]))
+    }
+    assert actual == ACCOUNTS_EXPECTED.get(persona, set())
+    assert access.can(user, "user.list") == (persona in ACCOUNTS_EXPECTED)
+    assert access.can(user, "admin.site") == (persona == "admin")
+
+
+def test_an_unknown_action_is_an_error_not_a_silent_no():
+    with pytest.raises(LookupError):
+        access.can(None, "deputy.teleport", None)

@@ -1,0 +1,182 @@
+"""Fixtures shared by every test: the demo world, an API client, and a real browser."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from django.core.management import call_command
+from django.test import Client, override_settings
+
+# Playwright's sync API runs an event loop in this thread; our ORM calls are still synchronous.
+os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
+
+DEMO_PASSWORD = "lianxin-demo"
+
+_TEST_SETTINGS = override_settings(
+    PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"],
+    TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
+    EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+    LIANXIN_DEMO_PASSWORD=DEMO_PASSWORD,
+    LIANXIN_PUBLIC_BASE_URL="http://testserver",
+)
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup, django_db_blocker):
+    """The demo world, loaded once; each test runs in a transaction rolled back after it."""
+    _TEST_SETTINGS.enable()
+    with django_db_blocker.unblock():
+        call_command("load_demo", scale="test", stdout=open(os.devnull, "w"))  # noqa: SIM115
+    yield
+    _TEST_SETTINGS.disable()
+
+
+@pytest.fixture(autouse=True)
+def _reset_axes(request):
+    """Lock-outs from one test must not leak into the next."""
+    yield
+    if "django_db" in request.keywords or "db" in request.fixturenames:
+        from axes.models import AccessAttempt
+
+        AccessAttempt.objects.all().delete()
+
+
+@pytest.fixture
+def users(db):
+    from lianxin.accounts.models import User
+
+    class Users:
+        def __getitem__(self, username: str):
+            return User.objects.get(username=username)
+
+    return Users()
+
+
+class ApiClient:
+    """A JSON client for /api/v1 that signs in with a real bearer token."""
+
+    def __init__(self, token: str | None = None):
+        self.client = Client()
+        self.token = token
+
+    def as_user(self, username: str) -> ApiClient:
+        from lianxin.accounts.models import User
+        from lianxin.api.auth import issue_token
+
+        return ApiClient(issue_token(User.objects.get(username=username)))
+
+    def anon(self) -> ApiClient:
+        return ApiClient()
+
+    def _headers(self, headers: dict | None) -> dict:
+        h = dict(headers or {})
+        if self.token:
+            h.setdefault("Authorization", f"Bearer {self.token}")
+        return h
+
+    def get(self, path: str, params: dict | None = None, headers: dict | None = None):
+        return self.client.get(path, params or {}, headers=self._headers(headers))
+
+    def post(
+        self, path: str, data=None, headers: dict | None = None, raw: bytes | str | None = None
+    ):
+        body = raw if raw is not None else json.dumps(data if data is not None else {})
+        return self.client.post(
+            path, body, content_type="application/json", headers=self._headers(headers)
+        )
+
+    def post_multipart(self, path: str, data: dict, headers: dict | None = None):
+        return self.client.post(path, data, headers=self._headers(headers))
+
+
+@pytest.fixture
+def api(db):
+    return ApiClient()
+
+
+# --- Browser -----------------------------------------------------------------------------------
+def _require_browser() -> None:
+    from lianxin.testing.browser import CHROMIUM
+
+    if not os.path.exists(CHROMIUM):
+        if os.environ.get("LIANXIN_REQUIRE_BROWSER") == "1":
+            pytest.fail(
+                f"{CHROMIUM} is missing but LIANXIN_REQUIRE_BROWSER=1: browser tests must run"
+            )
+        pytest.skip(f"浏览器测试跳过：未找到 {CHROMIUM}（apt-get install chromium）")
+
+
+@pytest.fixture(scope="session")
+def live_app(tmp_path_factory):
+    _require_browser()
+    from lianxin.testing.browser import LiveApp
+
+    app = LiveApp(tmp_path_factory.mktemp("live")).start()
+    try:
+        yield app.url
+    finally:
+        app.stop()
+
+
+@pytest.fixture(scope="session")
+def _browser():
+    _require_browser()
+    from playwright.sync_api import sync_playwright
+
+    from lianxin.testing.browser import CHROMIUM, CHROMIUM_ARGS
+
+    pw = sync_playwright().start()
+    browser = pw.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+    try:
+        yield browser
+    finally:
+        browser.close()
+        pw.stop()
+
+
+@pytest.fixture
+def page(_browser, live_app):
+    context = _browser.new_context(
+        base_url=live_app,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 1280, "height": 900},
+    )
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def phone_page(_browser, live_app):
+    from lianxin.testing.browser import PHONE_USER_AGENT
+
+    context = _browser.new_context(
+        base_url=live_app,
+        locale="zh-CN",
+        timezone_id="Asia/Shanghai",
+        viewport={"width": 390, "height": 844},
+        device_scale_factor=2,
+        is_mobile=True,
+        has_touch=True,
+        user_agent=PHONE_USER_AGENT,
+    )
+    context.set_default_timeout(15000)
+    pg = context.new_page()
+    yield pg
+    context.close()
+
+
+@pytest.fixture
+def login():
+    def do_login(pg, username: str, password: str = DEMO_PASSWORD) -> None:
+        pg.goto("/login/")
+        pg.fill("#id_username", username)
+        pg.fill("#id_password", password)
+        pg.click("button[type=submit]")
+        pg.wait_for_url("**/workbench/**")
+
+    return do_login
