@@ -48,7 +48,7 @@ format: install-test
 	$(VENV)/bin/ruff check --fix .
 	$(VENV)/bin/ruff format .
 
-test: SYSTEM_DEPS = pdf browser
+test: SYSTEM_DEPS = pdf browser testtools
 test: system-deps install-test lint
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null || { echo "模型有改动但没有迁移 (missing migrations)"; exit 1; }
 	$(PY) -m pytest $(PYTEST_ARGS)

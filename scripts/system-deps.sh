@@ -2,6 +2,7 @@
 # Install the system packages Lianxin needs, or say plainly what is missing.
 #   pdf      pango + Noto CJK fonts (WeasyPrint PDFs with Chinese text)
 #   browser  Debian's chromium (Playwright browser tests; never downloads a browser)
+#   testtools poppler-utils (tests render PDF pages to images to decode QR codes)
 set -u
 want=("$@")
 missing=()
@@ -10,6 +11,7 @@ for part in "${want[@]}"; do
   case "$part" in
     pdf) for p in libpango-1.0-0 libpangoft2-1.0-0 fonts-noto-cjk; do have_pkg "$p" || missing+=("$p"); done ;;
     browser) [ -x /usr/bin/chromium ] || missing+=(chromium) ;;
+    testtools) have_pkg poppler-utils || missing+=(poppler-utils) ;;
   esac
 done
 [ ${#missing[@]} -eq 0 ] && exit 0
