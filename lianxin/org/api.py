@@ -13,13 +13,17 @@ from lianxin.core.errors import Forbidden
 from lianxin.core.models import AuditLog
 
 from . import queries
-from .models import Deputy, Region
+from .models import Deputy, Level, Region
 
 router = Router(tags=["org"])
 
 
 def scan_url(code: str) -> str:
     return settings.LIANXIN_PUBLIC_BASE_URL + reverse("scan_to_speak", args=[code])
+
+
+def _scan_url_prefix() -> str:
+    return scan_url("X")[:-1]
 
 
 class RegionOut(Schema):
@@ -163,10 +167,44 @@ def list_deputies(request, filters: Query[DeputyFilters]):
     limit = max(1, min(filters.limit, 200))
     offset = max(0, filters.offset)
     count = qs.count()
-    rows = queries.with_details(qs.order_by("congress__region__code", "person__name", "id"))[
-        offset : offset + limit
-    ]
-    return {"items": [deputy_out(d) for d in rows], "count": count}
+    page = qs.order_by("congress__region__code", "person__name", "id")[offset : offset + limit]
+    prefix = _scan_url_prefix()
+    levels = dict(Level.choices)
+    return {
+        "items": [_row_out(r, prefix, levels) for r in queries.deputy_rows(page)],
+        "count": count,
+    }
+
+
+def _row_out(r: dict, prefix: str, levels: dict) -> dict:
+    station_id = r["station_membership__station_id"]
+    delegation, unit = r["delegation_id"], r["electoral_unit_id"]
+    return {
+        "id": r["id"],
+        "name": r["person__name"],
+        "gender": r["person__gender"],
+        "level": r["congress__level"],
+        "level_label": str(levels[r["congress__level"]]),
+        "congress": {"id": r["congress_id"], "name": r["congress__name"]},
+        "region": r["congress__region__code"],
+        "region_name": r["congress__region__name"],
+        "term": r["term"],
+        "delegation": {"id": delegation, "name": r["delegation__name"]} if delegation else None,
+        "electoral_unit": {"id": unit, "name": r["electoral_unit__name"]} if unit else None,
+        "occupation": r["person__occupation"],
+        "is_leading_cadre": r["person__is_leading_cadre"],
+        "expertise": r["expertise"],
+        "station": {
+            "id": station_id,
+            "name": r["station_membership__station__name"],
+            "code": r["station_membership__station__code"],
+        }
+        if station_id
+        else None,
+        "phone": access.mask_phone(r["person__phone"]),
+        "status": r["status"],
+        "scan_url": prefix + r["scan_code"],
+    }
 
 
 @router.get("/deputies/{deputy_id}", response=DeputyOut)

@@ -8,7 +8,7 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import visible_to
 from lianxin.core.errors import ValidationFailed
 
-from .models import Deputy, Expertise, HandlingUnit, Level, Region
+from .models import Deputy, Expertise, HandlingUnit, Level, Person, Region
 
 
 def region_or_422(code: str | None, field: str = "region") -> Region | None:
@@ -86,3 +86,48 @@ def units_for(user, *, q: str | None = None, region: str | None = None) -> Query
     if q and q.strip():
         qs = qs.filter(name__contains=q.strip()[:50])
     return qs.select_related("region", "parent")
+
+
+DEPUTY_ROW_FIELDS = (
+    "id",
+    "term",
+    "status",
+    "scan_code",
+    "person_id",
+    "person__name",
+    "person__gender",
+    "person__occupation",
+    "person__is_leading_cadre",
+    "person__phone",
+    "congress_id",
+    "congress__name",
+    "congress__level",
+    "congress__region__code",
+    "congress__region__name",
+    "delegation_id",
+    "delegation__name",
+    "electoral_unit_id",
+    "electoral_unit__name",
+    "station_membership__station_id",
+    "station_membership__station__name",
+    "station_membership__station__code",
+)
+
+
+def deputy_rows(qs: QuerySet[Deputy]) -> list[dict]:
+    """A page of deputies as plain rows: one query for the rows and one for their expertise,
+    whatever the page size, without building a model instance per joined table."""
+    rows = list(qs.values(*DEPUTY_ROW_FIELDS))
+    person_ids = {r["person_id"] for r in rows}
+    expertise: dict[int, list[str]] = {pid: [] for pid in person_ids}
+    if person_ids:
+        through = Person.expertise.through
+        for pid, name in (
+            through.objects.filter(person_id__in=person_ids)
+            .order_by("expertise__name")
+            .values_list("person_id", "expertise__name")
+        ):
+            expertise[pid].append(name)
+    for r in rows:
+        r["expertise"] = expertise.get(r["person_id"], [])
+    return rows
