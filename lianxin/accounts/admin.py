@@ -1,0 +1,128 @@
+"""Django admin of accounts and roles (system administrators only).
+
+Granting and revoking roles here is written to the security trail like any other grant.
+"""
+
+from django.contrib import admin
+from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.audit import record
+from lianxin.core.models import AuditLog
+
+from . import access
+from .models import SCOPE_FIELD, ApiToken, RoleAssignment, User
+
+SCOPE_FIELDS = ["congress", "cppcc", "unit", "station", "region"]
+
+
+def _record_grant(request, assignment: RoleAssignment, kind: str) -> None:
+    record(
+        kind,
+        request=request,
+        target=assignment.user.username,
+        role=assignment.role,
+        scope=str(assignment.scope or ""),
+    )
+    access.forget_grants(assignment.user)
+
+
+class RoleInline(admin.TabularInline):
+    """Roles are granted or revoked, never edited in place: a change is a revoke and a grant."""
+
+    model = RoleAssignment
+    fields = ["role", *SCOPE_FIELDS, "granted_at"]
+    readonly_fields = ["granted_at"]
+    autocomplete_fields = SCOPE_FIELDS
+    extra = 0
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+
+@admin.register(User)
+class UserAdmin(DjangoUserAdmin):
+    list_display = ["username", "display_name", "roles_summary", "is_active", "last_login"]
+    list_filter = ["is_active", "is_superuser", "roles__role"]
+    search_fields = ["username", "display_name", "person__name"]
+    autocomplete_fields = ["person"]
+    inlines = [RoleInline]
+    fieldsets = (
+        (None, {"fields": ("username", "password")}),
+        (_("个人信息"), {"fields": ("display_name", "person", "email")}),
+        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("时间"), {"fields": ("last_login", "date_joined")}),
+    )
+    readonly_fields = ["last_login", "date_joined"]
+
+    def get_queryset(self, request):
+        return super().get_queryset(request).prefetch_related("roles")
+
+    @admin.display(description=_("角色"))
+    def roles_summary(self, obj):
+        return "、".join(str(ra.get_role_display()) for ra in obj.roles.all())
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        if not change:
+            record(AuditLog.Kind.USER_CREATED, request=request, target=obj.username)
+
+    def save_formset(self, request, form, formset, change):
+        instances = formset.save(commit=False)
+        for gone in formset.deleted_objects:
+            _record_grant(request, gone, AuditLog.Kind.ROLE_REVOKED)
+            gone.delete()
+        for assignment in instances:
+            if isinstance(assignment, RoleAssignment) and assignment.pk is None:
+                assignment.save()
+                _record_grant(request, assignment, AuditLog.Kind.ROLE_GRANTED)
+            else:
+                assignment.save()
+        formset.save_m2m()
+
+
+@admin.register(RoleAssignment)
+class RoleAssignmentAdmin(admin.ModelAdmin):
+    list_display = ["user", "role", "scope_display", "granted_at"]
+    list_filter = ["role"]
+    search_fields = ["user__username", "user__display_name"]
+    autocomplete_fields = ["user", *SCOPE_FIELDS]
+    list_select_related = ["user", *SCOPE_FIELDS]
+
+    @admin.display(description=_("范围"))
+    def scope_display(self, obj):
+        field = SCOPE_FIELD.get(obj.role)
+        return str(getattr(obj, field) or "") if field else "—"
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def save_model(self, request, obj, form, change):
+        super().save_model(request, obj, form, change)
+        _record_grant(request, obj, AuditLog.Kind.ROLE_GRANTED)
+
+    def delete_model(self, request, obj):
+        _record_grant(request, obj, AuditLog.Kind.ROLE_REVOKED)
+        super().delete_model(request, obj)
+
+    def delete_queryset(self, request, queryset):
+        for obj in queryset:
+            _record_grant(request, obj, AuditLog.Kind.ROLE_REVOKED)
+        super().delete_queryset(request, queryset)
+
+
+@admin.register(ApiToken)
+class ApiTokenAdmin(admin.ModelAdmin):
+    """Tokens can be seen and revoked (deleted); their secret is never stored or shown."""
+
+    list_display = ["user", "created_at", "expires_at", "last_used_at"]
+    search_fields = ["user__username"]
+    list_select_related = ["user"]
+    fields = ["user", "created_at", "expires_at", "last_used_at"]
+    readonly_fields = fields
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False

@@ -1,0 +1,133 @@
+"""The workbench: each account sees its own roles and its own "my work"."""
+
+import re
+
+import pytest
+
+from lianxin.liaison.models import Station, StationMembership
+from lianxin.org.models import Congress, Deputy, Level, Member, SeatStatus
+
+from .helpers import client_for, text
+
+pytestmark = pytest.mark.django_db
+
+# What each demo account must see on its workbench, and a section it must not see.
+EXPECTED = {
+    "admin": (["系统管理员", "账号管理", "安全审计记录"], "待梳理的群众意见"),
+    "jz_staff": (
+        [
+            "晋中市人民代表大会常务委员会 · 人大代表工作人员",
+            "待梳理的群众意见",
+            "待交办的代表建议",
+            "超期未办结",
+        ],
+        "待办理",
+    ),
+    "yc_staff": (["榆次区人民代表大会常务委员会 · 人大代表工作人员", "待梳理的群众意见"], "待答复"),
+    "tg_staff": (["太谷区人民代表大会常务委员会 · 人大代表工作人员", "超期未办结"], "我的建议"),
+    "yc_station": (
+        ["北关街道代表联络站 · 联络站管理员", "YC-BGJD", "待登记的群众意见"],
+        "待交办的代表建议",
+    ),
+    "deputy_demo": (
+        [
+            "晋中市人民代表大会 · 人大代表",
+            "榆次区人民代表大会 · 人大代表",
+            "我的建议",
+            "本站群众意见",
+        ],
+        "待交办的代表建议",
+    ),
+    "deputy_b": (["晋中市人民代表大会 · 人大代表", "我的代表职务"], "账号管理"),
+    "deputy_c": (["晋中市人民代表大会 · 人大代表", "我的代表职务"], "账号管理"),
+    "unit_demo": (
+        ["晋中市交通运输局 · 承办单位经办人", "JZ-JTYSJ", "待办理", "待答复"],
+        "待梳理的群众意见",
+    ),
+    "unit_other": (
+        ["晋中市住房和城乡建设局 · 承办单位经办人", "JZ-ZFCXJSJ", "待办理"],
+        "待梳理的群众意见",
+    ),
+    "cppcc_staff": (["政协工作人员", "在任委员", "待审查的提案"], "待梳理的群众意见"),
+    "member_demo": (["政协委员", "我的提案"], "待审查的提案"),
+    "leader_demo": (["山西省晋中市 · 领导", "在任人大代表", "重点督办事项"], "账号管理"),
+}
+
+
+@pytest.mark.parametrize("username", sorted(EXPECTED))
+def test_each_demo_account_sees_its_own_workbench(users, username):
+    response = client_for(users, username).get("/workbench/")
+    assert response.status_code == 200
+    page = text(response)
+    user = users[username]
+    assert f"{user}的工作台" in page
+    must, must_not = EXPECTED[username]
+    for phrase in must:
+        assert phrase in page, phrase
+    assert must_not not in page
+
+
+def test_empty_work_lists_say_so_plainly(users):
+    page = text(client_for(users, "yc_staff").get("/workbench/"))
+    assert page.count("暂无待办事项") == 3
+
+
+def test_staff_workbench_counts_the_deputies_of_its_own_congress(users):
+    response = client_for(users, "yc_staff").get("/workbench/")
+    congress = Congress.objects.get(region__code="140702", level=Level.COUNTY)
+    shown = re.search(
+        rf'href="/deputies/\?congress={congress.pk}"><b>(\d+)</b>', response.content.decode()
+    )
+    expected = Deputy.objects.filter(congress=congress, status=SeatStatus.SERVING).count()
+    assert expected > 0
+    assert shown and int(shown.group(1)) == expected
+
+
+def test_city_staff_workbench_counts_the_deputies_of_the_congresses_below(users):
+    response = client_for(users, "jz_staff").get("/workbench/")
+    shown = re.search(r'href="/deputies/\?region=1407"><b>(\d+)</b>', response.content.decode())
+    expected = (
+        Deputy.objects.filter(congress__region__code__startswith="1407", status=SeatStatus.SERVING)
+        .exclude(congress__level=Level.CITY)
+        .count()
+    )
+    assert expected > 0
+    assert shown and int(shown.group(1)) == expected
+
+
+def test_station_manager_workbench_counts_the_deputies_of_the_station(users):
+    response = client_for(users, "yc_station").get("/workbench/")
+    station = Station.objects.get(code="YC-BGJD")
+    shown = re.search(
+        rf'href="/deputies/\?station={station.pk}"><b>(\d+)</b>', response.content.decode()
+    )
+    expected = StationMembership.objects.filter(station=station).count()
+    assert expected > 0
+    assert shown and int(shown.group(1)) == expected
+
+
+def test_cppcc_staff_workbench_counts_the_members(users):
+    page = text(client_for(users, "cppcc_staff").get("/workbench/"))
+    expected = Member.objects.filter(cppcc__region__code="1407", status=SeatStatus.SERVING).count()
+    assert expected > 0
+    assert f"{expected} 在任委员" in page
+
+
+def test_deputy_workbench_links_to_each_of_the_deputys_seats(users):
+    user = users["deputy_demo"]
+    response = client_for(users, "deputy_demo").get("/workbench/")
+    seats = Deputy.objects.filter(person=user.person)
+    assert seats.count() == 2
+    for seat in seats:
+        assert f'href="/deputies/{seat.pk}/"' in response.content.decode()
+
+
+def test_the_workbench_asks_an_anonymous_visitor_to_log_in(client):
+    response = client.get("/workbench/")
+    assert response.status_code == 302
+    assert response["Location"].startswith("/login/")
+
+
+def test_the_home_page_leads_to_the_workbench_or_the_login(client, users):
+    assert client.get("/")["Location"] == "/login/"
+    assert client_for(users, "yc_staff").get("/")["Location"] == "/workbench/"
