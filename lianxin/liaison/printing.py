@@ -1,0 +1,197 @@
+"""Print-ready PDFs: the deputy contact card (代表连心卡), the station service card (联络站服务卡)
+and the reception schedule notice (接待日公示表), with the scan-to-speak QR codes.
+
+WeasyPrint lays out HTML rendered from templates/liaison/print/. Each card carries its own QR
+code as one inline SVG path; the HTML is kept lean so that a thousand cards print in one PDF
+in well under a minute.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+from collections import defaultdict
+from collections.abc import Iterable
+
+import segno
+from django.template.loader import render_to_string
+from django.utils import timezone
+
+from lianxin.org.api import scan_url
+from lianxin.org.models import Deputy
+
+from .models import ReceptionRule, Station, StationMembership
+from .schedule import Occurrence, describe_rule
+
+FONT_FAMILY = "Noto Sans CJK SC"
+PDF_TYPE = "application/pdf"
+
+
+def qr_svg(url: str) -> str:
+    """The QR code of `url` as a compact inline SVG (one path, sized by CSS)."""
+    buf = io.BytesIO()
+    segno.make(url, error="m").save(
+        buf, kind="svg", xmldecl=False, svgns=True, nl=False, border=2, omitsize=True
+    )
+    return buf.getvalue().decode()
+
+
+def render_pdf(template: str, context: dict) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string(template, {"font_family": FONT_FAMILY, **context})
+    return HTML(string=html).write_pdf()
+
+
+LEVEL_SHORT = {
+    "national": "全国",
+    "province": "省级",
+    "city": "市级",
+    "county": "县级",
+    "township": "乡镇级",
+}
+
+
+def _rules_by_station(station_ids: Iterable[int], *, short: bool = False) -> dict[int, list[str]]:
+    today = timezone.localdate()
+    result: dict[int, list[str]] = defaultdict(list)
+    for rule in ReceptionRule.objects.filter(
+        station_id__in=list(station_ids), is_active=True
+    ).order_by("station_id", "valid_from", "pk"):
+        if rule.valid_until is None or rule.valid_until >= today:
+            result[rule.station_id].append(describe_rule(rule, short=short))
+    return result
+
+
+def deputy_card_data(deputies: Iterable[Deputy]) -> list[dict]:
+    deputies = list(deputies)
+    memberships = {
+        m.deputy_id: m.station
+        for m in StationMembership.objects.filter(
+            deputy__in=[d.pk for d in deputies]
+        ).select_related("station")
+    }
+    rules = _rules_by_station({s.pk for s in memberships.values()}, short=True)
+    cards = []
+    for d in deputies:
+        station = memberships.get(d.pk)
+        url = scan_url(d.scan_code)
+        cards.append(
+            {
+                "name": d.person.name,
+                "congress": f"{d.congress.region.name}人大代表",
+                "level": LEVEL_SHORT.get(d.congress.level, ""),
+                "station": station.name if station else "",
+                "hours": station.opening_hours if station else "",
+                "reception": rules.get(station.pk, [])[:2] if station else [],
+                "phone": station.contact_phone if station else "",
+                "url": url,
+                "qr": qr_svg(url),
+            }
+        )
+    return cards
+
+
+def deputy_cards_pdf(deputies: Iterable[Deputy]) -> bytes:
+    return render_pdf(
+        "liaison/print/cards.html", {"cards": deputy_card_data(deputies), "kind": "deputy"}
+    )
+
+
+def station_card_data(stations: Iterable[Station]) -> list[dict]:
+    stations = list(stations)
+    rules = _rules_by_station((s.pk for s in stations), short=True)
+    # People, not seats: a deputy of both the city and the county is one person.
+    counts: dict[int, int] = defaultdict(int)
+    for station_id, _person in (
+        StationMembership.objects.filter(
+            station__in=[s.pk for s in stations], deputy__status="serving"
+        )
+        .values_list("station_id", "deputy__person_id")
+        .distinct()
+    ):
+        counts[station_id] += 1
+    cards = []
+    for s in stations:
+        url = scan_url(s.scan_code)
+        cards.append(
+            {
+                "name": s.name,
+                "kind": s.kind_text,
+                "address": s.address,
+                "hours": s.opening_hours,
+                "phone": s.contact_phone,
+                "reception": rules.get(s.pk, [])[:2],
+                "deputies": counts.get(s.pk, 0),
+                "url": url,
+                "qr": qr_svg(url),
+            }
+        )
+    return cards
+
+
+def station_cards_pdf(stations: Iterable[Station]) -> bytes:
+    return render_pdf(
+        "liaison/print/cards.html", {"cards": station_card_data(stations), "kind": "station"}
+    )
+
+
+def period_text(start: dt.date, end: dt.date) -> str:
+    return f"{start.year}年{start.month}月{start.day}日—{end.year}年{end.month}月{end.day}日"
+
+
+def notice_pdf(
+    station: Station,
+    occurrences: list[Occurrence],
+    deputies: list[Deputy],
+    start: dt.date,
+    end: dt.date,
+) -> bytes:
+    url = scan_url(station.scan_code)
+    people: dict[int, dict] = {}
+    for d in deputies:
+        row = people.setdefault(d.person_id, {"name": d.person.name, "seats": []})
+        row["seats"].append(f"{d.congress.name}代表")
+    return render_pdf(
+        "liaison/print/notice.html",
+        {
+            "station": station,
+            "occurrences": occurrences,
+            "deputies": list(people.values()),
+            "rules": _rules_by_station([station.pk]).get(station.pk, []),
+            "period": period_text(start, end),
+            "url": url,
+            "qr": qr_svg(url),
+            "issued": timezone.localdate(),
+        },
+    )
+
+
+def county_notice_pdf(
+    region, stations: list[Station], occurrences: list[Occurrence], start: dt.date, end: dt.date
+) -> bytes:
+    by_station: dict[int, list[Occurrence]] = defaultdict(list)
+    for o in occurrences:
+        by_station[o.station_id].append(o)
+    rules = _rules_by_station(s.pk for s in stations)
+    sections = []
+    for s in stations:
+        url = scan_url(s.scan_code)
+        sections.append(
+            {
+                "station": s,
+                "occurrences": by_station.get(s.pk, []),
+                "rules": rules.get(s.pk, []),
+                "url": url,
+                "qr": qr_svg(url),
+            }
+        )
+    return render_pdf(
+        "liaison/print/county_notice.html",
+        {
+            "region": region,
+            "sections": sections,
+            "period": period_text(start, end),
+            "issued": timezone.localdate(),
+        },
+    )
