@@ -6,3 +6,6 @@ class OpinionsConfig(AppConfig):
     name = "lianxin.opinions"
     label = "opinions"
     verbose_name = _("群众意见")
+
+    def ready(self) -> None:
+        from . import workflow  # noqa: F401 - registers the opinion workflow with casework

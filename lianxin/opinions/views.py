@@ -1,12 +1,354 @@
-from django.shortcuts import render
+"""Opinion pages: scan-to-speak and tracking for citizens (no account, no JavaScript needed),
+intake for stations and deputies, and the three logs for staff."""
 
+from __future__ import annotations
+
+import uuid
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lianxin.accounts.access import grants, visible_to
+from lianxin.casework import serialize
+from lianxin.casework.actions import do_evaluate_case
+from lianxin.casework.models import Case, Channel, Kind
+from lianxin.casework.queries import by_tracking_code
+from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
+from lianxin.liaison.models import Station
 from lianxin.org.models import Deputy
 
+from . import logs
+from .actions import do_register_opinion
+from .forms import EvaluationForm, IntakeForm, LogForm, OpinionForm
+from .lookups import find_deputy, find_station
 
+FORM_FIELDS = {
+    "content",
+    "title",
+    "category",
+    "place",
+    "photos",
+    "contact_name",
+    "contact_phone",
+    "station",
+    "deputy",
+}
+
+
+def _apply_error(form, exc: LianxinError) -> None:
+    field = exc.field if exc.field in FORM_FIELDS and exc.field in form.fields else None
+    form.add_error(field, exc.message)
+
+
+# --- Scan to speak ------------------------------------------------------------------------------
+
+
+# The two public forms below are exempt from CSRF on purpose: they act for nobody signed in
+# (the views never read request.user), the same submissions are open to anyone through the
+# public API, and some messaging apps' browsers drop the CSRF cookie, which would turn a
+# citizen's submission into a 403. Duplicates are stopped by the idempotency key instead.
+@csrf_exempt
+@never_cache
+@require_http_methods(["GET", "POST"])
 def scan_to_speak(request, code: str):
-    deputy = (
-        Deputy.objects.select_related("person", "congress").filter(scan_code=code.upper()).first()
-    )
+    """The page behind a deputy's or a station's QR code."""
+    deputy = find_deputy(code)
+    station = None if deputy is not None else find_station(code)
+    if deputy is None and station is None:
+        return render(request, "opinions/scan_invalid.html", status=404)
+    if deputy is not None:
+        membership = getattr(deputy, "station_membership", None) if _member(deputy) else None
+        home = membership.station if membership else None
+    else:
+        home = station
+    if request.method == "POST":
+        form = OpinionForm(request.POST, request.FILES)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                case, _created = do_register_opinion(
+                    content=data["content"],
+                    title=data["title"],
+                    deputy=deputy,
+                    station=station,
+                    category=data["category"],
+                    place=data["place"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    is_anonymous=data["anonymous"],
+                    photos=request.FILES.getlist("photos"),
+                    channel=Channel.SCAN,
+                    idempotency_key=data["idempotency_key"] or None,
+                )
+            except LianxinError as exc:
+                _apply_error(form, exc)
+            else:
+                return redirect(reverse("opinion_track", args=[case.tracking_code]) + "?new=1")
+        status = 422
+    else:
+        form = OpinionForm(initial={"idempotency_key": uuid.uuid4().hex})
+        status = 200
     return render(
-        request, "opinions/scan_to_speak.html", {"deputy": deputy}, status=200 if deputy else 404
+        request,
+        "opinions/scan_to_speak.html",
+        {"form": form, "deputy": deputy, "station": station, "home": home, "code": code},
+        status=status,
     )
+
+
+def _member(deputy: Deputy) -> bool:
+    from lianxin.liaison.models import StationMembership
+
+    try:
+        deputy.station_membership  # noqa: B018
+    except StationMembership.DoesNotExist:
+        return False
+    return True
+
+
+# --- Tracking -----------------------------------------------------------------------------------
+
+
+@never_cache
+def track_lookup(request):
+    code = (request.GET.get("code") or "").strip().upper()
+    if code:
+        if by_tracking_code(code) is not None:
+            return redirect("opinion_track", code=code)
+        return render(
+            request,
+            "opinions/track_lookup.html",
+            {"code": code, "error": _("查询码不存在，请核对后重新输入。")},
+            status=404,
+        )
+    return render(request, "opinions/track_lookup.html", {"code": ""})
+
+
+@never_cache
+def track(request, code: str):
+    case = by_tracking_code(code)
+    if case is None:
+        return render(
+            request,
+            "opinions/track_lookup.html",
+            {"code": code[:16], "error": _("查询码不存在，请核对后重新输入。")},
+            status=404,
+        )
+    return _track_page(request, case, EvaluationForm())
+
+
+def _track_page(request, case: Case, form, status: int = 200):
+    view = serialize.public_view(case)
+    return render(
+        request,
+        "opinions/track.html",
+        {
+            "case": view,
+            "form": form,
+            "is_new": request.GET.get("new") == "1",
+            "steps": _steps(view),
+        },
+        status=status,
+    )
+
+
+STEPS = [
+    ("registered", gettext_lazy("登记")),
+    ("triaged", gettext_lazy("梳理")),
+    ("handling", gettext_lazy("处理")),
+    ("fed_back", gettext_lazy("反馈")),
+    ("evaluated", gettext_lazy("评议")),
+]
+ORDER = ["registered", "triaged", "handling", "replied", "fed_back", "evaluated", "concluded"]
+
+
+def _steps(view: dict) -> list[dict]:
+    state = view["state"]
+    if state not in ORDER:
+        return []
+    at = ORDER.index(state)
+    return [
+        {"label": label, "done": ORDER.index(key) <= at, "current": key == state}
+        for key, label in STEPS
+    ]
+
+
+@csrf_exempt
+@require_POST
+def track_evaluate(request, code: str):
+    case = by_tracking_code(code)
+    if case is None:
+        raise Http404
+    form = EvaluationForm(request.POST)
+    if form.is_valid():
+        try:
+            do_evaluate_case(
+                case,
+                rating=form.cleaned_data["rating"],
+                comment=form.cleaned_data["comment"],
+                as_citizen=True,
+            )
+        except LianxinError as exc:
+            form.add_error(None, exc.message)
+        else:
+            messages.success(request, _("感谢您的评价。"))
+            return redirect("opinion_track", code=case.tracking_code)
+    return _track_page(request, by_tracking_code(code), form, status=422)
+
+
+# --- Intake by a station or a deputy ----------------------------------------------------------------
+
+
+def _intake_choices(user):
+    g = grants(user)
+    stations = Station.objects.filter(is_active=True).filter(
+        pk__in=list(g.station_ids)
+    ) | Station.objects.filter(is_active=True, congress_id__in=list(g.staff_congresses))
+    stations = stations.select_related("region").order_by("region__code", "code")
+    deputies = (
+        Deputy.objects.filter(pk__in=list(g.deputy_ids))
+        | Deputy.objects.filter(station_membership__station__in=stations.values("pk"))
+    ).select_related("person", "congress")
+    return stations, deputies.order_by("person__name", "id").distinct()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def intake(request):
+    stations, deputies = _intake_choices(request.user)
+    g = grants(request.user)
+    if not (g.station_ids or g.staff_congresses or g.deputy_ids):
+        raise PermissionDenied
+    default_channel = "deputy_upload" if g.deputy_ids and not g.station_ids else "station_desk"
+    if request.method == "POST":
+        form = IntakeForm(request.POST, request.FILES, stations=stations, deputies=deputies)
+        if form.is_valid():
+            data = form.cleaned_data
+            try:
+                if data["channel"] == "station_desk" and data["station"] is None:
+                    raise ValidationFailed(_("请选择联络站。"), field="station")
+                if data["channel"] == "deputy_upload" and data["deputy"] is None:
+                    raise ValidationFailed(_("请选择代表。"), field="deputy")
+                case, _created = do_register_opinion(
+                    content=data["content"],
+                    title=data["title"],
+                    deputy=data["deputy"],
+                    station=data["station"] if data["channel"] == "station_desk" else None,
+                    category=data["category"],
+                    place=data["place"],
+                    contact_name=data["contact_name"],
+                    contact_phone=data["contact_phone"],
+                    is_anonymous=data["anonymous"],
+                    photos=request.FILES.getlist("photos"),
+                    channel=data["channel"],
+                    idempotency_key=data["idempotency_key"] or None,
+                    acting_user=request.user,
+                )
+            except Forbidden as exc:
+                form.add_error(None, exc.message)
+            except LianxinError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(
+                    request,
+                    _("已登记，查询码 %(code)s。") % {"code": case.tracking_code},
+                )
+                return redirect("case_detail", pk=case.pk)
+        status = 422
+    else:
+        initial = {"idempotency_key": uuid.uuid4().hex, "channel": default_channel}
+        if len(stations) == 1:
+            initial["station"] = stations[0]
+        if g.deputy_ids and len(g.deputy_ids) >= 1 and not g.station_ids:
+            initial["deputy"] = sorted(g.deputy_ids)[0]
+        form = IntakeForm(initial=initial, stations=stations, deputies=deputies)
+        status = 200
+    return render(request, "opinions/intake.html", {"form": form}, status=status)
+
+
+# --- The three logs -----------------------------------------------------------------------------
+
+
+def _log_form(request):
+    user = request.user
+    g = grants(user)
+    visible_cases = visible_to(user, Case).filter(kind=Kind.OPINION)
+    deputies = (
+        (
+            Deputy.objects.filter(pk__in=visible_cases.exclude(deputy=None).values("deputy_id"))
+            | Deputy.objects.filter(pk__in=list(g.deputy_ids))
+        )
+        .select_related("person", "congress")
+        .order_by("person__name", "id")
+    )
+    stations = visible_to(user, Station).order_by("region__code", "code")
+    return LogForm(
+        request.GET or None,
+        kinds=logs.KINDS,
+        deputies=deputies.distinct(),
+        stations=stations,
+        initial={"kind": "contact"},
+    )
+
+
+@login_required
+def logs_page(request):
+    form = _log_form(request)
+    log, error = None, None
+    if request.GET and form.is_valid():
+        data = form.cleaned_data
+        try:
+            log = logs.build(
+                request.user,
+                data["kind"],
+                deputy=data["deputy"].pk if data["deputy"] else None,
+                station=data["station"].pk if data["station"] else None,
+                region=data["region"] or None,
+                start=data["start"],
+                end=data["end"],
+            )
+        except (LianxinError, PermissionDenied) as exc:
+            error = getattr(exc, "message", _("您没有权限查看该记录簿。"))
+    template = "opinions/logs.html#results" if request.htmx else "opinions/logs.html"
+    return render(
+        request,
+        template,
+        {"form": form, "log": log, "error": error, "query": request.GET.urlencode()},
+        status=422 if error else 200,
+    )
+
+
+@login_required
+def logs_export(request):
+    form = _log_form(request)
+    fmt = request.GET.get("format", "xlsx")
+    if not form.is_valid() or fmt not in ("xlsx", "pdf"):
+        raise Http404
+    data = form.cleaned_data
+    try:
+        log = logs.build(
+            request.user,
+            data["kind"],
+            deputy=data["deputy"].pk if data["deputy"] else None,
+            station=data["station"].pk if data["station"] else None,
+            region=data["region"] or None,
+            start=data["start"],
+            end=data["end"],
+        )
+    except Forbidden:
+        raise PermissionDenied from None
+    except LianxinError:
+        raise Http404 from None
+    content, content_type, filename = logs.export(log, fmt, user=request.user, request=request)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = logs.content_disposition(filename)
+    return response

@@ -1,0 +1,113 @@
+"""Due dates: Chinese working days (holidays and make-up workdays), calendar days and months.
+
+The State Council's calendar comes from the maintained `chinese_calendar` library; the
+administrators' `WorkdayOverride` rows win over it; for years the library does not know yet
+(it is updated each December) weekends are the only days off until it is.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+
+import chinese_calendar
+from django.utils import timezone
+
+from .models import DeadlinePolicy, WorkdayOverride
+
+# Defaults used when an administrator deleted a row: the numbers of DOMAIN.md.
+FALLBACK = {
+    DeadlinePolicy.Step.TRIAGE: (1, DeadlinePolicy.Unit.WORKDAYS),
+    DeadlinePolicy.Step.HANDLE: (15, DeadlinePolicy.Unit.WORKDAYS),
+    DeadlinePolicy.Step.HANDLE_COMPLEX: (30, DeadlinePolicy.Unit.WORKDAYS),
+    DeadlinePolicy.Step.FEEDBACK: (2, DeadlinePolicy.Unit.WORKDAYS),
+    DeadlinePolicy.Step.RETURN_WINDOW: (3, DeadlinePolicy.Unit.WORKDAYS),
+    DeadlinePolicy.Step.CO_OPINION: (1, DeadlinePolicy.Unit.MONTHS),
+    DeadlinePolicy.Step.REHANDLE: (10, DeadlinePolicy.Unit.WORKDAYS),
+    DeadlinePolicy.Step.AUTO_CONCLUDE: (7, DeadlinePolicy.Unit.DAYS),
+    DeadlinePolicy.Step.REMIND_BEFORE: (2, DeadlinePolicy.Unit.WORKDAYS),
+}
+
+
+def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
+    if overrides is not None and day in overrides:
+        return overrides[day]
+    try:
+        return chinese_calendar.is_workday(day)
+    except NotImplementedError:
+        return day.weekday() < 5
+
+
+def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
+    return dict(
+        WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
+    )
+
+
+def add_workdays(start: dt.date, n: int) -> dt.date:
+    """The n-th working day after `start` (the start day itself does not count)."""
+    if n <= 0:
+        return start
+    # Long holidays never exceed ten days; 3n + 30 calendar days is always enough.
+    overrides = _overrides(start, start + dt.timedelta(days=3 * n + 30))
+    day, left = start, n
+    while left:
+        day += dt.timedelta(days=1)
+        if is_workday(day, overrides):
+            left -= 1
+    return day
+
+
+def subtract_workdays(end: dt.date, n: int) -> dt.date:
+    """The n-th working day before `end`."""
+    if n <= 0:
+        return end
+    overrides = _overrides(end - dt.timedelta(days=3 * n + 30), end)
+    day, left = end, n
+    while left:
+        day -= dt.timedelta(days=1)
+        if is_workday(day, overrides):
+            left -= 1
+    return day
+
+
+def add_months(start: dt.date, months: int) -> dt.date:
+    """Calendar months as the law counts them (31 Jan + 1 month = 28/29 Feb)."""
+    month_index = start.month - 1 + months
+    year, month = start.year + month_index // 12, month_index % 12 + 1
+    return dt.date(year, month, min(start.day, calendar.monthrange(year, month)[1]))
+
+
+def policy(kind: str, step: str) -> tuple[int, str]:
+    row = DeadlinePolicy.objects.filter(kind=kind, step=step).values_list("amount", "unit").first()
+    if row is not None:
+        return row
+    return FALLBACK[step]
+
+
+def shift(start: dt.date, amount: int, unit: str) -> dt.date:
+    if unit == DeadlinePolicy.Unit.WORKDAYS:
+        return add_workdays(start, amount)
+    if unit == DeadlinePolicy.Unit.MONTHS:
+        return add_months(start, amount)
+    return start + dt.timedelta(days=amount)
+
+
+def due(kind: str, step: str, start: dt.date | None = None) -> dt.date:
+    """The due date of `step` for a case of `kind` that enters the step on `start` (today)."""
+    amount, unit = policy(kind, step)
+    return shift(start or today(), amount, unit)
+
+
+def today() -> dt.date:
+    return timezone.localdate()
+
+
+def remind_from(kind: str, due_date: dt.date) -> dt.date:
+    """The day the "due soon" reminder goes out."""
+    amount, unit = policy(kind, DeadlinePolicy.Step.REMIND_BEFORE)
+    if unit == DeadlinePolicy.Unit.WORKDAYS:
+        return subtract_workdays(due_date, amount)
+    if unit == DeadlinePolicy.Unit.MONTHS:
+        return add_months(due_date, -amount)
+    return due_date - dt.timedelta(days=amount)

@@ -1,0 +1,31 @@
+import time
+
+from django.core.management.base import BaseCommand
+from django.db import close_old_connections
+
+from lianxin.casework.scan import scan_deadlines
+
+
+class Command(BaseCommand):
+    help = "扫描办理期限：标记逾期、到期前及到期当日提醒、反馈后逾期未评价的自动办结。"
+
+    def add_arguments(self, parser):
+        parser.add_argument(
+            "--every",
+            type=int,
+            default=0,
+            metavar="SECONDS",
+            help="keep running and scan again every SECONDS (for `make run`; cron needs no option)",
+        )
+
+    def handle(self, *args, every: int = 0, **options):
+        while True:
+            result = scan_deadlines()
+            self.stdout.write(
+                f"逾期 {result.overdue} 件，即将到期提醒 {result.reminded_soon} 件，"
+                f"今日到期提醒 {result.reminded_today} 件，自动办结 {result.concluded} 件。"
+            )
+            if every <= 0:
+                return
+            close_old_connections()
+            time.sleep(every)

@@ -1,0 +1,609 @@
+"""The one closed loop shared by every kind of case (opinion, suggestion, motion, proposal,
+sentiment report, hotline work order).
+
+A `Case` carries what every kind has in common; an intake app adds only what is its own and
+links to its case. Workflow state is written only by `casework.actions`.
+"""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.models import TimeStampedModel
+
+
+class Kind(models.TextChoices):
+    """The kinds of case. Each kind's states and transitions live in its intake app's
+    `workflow.py`, registered with `casework.workflow`."""
+
+    OPINION = "opinion", _("群众意见")
+    SUGGESTION = "suggestion", _("代表建议")
+    MOTION = "motion", _("议案")
+    PROPOSAL = "proposal", _("政协提案")
+    SENTIMENT_REPORT = "sentiment_report", _("社情民意信息")
+    WORK_ORDER = "work_order", _("12345 工单")
+
+
+class Channel(models.TextChoices):
+    SCAN = "scan", _("码上说事")
+    STATION_DESK = "station_desk", _("联络站接待")
+    DEPUTY_UPLOAD = "deputy_upload", _("代表收集")
+    API = "api", _("接口提交")
+    HOTLINE = "hotline", _("12345 热线")
+    OPEN311 = "open311", _("Open311")
+    DEPUTY = "deputy", _("代表提出")
+    MEMBER = "member", _("委员提出")
+    STAFF = "staff", _("工作人员录入")
+
+
+class Rating(models.TextChoices):
+    SATISFIED = "satisfied", _("满意")
+    BASICALLY_SATISFIED = "basically_satisfied", _("基本满意")
+    DISSATISFIED = "dissatisfied", _("不满意")
+
+
+TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
+
+
+def new_tracking_code() -> str:
+    """Ten characters without 0/O/1/I/L: read aloud over the phone, typed on a phone."""
+    return "".join(secrets.choice(TRACKING_ALPHABET) for _ in range(10))
+
+
+# --- Policy data (edited by administrators, seeded by a data migration) --------------------------
+
+
+class Category(models.Model):
+    """One classification for every channel (MISSION M15)."""
+
+    code = models.SlugField(_("编码"), max_length=32, unique=True)
+    name = models.CharField(_("名称"), max_length=32, unique=True)
+    sort_order = models.PositiveSmallIntegerField(_("排序"), default=0)
+    is_active = models.BooleanField(_("在用"), default=True)
+
+    class Meta:
+        verbose_name = _("问题类别")
+        verbose_name_plural = _("问题类别")
+        ordering = ["sort_order", "code"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ReplyCategory(models.Model):
+    """A / B / C: the codes are fixed, the labels are the office's wording."""
+
+    code = models.CharField(_("代码"), max_length=1, unique=True)
+    label = models.CharField(_("名称"), max_length=50)
+    description = models.CharField(_("说明"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("答复类别")
+        verbose_name_plural = _("答复类别")
+        ordering = ["code"]
+
+    def __str__(self) -> str:
+        return f"{self.code} {self.label}"
+
+
+class DeadlinePolicy(models.Model):
+    """A default deadline of one step of one kind, e.g. opinion / handle / 15 working days."""
+
+    class Step(models.TextChoices):
+        TRIAGE = "triage", _("梳理（审查）")
+        HANDLE = "handle", _("办理答复")
+        HANDLE_COMPLEX = "handle_complex", _("复杂事项办理答复")
+        FEEDBACK = "feedback", _("答复后反馈")
+        RETURN_WINDOW = "return_window", _("申请退回期限")
+        CO_OPINION = "co_opinion", _("协办意见")
+        REHANDLE = "rehandle", _("重新办理")
+        AUTO_CONCLUDE = "auto_conclude", _("反馈后未评价自动办结")
+        REMIND_BEFORE = "remind_before", _("到期前提醒")
+
+    class Unit(models.TextChoices):
+        WORKDAYS = "workdays", _("工作日")
+        DAYS = "days", _("自然日")
+        MONTHS = "months", _("个月")
+
+    kind = models.CharField(_("案件类别"), max_length=32, choices=Kind.choices)
+    step = models.CharField(_("环节"), max_length=32, choices=Step.choices)
+    amount = models.PositiveSmallIntegerField(_("期限"))
+    unit = models.CharField(_("单位"), max_length=16, choices=Unit.choices)
+    note = models.CharField(_("依据"), max_length=200, blank=True)
+
+    class Meta:
+        verbose_name = _("办理期限")
+        verbose_name_plural = _("办理期限")
+        ordering = ["kind", "step"]
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "step"], name="one_deadline_per_kind_step")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.get_step_display()}：{self.amount}{self.get_unit_display()}"
+
+
+class WorkdayOverride(models.Model):
+    """Corrections to the maintained holiday calendar (a local day off, a late announcement).
+
+    The calendar library covers the State Council's holidays and make-up workdays; a row here
+    wins over it for that date.
+    """
+
+    date = models.DateField(_("日期"), unique=True)
+    is_workday = models.BooleanField(_("是否工作日"))
+    note = models.CharField(_("说明"), max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("工作日调整")
+        verbose_name_plural = _("工作日调整")
+        ordering = ["date"]
+
+    def __str__(self) -> str:
+        return f"{self.date} {'工作日' if self.is_workday else '休息日'}"
+
+
+# --- The case ------------------------------------------------------------------------------------
+
+
+class Case(TimeStampedModel):
+    kind = models.CharField(_("类别"), max_length=32, choices=Kind.choices)
+    # No choices here: each kind has its own states (see its workflow).
+    state = models.CharField(_("状态"), max_length=32)
+    version = models.PositiveIntegerField(_("版本"), default=0)
+    tracking_code = models.CharField(
+        _("查询码"), max_length=16, unique=True, default=new_tracking_code
+    )
+    title = models.CharField(_("标题"), max_length=200, blank=True)
+    content = models.TextField(_("内容"))
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("类别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    region = models.ForeignKey(
+        "org.Region",
+        verbose_name=_("所涉区划"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    place = models.CharField(_("地点"), max_length=200, blank=True)
+
+    # Who raised it.
+    channel = models.CharField(_("来源渠道"), max_length=32, choices=Channel.choices)
+    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    is_anonymous = models.BooleanField(_("匿名"), default=False)
+    raised_by_deputy = models.ForeignKey(
+        "org.Deputy",
+        verbose_name=_("提出代表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="raised_cases",
+    )
+    raised_by_member = models.ForeignKey(
+        "org.Member",
+        verbose_name=_("提出委员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="raised_cases",
+    )
+    entered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("录入人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="entered_cases",
+    )
+
+    # Who owns it now: the office that acts, and where it sits in the liaison network.
+    congress = models.ForeignKey(
+        "org.Congress",
+        verbose_name=_("主管人大"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    cppcc = models.ForeignKey(
+        "org.Cppcc",
+        verbose_name=_("主管政协"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    # The owning body's region code, copied so that region-subtree scopes are one indexed
+    # prefix match on the case table (the case list must stay fast at 100,000 rows).
+    scope_code = models.CharField(_("主管区划代码"), max_length=12, db_index=True)
+    station = models.ForeignKey(
+        "liaison.Station",
+        verbose_name=_("联络站"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+    deputy = models.ForeignKey(
+        "org.Deputy",
+        verbose_name=_("责任代表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="cases",
+    )
+
+    # Lineage.
+    parent = models.ForeignKey(
+        "self",
+        verbose_name=_("来源案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="children",
+    )
+    merged_into = models.ForeignKey(
+        "self",
+        verbose_name=_("并入案件"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="merged",
+    )
+
+    # Deadlines: the due date of the step the case is in now.
+    due_date = models.DateField(_("当前环节期限"), null=True, blank=True)
+    is_overdue = models.BooleanField(_("已逾期"), default=False)
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+
+    # Supervision.
+    is_key_supervision = models.BooleanField(_("重点督办"), default=False)
+    supervised_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("督办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="supervised_cases",
+    )
+    supervision_note = models.TextField(_("督办意见"), blank=True)
+
+    # Milestones, kept for figures and time-driven steps.
+    replied_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    fed_back_at = models.DateTimeField(_("反馈时间"), null=True, blank=True)
+    evaluated_at = models.DateTimeField(_("评价时间"), null=True, blank=True)
+    concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
+    rating = models.CharField(_("评价"), max_length=32, choices=Rating.choices, blank=True)
+
+    class Meta:
+        verbose_name = _("案件")
+        verbose_name_plural = _("案件")
+        ordering = ["-created_at", "-id"]
+        indexes = [
+            models.Index(fields=["kind", "state", "-created_at"], name="case_kind_state"),
+            models.Index(fields=["congress", "kind", "-created_at"], name="case_congress"),
+            models.Index(fields=["station", "-created_at"], name="case_station"),
+            models.Index(fields=["deputy", "-created_at"], name="case_deputy"),
+            models.Index(fields=["region", "-created_at"], name="case_region"),
+            models.Index(fields=["due_date", "state"], name="case_due"),
+            models.Index(
+                fields=["is_overdue"],
+                name="case_overdue",
+                condition=models.Q(is_overdue=True),
+            ),
+            models.Index(fields=["-created_at", "-id"], name="case_newest"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.tracking_code} {self.display_title}"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("case_detail", args=[self.pk])
+
+    @property
+    def display_title(self) -> str:
+        if self.title:
+            return self.title
+        text = " ".join(self.content.split())
+        return text[:30] + ("…" if len(text) > 30 else "")
+
+    @property
+    def workflow(self):
+        from .workflow import workflow_for
+
+        return workflow_for(self.kind)
+
+    @property
+    def state_label(self) -> str:
+        return self.workflow.state_label(self.state)
+
+    @property
+    def is_closed(self) -> bool:
+        return self.state in self.workflow.final
+
+
+class IntakeKey(models.Model):
+    """An idempotency key of one submission: a retried request returns the same case."""
+
+    key = models.CharField(max_length=120, unique=True)
+    fingerprint = models.CharField(max_length=64)
+    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="intake_key")
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提交幂等键")
+        verbose_name_plural = _("提交幂等键")
+
+    def __str__(self) -> str:
+        return self.key
+
+
+class Assignment(models.Model):
+    class Role(models.TextChoices):
+        LEAD = "lead", _("主办")
+        CO = "co", _("协办")
+
+    class Status(models.TextChoices):
+        ACTIVE = "active", _("已交办")
+        RETURNED = "returned", _("已退回")
+        WITHDRAWN = "withdrawn", _("已撤回")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="assignments")
+    unit = models.ForeignKey(
+        "org.HandlingUnit",
+        verbose_name=_("承办单位"),
+        on_delete=models.PROTECT,
+        related_name="assignments",
+    )
+    role = models.CharField(_("办理方式"), max_length=8, choices=Role.choices)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.ACTIVE
+    )
+    assigned_at = models.DateTimeField(_("交办时间"), default=timezone.now)
+    assigned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("交办人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    due_date = models.DateField(_("答复期限"))
+    return_deadline = models.DateField(_("申请退回截止"))
+    returned_at = models.DateTimeField(_("退回时间"), null=True, blank=True)
+    return_reason = models.TextField(_("退回理由"), blank=True)
+
+    class Meta:
+        verbose_name = _("交办")
+        verbose_name_plural = _("交办")
+        ordering = ["case", "role", "assigned_at"]
+        indexes = [
+            models.Index(fields=["unit", "status", "case"], name="assignment_unit"),
+        ]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case", "unit"],
+                condition=models.Q(status="active"),
+                name="one_active_assignment_per_unit",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.unit}（{self.get_role_display()}）"
+
+
+class Consultation(models.Model):
+    class Stage(models.TextChoices):
+        BEFORE = "before", _("办前沟通")
+        DURING = "during", _("办中沟通")
+        AFTER = "after", _("办后沟通")
+
+    class Form(models.TextChoices):
+        VISIT = "visit", _("走访")
+        PHONE = "phone", _("电话")
+        MEETING = "meeting", _("座谈会")
+        ONLINE = "online", _("网络")
+        LETTER = "letter", _("书面")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="consultations")
+    unit = models.ForeignKey(
+        "org.HandlingUnit",
+        verbose_name=_("承办单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    stage = models.CharField(_("阶段"), max_length=8, choices=Stage.choices)
+    form = models.CharField(_("方式"), max_length=8, choices=Form.choices)
+    held_on = models.DateField(_("日期"))
+    with_whom = models.CharField(_("沟通对象"), max_length=100, blank=True)
+    summary = models.TextField(_("情况摘要"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("记录人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("记录时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("沟通记录")
+        verbose_name_plural = _("沟通记录")
+        ordering = ["case", "held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.get_stage_display()} {self.held_on}"
+
+
+class Reply(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="replies")
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    unit = models.ForeignKey(
+        "org.HandlingUnit",
+        verbose_name=_("答复单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    deputy = models.ForeignKey(
+        "org.Deputy",
+        verbose_name=_("答复代表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("经办人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        ReplyCategory,
+        verbose_name=_("答复类别"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+    content = models.TextField(_("答复内容"))
+    is_public = models.BooleanField(_("可公开"), default=False)
+    created_at = models.DateTimeField(_("答复时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("答复")
+        verbose_name_plural = _("答复")
+        ordering = ["case", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.round}"
+
+    @property
+    def replier(self) -> str:
+        if self.unit_id:
+            return self.unit.name
+        if self.deputy_id:
+            return self.deputy.person.name
+        return str(_("工作机构"))
+
+
+def attachment_path(instance: Attachment, filename: str) -> str:
+    now = timezone.now()
+    return f"cases/{now:%Y/%m}/{secrets.token_hex(12)}{_suffix(filename)}"
+
+
+def _suffix(filename: str) -> str:
+    dot = filename.rfind(".")
+    ext = filename[dot:].lower() if dot >= 0 else ""
+    return ext if ext in {".jpg", ".jpeg", ".png", ".pdf", ".docx", ".xlsx", ".txt"} else ""
+
+
+class Attachment(models.Model):
+    class Kind(models.TextChoices):
+        PHOTO = "photo", _("照片")
+        DOCUMENT = "document", _("文件")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="attachments")
+    reply = models.ForeignKey(
+        Reply, null=True, blank=True, on_delete=models.CASCADE, related_name="attachments"
+    )
+    kind = models.CharField(_("类别"), max_length=16, choices=Kind.choices)
+    file = models.FileField(_("文件"), upload_to=attachment_path)
+    original_name = models.CharField(_("原文件名"), max_length=200, blank=True)
+    content_type = models.CharField(_("类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("附件")
+        verbose_name_plural = _("附件")
+        ordering = ["case", "id"]
+
+    def __str__(self) -> str:
+        return self.original_name or self.file.name
+
+
+class Evaluation(models.Model):
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluations")
+    round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
+    rating = models.CharField(_("评价"), max_length=32, choices=Rating.choices)
+    comment = models.TextField(_("意见"), blank=True)
+    by_citizen = models.BooleanField(_("群众本人评价"), default=False)
+    by_deputy = models.ForeignKey(
+        "org.Deputy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(_("评价时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("评价")
+        verbose_name_plural = _("评价")
+        ordering = ["case", "created_at", "id"]
+
+    def __str__(self) -> str:
+        return self.get_rating_display()
+
+
+class CaseEvent(models.Model):
+    """The case timeline: shown to users and the source of the figures. Append-only."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    action = models.CharField(_("事项"), max_length=32)
+    from_state = models.CharField(_("原状态"), max_length=32, blank=True)
+    to_state = models.CharField(_("新状态"), max_length=32, blank=True)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as written at the time: a renamed account does not rewrite history.
+    actor_label = models.CharField(_("操作人"), max_length=100, blank=True)
+    note = models.TextField(_("说明"), blank=True)
+    data = models.JSONField(_("详情"), default=dict, blank=True)
+    is_public = models.BooleanField(_("向群众公开"), default=False)
+
+    class Meta:
+        verbose_name = _("办理记录")
+        verbose_name_plural = _("办理记录")
+        ordering = ["case", "at", "id"]
+        indexes = [
+            models.Index(fields=["case", "at"], name="event_case"),
+            models.Index(fields=["action", "at"], name="event_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("CaseEvent rows are append-only")
+        super().save(*args, **kwargs)

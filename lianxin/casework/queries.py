@@ -1,0 +1,208 @@
+"""Reads of cases, always through the access rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.access import visible_to
+from lianxin.core.errors import ValidationFailed
+
+from .models import Assignment, Case, CaseEvent, Consultation, Evaluation, Kind, Reply
+
+
+def active_assignments(case: Case) -> list[Assignment]:
+    """The case's active assignments; read once per case object (the access rules ask often)."""
+    cache = getattr(case, "_prefetched_objects_cache", {})
+    if "assignments" in cache:
+        return [a for a in cache["assignments"] if a.status == Assignment.Status.ACTIVE]
+    cached = getattr(case, "_active_assignments", None)
+    if cached is None:
+        cached = list(
+            Assignment.objects.filter(case=case, status=Assignment.Status.ACTIVE).select_related(
+                "unit"
+            )
+        )
+        case._active_assignments = cached
+    return cached
+
+
+def forget_assignments(case: Case) -> None:
+    if hasattr(case, "_active_assignments"):
+        del case._active_assignments
+    cache = getattr(case, "_prefetched_objects_cache", None)
+    if cache:
+        cache.pop("assignments", None)
+
+
+LIST_RELATED = (
+    "region",
+    "category",
+    "congress",
+    "station",
+    "deputy__person",
+)
+
+
+def cases_for(
+    user,
+    *,
+    kind: str | None = None,
+    state: str | None = None,
+    region: str | None = None,
+    overdue: bool | None = None,
+    q: str | None = None,
+    station: int | None = None,
+    deputy: int | None = None,
+    unit: int | None = None,
+    supervised: bool | None = None,
+) -> QuerySet[Case]:
+    """The cases `user` may see, filtered. Unknown filter values are refused (422)."""
+    qs = visible_to(user, Case)
+    if kind:
+        if kind not in Kind.values:
+            raise ValidationFailed(
+                _("案件类别 %(kind)s 不存在。") % {"kind": kind[:20]}, field="kind"
+            )
+        qs = qs.filter(kind=kind)
+    if state:
+        states = [s.strip() for s in state.split(",") if s.strip()]
+        if not all(s.isidentifier() and len(s) <= 32 for s in states):
+            raise ValidationFailed(_("状态参数有误。"), field="state")
+        qs = qs.filter(state__in=states)
+    if region:
+        from lianxin.org.queries import region_or_422
+
+        r = region_or_422(region)
+        qs = qs.filter(region__code__startswith=r.code)
+    if overdue is not None:
+        qs = qs.filter(is_overdue=overdue)
+    if station is not None:
+        qs = qs.filter(station_id=station)
+    if deputy is not None:
+        qs = qs.filter(deputy_id=deputy)
+    if unit is not None:
+        qs = qs.filter(
+            pk__in=Assignment.objects.filter(unit_id=unit, status=Assignment.Status.ACTIVE).values(
+                "case_id"
+            )
+        )
+    if supervised is not None:
+        qs = qs.filter(is_key_supervision=supervised)
+    if q and q.replace("\x00", "").strip():
+        term = q.replace("\x00", "").strip()[:50]
+        if term.upper() == term and len(term) == 10 and term.isalnum():
+            qs = qs.filter(Q(tracking_code=term) | Q(title__contains=term))
+        else:
+            qs = qs.filter(Q(title__contains=term) | Q(content__contains=term))
+    return qs
+
+
+def for_list(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Everything a row of the case list shows, in one query."""
+    return qs.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+
+
+def for_detail(qs: QuerySet[Case]) -> QuerySet[Case]:
+    return qs.select_related(
+        *LIST_RELATED,
+        "raised_by_deputy__person",
+        "raised_by_member__person",
+        "merged_into",
+        "parent",
+        "supervised_by",
+        "entered_by",
+    ).prefetch_related(
+        Prefetch(
+            "assignments",
+            queryset=Assignment.objects.select_related("unit", "assigned_by").order_by(
+                "assigned_at", "id"
+            ),
+        ),
+        Prefetch(
+            "replies",
+            queryset=Reply.objects.select_related(
+                "unit", "deputy__person", "author", "category"
+            ).prefetch_related("attachments"),
+        ),
+        Prefetch("consultations", queryset=Consultation.objects.select_related("unit")),
+        Prefetch("evaluations", queryset=Evaluation.objects.all()),
+        Prefetch("events", queryset=CaseEvent.objects.order_by("at", "id")),
+        "attachments",
+    )
+
+
+def public_events(case: Case) -> list[CaseEvent]:
+    return list(case.events.filter(is_public=True).order_by("at", "id"))
+
+
+def by_tracking_code(code: str) -> Case | None:
+    """The case a citizen follows. A merged case is followed through the case it joined."""
+    code = (code or "").strip().upper()
+    if not code or len(code) > 16 or not code.isalnum():
+        return None
+    return (
+        Case.objects.select_related("category", "region", "deputy__person", "station")
+        .filter(tracking_code=code)
+        .first()
+    )
+
+
+def due_cases(on: dt.date) -> QuerySet[Case]:
+    return Case.objects.filter(due_date__isnull=False, due_date__lte=on)
+
+
+# --- Work lists for the workbench ------------------------------------------------------------------
+
+OPEN_STATES_EXCLUDED = ("concluded", "declined", "merged")
+
+
+def work_items(user, key: str, limit: int = 10) -> tuple[list[Case], int]:
+    """One work list of the workbench: (the first `limit` cases, how many in all), always within
+    what the user may see. Keys: triage, overdue (staff); handle, reply (unit officer);
+    station_opinions, suggestions (deputy); register, feedback (station manager);
+    key_supervision (leader). An unknown key is an empty list."""
+    from lianxin.accounts.access import grants
+
+    g = grants(user)
+    qs = visible_to(user, Case)
+    active = Assignment.objects.filter(unit_id__in=g.unit_ids, status=Assignment.Status.ACTIVE)
+    order = ("-created_at", "-id")
+    if key == "triage":
+        qs = qs.filter(
+            congress_id__in=list(g.staff_congresses), kind=Kind.OPINION, state="registered"
+        )
+    elif key == "overdue":
+        qs = qs.filter(
+            Q(congress_id__in=list(g.staff_congresses)) | Q(pk__in=active.values("case_id")),
+            is_overdue=True,
+        )
+        order = ("due_date", "id")
+    elif key == "handle":
+        qs = qs.filter(pk__in=active.values("case_id"), state="handling")
+        order = ("due_date", "id")
+    elif key == "reply":
+        qs = qs.filter(
+            pk__in=active.filter(role=Assignment.Role.LEAD).values("case_id"), state="handling"
+        )
+        order = ("due_date", "id")
+    elif key == "station_opinions":
+        qs = qs.filter(kind=Kind.OPINION, deputy_id__in=list(g.deputy_ids)).exclude(
+            state__in=OPEN_STATES_EXCLUDED
+        )
+    elif key == "suggestions":
+        qs = qs.filter(raised_by_deputy_id__in=list(g.deputy_ids))
+    elif key == "register":
+        qs = qs.filter(station_id__in=list(g.station_ids), state="registered")
+    elif key == "feedback":
+        qs = qs.filter(
+            Q(station_id__in=list(g.station_ids)) | Q(congress_id__in=list(g.staff_congresses)),
+            state="replied",
+        )
+    elif key == "key_supervision":
+        qs = qs.filter(is_key_supervision=True).exclude(state__in=OPEN_STATES_EXCLUDED)
+    else:
+        return [], 0
+    return list(for_list(qs).order_by(*order)[:limit]), qs.count()

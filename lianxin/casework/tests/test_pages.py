@@ -1,0 +1,202 @@
+"""Staff pages: the case list, one case, its action forms (plain and htmx), contact reveal,
+attachments and notifications."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from PIL import Image
+
+from lianxin.core.models import AuditLog
+
+from .helpers import advance, fresh, new_opinion, unit, user
+
+pytestmark = pytest.mark.django_db
+
+
+def signed_in(username: str) -> Client:
+    client = Client()
+    client.force_login(user(username))
+    return client
+
+
+def test_the_case_list_filters_and_masks_phones():
+    case = new_opinion("北关街道垃圾清运不及时")
+    client = signed_in("yc_staff")
+    html = client.get("/cases/", {"kind": "opinion", "q": "垃圾清运"}).content.decode()
+    assert case.tracking_code in html and "138****5678" in html and "13812345678" not in html
+    assert client.get("/cases/", {"region": "xx"}).status_code == 422
+    partial = client.get(
+        "/cases/", {"q": "垃圾清运"}, headers={"HX-Request": "true"}
+    ).content.decode()
+    assert "<html" not in partial and case.tracking_code in partial
+
+
+def test_the_case_list_page_takes_a_constant_number_of_queries():
+    client = signed_in("yc_staff")
+    for i in range(2):
+        new_opinion(f"少量{i}")
+    client.get("/cases/")
+
+    def count():
+        with CaptureQueriesContext(connection) as ctx:
+            assert client.get("/cases/").status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    for i in range(60):
+        new_opinion(f"大量{i}")
+    assert count() == few
+
+
+def test_the_detail_page_offers_the_available_actions_as_buttons():
+    case = advance(new_opinion(), "handling")
+    html = signed_in("unit_demo").get(f"/cases/{case.pk}/").content.decode()
+    for action in ("return", "consult", "reply"):
+        assert f'data-action="{action}"' in html
+    assert 'data-action="assign"' not in html
+    html = signed_in("jz_staff").get(f"/cases/{case.pk}/").content.decode()
+    assert "当前没有您可进行的操作" in html
+
+
+def test_invisible_cases_are_404_on_every_page():
+    case = advance(new_opinion(), "handling")
+    for username in ("tg_staff", "unit_other"):
+        client = signed_in(username)
+        assert client.get(f"/cases/{case.pk}/").status_code == 404
+        assert client.get(f"/cases/{case.pk}/actions/reply/").status_code == 404
+        assert client.post(f"/cases/{case.pk}/actions/reply/", {"content": "x"}).status_code == 404
+        assert client.post(f"/cases/{case.pk}/contact/").status_code == 404
+
+
+def test_an_action_form_posts_through_the_action_and_redirects():
+    case = new_opinion()
+    client = signed_in("yc_staff")
+    assert client.get(f"/cases/{case.pk}/actions/triage/").status_code == 200
+    from lianxin.casework.models import Category
+
+    r = client.post(
+        f"/cases/{case.pk}/actions/triage/",
+        {"category": Category.objects.get(code="transport").pk, "version": case.version},
+    )
+    assert r.status_code == 302 and r["Location"] == f"/cases/{case.pk}/"
+    assert fresh(case).state == "triaged"
+    r = client.post(
+        f"/cases/{case.pk}/actions/assign/",
+        {"lead_unit": unit().pk, "version": fresh(case).version},
+        headers={"HX-Request": "true"},
+    )
+    assert r.status_code == 204 and r["HX-Redirect"] == f"/cases/{case.pk}/"
+    assert fresh(case).state == "handling"
+
+
+def test_a_refused_form_shows_the_reason_in_place():
+    case = advance(new_opinion(), "triaged")
+    client = signed_in("yc_staff")
+    r = client.post(
+        f"/cases/{case.pk}/actions/decline/", {"reason": "  "}, headers={"HX-Request": "true"}
+    )
+    assert r.status_code == 422 and "请填写不予受理的理由" in r.content.decode()
+    stale = case.version
+    advance(case, "handling")
+    r = client.post(f"/cases/{case.pk}/actions/remind/", {"note": "快", "version": stale})
+    assert r.status_code == 409 and "已被他人更新" in r.content.decode()
+    assert fresh(case).state == "handling"
+
+
+def test_an_action_not_offered_now_is_not_shown_as_a_form():
+    case = new_opinion()
+    assert signed_in("yc_staff").get(f"/cases/{case.pk}/actions/feedback/").status_code == 403
+    assert signed_in("yc_staff").get(f"/cases/{case.pk}/actions/fly/").status_code == 404
+
+
+def test_a_reply_with_an_attachment_is_served_only_to_those_who_see_the_case():
+    case = advance(new_opinion(), "handling")
+    client = signed_in("unit_demo")
+    letter = SimpleUploadedFile(
+        "答复函.pdf", b"%PDF-1.4\n% reply letter\n", content_type="application/pdf"
+    )
+    r = client.post(
+        f"/cases/{case.pk}/actions/reply/",
+        {
+            "content": "答复见附件。",
+            "category": "B",
+            "attachments": [letter],
+            "version": fresh(case).version,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:400]
+    reply = fresh(case).replies.get()
+    assert reply.category.code == "B"
+    attachment = reply.attachments.get()
+    url = f"/cases/{case.pk}/attachments/{attachment.pk}/"
+    got = signed_in("yc_staff").get(url)
+    assert got.status_code == 200 and b"".join(got.streaming_content).startswith(b"%PDF")
+    assert signed_in("tg_staff").get(url).status_code == 404
+    assert Client().get(url).status_code == 302  # to the login page
+    bad = SimpleUploadedFile("x.exe", b"MZ", content_type="application/octet-stream")
+    r = signed_in("yc_staff").post(
+        f"/cases/{case.pk}/actions/consult/",
+        {"stage": "during", "form": "phone", "summary": "沟通"},
+    )
+    assert r.status_code == 302
+    r = client.post(f"/cases/{case.pk}/actions/reply/", {"content": "再答复", "attachments": [bad]})
+    assert r.status_code in (409, 422)
+
+
+def test_photos_are_shown_to_staff():
+    img = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(img, format="PNG")
+    case = new_opinion(photos=[SimpleUploadedFile("a.png", img.getvalue(), "image/png")])
+    html = signed_in("yc_staff").get(f"/cases/{case.pk}/").content.decode()
+    photo = case.attachments.get()
+    assert f"/cases/{case.pk}/attachments/{photo.pk}/" in html
+
+
+def test_revealing_the_phone_on_the_page_is_deliberate_and_logged():
+    case = new_opinion()
+    client = signed_in("yc_station")
+    html = client.get(f"/cases/{case.pk}/").content.decode()
+    assert "138****5678" in html and "13812345678" not in html
+    r = client.post(f"/cases/{case.pk}/contact/", headers={"HX-Request": "true"})
+    assert r.status_code == 200 and "13812345678" in r.content.decode()
+    assert AuditLog.objects.filter(
+        kind=AuditLog.Kind.PERSONAL_DATA_VIEWED, username="yc_station", target=f"case:{case.pk}"
+    ).exists()
+    html = signed_in("jz_staff").get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="reveal-phone"' not in html
+    assert signed_in("jz_staff").post(f"/cases/{case.pk}/contact/").status_code == 403
+
+
+def test_notifications_reach_the_inbox_and_are_marked_read(django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        case = advance(new_opinion(), "handling")
+    from lianxin.notifications.queries import unread_for
+
+    [note] = [n for n in unread_for(user("unit_demo"), 50) if n.url == f"/cases/{case.pk}/"]
+    client = signed_in("unit_demo")
+    assert note.title in client.get("/notifications/").content.decode()
+    r = client.post(f"/notifications/{note.pk}/read")
+    assert r.status_code == 302 and r["Location"] == f"/cases/{case.pk}/"
+    assert note.pk not in [n.pk for n in unread_for(user("unit_demo"), 50)]
+
+
+def test_the_opinion_workflow_document_is_up_to_date():
+    """docs/workflows/opinion.md is generated from the table (`manage.py workflow_docs`; the
+    other kinds' documents are checked by `manage.py workflow_docs --check`)."""
+    from pathlib import Path
+
+    from django.conf import settings
+
+    from lianxin.casework.workflow import workflow_for
+
+    path = Path(settings.BASE_DIR) / "docs" / "workflows" / "opinion.md"
+    assert path.read_text(encoding="utf-8") == workflow_for("opinion").markdown(), (
+        f"{path} is stale: run manage.py workflow_docs"
+    )
+    assert "```mermaid\nstateDiagram-v2" in path.read_text(encoding="utf-8")

@@ -1,0 +1,470 @@
+"""Staff pages of the loop: the case list, one case with its action forms (htmx, and plain
+forms without JavaScript), contact reveal, attachments and figures."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import FileResponse, Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods, require_POST
+
+from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visible_to
+from lianxin.core.errors import LianxinError, ValidationFailed
+
+from . import actions, forms, queries, resolve, serialize, stats
+from .models import Attachment, Case, Kind
+from .workflow import workflow_for
+
+PAGE_SIZE = 50
+
+
+# --- The list -----------------------------------------------------------------------------------
+
+
+def _bool(value: str | None) -> bool | None:
+    return {"1": True, "true": True, "0": False, "false": False}.get((value or "").lower())
+
+
+@login_required
+def case_list(request):
+    g = request.GET
+    error = None
+    try:
+        qs = queries.cases_for(
+            request.user,
+            kind=g.get("kind") or None,
+            state=g.get("state") or None,
+            region=g.get("region") or None,
+            overdue=_bool(g.get("overdue")),
+            q=g.get("q") or None,
+            supervised=_bool(g.get("supervised")),
+        )
+    except LianxinError as exc:
+        error, qs = exc.message, Case.objects.none()
+    paginator = Paginator(queries.for_list(qs), PAGE_SIZE)
+    page = paginator.get_page(g.get("page"))
+    kind = g.get("kind") if g.get("kind") in Kind.values else Kind.OPINION
+    context = {
+        "page": page,
+        "rows": [serialize.case_row(c) for c in page.object_list],
+        "kinds": Kind.choices,
+        "states": workflow_for(kind).states.choices if _has_workflow(kind) else [],
+        "filters": g,
+        "error": error,
+        "query": _without(g, "page"),
+    }
+    template = "casework/case_list.html#results" if request.htmx else "casework/case_list.html"
+    return render(request, template, context, status=422 if error else 200)
+
+
+def _has_workflow(kind: str) -> bool:
+    try:
+        workflow_for(kind)
+    except LookupError:
+        return False
+    return True
+
+
+def _without(querydict, key: str) -> str:
+    q = querydict.copy()
+    q.pop(key, None)
+    return q.urlencode()
+
+
+# --- One case -----------------------------------------------------------------------------------
+
+
+def _load(request, pk: int) -> Case:
+    return get_visible_or_404(request.user, queries.for_detail(Case.objects.all()), pk=pk)
+
+
+@login_required
+def case_detail(request, pk: int):
+    case = _load(request, pk)
+    return render(request, "casework/case_detail.html", _detail_context(request, case))
+
+
+def _detail_context(request, case: Case, **extra) -> dict:
+    from lianxin.accounts.access import can
+
+    wf = workflow_for(case.kind)
+    return {
+        "case": case,
+        "view": serialize.case_detail(case, request.user),
+        "state_label": wf.state_label(case.state),
+        "masked_phone": mask_phone(case.contact_phone),
+        "can_reveal": bool(case.contact_phone)
+        and not case.is_anonymous
+        and can(request.user, "case.view_contact", case),
+        "photos": [a for a in case.attachments.all() if a.reply_id is None],
+        **extra,
+    }
+
+
+@dataclass
+class ActionSpec:
+    form: type
+    run: Callable  # (case, data, user, request) → None
+    kwargs: Callable | None = None  # (case, user) → form kwargs
+    button: str = ""
+
+
+def _stations_for(case: Case, user):
+    from lianxin.liaison.models import Station
+
+    qs = visible_to(user, Station).filter(is_active=True)
+    if case.congress_id:
+        qs = qs.filter(congress_id=case.congress_id)
+    return qs.order_by("region__code", "code")
+
+
+def _deputies_for(case: Case, user):
+    from lianxin.org.models import Deputy
+
+    qs = visible_to(user, Deputy).select_related("person", "congress")
+    q = Q(pk=case.deputy_id) if case.deputy_id else Q(pk__in=[])
+    if case.station_id:
+        q |= Q(station_membership__station_id=case.station_id)
+    return qs.filter(q).order_by("person__name", "id")
+
+
+def _units_for(case: Case, user):
+    from lianxin.org.models import HandlingUnit
+
+    qs = visible_to(user, HandlingUnit).filter(is_active=True).select_related("region")
+    # The units of the case's own region and those above it (a county opinion may go to a
+    # city department, never to another county's).
+    code = case.scope_code
+    prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+    return qs.filter(region__code__in=prefixes).order_by("region__code", "code")
+
+
+def _triage(case, d, user, request):
+    actions.do_triage_case(
+        case,
+        category=d["category"],
+        region=resolve.region(d["region"]),
+        station=d["station"],
+        deputy=d["deputy"],
+        title=d["title"] or None,
+        note=d["note"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _merge(case, d, user, request):
+    actions.do_merge_case(
+        case,
+        into=resolve.case(user, d["merge_into"]),
+        note=d["note"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _decline(case, d, user, request):
+    actions.do_decline_case(case, reason=d["reason"], acting_user=user, version=d["version"])
+
+
+def _assign(case, d, user, request):
+    actions.do_assign_case(
+        case,
+        lead_unit=d["lead_unit"],
+        co_units=list(d["co_units"]),
+        due_date=d["due_at"],
+        note=d["note"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _return(case, d, user, request):
+    actions.do_return_case(case, reason=d["reason"], acting_user=user, version=d["version"])
+
+
+def _consult(case, d, user, request):
+    actions.do_consult_case(
+        case,
+        stage=d["stage"],
+        form=d["form"],
+        summary=d["summary"],
+        held_on=d["held_on"],
+        with_whom=d["with_whom"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _reply(case, d, user, request):
+    files = request.FILES.getlist("attachments")
+    actions.do_reply_case(
+        case,
+        content=d["content"],
+        category=d["category"],
+        is_public=d["public"],
+        attachments=_documents(files),
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _feedback(case, d, user, request):
+    actions.do_feedback_case(
+        case, content=d["content"], method=d["method"], acting_user=user, version=d["version"]
+    )
+
+
+def _evaluate(case, d, user, request):
+    actions.do_evaluate_case(
+        case, rating=d["rating"], comment=d["comment"], acting_user=user, version=d["version"]
+    )
+
+
+def _rehandle(case, d, user, request):
+    actions.do_rehandle_case(
+        case, reason=d["reason"], due_date=d["due_at"], acting_user=user, version=d["version"]
+    )
+
+
+def _supervise(case, d, user, request):
+    actions.do_supervise_case(case, note=d["note"], acting_user=user, version=d["version"])
+
+
+def _remind(case, d, user, request):
+    actions.do_remind_case(case, note=d["note"], acting_user=user, version=d["version"])
+
+
+def _conclude(case, d, user, request):
+    actions.do_conclude_case(case, note=d["note"], acting_user=user, version=d["version"])
+
+
+DOCUMENT_TYPES = {
+    ".pdf": "application/pdf",
+    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    ".txt": "text/plain",
+}
+DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
+
+
+def _documents(files) -> list[dict]:
+    """Reply attachments: images are re-encoded (metadata dropped), documents by type and size."""
+    from django.core.files.base import ContentFile
+
+    from lianxin.opinions.actions import clean_photos
+
+    specs = []
+    if len(files) > 5:
+        raise ValidationFailed(_("附件最多 5 个。"), field="attachments")
+    for f in files:
+        name = (f.name or "").lower()
+        ext = name[name.rfind(".") :] if "." in name else ""
+        if ext in (".jpg", ".jpeg", ".png", ".webp", ".gif"):
+            photo = clean_photos([f])[0]
+            specs.append(
+                {
+                    "kind": Attachment.Kind.PHOTO,
+                    "file": ContentFile(photo.data, name="photo.jpg"),
+                    "original_name": f.name[-200:],
+                    "content_type": "image/jpeg",
+                    "size": len(photo.data),
+                }
+            )
+            continue
+        if ext not in DOCUMENT_TYPES:
+            raise ValidationFailed(
+                _("附件“%(name)s”类型不支持（可上传 PDF、Word、Excel、文本或图片）。")
+                % {"name": f.name[-60:]},
+                field="attachments",
+            )
+        if f.size > DOCUMENT_MAX_BYTES:
+            raise ValidationFailed(
+                _("附件“%(name)s”超过 10 MB。") % {"name": f.name[-60:]}, field="attachments"
+            )
+        specs.append(
+            {
+                "kind": Attachment.Kind.DOCUMENT,
+                "file": ContentFile(f.read(), name=f"doc{ext}"),
+                "original_name": f.name[-200:],
+                "content_type": DOCUMENT_TYPES[ext],
+                "size": f.size,
+            }
+        )
+    return specs
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "triage": ActionSpec(
+        forms.TriageForm,
+        _triage,
+        lambda case, user: {
+            "stations": _stations_for(case, user),
+            "deputies": _deputies_for(case, user),
+        },
+    ),
+    "merge": ActionSpec(forms.MergeForm, _merge),
+    "decline": ActionSpec(forms.ReasonForm, _decline),
+    "assign": ActionSpec(
+        forms.AssignForm, _assign, lambda case, user: {"units": _units_for(case, user)}
+    ),
+    "return": ActionSpec(forms.ReasonForm, _return),
+    "consult": ActionSpec(forms.ConsultForm, _consult),
+    "reply": ActionSpec(forms.ReplyForm, _reply),
+    "feedback": ActionSpec(forms.FeedbackForm, _feedback),
+    "evaluate": ActionSpec(forms.EvaluateForm, _evaluate),
+    "rehandle": ActionSpec(forms.RehandleForm, _rehandle),
+    "supervise": ActionSpec(forms.NoteForm, _supervise),
+    "remind": ActionSpec(forms.NoteForm, _remind),
+    "conclude": ActionSpec(forms.NoteForm, _conclude),
+}
+
+
+def _initial(case: Case, action: str) -> dict:
+    initial = {"version": case.version}
+    if action == "triage":
+        initial.update(
+            {
+                "category": case.category_id,
+                "station": case.station_id,
+                "deputy": case.deputy_id,
+                "title": case.title,
+                "region": case.region.code if case.region_id else "",
+            }
+        )
+    elif action == "consult":
+        initial.update({"stage": "during", "form": "phone"})
+    return initial
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_action(request, pk: int, action: str):
+    case = _load(request, pk)
+    spec = ACTIONS.get(action)
+    wf = workflow_for(case.kind)
+    if spec is None or action not in wf.actions:
+        raise Http404
+    kwargs = spec.kwargs(case, request.user) if spec.kwargs else {}
+    label = wf.action_label(action)
+    error_status = 200
+    if request.method == "POST":
+        form = spec.form(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            try:
+                spec.run(case, form.cleaned_data, request.user, request)
+            except LianxinError as exc:
+                field = exc.field if exc.field in form.fields else None
+                form.add_error(field, exc.message)
+                error_status = exc.status
+            else:
+                messages.success(request, _("已%(action)s。") % {"action": label})
+                url = reverse("case_detail", args=[case.pk])
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
+        else:
+            error_status = 422
+        # htmx swaps only 2xx and 422 (see base.html): every refusal shows in place.
+        status = 422 if request.htmx else error_status
+    else:
+        allowed = {t.action for t in wf.available(case, request.user)}
+        if action not in allowed:
+            raise PermissionDenied
+        form = spec.form(initial=_initial(case, action), **kwargs)
+        status = 200
+    context = {"case": case, "form": form, "action": action, "label": label}
+    template = "casework/action_form.html#form" if request.htmx else "casework/action_form.html"
+    return render(request, template, context, status=status)
+
+
+@login_required
+@require_POST
+def reveal_contact(request, pk: int):
+    case = get_visible_or_404(request.user, Case.objects.all(), pk=pk)
+    if case.is_anonymous or not case.contact_phone:
+        raise Http404
+    try:
+        phone = actions.reveal_contact(case, acting_user=request.user, request=request)
+    except LianxinError:
+        raise PermissionDenied from None
+    if request.htmx:
+        return render(request, "casework/case_detail.html#phone", {"phone": phone})
+    case = _load(request, pk)
+    return render(request, "casework/case_detail.html", _detail_context(request, case, phone=phone))
+
+
+@login_required
+def attachment(request, pk: int, attachment_id: int):
+    case = get_visible_or_404(request.user, Case.objects.all(), pk=pk)
+    item = Attachment.objects.filter(case=case, pk=attachment_id).first()
+    if item is None or not item.file:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=item.content_type)
+    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
+    from lianxin.opinions.logs import content_disposition
+
+    response["Content-Disposition"] = content_disposition(item.original_name or "file").replace(
+        "attachment", disposition, 1
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response
+
+
+# --- Figures ------------------------------------------------------------------------------------
+
+
+@login_required
+def figures(request):
+    g = grants(request.user)
+    if not (g.is_admin or g.staff_congresses or g.leader_regions or g.station_ids):
+        raise PermissionDenied
+    by = request.GET.get("by", "month")
+    error = None
+    start = _date(request.GET.get("from"))
+    end = _date(request.GET.get("to"))
+    try:
+        rows, total = stats.figures(
+            request.user, by=by, kind=request.GET.get("kind") or Kind.OPINION, start=start, end=end
+        )
+    except LianxinError as exc:
+        error, rows, total = exc.message, [], None
+    peak = max([r.collected for r in rows] or [1])
+    return render(
+        request,
+        "casework/figures.html",
+        {
+            "rows": rows,
+            "total": total,
+            "by": by,
+            "groups": [(k, v[0]) for k, v in stats.GROUPS.items()],
+            "peak": peak,
+            "error": error,
+            "start": start,
+            "end": end,
+        },
+        status=422 if error else 200,
+    )
+
+
+def _date(value: str | None) -> dt.date | None:
+    try:
+        return dt.date.fromisoformat(value) if value else None
+    except ValueError:
+        return None

@@ -1,0 +1,73 @@
+"""Creating notifications. Callers run these after their transaction commits
+(`transaction.on_commit`), so nobody is told about a change that was rolled back."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from django.db import IntegrityError, transaction
+
+from .models import Notification, OutboundMessage
+
+
+def notify(
+    users: Iterable,
+    *,
+    verb: str,
+    title: str,
+    body: str = "",
+    url: str = "",
+    dedupe_key: str = "",
+    email: bool = False,
+) -> list[Notification]:
+    """An in-app notification for each user (once per `dedupe_key`), and an e-mail to those who
+    have an address when `email` is set."""
+    recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    if not recipients:
+        return []
+    rows = [
+        Notification(
+            recipient_id=pk,
+            verb=verb[:32],
+            title=title[:200],
+            body=body,
+            url=url[:300],
+            dedupe_key=dedupe_key[:200],
+        )
+        for pk in recipients
+    ]
+    Notification.objects.bulk_create(rows, ignore_conflicts=bool(dedupe_key))
+    if email:
+        for user in recipients.values():
+            if user.email:
+                queue_message(
+                    OutboundMessage.Channel.EMAIL,
+                    user.email,
+                    body=f"{body}\n\n{url}".strip(),
+                    subject=title,
+                    dedupe_key=f"{dedupe_key}:email:{user.pk}" if dedupe_key else None,
+                )
+    return rows
+
+
+def send_sms(phone: str, body: str, *, dedupe_key: str | None = None) -> OutboundMessage | None:
+    if not phone:
+        return None
+    return queue_message(OutboundMessage.Channel.SMS, phone, body=body, dedupe_key=dedupe_key)
+
+
+def queue_message(
+    channel: str, to: str, *, body: str, subject: str = "", dedupe_key: str | None = None
+) -> OutboundMessage | None:
+    """Store the message, then hand it to the task queue once it is committed."""
+    from .tasks import deliver
+
+    try:
+        with transaction.atomic():
+            message = OutboundMessage.objects.create(
+                channel=channel, to=to, subject=subject[:200], body=body, dedupe_key=dedupe_key
+            )
+    except IntegrityError:
+        return None  # already queued once under this key
+    transaction.on_commit(lambda: deliver.enqueue(message.pk))
+    return message

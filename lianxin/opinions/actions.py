@@ -1,0 +1,255 @@
+"""Intake of citizens' opinions: scan-to-speak, the station desk after a reception, a deputy's
+upload, and the public API. Everything after registration goes through `casework.actions`."""
+
+from __future__ import annotations
+
+import io
+import re
+import secrets
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.utils.translation import gettext as _
+from PIL import Image, ImageOps, UnidentifiedImageError
+
+from lianxin.casework.actions import MAX_CONTENT, clean_text, do_register_case, fingerprint
+from lianxin.casework.models import Attachment, Case, Category, Channel, Kind
+from lianxin.core.errors import Forbidden, ValidationFailed
+
+MAX_PHOTOS = 3
+PHOTO_MAX_BYTES = getattr(settings, "OPINIONS_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
+PHOTO_MAX_SIDE = 2048
+PHOTO_MAX_PIXELS = 40_000_000
+ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
+
+MOBILE = re.compile(r"^1[3-9]\d{9}$")
+LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
+IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{8,100}$")
+
+
+def clean_phone(value: str | None) -> str:
+    """A mainland mobile number (13812345678) or a landline with area code (0354-1234567)."""
+    text = (value or "").strip()
+    if not text:
+        return ""
+    compact = re.sub(r"[\s()（）]", "", text)
+    if compact.startswith("+86"):
+        compact = compact[3:]
+    if MOBILE.match(compact.replace("-", "")):
+        return compact.replace("-", "")
+    if LANDLINE.match(compact):
+        return compact
+    raise ValidationFailed(
+        _("联系电话格式有误，请填写 11 位手机号码或带区号的固定电话。"), field="contact_phone"
+    )
+
+
+def clean_key(value: str | None) -> str | None:
+    if value in (None, ""):
+        return None
+    value = str(value).strip()
+    if not IDEMPOTENCY_KEY.match(value):
+        raise ValidationFailed(
+            _("Idempotency-Key 应为 8 至 100 位字母、数字或 - _ : ."), field="idempotency_key"
+        )
+    return value
+
+
+@dataclass
+class Photo:
+    name: str
+    data: bytes
+
+
+def clean_photos(files: Sequence) -> list[Photo]:
+    """Images only, at most three, each within the size limit; re-encoded as JPEG, which drops
+    every metadata block (EXIF with GPS location, XMP, comments) and applies the orientation."""
+    files = [f for f in files if f is not None and getattr(f, "size", 1)]
+    if len(files) > MAX_PHOTOS:
+        raise ValidationFailed(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}, field="photos")
+    result = []
+    for upload in files:
+        name = (getattr(upload, "name", "") or "photo")[-100:]
+        if upload.size > PHOTO_MAX_BYTES:
+            raise ValidationFailed(
+                _("照片“%(name)s”超过 %(mb)s MB，请压缩后再上传。")
+                % {"name": name, "mb": PHOTO_MAX_BYTES // (1024 * 1024)},
+                field="photos",
+            )
+        raw = upload.read()
+        try:
+            Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
+            with Image.open(io.BytesIO(raw)) as probe:
+                if probe.format not in ACCEPTED_FORMATS:
+                    raise UnidentifiedImageError(probe.format)
+                probe.verify()
+            with Image.open(io.BytesIO(raw)) as img:
+                img.seek(0)
+                img = ImageOps.exif_transpose(img)
+                if img.mode not in ("RGB", "L"):
+                    background = Image.new("RGB", img.size, "white")
+                    rgba = img.convert("RGBA")
+                    background.paste(rgba, mask=rgba.getchannel("A"))
+                    img = background
+                img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
+                out = io.BytesIO()
+                img.save(out, format="JPEG", quality=85, optimize=True)
+        except (
+            UnidentifiedImageError,
+            OSError,
+            SyntaxError,
+            ValueError,
+            Image.DecompressionBombError,
+        ):
+            raise ValidationFailed(
+                _("“%(name)s”不是可识别的图片，请上传 JPG 或 PNG 照片。") % {"name": name},
+                field="photos",
+            ) from None
+        result.append(Photo(name=name, data=out.getvalue()))
+    return result
+
+
+def owner_of(*, deputy=None, station=None, region=None) -> dict:
+    """Who owns a new opinion: the station the deputy sits in (mixed groups: a city deputy's
+    opinions are handled at the station, by the congress that runs it), else the deputy's own
+    congress; a station's own congress; or the congress of the region (county or city)."""
+    from lianxin.org.models import Congress, Level
+
+    if deputy is not None:
+        membership = getattr(deputy, "station_membership", None) if _has_station(deputy) else None
+        station = station or (membership.station if membership else None)
+    if station is not None:
+        congress = station.congress
+        return {
+            "congress": congress,
+            "station": station,
+            "region": region or station.region,
+            "scope_code": congress.region.code,
+        }
+    if deputy is not None:
+        congress = deputy.congress
+        return {
+            "congress": congress,
+            "region": region or congress.region,
+            "scope_code": congress.region.code,
+        }
+    if region is not None:
+        codes = [region.code[:n] for n in (len(region.code), 6, 4) if n <= len(region.code)]
+        congress = (
+            Congress.objects.filter(region__code__in=codes)
+            .exclude(level=Level.TOWNSHIP)
+            .select_related("region")
+            .order_by("-region__code")
+            .first()
+        )
+        if congress is None:
+            raise ValidationFailed(_("该区划暂无受理意见的人大。"), field="region")
+        return {"congress": congress, "region": region, "scope_code": congress.region.code}
+    raise ValidationFailed(_("请指明代表、联络站或所在区划。"), field="deputy")
+
+
+def _has_station(deputy) -> bool:
+    from lianxin.liaison.models import StationMembership
+
+    try:
+        deputy.station_membership  # noqa: B018
+    except StationMembership.DoesNotExist:
+        return False
+    return True
+
+
+def do_register_opinion(
+    *,
+    content: str,
+    title: str = "",
+    deputy=None,
+    station=None,
+    region=None,
+    category: Category | None = None,
+    place: str = "",
+    contact_name: str = "",
+    contact_phone: str = "",
+    is_anonymous: bool = False,
+    photos: Sequence = (),
+    channel: str = Channel.SCAN,
+    idempotency_key: str | None = None,
+    acting_user=None,
+    note: str = "",
+) -> tuple[Case, bool]:
+    """Register a citizen's opinion; returns (case, created). With an idempotency key a retried
+    submission returns the first case. Bad input is refused before anything is stored."""
+    content = clean_text(content, field="content", label=_("反映的问题"), max_length=MAX_CONTENT)
+    title = clean_text(title, field="title", label=_("标题"), required=False, max_length=100)
+    place = clean_text(place, field="place", label=_("地点"), required=False, max_length=200)
+    contact_name = clean_text(
+        contact_name, field="contact_name", label=_("姓名"), required=False, max_length=32
+    )
+    contact_phone = clean_phone(contact_phone)
+    if is_anonymous:
+        contact_name, contact_phone = "", ""
+    key = clean_key(idempotency_key)
+    if deputy is not None and deputy.status != "serving":
+        raise ValidationFailed(_("该代表已不在任，无法通过其二维码提交。"), field="deputy")
+    if station is not None and not station.is_active:
+        raise ValidationFailed(_("该联络站已停用。"), field="station")
+    if acting_user is not None and channel in (Channel.STATION_DESK, Channel.DEPUTY_UPLOAD):
+        from lianxin.accounts.access import can
+
+        target = station if channel == Channel.STATION_DESK else deputy
+        if target is None or not can(acting_user, "opinion.intake", target):
+            raise Forbidden(_("您不能为该联络站或代表录入群众意见。"))
+    cleaned = clean_photos(photos)
+    owner = owner_of(deputy=deputy, station=station, region=region)
+    fp = fingerprint(
+        content, title, deputy.pk if deputy else "", station.pk if station else "", contact_phone
+    )
+    return do_register_case(
+        kind=Kind.OPINION,
+        content=content,
+        title=title,
+        channel=channel,
+        category=category,
+        place=place,
+        contact_name=contact_name,
+        contact_phone=contact_phone,
+        is_anonymous=is_anonymous,
+        deputy=deputy,
+        acting_user=acting_user,
+        intake_key=f"opinion:{key}" if key else None,
+        intake_fingerprint=fp,
+        note=note,
+        attachments=[
+            {
+                "kind": Attachment.Kind.PHOTO,
+                "file": ContentFile(p.data, name=f"{secrets.token_hex(8)}.jpg"),
+                "original_name": p.name,
+                "content_type": "image/jpeg",
+                "size": len(p.data),
+            }
+            for p in cleaned
+        ],
+        **owner,
+    )
+
+
+def do_register_opinion_from_reception(record, *, acting_user=None) -> Case:
+    """A reception or visit recorded at a station (liaison.ReceptionRecord) raised into the loop
+    in one step: the station's opinion, addressed to the first receiving deputy. Raising the
+    same record twice returns the same case."""
+    deputy = record.deputies.select_related("person", "congress").order_by("pk").first()
+    case, _created = do_register_opinion(
+        content=record.content,
+        title=record.subject,
+        deputy=deputy,
+        station=record.station,
+        contact_name=record.visitor_name,
+        contact_phone=record.visitor_phone,
+        channel=Channel.STATION_DESK,
+        idempotency_key=f"reception-{record.pk}",
+        acting_user=acting_user,
+        # What was answered on the spot stays on the register entry, not as a reply of the loop.
+        note=(record.response or "").strip(),
+    )
+    return case

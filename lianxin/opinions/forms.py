@@ -1,0 +1,108 @@
+"""Forms of the opinion pages. They only parse; the actions validate (one set of rules and
+messages for the pages and the API)."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.casework.forms import MultipleFileField, MultipleFiles
+from lianxin.casework.models import Category, Rating
+
+from .actions import MAX_PHOTOS
+
+
+class OpinionForm(forms.Form):
+    content = forms.CharField(
+        label=_("反映的问题"),
+        required=False,
+        strip=False,
+        widget=forms.Textarea(attrs={"rows": 6, "maxlength": 5000}),
+        help_text=_("请写明什么地方、什么问题、希望怎样解决（不超过 5000 字）。"),
+    )
+    title = forms.CharField(
+        label=_("标题"),
+        required=False,
+        widget=forms.TextInput(attrs={"maxlength": 100}),
+    )
+    category = forms.ModelChoiceField(
+        label=_("类别"),
+        required=False,
+        queryset=Category.objects.filter(is_active=True),
+        empty_label=_("请选择（可不选）"),
+    )
+    place = forms.CharField(
+        label=_("地点"), required=False, widget=forms.TextInput(attrs={"maxlength": 200})
+    )
+    photos = MultipleFileField(
+        label=_("照片"),
+        required=False,
+        widget=MultipleFiles(attrs={"accept": "image/*", "multiple": True}),
+        help_text=_("最多 %(n)s 张，每张不超过 5 MB；照片中的位置信息会被删除。")
+        % {"n": MAX_PHOTOS},
+    )
+    contact_name = forms.CharField(
+        label=_("您的姓名"), required=False, widget=forms.TextInput(attrs={"maxlength": 32})
+    )
+    contact_phone = forms.CharField(
+        label=_("手机号码"),
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "tel", "maxlength": 20}),
+        help_text=_("仅用于告知办理结果，不会公开。"),
+    )
+    anonymous = forms.BooleanField(label=_("匿名反映（不留姓名和电话）"), required=False)
+    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+
+
+class IntakeForm(OpinionForm):
+    """Staff after a reception at a station, or a deputy for people they met."""
+
+    channel = forms.ChoiceField(
+        label=_("来源"),
+        choices=[("station_desk", _("联络站接待")), ("deputy_upload", _("代表收集"))],
+    )
+    station = forms.ModelChoiceField(label=_("联络站"), required=False, queryset=None)
+    deputy = forms.ModelChoiceField(label=_("接待（收集）代表"), required=False, queryset=None)
+
+    field_order = ["channel", "station", "deputy"]
+
+    def __init__(self, *args, stations=None, deputies=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["station"].queryset = stations
+        self.fields["deputy"].queryset = deputies
+        self.fields["deputy"].label_from_instance = lambda d: (
+            f"{d.person.name}（{d.congress.name}）"
+        )
+
+
+class EvaluationForm(forms.Form):
+    rating = forms.ChoiceField(
+        label=_("您对办理结果的评价"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("意见（可不填）"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3, "maxlength": 1000}),
+    )
+
+
+class LogForm(forms.Form):
+    kind = forms.ChoiceField(label=_("记录簿"), choices=[])
+    deputy = forms.ModelChoiceField(label=_("代表"), required=False, queryset=None)
+    station = forms.ModelChoiceField(label=_("联络站"), required=False, queryset=None)
+    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+    start = forms.DateField(
+        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    end = forms.DateField(
+        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def __init__(self, *args, kinds, deputies, stations, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(k, str(v)) for k, v in kinds.items()]
+        self.fields["deputy"].queryset = deputies
+        self.fields["deputy"].label_from_instance = lambda d: (
+            f"{d.person.name}（{d.congress.name}）"
+        )
+        self.fields["station"].queryset = stations

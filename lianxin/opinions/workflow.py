@@ -1,0 +1,192 @@
+"""Citizens' opinions: the five steps (登记—梳理—处理—反馈—评议) on the shared loop."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.casework import deadlines
+from lianxin.casework.models import DeadlinePolicy, Kind, Rating
+from lianxin.casework.queries import active_assignments
+from lianxin.casework.workflow import Transition, Workflow, register
+
+
+class OpinionState(models.TextChoices):
+    REGISTERED = "registered", _("已登记")
+    TRIAGED = "triaged", _("已梳理")
+    HANDLING = "handling", _("办理中")
+    REPLIED = "replied", _("已答复")
+    FED_BACK = "fed_back", _("已反馈")
+    EVALUATED = "evaluated", _("已评价")
+    CONCLUDED = "concluded", _("已办结")
+    DECLINED = "declined", _("不予受理")
+    MERGED = "merged", _("已合并")
+
+
+S = OpinionState
+OPEN = (S.REGISTERED, S.TRIAGED, S.HANDLING, S.REPLIED, S.FED_BACK, S.EVALUATED)
+
+
+def _no_active_lead(case) -> str | None:
+    if any(a.role == "lead" for a in active_assignments(case)):
+        return gettext("该意见已有主办单位在办理；如需改派，请主办单位先申请退回。")
+    return None
+
+
+def _has_active_assignment(case) -> str | None:
+    if not active_assignments(case):
+        return gettext("该意见没有交办给承办单位。")
+    return None
+
+
+def _dissatisfied(case) -> str | None:
+    if case.rating != Rating.DISSATISFIED:
+        return gettext("只有群众评价为“不满意”的意见才能重新办理。")
+    return None
+
+
+def _may_conclude(case) -> str | None:
+    if case.state == S.EVALUATED:
+        if case.rating == Rating.DISSATISFIED and case.round == 1:
+            return gettext("群众评价为“不满意”，应先重新办理。")
+        return None
+    # Fed back but not rated: only after the waiting time.
+    if case.fed_back_at is None:
+        return gettext("尚未反馈群众。")
+    amount, unit = deadlines.policy(case.kind, DeadlinePolicy.Step.AUTO_CONCLUDE)
+    fed_back_on = timezone.localtime(case.fed_back_at).date()
+    if deadlines.today() < deadlines.shift(fed_back_on, amount, unit):
+        return gettext("反馈后群众尚未评价，%(n)s%(unit)s后方可办结。") % {
+            "n": amount,
+            "unit": DeadlinePolicy.Unit(unit).label,
+        }
+    return None
+
+
+OPINION_WORKFLOW = register(
+    Workflow(
+        kind=Kind.OPINION,
+        label=_("群众意见"),
+        states=OpinionState,
+        initial=S.REGISTERED,
+        final=frozenset({S.CONCLUDED, S.DECLINED, S.MERGED}),
+        deadline_steps={
+            S.REGISTERED: DeadlinePolicy.Step.TRIAGE,
+            S.TRIAGED: DeadlinePolicy.Step.HANDLE,
+            S.HANDLING: DeadlinePolicy.Step.HANDLE,
+            S.REPLIED: DeadlinePolicy.Step.FEEDBACK,
+        },
+        tracking_url_name="opinion_track",
+        transitions=[
+            Transition(
+                "triage",
+                (S.REGISTERED,),
+                S.TRIAGED,
+                "case.triage",
+                _("梳理"),
+                description=_("定类别、地点和责任代表（联络站）"),
+            ),
+            Transition(
+                "merge",
+                (S.REGISTERED, S.TRIAGED),
+                S.MERGED,
+                "case.triage",
+                _("合并重复件"),
+                description=_("并入已有的同一问题，提出人随之获知进展"),
+            ),
+            Transition(
+                "decline",
+                (S.REGISTERED, S.TRIAGED),
+                S.DECLINED,
+                "case.triage",
+                _("不予受理"),
+                description=_("无效信息或不属于受理范围，须说明理由"),
+            ),
+            Transition(
+                "assign",
+                (S.TRIAGED, S.HANDLING),
+                S.HANDLING,
+                "case.assign",
+                _("交办"),
+                guard=_no_active_lead,
+                description=_("交主办单位及协办单位，按工作日计算答复期限"),
+            ),
+            Transition(
+                "return",
+                (S.HANDLING,),
+                None,
+                "case.return",
+                _("申请退回"),
+                guard=_has_active_assignment,
+                description=_("承办单位在规定工作日内说明理由退回，由工作机构改派"),
+            ),
+            Transition(
+                "consult",
+                (S.TRIAGED, S.HANDLING, S.REPLIED, S.FED_BACK),
+                None,
+                "case.consult",
+                _("沟通记录"),
+                description=_("办前、办中、办后沟通"),
+            ),
+            Transition(
+                "reply",
+                (S.TRIAGED, S.HANDLING),
+                S.REPLIED,
+                "case.reply",
+                _("答复"),
+                description=_("主办单位答复，或代表直接解释答复"),
+            ),
+            Transition(
+                "feedback",
+                (S.REPLIED,),
+                S.FED_BACK,
+                "case.feedback",
+                _("反馈群众"),
+            ),
+            Transition(
+                "evaluate",
+                (S.FED_BACK,),
+                S.EVALUATED,
+                "case.evaluate",
+                _("评价"),
+                citizen=True,
+                description=_("群众凭查询码评价，或工作人员回访后代为登记"),
+            ),
+            Transition(
+                "rehandle",
+                (S.EVALUATED,),
+                S.HANDLING,
+                "case.rehandle",
+                _("重新办理"),
+                guard=_dissatisfied,
+                description=_("群众不满意的，重新确定答复期限"),
+            ),
+            Transition(
+                "conclude",
+                (S.EVALUATED, S.FED_BACK),
+                S.CONCLUDED,
+                "case.conclude",
+                _("办结"),
+                guard=_may_conclude,
+                system=True,
+                description=_("评价后办结；反馈后 7 日未评价的由系统自动办结"),
+            ),
+            Transition(
+                "supervise",
+                OPEN,
+                None,
+                "case.supervise",
+                _("重点督办"),
+            ),
+            Transition(
+                "remind",
+                (S.REGISTERED, S.TRIAGED, S.HANDLING, S.REPLIED),
+                None,
+                "case.remind",
+                _("催办"),
+            ),
+        ],
+    )
+)
