@@ -6,6 +6,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 3
+SCAN_EVERY ?= 600
 export DJANGO_SETTINGS_MODULE := lianxin.settings
 
 .PHONY: run test install install-test system-deps lint format migrate demo serve bench clean
@@ -38,6 +39,11 @@ run: SYSTEM_DEPS = pdf
 run: system-deps demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "连心已启动: http://$(HOST):$(PORT)/  (演示账号见 README / demo accounts in README)"
+	@# The background worker (notifications) and the deadline scan run beside the web server
+	@# and stop with it.
+	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
+	$(PY) manage.py db_worker --queue-name '*' --interval 2 --no-reload & \
+	$(PY) manage.py scan_deadlines --every $(SCAN_EVERY) > /dev/null & \
 	$(VENV)/bin/gunicorn lianxin.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
 
 lint: install-test
@@ -51,6 +57,7 @@ format: install-test
 test: SYSTEM_DEPS = pdf browser testtools
 test: system-deps install-test lint
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null || { echo "模型有改动但没有迁移 (missing migrations)"; exit 1; }
+	$(PY) manage.py workflow_docs --check || { echo "docs/workflows 与流程定义不一致，请运行 manage.py workflow_docs (workflow diagrams are stale)"; exit 1; }
 	$(PY) -m pytest $(PYTEST_ARGS)
 
 bench: install-test

@@ -30,7 +30,12 @@ def main() -> None:
     have = Deputy.objects.count()
     if have < TARGET_DEPUTIES:
         city = Congress.objects.get(region__code="1407")
-        people = Person.objects.bulk_create([Person(name=f"补充代表{i}", phone="13800000000") for i in range(TARGET_DEPUTIES - have)])
+        people = Person.objects.bulk_create(
+            [
+                Person(name=f"补充代表{i}", phone="13800000000")
+                for i in range(TARGET_DEPUTIES - have)
+            ]
+        )
         Deputy.objects.bulk_create([Deputy(person=p, congress=city, term=99) for p in people])
     total = Deputy.objects.count()
 
@@ -67,10 +72,22 @@ def main() -> None:
     report(
         f"deputies list API ({label}, {total} deputies, {visible} visible to jz_staff)",
         [
-            ("bare page query, median", f"{bare_s['median_ms']:.2f} ms (p95 {bare_s['p95_ms']:.2f} ms)"),
-            ("API page of 20, median", f"{api_s['median_ms']:.2f} ms (p95 {api_s['p95_ms']:.2f} ms)"),
-            ("ratio API / bare (median)", f"{api_s['median_ms'] / bare_s['median_ms']:.2f}×  (target ≤ 3×)"),
-            ("queries at limit 1 / 20 / 200", f"{counts[1]} / {counts[20]} / {counts[200]}  (target: constant)"),
+            (
+                "bare page query, median",
+                f"{bare_s['median_ms']:.2f} ms (p95 {bare_s['p95_ms']:.2f} ms)",
+            ),
+            (
+                "API page of 20, median",
+                f"{api_s['median_ms']:.2f} ms (p95 {api_s['p95_ms']:.2f} ms)",
+            ),
+            (
+                "ratio API / bare (median)",
+                f"{api_s['median_ms'] / bare_s['median_ms']:.2f}×  (target ≤ 3×)",
+            ),
+            (
+                "queries at limit 1 / 20 / 200",
+                f"{counts[1]} / {counts[20]} / {counts[200]}  (target: constant)",
+            ),
         ],
     )
     drop_database()

@@ -6,10 +6,12 @@ import sys
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
-SKIP = {"run.py", "common.py"}
+SKIP = {"run.py", "common.py", "bench_urls.py"}
 
 wanted = set(sys.argv[1:])
-scripts = sorted(p for p in HERE.glob("*.py") if p.name not in SKIP and (not wanted or p.stem in wanted))
+scripts = sorted(
+    p for p in HERE.glob("*.py") if p.name not in SKIP and (not wanted or p.stem in wanted)
+)
 status = 0
 for script in scripts:
     print(f"# {script.name}", flush=True)

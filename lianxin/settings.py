@@ -62,6 +62,8 @@ INSTALLED_APPS = [
     "lianxin.notifications",
     "lianxin.casework",
     "lianxin.opinions",
+    "lianxin.suggestions",
+    "lianxin.portal",
     "lianxin.api",
     "lianxin.web",
 ]
@@ -198,6 +200,12 @@ TASKS = {
 # --- Mail and SMS ---------------------------------------------------------------------------
 EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
 DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lianxin@localhost")
+# SMS: a dotted path to a backend class (lianxin.notifications.sms.ConsoleBackend / FileBackend,
+# or a gateway's); the file backend appends JSON lines to NOTIFICATIONS_SMS_FILE_PATH.
+NOTIFICATIONS_SMS_BACKEND = os.environ.get(
+    "SMS_BACKEND", "lianxin.notifications.sms.ConsoleBackend"
+)
+NOTIFICATIONS_SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,8 +11,11 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("lianxin.accounts.urls")),
     path("", include("lianxin.opinions.urls")),
+    path("", include("lianxin.suggestions.urls")),
     path("", include("lianxin.casework.urls")),
+    path("", include("lianxin.notifications.urls")),
     path("", include("lianxin.liaison.urls")),
+    path("", include("lianxin.portal.urls")),
     path("", include("lianxin.web.urls")),
 ]
 

@@ -136,16 +136,32 @@ def _prefix_q(lookup: str, codes: tuple[str, ...] | list[str]) -> Q:
     return reduce(or_, (Q(**{f"{lookup}__startswith": code}) for code in codes), Q(pk__in=[]))
 
 
+def _any(*parts: tuple[str, object]) -> Q:
+    """OR of the lookups whose value is non-empty; empty ones would only add joins."""
+    q = Q(pk__in=[])
+    for lookup, value in parts:
+        if value:
+            q |= Q(**{lookup: value})
+    return q
+
+
 NOTHING = Q(pk__in=[])
 
 # --- Visibility: one function per model --------------------------------------------------------
 VisibilityRule = Callable[[Grants], Q | None]  # None means "everything"
 _VISIBILITY: dict[str, VisibilityRule] = {}
+# Rules that follow a to-many relation could return a row twice; those are wrapped in pk__in.
+_TO_MANY: set[str] = {"accounts.user", "org.person", "liaison.station"}
 
 
-def visibility(label: str):
+def visibility(label: str, *, to_many: bool = False):
+    """Register the visibility rule of a model. `to_many=True` when the rule follows a to-many
+    relation (it could match a row twice); such rules are applied through `pk__in`."""
+
     def register(fn: VisibilityRule) -> VisibilityRule:
         _VISIBILITY[label] = fn
+        if to_many:
+            _TO_MANY.add(label)
         return fn
 
     return register
@@ -182,10 +198,18 @@ def _cppccs(g: Grants) -> Q | None:
 def _deputies(g: Grants) -> Q | None:
     if g.is_admin:
         return None
-    q = _prefix_q("congress__region__code", g.congress_read_regions)
-    q |= Q(station_membership__station_id__in=g.station_ids)
-    q |= Q(congress_id__in=g.deputy_congress_ids)  # fellow deputies, for joint suggestions
-    return q
+    # Congresses are few: pick their ids first, so the deputies are found by the congress index.
+    from lianxin.org.models import Congress
+
+    readable = Congress.objects.filter(_prefix_q("region__code", g.congress_read_regions)).values(
+        "pk"
+    )
+    q = Q(congress_id__in=readable) if g.congress_read_regions else NOTHING
+    # fellow deputies of one's own congresses, for joint suggestions
+    return q | _any(
+        ("station_membership__station_id__in", g.station_ids),
+        ("congress_id__in", g.deputy_congress_ids),
+    )
 
 
 @visibility("org.member")
@@ -265,8 +289,9 @@ def visible_to(user, model_or_qs: type[Model] | QuerySet) -> QuerySet:
     q = rule(grants(user))
     if q is None:
         return qs
-    # distinct() only where a rule crosses a to-many relation.
-    return qs.filter(pk__in=qs.model._default_manager.filter(q).values("pk"))
+    if label in _TO_MANY:
+        return qs.filter(pk__in=qs.model._default_manager.filter(q).values("pk"))
+    return qs.filter(q)
 
 
 def get_visible_or_404(user, model_or_qs, **lookup):
@@ -365,6 +390,104 @@ def _station_manage(g: Grants, station) -> bool:
     return station.pk in g.station_ids or station.congress_id in g.staff_congresses
 
 
+# --- liaison: stations, points, reception days and records, public commitments ----------------
+# What the public sees of a station (name, place, hours, public phone, points, deputies on duty,
+# reception days) is read through lianxin.liaison.queries.public_*: it is public by definition.
+# Everything below is the internal view: staff of the congress (and readers of its region), the
+# station's own manager, and deputies for their own station and records.
+
+
+def _station_subquery(g: Grants) -> QuerySet:
+    return _apply("liaison.station", _stations(g)).values("pk")
+
+
+@visibility("liaison.point")
+def _points(g: Grants) -> Q | None:
+    return None if g.is_admin else Q(station__in=_station_subquery(g))
+
+
+@visibility("liaison.stationmembership")
+def _memberships(g: Grants) -> Q | None:
+    return None if g.is_admin else Q(station__in=_station_subquery(g))
+
+
+@visibility("liaison.receptionrule")
+def _reception_rules(g: Grants) -> Q | None:
+    return None if g.is_admin else Q(station__in=_station_subquery(g))
+
+
+@visibility("liaison.receptionday")
+def _reception_days(g: Grants) -> Q | None:
+    return None if g.is_admin else Q(station__in=_station_subquery(g))
+
+
+@visibility("liaison.receptionrecord")
+def _reception_records(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return Q(station__in=_station_subquery(g)) | Q(deputies__in=list(g.deputy_ids))
+
+
+@visibility("liaison.commitment")
+def _commitments(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return Q(deputy__in=_apply("org.deputy", _deputies(g)).values("pk"))
+
+
+@rule("station.create")
+def _station_create(g: Grants, congress) -> bool:
+    """Stations are opened by the deputy-affairs office of the congress that runs them."""
+    return congress is not None and congress.pk in g.staff_congresses
+
+
+@rule("station.import")
+def _station_import(g: Grants, congress) -> bool:
+    return congress is not None and congress.pk in g.staff_congresses
+
+
+@rule("station.export")
+def _station_export(g: Grants, _obj) -> bool:
+    return g.is_admin or bool(g.congress_read_regions) or bool(g.station_ids)
+
+
+@rule("station.grid")
+def _station_grid(g: Grants, _obj) -> bool:
+    """The grid with its counts by county and township: staff, leaders, the administrator."""
+    return g.is_admin or bool(g.congress_read_regions)
+
+
+@rule("station.assign")
+def _station_assign(g: Grants, target) -> bool:
+    """`target` is (station, deputy). Mixed-level grouping: the office that runs the station
+    places any deputy of its own region (its own and the township congresses below it); a
+    city's office places its own deputies into any station within the city."""
+    station, deputy = target
+    congress = station.congress
+    if congress.pk in g.staff_congresses and deputy.congress.region.code.startswith(
+        congress.region.code
+    ):
+        return True
+    return deputy.congress_id in g.staff_congresses and station.region.code.startswith(
+        deputy.congress.region.code
+    )
+
+
+@rule("reception.leaders")
+def _reception_leaders(g: Grants, _obj) -> bool:
+    return g.is_admin or bool(g.congress_read_regions)
+
+
+@rule("reception.record")
+def _reception_record(g: Grants, station) -> bool:
+    return station.pk in g.station_ids or station.congress_id in g.staff_congresses
+
+
+@rule("deputy.manage_commitments")
+def _deputy_commitments(g: Grants, deputy) -> bool:
+    return deputy.congress_id in g.staff_congresses or deputy.pk in g.deputy_ids
+
+
 @rule("user.list")
 def _user_list(g: Grants, _obj) -> bool:
     return g.is_admin or bool(g.staff_congresses)
@@ -414,3 +537,387 @@ def mask_phone(phone: str | None) -> str:
             else digits[:3] + "****"
         )
     return "*" * len(digits)
+
+
+# --- casework (the closed loop) and opinions ---------------------------------------------------
+# Who sees a case: the staff of its congress (act) and of the congresses above it (read), leaders
+# of its region subtree (read), the station it came through, the deputy it is addressed to or
+# who raised it, the member who raised it, and the officers of each unit it is assigned to
+# (never a unit it was returned from). Who acts on it: see the `case.*` rules below; the
+# workflow of each kind names the rule each transition needs.
+
+
+def _congress_case_q(codes: tuple[str, ...]) -> Q:
+    return Q(congress__isnull=False) & _prefix_q("scope_code", codes) if codes else NOTHING
+
+
+def _cppcc_case_q(codes: tuple[str, ...]) -> Q:
+    return Q(cppcc__isnull=False) & _prefix_q("scope_code", codes) if codes else NOTHING
+
+
+@visibility("casework.case")
+def _cases(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    q = _congress_case_q(g.congress_read_regions) | _cppcc_case_q(g.cppcc_read_regions)
+    q |= _any(
+        ("station_id__in", g.station_ids),
+        ("deputy_id__in", g.deputy_ids),
+        ("raised_by_deputy_id__in", g.deputy_ids),
+        ("raised_by_member_id__in", g.member_ids),
+    )
+    if g.unit_ids:
+        from lianxin.casework.models import Assignment
+
+        q |= Q(
+            pk__in=Assignment.objects.filter(
+                unit_id__in=g.unit_ids, status=Assignment.Status.ACTIVE
+            ).values("case_id")
+        )
+    return _suggestion_cases(g, q)
+
+
+def _case_office(g: Grants, case) -> bool:
+    """Staff of the body that owns the case (its congress, or its CPPCC)."""
+    return (case.congress_id is not None and case.congress_id in g.staff_congresses) or (
+        case.cppcc_id is not None and case.cppcc_id in g.cppcc_staff
+    )
+
+
+def _case_station(g: Grants, case) -> bool:
+    return case.station_id is not None and case.station_id in g.station_ids
+
+
+def _case_deputy(g: Grants, case) -> bool:
+    return case.deputy_id is not None and case.deputy_id in g.deputy_ids
+
+
+def _case_units(g: Grants, case) -> dict[int, str]:
+    """The caller's units among the case's active assignments: unit id → lead/co."""
+    if not g.unit_ids:
+        return {}
+    from lianxin.casework.queries import active_assignments
+
+    return {a.unit_id: a.role for a in active_assignments(case) if a.unit_id in g.unit_ids}
+
+
+def _case_has_lead(case) -> bool:
+    from lianxin.casework.queries import active_assignments
+
+    return any(a.role == "lead" for a in active_assignments(case))
+
+
+def _case_leader(g: Grants, case) -> bool:
+    return any(case.scope_code.startswith(code) for code in g.leader_regions)
+
+
+@rule("case.view")
+def _case_view(g: Grants, case) -> bool:
+    return is_visible_with(g, case)
+
+
+def is_visible_with(g: Grants, case) -> bool:
+    from lianxin.casework.models import Case
+
+    q = _cases(g)
+    return q is None or Case.objects.filter(q, pk=case.pk).exists()
+
+
+@rule("case.manage")
+def _case_manage(g: Grants, case) -> bool:
+    return _case_office(g, case)
+
+
+@rule("case.triage")
+def _case_triage(g: Grants, case) -> bool:
+    """Sort an opinion, merge a duplicate, decline: the office, or the station it came to."""
+    return _case_office(g, case) or _case_station(g, case)
+
+
+@rule("case.assign")
+def _case_assign(g: Grants, case) -> bool:
+    return _case_office(g, case)
+
+
+@rule("case.return")
+def _case_return(g: Grants, case) -> bool:
+    """A unit asks to return a wrong assignment (its own assignment only)."""
+    return bool(_case_units(g, case))
+
+
+@rule("case.consult")
+def _case_consult(g: Grants, case) -> bool:
+    return (
+        _case_office(g, case)
+        or _case_station(g, case)
+        or _case_deputy(g, case)
+        or bool(_case_units(g, case))
+    )
+
+
+@rule("case.reply")
+def _case_reply(g: Grants, case) -> bool:
+    """The lead unit replies; without a lead unit the deputy answers directly, or the office
+    records the answer given."""
+    if "lead" in _case_units(g, case).values():
+        return True
+    if _case_has_lead(case):
+        return False
+    return _case_deputy(g, case) or _case_office(g, case)
+
+
+@rule("case.feedback")
+def _case_feedback(g: Grants, case) -> bool:
+    return _case_office(g, case) or _case_station(g, case) or _case_deputy(g, case)
+
+
+@rule("case.evaluate")
+def _case_evaluate(g: Grants, case) -> bool:
+    """Recording the citizen's rating taken on a return call (the citizen rates online with the
+    tracking code and needs no account)."""
+    return _case_office(g, case) or _case_station(g, case)
+
+
+@rule("case.rehandle")
+def _case_rehandle(g: Grants, case) -> bool:
+    return _case_office(g, case)
+
+
+@rule("case.supervise")
+def _case_supervise(g: Grants, case) -> bool:
+    return _case_office(g, case) or _case_leader(g, case)
+
+
+@rule("case.remind")
+def _case_remind(g: Grants, case) -> bool:
+    return _case_office(g, case) or _case_leader(g, case)
+
+
+@rule("case.conclude")
+def _case_conclude(g: Grants, case) -> bool:
+    return _case_office(g, case) or _case_station(g, case)
+
+
+@rule("case.view_contact")
+def _case_view_contact(g: Grants, case) -> bool:
+    """The full phone number of whoever raised the case (a logged, deliberate action)."""
+    return _case_office(g, case) or _case_station(g, case) or _case_deputy(g, case)
+
+
+@rule("opinion.intake")
+def _opinion_intake(g: Grants, target) -> bool:
+    """Enter an opinion received at a station (`target` a Station) or by a deputy (`target` a
+    Deputy seat)."""
+    from lianxin.liaison.models import Station
+    from lianxin.org.models import Deputy
+
+    if isinstance(target, Station):
+        return target.pk in g.station_ids or target.congress_id in g.staff_congresses
+    if isinstance(target, Deputy):
+        return target.pk in g.deputy_ids or target.congress_id in g.staff_congresses
+    return False
+
+
+@rule("logs.view")
+def _logs_view(g: Grants, target) -> bool:
+    """The three logs of a deputy, a station or a region (`target` one of them)."""
+    from lianxin.liaison.models import Station
+    from lianxin.org.models import Deputy, Region
+
+    if g.is_admin:
+        return True
+    if isinstance(target, Deputy):
+        return target.pk in g.deputy_ids or any(
+            target.congress.region.code.startswith(c) for c in g.congress_read_regions
+        )
+    if isinstance(target, Station):
+        return target.pk in g.station_ids or any(
+            target.region.code.startswith(c) for c in g.congress_read_regions
+        )
+    if isinstance(target, Region):
+        return any(target.code.startswith(c) for c in g.congress_read_regions)
+    return False
+
+
+# --- suggestions (deputies' suggestions and motions) -------------------------------------------
+# A suggestion's draft is the deputy's own: nobody else sees it but the deputies invited to
+# co-sign it.
+# Co-sponsors see the suggestions they were invited to; authors evaluate the replies; the office
+# of the congress reviews, assigns, supervises and assesses; the lead unit replies after its
+# head signs off; co-handling units send their opinions to the lead unit. The presidium's
+# decision on a motion is recorded by the office.
+
+_SUGGESTION_KINDS = ("suggestion", "motion")
+
+
+def _cosponsored_case_ids(g: Grants) -> QuerySet:
+    from lianxin.suggestions.models import CoSponsor
+
+    return CoSponsor.objects.filter(deputy_id__in=g.deputy_ids).values("case_id")
+
+
+def _suggestion_cases(g: Grants, q: Q) -> Q:
+    """Called by the case visibility rule: hide drafts of suggestions from everyone but their
+    deputies, and show co-sponsors what they were invited to. (A motion's draft is seen by the
+    office, which collects the co-sponsors' signatures during the session.)"""
+    q &= ~Q(kind="suggestion", state="draft")
+    if g.deputy_ids:
+        q |= Q(raised_by_deputy_id__in=g.deputy_ids)
+        q |= Q(kind__in=_SUGGESTION_KINDS, pk__in=_cosponsored_case_ids(g))
+    return q
+
+
+def _is_lead_sponsor(g: Grants, case) -> bool:
+    return case.raised_by_deputy_id is not None and case.raised_by_deputy_id in g.deputy_ids
+
+
+def _author_seats(g: Grants, case) -> set[int]:
+    """The caller's seats among the case's authors: the lead sponsor and confirmed co-sponsors."""
+    from lianxin.suggestions.models import CoSponsor
+
+    if not g.deputy_ids:
+        return set()
+    seats = {case.raised_by_deputy_id} & set(g.deputy_ids)
+    seats |= set(
+        CoSponsor.objects.filter(
+            case_id=case.pk, deputy_id__in=g.deputy_ids, status=CoSponsor.Status.CONFIRMED
+        ).values_list("deputy_id", flat=True)
+    )
+    return seats
+
+
+@rule("suggestion.create")
+def _suggestion_create(g: Grants, seat) -> bool:
+    """Write a suggestion or a motion on one's own serving seat (`seat` a Deputy)."""
+    return seat is not None and seat.pk in g.deputy_ids
+
+
+@rule("suggestion.submit")
+def _suggestion_submit(g: Grants, case) -> bool:
+    """Submit, edit a draft, invite co-sponsors, withdraw: the lead sponsor."""
+    return _is_lead_sponsor(g, case)
+
+
+@rule("suggestion.cosign")
+def _suggestion_cosign(g: Grants, case) -> bool:
+    """Confirm or decline an invitation: the invited deputy; or the office of the congress,
+    recording a co-sponsor's signature given on paper."""
+    from lianxin.suggestions.models import CoSponsor
+
+    if case.kind == "motion" and case.congress_id in g.staff_congresses:
+        return True
+    return (
+        bool(g.deputy_ids)
+        and CoSponsor.objects.filter(
+            case_id=case.pk, deputy_id__in=g.deputy_ids, status=CoSponsor.Status.INVITED
+        ).exists()
+    )
+
+
+@rule("suggestion.review")
+def _suggestion_review(g: Grants, case) -> bool:
+    return _case_office(g, case)
+
+
+@rule("suggestion.resubmit")
+def _suggestion_resubmit(g: Grants, case) -> bool:
+    return _is_lead_sponsor(g, case)
+
+
+@rule("suggestion.co_opinion")
+def _suggestion_co_opinion(g: Grants, case) -> bool:
+    return "co" in _case_units(g, case).values()
+
+
+@rule("suggestion.reply")
+def _suggestion_reply(g: Grants, case) -> bool:
+    """Only the lead unit replies to a deputy's suggestion."""
+    return "lead" in _case_units(g, case).values()
+
+
+@rule("suggestion.sign_off")
+def _suggestion_sign_off(g: Grants, case) -> bool:
+    return "lead" in _case_units(g, case).values()
+
+
+@rule("suggestion.evaluate")
+def _suggestion_evaluate(g: Grants, case) -> bool:
+    """The suggestion's own deputies, each once per round of handling."""
+    from lianxin.casework.models import Evaluation
+
+    seats = _author_seats(g, case)
+    if not seats:
+        return False
+    done = Evaluation.objects.filter(case_id=case.pk, round=case.round).filter(
+        Q(by_deputy_id__in=seats) | Q(recorded_by__person_id=g.person_id)
+    )
+    return not done.exists()
+
+
+@rule("suggestion.supervise")
+def _suggestion_supervise(g: Grants, case) -> bool:
+    return _case_office(g, case)
+
+
+@rule("suggestion.assess")
+def _suggestion_assess(g: Grants, case) -> bool:
+    return _case_office(g, case)
+
+
+@rule("suggestion.conclude")
+def _suggestion_conclude(g: Grants, case) -> bool:
+    return _case_office(g, case)
+
+
+@rule("motion.decide")
+def _motion_decide(g: Grants, case) -> bool:
+    """The presidium's decision, recorded by the office of the congress."""
+    return _case_office(g, case)
+
+
+@rule("suggestion.assign_batch")
+def _suggestion_assign_batch(g: Grants, congress) -> bool:
+    """Central assignment after a session (`congress` the congress whose suggestions)."""
+    return congress is not None and congress.pk in g.staff_congresses
+
+
+@rule("suggestion.report")
+def _suggestion_report(g: Grants, congress) -> bool:
+    """The special report of a congress's suggestions: its office, leaders of its region, and
+    the offices above it (read-only roll-up)."""
+    if congress is None:
+        return False
+    if g.is_admin:
+        return True
+    return any(congress.region.code.startswith(code) for code in g.congress_read_regions)
+
+
+@rule("commitment.close")
+def _commitment_close(g: Grants, commitment) -> bool:
+    """Mark a commitment kept or not kept: the office of the congress; the unit that made it may
+    report it kept."""
+    return commitment.case.congress_id in g.staff_congresses or commitment.unit_id in g.unit_ids
+
+
+@rule("commitment.mark_not_kept")
+def _commitment_not_kept(g: Grants, commitment) -> bool:
+    return commitment.case.congress_id in g.staff_congresses
+
+
+@visibility("suggestions.commitment")
+def _suggestion_commitments(g: Grants) -> Q | None:
+    """Commitments of the cases one may see; a unit sees every commitment it made."""
+    if g.is_admin:
+        return None
+    q = Q(case__in=_apply("casework.case", _cases(g)).filter(kind="suggestion").values("pk"))
+    if g.unit_ids:
+        q |= Q(unit_id__in=g.unit_ids)
+    return q
+
+
+@visibility("suggestions.session")
+def _suggestion_sessions(g: Grants) -> Q | None:
+    """Sessions of the congresses one may see (their dates are public anyway)."""
+    if g.is_admin:
+        return None
+    return Q(congress__in=_apply("org.congress", _congresses(g)).values("pk"))

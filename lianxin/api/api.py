@@ -104,9 +104,13 @@ from lianxin.casework.api import router as casework_router  # noqa: E402
 from lianxin.liaison.api import router as liaison_router  # noqa: E402
 from lianxin.opinions.api import router as opinions_router  # noqa: E402
 from lianxin.org.api import router as org_router  # noqa: E402
+from lianxin.suggestions.api import router as suggestions_router  # noqa: E402
 
 api.add_router("/", accounts_router)
 api.add_router("/", org_router)
+# Before the loop's router: it serves the suggestion-only actions (review, resubmit, …) at
+# /cases/{id}/actions/{action}, which the loop's catch-all would otherwise answer with 404.
+api.add_router("/", suggestions_router)
 api.add_router("/", casework_router)
 api.add_router("/", opinions_router)
 api.add_router("/", liaison_router)

@@ -43,9 +43,10 @@ CONGRESSES_PER_PAGE = 50
 
 
 def home(request):
+    """Staff land on their workbench; everyone else on the public site (find my deputy)."""
     if request.user.is_authenticated:
         return redirect("workbench")
-    return redirect("login")
+    return redirect("portal_home")
 
 
 @login_required

@@ -34,10 +34,11 @@ class Worklist:
     items: list[Any] = field(default_factory=list)
     empty: str = NO_WORK
     url: str | None = None
+    total: int | None = None  # all matching items; `items` may show only the first few
 
     @property
     def count(self) -> int:
-        return len(self.items)
+        return self.total if self.total is not None else len(self.items)
 
 
 @dataclass
@@ -275,6 +276,32 @@ def _admin_section(user) -> Section:
     )
 
 
+# Work lists filled from the closed loop (lianxin.casework.queries.work_items), with the page
+# that shows the whole list.
+CASE_WORKLISTS = {
+    "triage": "?kind=opinion&state=registered",
+    "overdue": "?overdue=1",
+    "handle": "?state=handling",
+    "reply": "?state=handling",
+    "station_opinions": "?kind=opinion",
+    "suggestions": "?kind=suggestion",
+    "register": "?kind=opinion&state=registered",
+    "feedback": "?state=replied",
+    "key_supervision": "?supervised=1",
+}
+
+
+def _fill_case_worklists(user, sections: list[Section]) -> None:
+    from lianxin.casework.queries import work_items
+
+    case_list = reverse("case_list")
+    for section in sections:
+        for wl in section.worklists:
+            if wl.key in CASE_WORKLISTS:
+                wl.items, wl.total = work_items(user, wl.key)
+                wl.url = case_list + CASE_WORKLISTS[wl.key]
+
+
 def build(user) -> dict[str, Any]:
     """Everything the workbench shows for this user."""
     g = access.grants(user)
@@ -314,6 +341,7 @@ def build(user) -> dict[str, Any]:
                 sections.append(_admin_section(user))
     if g.is_admin and not any(s.partial == "admin" for s in sections):
         sections.append(_admin_section(user))
+    _fill_case_worklists(user, sections)
     return {
         "held_roles": held_roles(assignments, seats, member_seats),
         "sections": sections,

@@ -50,9 +50,18 @@ SCRIPT = textwrap.dedent(
 
 def test_concurrent_writers_on_sqlite_all_succeed(tmp_path: Path):
     env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(SQLITE_PATH=str(tmp_path / "concurrent.sqlite3"), LIANXIN_VAR_DIR=str(tmp_path), DJANGO_SETTINGS_MODULE="lianxin.settings")
+    env.update(
+        SQLITE_PATH=str(tmp_path / "concurrent.sqlite3"),
+        LIANXIN_VAR_DIR=str(tmp_path),
+        DJANGO_SETTINGS_MODULE="lianxin.settings",
+    )
     out = subprocess.run(
-        [sys.executable, "-c", SCRIPT], cwd=settings.BASE_DIR, env=env, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", SCRIPT],
+        cwd=settings.BASE_DIR,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
     assert out.returncode == 0, out.stderr[-2000:]
     journal, synchronous, rows, errors, first = out.stdout.strip().split(" ", 4)

@@ -27,6 +27,33 @@ class NavGrants:
             g.is_admin or g.congress_read_regions or g.deputy_congress_ids or g.station_congress_ids
         )
 
+    @property
+    def can_see_cases(self) -> bool:
+        g = self.grants
+        return bool(
+            g.is_admin or g.congress_read_regions or g.unit_ids or g.station_ids or g.deputy_ids
+        )
+
+    @property
+    def can_enter_opinions(self) -> bool:
+        g = self.grants
+        return bool(g.staff_congresses or g.station_ids or g.deputy_ids)
+
+    @property
+    def can_see_logs(self) -> bool:
+        g = self.grants
+        return bool(g.is_admin or g.congress_read_regions or g.station_ids or g.deputy_ids)
+
+    @property
+    def can_see_grid(self) -> bool:
+        g = self.grants
+        return bool(g.is_admin or g.congress_read_regions or g.station_ids)
+
+    @property
+    def can_see_figures(self) -> bool:
+        g = self.grants
+        return bool(g.is_admin or g.congress_read_regions)
+
 
 @register.simple_tag(takes_context=True)
 def user_grants(context) -> NavGrants:
@@ -39,3 +66,13 @@ def user_grants(context) -> NavGrants:
 def mask_phone(phone: str | None) -> str:
     """138****5678: lists never show a full number."""
     return access.mask_phone(phone)
+
+
+@register.simple_tag(takes_context=True)
+def unread_count(context) -> int:
+    """Unread in-app notifications of the signed-in user, for the menu badge."""
+    from lianxin.notifications.queries import unread_count as count
+
+    request = context.get("request")
+    user = getattr(request, "user", None)
+    return count(user) if user is not None and user.is_authenticated else 0

@@ -68,8 +68,26 @@ def test_each_demo_account_sees_its_own_workbench(users, username):
 
 
 def test_empty_work_lists_say_so_plainly(users):
-    page = text(client_for(users, "yc_staff").get("/workbench/"))
-    assert page.count("暂无待办事项") == 3
+    # Nothing of the demo is assigned to the housing bureau: both of its lists are empty.
+    page = text(client_for(users, "unit_other").get("/workbench/"))
+    assert page.count("暂无待办事项") == 2
+
+
+def test_the_work_lists_show_the_cases_waiting_for_the_user(users):
+    from lianxin.casework.models import Case
+
+    yc = Congress.objects.get(region__code="140702", level=Level.COUNTY)
+    waiting = Case.objects.filter(kind="opinion", state="registered", congress=yc)
+    assert waiting.exists(), "the demo has opinions waiting for triage in 榆次区"
+    html = client_for(users, "yc_staff").get("/workbench/").content.decode()
+    block = html[html.index('id="worklist-triage"') :]
+    block = block[: block.index("</div>")]
+    assert f'<span class="count">{waiting.count()}</span>' in block
+    newest = waiting.order_by("-created_at", "-id").first()
+    assert newest.get_absolute_url() in block
+    # 太谷区's office has none of them.
+    other = client_for(users, "tg_staff").get("/workbench/").content.decode()
+    assert newest.get_absolute_url() not in other
 
 
 def test_staff_workbench_counts_the_deputies_of_its_own_congress(users):
@@ -128,6 +146,6 @@ def test_the_workbench_asks_an_anonymous_visitor_to_log_in(client):
     assert response["Location"].startswith("/login/")
 
 
-def test_the_home_page_leads_to_the_workbench_or_the_login(client, users):
-    assert client.get("/")["Location"] == "/login/"
+def test_the_home_page_leads_to_the_workbench_or_the_public_site(client, users):
+    assert client.get("/")["Location"] == "/public/"
     assert client_for(users, "yc_staff").get("/")["Location"] == "/workbench/"

@@ -16,6 +16,7 @@ DEMO_MODULES = [
     "lianxin.liaison.demo",
     "lianxin.casework.demo",
     "lianxin.opinions.demo",
+    "lianxin.suggestions.demo",
 ]
 
 

@@ -1,0 +1,180 @@
+"""Citizens' opinions: intake throughput and the staff case list at 100,000 cases.
+
+Targets (issue 3): submissions per second through the full intake path ≥ 0.5 × a bare insert
+on the same database (ratio), and the staff case list at 100,000 cases p95 ≤ 50 ms on
+PostgreSQL with a constant query count.
+Run: .venv/bin/python bench/casework_intake_and_list.py  (DATABASE_URL=postgres://… for PostgreSQL)
+
+Both sides run in this one process against the same database: the full path is the public
+`POST /api/v1/opinions` through Django's request handling (validation, idempotency key,
+owner resolution, the case row, its timeline event, notifications queued), each request in its
+own committed transaction; the bare insert is one committed INSERT of a case row through the
+database cursor.
+"""
+
+from __future__ import annotations
+
+import io
+import sys
+import time
+import uuid
+
+from common import drop_database, report, setup_django, summary, timeit
+
+SUBMISSIONS = 300
+CASES = int(__import__("os").environ.get("BENCH_CASES", "100000"))
+
+
+def main() -> None:
+    label = setup_django("casework")
+    from bench_urls import BARE_SQL
+    from django.core.management import call_command
+    from django.db import connection, transaction
+    from django.test import Client, override_settings
+    from django.test.utils import CaptureQueriesContext
+    from django.utils import timezone
+
+    from lianxin.accounts.models import User
+    from lianxin.api.auth import issue_token
+    from lianxin.casework.models import Case
+    from lianxin.org.models import Congress, Deputy
+
+    call_command("load_demo", scale="demo", stdout=io.StringIO())
+    deputy = Deputy.objects.filter(
+        congress__region__code="140702", station_membership__isnull=False
+    ).first()
+    client = Client()
+
+    # --- Intake throughput -------------------------------------------------------------------
+    def submit(i: int):
+        r = client.post(
+            "/api/v1/opinions",
+            {
+                "content": f"小区门口道路破损，雨天积水严重，请有关部门尽快修复。编号{i}",
+                "deputy": deputy.scan_code,
+            },
+            content_type="application/json",
+            headers={"Idempotency-Key": uuid.uuid4().hex},
+        )
+        assert r.status_code == 201, r.content
+
+    yc = Congress.objects.get(region__code="140702")
+    now = timezone.now()
+
+    def bare_insert(i: int):
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.execute(
+                BARE_SQL, [uuid.uuid4().hex[:16], f"小区门口道路破损{i}", yc.pk, now, now]
+            )
+
+    def bare_endpoint(i: int):
+        r = client.post(
+            "/bench/bare-insert",
+            {"content": f"小区门口道路破损{i}", "congress": yc.pk},
+            content_type="application/json",
+        )
+        assert r.status_code == 201
+
+    def rate(fn) -> float:
+        start = time.perf_counter()
+        for i in range(SUBMISSIONS):
+            fn(i)
+        return SUBMISSIONS / (time.perf_counter() - start)
+
+    with override_settings(ROOT_URLCONF="bench_urls"):
+        for i in range(10):  # warm-up
+            submit(-i)
+            bare_insert(-i)
+            bare_endpoint(-i)
+        bare_rate = rate(bare_insert)
+        endpoint_rate = rate(bare_endpoint)
+        intake_rate = rate(submit)
+    report(
+        f"opinion intake ({label}, {SUBMISSIONS} submissions, each committed)",
+        [
+            ("bare committed INSERT (cursor)", f"{bare_rate:.0f} per second"),
+            ("bare insert endpoint (same server)", f"{endpoint_rate:.0f} per second"),
+            ("full intake path", f"{intake_rate:.0f} per second"),
+            ("ratio intake / bare endpoint", f"{intake_rate / endpoint_rate:.2f}  (target ≥ 0.5)"),
+            ("ratio intake / bare INSERT", f"{intake_rate / bare_rate:.2f}"),
+        ],
+    )
+
+    # --- The staff case list at 100,000 cases -------------------------------------------------
+    congresses = list(Congress.objects.filter(level="county").select_related("region"))
+    have = Case.objects.count()
+    batch = []
+    for i in range(CASES - have):
+        c = (
+            congresses[0] if i % 2 == 0 else congresses[i % len(congresses)]
+        )  # half of them in 榆次区
+        batch.append(
+            Case(
+                kind="opinion",
+                state=("registered", "triaged", "handling", "replied", "concluded")[i % 5],
+                content=f"群众反映的问题第{i}件：路灯不亮、道路破损、噪音扰民。",
+                channel="scan",
+                congress=c,
+                scope_code=c.region.code,
+            )
+        )
+        if len(batch) == 5000:
+            Case.objects.bulk_create(batch)
+            batch = []
+    Case.objects.bulk_create(batch)
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
+    total = Case.objects.count()
+
+    rows = []
+    for username in ("yc_staff", "jz_staff"):
+        headers = {"Authorization": f"Bearer {issue_token(User.objects.get(username=username))}"}
+        scope = "140702%" if username == "yc_staff" else "1407%"
+
+        def page(limit: int = 20, headers=headers):
+            r = client.get("/api/v1/cases", {"limit": limit}, headers=headers)
+            assert r.status_code == 200
+            return r
+
+        def bare(scope=scope):
+            with connection.cursor() as cursor:
+                cursor.execute(
+                    "SELECT id, kind, state, tracking_code, title, content, created_at, due_date FROM casework_case "
+                    "WHERE scope_code LIKE %s ORDER BY created_at DESC, id DESC LIMIT 20",
+                    [scope],
+                )
+                cursor.fetchall()
+
+        bare_s = summary(timeit(bare, repeat=200))
+        page_s = summary(timeit(page, repeat=200))
+        counts = []
+        for limit in (1, 20, 200):
+            with CaptureQueriesContext(connection) as ctx:
+                page(limit)
+            counts.append(len(ctx.captured_queries))
+        visible = page().json()["count"]
+        rows += [
+            (
+                f"{username}: bare query median / p95",
+                f"{bare_s['median_ms']:.2f} / {bare_s['p95_ms']:.2f} ms",
+            ),
+            (
+                f"{username}: list API median / p95",
+                f"{page_s['median_ms']:.2f} / {page_s['p95_ms']:.2f} ms  (target p95 ≤ 50 ms on PostgreSQL)",
+            ),
+            (
+                f"{username}: ratio API / bare (median)",
+                f"{page_s['median_ms'] / bare_s['median_ms']:.2f}×",
+            ),
+            (
+                f"{username}: queries at limit 1 / 20 / 200",
+                " / ".join(map(str, counts)) + f"  ({visible} cases visible)",
+            ),
+        ]
+    report(f"staff case list ({label}, {total} cases)", rows)
+    drop_database()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

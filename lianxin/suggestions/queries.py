@@ -1,0 +1,257 @@
+"""Reads of suggestions and motions, always through the access rules."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass
+
+from django.db.models import Prefetch, Q, QuerySet
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from lianxin.accounts.access import grants, visible_to
+from lianxin.casework.models import Assignment, Case, Kind
+from lianxin.core.errors import ValidationFailed
+
+from .models import Commitment, CoOpinion, CoSponsor, ReviewTier, Session
+from .workflow import SuggestionState
+
+KINDS = (Kind.SUGGESTION, Kind.MOTION)
+
+
+# --- Review tiers ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Tier:
+    order: int
+    name: str
+    body: str
+
+
+DEFAULT_TIERS = [
+    Tier(1, str(gettext_lazy("代表团预审")), ReviewTier.Body.DELEGATION),
+    Tier(2, str(gettext_lazy("议案建议审查组审查")), ReviewTier.Body.SESSION_GROUP),
+    Tier(3, str(gettext_lazy("专门委员会（工作机构）审查")), ReviewTier.Body.COMMITTEE),
+]
+# Which default tiers apply to suggestions raised in recess: only the committees' review.
+DEFAULT_RECESS_ORDERS = {3}
+OFFICE_TIER = Tier(1, str(gettext_lazy("代表工作机构审查")), ReviewTier.Body.OFFICE)
+
+
+def review_tiers(congress, in_session: bool) -> list[Tier]:
+    """The tiers a suggestion passes, in order: the congress's own settings, or the defaults
+    (three tiers in session; the committees' review in recess). Never empty."""
+    rows = list(ReviewTier.objects.filter(congress=congress, is_active=True).order_by("order"))
+    if rows:
+        tiers = [
+            Tier(r.order, r.name, r.body)
+            for r in rows
+            if (r.in_session if in_session else r.in_recess)
+        ]
+    else:
+        tiers = [t for t in DEFAULT_TIERS if in_session or t.order in DEFAULT_RECESS_ORDERS]
+    return tiers or [OFFICE_TIER]
+
+
+def tier_of(tiers: list[Tier], order: int) -> Tier | None:
+    return next((t for t in tiers if t.order == order), None)
+
+
+# --- Sessions -----------------------------------------------------------------------------------
+
+
+def open_session(congress, day: dt.date, *, motions: bool = False) -> Session | None:
+    """The session of `congress` that accepts suggestions (or motions) on `day`."""
+    for s in Session.objects.filter(congress=congress, opens_on__lte=day).order_by("-opens_on"):
+        if s.accepts_motions_on(day) if motions else s.accepts_suggestions_on(day):
+            return s
+    return None
+
+
+# --- Lists --------------------------------------------------------------------------------------
+
+# Suggestions never come through a station nor are addressed to a deputy (the loop's list
+# columns `station` and `deputy` stay empty), so those joins are left out.
+LIST_RELATED = (
+    "region",
+    "category",
+    "congress",
+    "raised_by_deputy__person",
+    "suggestion__session",
+)
+
+
+def suggestions_for(
+    user,
+    *,
+    kind: str | None = Kind.SUGGESTION,
+    state: str | None = None,
+    congress: int | None = None,
+    session: int | None = None,
+    unit: int | None = None,
+    mine: bool = False,
+    key: bool | None = None,
+    overdue: bool | None = None,
+    q: str | None = None,
+) -> QuerySet[Case]:
+    """Suggestions (or motions) the user may see, filtered. Unknown values are refused (422)."""
+    if kind not in (None, "", *KINDS):
+        raise ValidationFailed(_("类别应为 suggestion 或 motion。"), field="kind")
+    qs = visible_to(user, Case).filter(kind__in=[kind] if kind else list(KINDS))
+    if state:
+        states = [s.strip() for s in state.split(",") if s.strip()]
+        if not all(s.isidentifier() and len(s) <= 32 for s in states):
+            raise ValidationFailed(_("状态参数有误。"), field="state")
+        qs = qs.filter(state__in=states)
+    if congress is not None:
+        qs = qs.filter(congress_id=congress)
+    if session is not None:
+        qs = qs.filter(Q(suggestion__session_id=session) | Q(motion__session_id=session))
+    if unit is not None:
+        qs = qs.filter(
+            pk__in=Assignment.objects.filter(unit_id=unit, status=Assignment.Status.ACTIVE).values(
+                "case_id"
+            )
+        )
+    if mine:
+        g = grants(user)
+        qs = qs.filter(
+            Q(raised_by_deputy_id__in=list(g.deputy_ids))
+            | Q(pk__in=CoSponsor.objects.filter(deputy_id__in=list(g.deputy_ids)).values("case_id"))
+        )
+    if key is not None:
+        qs = qs.filter(is_key_supervision=key)
+    if overdue is not None:
+        qs = qs.filter(is_overdue=overdue)
+    if q and q.strip():
+        term = q.strip()[:50]
+        qs = qs.filter(
+            Q(title__contains=term) | Q(content__contains=term) | Q(tracking_code=term.upper())
+        )
+    return qs
+
+
+def for_list(qs: QuerySet[Case]) -> QuerySet[Case]:
+    """Everything a row of the list shows: the case, its lead unit and its co-sponsors' count,
+    in a constant number of queries whatever the page size."""
+    return (
+        qs.select_related(*LIST_RELATED)
+        .prefetch_related(
+            Prefetch(
+                "assignments",
+                queryset=Assignment.objects.filter(status=Assignment.Status.ACTIVE).select_related(
+                    "unit"
+                ),
+            )
+        )
+        .prefetch_related(
+            Prefetch(
+                "cosponsors",
+                queryset=CoSponsor.objects.filter(status=CoSponsor.Status.CONFIRMED).only(
+                    "pk", "case_id"
+                ),
+                to_attr="confirmed_cosponsors",
+            )
+        )
+        .order_by("-created_at", "-id")
+    )
+
+
+def for_detail(qs: QuerySet[Case]) -> QuerySet[Case]:
+    from lianxin.casework.queries import for_detail as case_detail
+
+    return (
+        case_detail(qs)
+        .select_related(
+            "suggestion__session", "motion__session", "motion__delegation", "motion__referred_to"
+        )
+        .prefetch_related(
+            Prefetch(
+                "cosponsors",
+                queryset=CoSponsor.objects.select_related("deputy__person").order_by("id"),
+            ),
+            Prefetch("co_opinions", queryset=CoOpinion.objects.select_related("unit")),
+            Prefetch("commitments", queryset=Commitment.objects.select_related("unit")),
+            "replies__signoff",
+        )
+    )
+
+
+def authors(case: Case) -> list:
+    """The lead sponsor and the confirmed co-sponsors (Deputy seats), lead first."""
+    seats = [case.raised_by_deputy] if case.raised_by_deputy_id else []
+    seats += [
+        c.deputy
+        for c in case.cosponsors.all()
+        if c.status == CoSponsor.Status.CONFIRMED and c.deputy_id != case.raised_by_deputy_id
+    ]
+    return seats
+
+
+def author_names(case: Case) -> list[str]:
+    return [seat.person.name for seat in authors(case)]
+
+
+def pending_invitations(user) -> QuerySet[Case]:
+    """Drafts the user was asked to co-sign and has not answered yet."""
+    g = grants(user)
+    return (
+        Case.objects.filter(
+            kind__in=KINDS,
+            state=SuggestionState.DRAFT,
+            cosponsors__deputy_id__in=list(g.deputy_ids),
+            cosponsors__status=CoSponsor.Status.INVITED,
+        )
+        .select_related("raised_by_deputy__person", "congress")
+        .distinct()
+        .order_by("-created_at")
+    )
+
+
+def commitments_for(
+    user,
+    *,
+    status: str | None = None,
+    unit: int | None = None,
+    congress: int | None = None,
+    due_before: dt.date | None = None,
+) -> QuerySet[Commitment]:
+    qs = visible_to(user, Commitment).exclude(
+        status__in=[Commitment.Status.PENDING, Commitment.Status.VOID]
+    )
+    if status:
+        if status not in Commitment.Status.values:
+            raise ValidationFailed(_("承诺事项状态有误。"), field="status")
+        qs = qs.filter(status=status)
+    if unit is not None:
+        qs = qs.filter(unit_id=unit)
+    if congress is not None:
+        qs = qs.filter(case__congress_id=congress)
+    if due_before is not None:
+        qs = qs.filter(due_on__lte=due_before)
+    return qs.select_related(
+        "unit", "case__raised_by_deputy__person", "case__suggestion__session", "case__congress"
+    ).order_by("due_on", "id")
+
+
+def public_replies():
+    """Replies marked public whose sign-off approved them, with the suggestion's title and the
+    deputies' names: what the public site shows."""
+    from lianxin.casework.models import Reply
+
+    return (
+        Reply.objects.filter(case__kind=Kind.SUGGESTION, is_public=True, signoff__approved=True)
+        .select_related(
+            "case", "case__raised_by_deputy__person", "case__congress", "unit", "category"
+        )
+        .prefetch_related(
+            Prefetch(
+                "case__cosponsors",
+                queryset=CoSponsor.objects.filter(status=CoSponsor.Status.CONFIRMED).select_related(
+                    "deputy__person"
+                ),
+            )
+        )
+        .order_by("-created_at", "-id")
+    )

@@ -1,0 +1,374 @@
+"""The special report on the handling of deputies' suggestions (建议办理情况专项报告) to the
+chairs' council: counts by category, handling unit, reply category, satisfaction, overdue and
+key supervision, for one session or for all; on a page, as a printable PDF and as Excel.
+
+Every figure is counted from the database by a bounded number of queries; the same `Report`
+is rendered three ways, so the page, the PDF and the workbook can never disagree."""
+
+from __future__ import annotations
+
+import io
+from collections import Counter
+from dataclasses import dataclass, field
+
+from django.db.models import Count, Q
+from django.template.loader import render_to_string
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianxin.casework.models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Consultation,
+    Kind,
+    Rating,
+    Reply,
+)
+from lianxin.core.errors import ValidationFailed
+
+from .models import Commitment, KeySupervision
+from .workflow import SuggestionState as S
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+REGISTERED = (
+    S.ACCEPTED,
+    S.ASSIGNED,
+    S.HANDLING,
+    S.REPLY_PENDING_SIGNOFF,
+    S.REPLIED,
+    S.EVALUATED,
+    S.CONCLUDED,
+)
+ANSWERED = (S.REPLIED, S.EVALUATED, S.CONCLUDED)
+
+
+@dataclass
+class Section:
+    key: str
+    title: str
+    columns: list[str]
+    rows: list[list] = field(default_factory=list)
+
+
+@dataclass
+class Report:
+    title: str
+    congress: str
+    period: str
+    generated_at: object
+    figures: list[tuple[str, object]]
+    sections: list[Section]
+    slug: str
+
+    def figure(self, label: str):
+        return dict(self.figures).get(label)
+
+    def section(self, key: str) -> Section:
+        return next(s for s in self.sections if s.key == key)
+
+
+def _pct(n: int, total: int) -> str:
+    return f"{n * 100 / total:.1f}%" if total else "—"
+
+
+def build(congress, session=None) -> Report:
+    base = Case.objects.filter(kind=Kind.SUGGESTION, congress=congress).exclude(
+        state__in=[S.DRAFT, S.WITHDRAWN]
+    )
+    if session is not None:
+        base = base.filter(suggestion__session=session)
+    ids = base.values("pk")
+    head = base.aggregate(
+        received=Count("pk"),
+        in_session=Count("pk", filter=Q(suggestion__in_session=True)),
+        merged=Count("pk", filter=Q(state=S.MERGED)),
+        registered=Count("pk", filter=Q(state__in=REGISTERED)),
+        answered=Count("pk", filter=Q(state__in=ANSWERED)),
+        concluded=Count("pk", filter=Q(state=S.CONCLUDED)),
+        overdue_now=Count("pk", filter=Q(is_overdue=True)),
+        key=Count("pk", filter=Q(is_key_supervision=True)),
+    )
+    ever_overdue = (
+        CaseEvent.objects.filter(case__in=ids, action="overdue")
+        .values("case_id")
+        .distinct()
+        .count()
+    )
+    assigned_ids = Assignment.objects.filter(case__in=ids).values("case_id").distinct()
+    assigned = assigned_ids.count()
+    consulted_before = (
+        Consultation.objects.filter(case__in=ids, stage=Consultation.Stage.BEFORE)
+        .values("case_id")
+        .distinct()
+        .count()
+    )
+    # The reply that counts is the last one signed off (a second reply after re-handling).
+    final_category: dict[int, str] = {}
+    for case_id, code in (
+        Reply.objects.filter(case__in=ids, signoff__approved=True)
+        .order_by("case_id", "round", "created_at", "id")
+        .values_list("case_id", "category__code")
+    ):
+        final_category[case_id] = code or ""
+    ratings = dict(
+        base.exclude(rating="").values("rating").annotate(n=Count("pk")).values_list("rating", "n")
+    )
+    rated = sum(ratings.values())
+    satisfied = ratings.get(Rating.SATISFIED, 0) + ratings.get(Rating.BASICALLY_SATISFIED, 0)
+
+    figures = [
+        (_("收到建议"), head["received"]),
+        (_("其中会议期间"), head["in_session"]),
+        (_("其中闭会期间"), head["received"] - head["in_session"]),
+        (_("合并处理"), head["merged"]),
+        (_("审查通过（立案）"), head["registered"]),
+        (_("已交办"), assigned),
+        (_("已答复"), head["answered"]),
+        (_("已办结"), head["concluded"]),
+        (_("办前沟通率"), _pct(consulted_before, assigned)),
+        (_("满意率（含基本满意）"), _pct(satisfied, rated)),
+        (_("当前逾期"), head["overdue_now"]),
+        (_("曾经逾期"), ever_overdue),
+        (_("重点督办"), head["key"]),
+    ]
+
+    by_category = Section(
+        "category",
+        _("按类别"),
+        [_("类别"), _("件数"), _("占比")],
+        [
+            [row["category__name"] or _("未分类"), row["n"], _pct(row["n"], head["received"])]
+            for row in base.values("category__name")
+            .annotate(n=Count("pk"))
+            .order_by("-n", "category__name")
+        ],
+    )
+
+    unit_rows = (
+        Assignment.objects.filter(case__in=ids, role=Assignment.Role.LEAD)
+        .exclude(status=Assignment.Status.RETURNED)
+        .values("unit__name")
+        .annotate(
+            n=Count("case", distinct=True),
+            answered=Count("case", filter=Q(case__state__in=ANSWERED), distinct=True),
+            overdue=Count("case", filter=Q(case__is_overdue=True), distinct=True),
+            satisfied=Count(
+                "case",
+                filter=Q(case__rating__in=[Rating.SATISFIED, Rating.BASICALLY_SATISFIED]),
+                distinct=True,
+            ),
+            rated=Count("case", filter=~Q(case__rating=""), distinct=True),
+        )
+        .order_by("-n", "unit__name")
+    )
+    co_counts = dict(
+        Assignment.objects.filter(case__in=ids, role=Assignment.Role.CO)
+        .exclude(status=Assignment.Status.RETURNED)
+        .values("unit__name")
+        .annotate(n=Count("case", distinct=True))
+        .values_list("unit__name", "n")
+    )
+    by_unit = Section(
+        "unit",
+        _("按承办单位"),
+        [_("承办单位"), _("主办件数"), _("协办件数"), _("已答复"), _("逾期"), _("满意率")],
+        [
+            [
+                r["unit__name"],
+                r["n"],
+                co_counts.get(r["unit__name"], 0),
+                r["answered"],
+                r["overdue"],
+                _pct(r["satisfied"], r["rated"]),
+            ]
+            for r in unit_rows
+        ],
+    )
+
+    counted = Counter(final_category.values())
+    answered_total = sum(counted.values())
+    by_reply = Section(
+        "reply_category",
+        _("按答复类别"),
+        [_("答复类别"), _("件数"), _("占比")],
+        [
+            [label, counted.get(code, 0), _pct(counted.get(code, 0), answered_total)]
+            for code, label in [
+                ("A", _("A 类（已解决或采纳）")),
+                ("B", _("B 类（正在解决或列入计划）")),
+                ("C", _("C 类（留作参考）")),
+            ]
+        ],
+    )
+
+    by_rating = Section(
+        "satisfaction",
+        _("代表评价"),
+        [_("评价"), _("件数"), _("占比")],
+        [
+            [str(label), ratings.get(value, 0), _pct(ratings.get(value, 0), rated)]
+            for value, label in Rating.choices
+        ],
+    )
+
+    overdue_rows = list(
+        base.filter(is_overdue=True)
+        .select_related("raised_by_deputy__person")
+        .prefetch_related("assignments__unit")
+        .order_by("due_date", "pk")[:200]
+    )
+    overdue = Section(
+        "overdue",
+        _("逾期未答复"),
+        [_("建议"), _("领衔代表"), _("主办单位"), _("答复期限")],
+        [
+            [
+                c.display_title,
+                c.raised_by_deputy.person.name if c.raised_by_deputy_id else "",
+                "、".join(
+                    a.unit.name
+                    for a in c.assignments.all()
+                    if a.role == "lead" and a.status == "active"
+                ),
+                c.due_date.isoformat() if c.due_date else "",
+            ]
+            for c in overdue_rows
+        ],
+    )
+
+    keys = (
+        KeySupervision.objects.filter(case__in=ids)
+        .select_related("case", "committee")
+        .order_by("case__created_at", "pk")
+    )
+    key_section = Section(
+        "key_supervision",
+        _("重点督办建议"),
+        [_("建议"), _("督办领导或委员会"), _("办理状态"), _("代表评价"), _("督办结果")],
+        [
+            [
+                k.case.display_title,
+                k.supervisor,
+                k.case.state_label,
+                str(k.case.get_rating_display()) if k.case.rating else "",
+                k.result,
+            ]
+            for k in keys
+        ],
+    )
+
+    commitments = dict(
+        Commitment.objects.filter(case__in=ids)
+        .exclude(status__in=[Commitment.Status.PENDING, Commitment.Status.VOID])
+        .values("status")
+        .annotate(n=Count("pk"))
+        .values_list("status", "n")
+    )
+    commitment_section = Section(
+        "commitments",
+        _("承诺事项"),
+        [_("状态"), _("件数")],
+        [
+            [str(label), commitments.get(value, 0)]
+            for value, label in Commitment.Status.choices
+            if value not in (Commitment.Status.PENDING, Commitment.Status.VOID)
+        ],
+    )
+
+    period = session.name if session is not None else _("全部会议及闭会期间")
+    return Report(
+        title=_("关于代表建议办理情况的专项报告"),
+        congress=congress.name,
+        period=period,
+        generated_at=timezone.localtime(),
+        figures=figures,
+        sections=[
+            by_category,
+            by_unit,
+            by_reply,
+            by_rating,
+            overdue,
+            key_section,
+            commitment_section,
+        ],
+        slug=f"建议办理专项报告-{congress.name}-{session.name if session else '全部'}",
+    )
+
+
+def to_pdf(report: Report) -> bytes:
+    from weasyprint import HTML
+
+    html = render_to_string("suggestions/report_print.html", {"report": report})
+    return HTML(string=html).write_pdf()
+
+
+def to_xlsx(report: Report) -> bytes:
+    from openpyxl import Workbook
+    from openpyxl.styles import Alignment, Border, Font, Side
+    from openpyxl.utils import get_column_letter
+
+    thin = Side(style="thin", color="999999")
+    border = Border(top=thin, bottom=thin, left=thin, right=thin)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _("总体情况")
+    ws.append([report.title])
+    ws["A1"].font = Font(size=16, bold=True)
+    ws.append(
+        [_("%(congress)s    %(period)s") % {"congress": report.congress, "period": report.period}]
+    )
+    ws.append([_("统计时间"), report.generated_at.strftime("%Y-%m-%d %H:%M")])
+    ws.append([])
+    ws.append([_("项目"), _("数量")])
+    for cell in ws[ws.max_row]:
+        cell.font = Font(bold=True)
+        cell.border = border
+    for label, value in report.figures:
+        ws.append([label, value])
+        for cell in ws[ws.max_row]:
+            cell.border = border
+    ws.column_dimensions["A"].width = 24
+    ws.column_dimensions["B"].width = 14
+    for section in report.sections:
+        sheet = wb.create_sheet(section.title[:31])
+        sheet.append(section.columns)
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+            cell.alignment = Alignment(horizontal="center")
+            cell.border = border
+        for row in section.rows:
+            sheet.append(row)
+            for cell in sheet[sheet.max_row]:
+                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.border = border
+        for i, title in enumerate(section.columns):
+            longest = max([len(str(title)), *(len(str(r[i])) for r in section.rows)] or [4])
+            sheet.column_dimensions[get_column_letter(i + 1)].width = min(
+                60, max(10, longest * 1.6)
+            )
+        sheet.freeze_panes = "A2"
+    out = io.BytesIO()
+    wb.save(out)
+    return out.getvalue()
+
+
+def export(report: Report, fmt: str, *, user, request=None) -> tuple[bytes, str, str]:
+    """The file, its content type and its name; the export is written to the security trail."""
+    from lianxin.core.audit import record
+    from lianxin.core.models import AuditLog
+
+    if fmt == "xlsx":
+        content, content_type = to_xlsx(report), XLSX
+    elif fmt == "pdf":
+        content, content_type = to_pdf(report), "application/pdf"
+    else:
+        raise ValidationFailed(_("格式应为 xlsx 或 pdf。"), field="format")
+    record(
+        AuditLog.Kind.EXPORTED,
+        request=request,
+        user=user,
+        target=f"suggestion_report:{report.congress}:{report.period}"[:200],
+        format=fmt,
+    )
+    return content, content_type, f"{report.slug}.{fmt}"

@@ -1,0 +1,159 @@
+"""Suggestions and motions as plain data: the loop's view of the case plus what is their own."""
+
+from __future__ import annotations
+
+from lianxin.casework import serialize as loop
+from lianxin.casework.models import Case
+
+from . import queries
+from .models import CoSponsor, KeySupervision, Motion, ReplySignoff, Suggestion
+
+
+def _one(case: Case, name: str):
+    try:
+        return getattr(case, name)
+    except (Suggestion.DoesNotExist, Motion.DoesNotExist, KeySupervision.DoesNotExist):
+        return None
+
+
+def row(case: Case) -> dict:
+    """A row of a list (the case loaded with queries.for_list)."""
+    out = loop.case_row(case)
+    suggestion = _one(case, "suggestion")
+    lead = next(
+        (a for a in case.assignments.all() if a.role == "lead" and a.status == "active"), None
+    )
+    out.update(
+        {
+            "lead_sponsor": case.raised_by_deputy.person.name if case.raised_by_deputy_id else "",
+            "cosponsors": len(getattr(case, "confirmed_cosponsors", ())),
+            "in_session": bool(suggestion and suggestion.in_session),
+            "session": suggestion.session.name if suggestion and suggestion.session_id else "",
+            "lead_unit": lead.unit.name if lead else "",
+        }
+    )
+    return out
+
+
+def detail(case: Case, user) -> dict:
+    """One suggestion or motion (loaded with queries.for_detail)."""
+    out = loop.case_detail(case, user)
+    suggestion = _one(case, "suggestion")
+    motion = _one(case, "motion")
+    key = _one(case, "key_supervision")
+    signoffs = {r.pk: _signoff(r) for r in case.replies.all()}
+    for reply in out["replies"]:
+        so = signoffs.get(reply["id"])
+        reply["signoff"] = "approved" if so and so.approved else "rejected" if so else "pending"
+        reply["signoff_note"] = so.note if so else ""
+    out.update(
+        {
+            "lead_sponsor": _seat(case.raised_by_deputy) if case.raised_by_deputy_id else None,
+            "cosponsors": [
+                {
+                    "deputy": _seat(c.deputy),
+                    "status": c.status,
+                    "status_label": str(c.get_status_display()),
+                    "source": c.source,
+                    "responded_at": c.responded_at,
+                }
+                for c in case.cosponsors.all()
+            ],
+            "authors": [s.person.name for s in queries.authors(case)],
+            "co_opinions": [
+                {
+                    "unit": o.unit.name,
+                    "round": o.round,
+                    "content": o.content,
+                    "created_at": o.created_at,
+                }
+                for o in case.co_opinions.all()
+            ],
+            "commitments": [
+                {
+                    "id": c.pk,
+                    "unit": c.unit.name,
+                    "content": c.content,
+                    "due_on": c.due_on,
+                    "status": c.status,
+                    "status_label": str(c.get_status_display()),
+                    "close_note": c.close_note,
+                }
+                for c in case.commitments.all()
+            ],
+            "suggestion": _suggestion(suggestion) if suggestion else None,
+            "motion": _motion(motion) if motion else None,
+            "key_supervision": (
+                {"supervisor": key.supervisor, "result": key.result} if key else None
+            ),
+        }
+    )
+    return out
+
+
+def _signoff(reply) -> ReplySignoff | None:
+    try:
+        return reply.signoff
+    except ReplySignoff.DoesNotExist:
+        return None
+
+
+def _seat(seat) -> dict:
+    return {"id": seat.pk, "name": seat.person.name}
+
+
+def _suggestion(s: Suggestion) -> dict:
+    tiers = queries.review_tiers(s.case.congress, s.in_session) if s.case.congress_id else []
+    tier = queries.tier_of(tiers, s.review_tier)
+    return {
+        "in_session": s.in_session,
+        "session": s.session.name if s.session_id else "",
+        "problem": s.problem,
+        "measures": s.measures,
+        "is_complex": s.is_complex,
+        "review_tier": s.review_tier,
+        "review_tier_name": tier.name if tier else "",
+        "review_tiers": [t.name for t in tiers],
+        "return_reason": s.return_reason,
+        "quality": s.quality,
+        "quality_label": str(s.get_quality_display()) if s.quality else "",
+        "handling_rating": s.handling_rating,
+        "handling_rating_label": str(s.get_handling_rating_display()) if s.handling_rating else "",
+        "outcome": s.outcome,
+        "outcome_label": str(s.get_outcome_display()) if s.outcome else "",
+    }
+
+
+def _motion(m: Motion) -> dict:
+    from .actions import min_cosponsors
+
+    return {
+        "session": m.session.name,
+        "delegation": m.delegation.name if m.delegation_id else "",
+        "min_cosponsors": min_cosponsors(m.case.congress),
+        "confirmed_cosponsors": sum(
+            1 for c in m.case.cosponsors.all() if c.status == CoSponsor.Status.CONFIRMED
+        ),
+        "decision": m.decision,
+        "decision_label": str(m.get_decision_display()) if m.decision else "",
+        "referred_to": m.referred_to.name if m.referred_to_id else "",
+    }
+
+
+def history(case: Case) -> list[dict]:
+    """The timelines of the cases this one came from (a converted motion), oldest first."""
+    from .actions import lineage
+
+    result = []
+    for origin in lineage(case):
+        result.append(
+            {
+                "id": origin.pk,
+                "kind": origin.kind,
+                "kind_label": str(origin.get_kind_display()),
+                "title": origin.display_title,
+                "tracking_code": origin.tracking_code,
+                "timeline": [loop.event_out(origin, e) for e in origin.events.order_by("at", "id")],
+            }
+        )
+    return result

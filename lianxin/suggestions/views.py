@@ -1,0 +1,822 @@
+"""Pages of suggestions and motions: writing (phone-first, for deputies), one suggestion with
+the actions the caller may take now (htmx forms, plain forms without JavaScript), the work
+list, central assignment, commitments, the special report, and the public replies."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Q
+from django.http import Http404, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_http_methods
+
+from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
+from lianxin.casework import actions as loop
+from lianxin.casework import deadlines, resolve
+from lianxin.casework.models import Case, Kind
+from lianxin.casework.views import _documents
+from lianxin.core.errors import LianxinError
+from lianxin.org.models import Body, Congress, Deputy, HandlingUnit, SeatStatus
+
+from . import actions, forms, queries, report, serialize, similar
+from .models import Commitment, CoSponsor
+from .workflow import MOTION_WORKFLOW, SUGGESTION_WORKFLOW, SuggestionState
+
+PAGE_SIZE = 50
+
+
+def _workflow(case: Case):
+    return SUGGESTION_WORKFLOW if case.kind == Kind.SUGGESTION else MOTION_WORKFLOW
+
+
+def _apply_error(form, exc: LianxinError) -> None:
+    field = exc.field.split(".")[0] if exc.field else None
+    if field == "commitment" and "commitment" in form.fields:
+        field = "commitment"
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+# --- Work list ----------------------------------------------------------------------------------
+
+
+@login_required
+def suggestion_list(request):
+    g = grants(request.user)
+    p = request.GET
+    error = None
+    mine = p.get("mine") == "1" or (
+        g.is_deputy
+        and not (g.staff_congresses or g.unit_ids or g.leader_regions)
+        and "mine" not in p
+    )
+    try:
+        qs = queries.suggestions_for(
+            request.user,
+            kind=p.get("kind") or Kind.SUGGESTION,
+            state=p.get("state") or None,
+            mine=mine,
+            key={"1": True, "0": None}.get(p.get("key", ""), None),
+            overdue=True if p.get("overdue") == "1" else None,
+            q=p.get("q") or None,
+        )
+    except LianxinError as exc:
+        error, qs = exc.message, Case.objects.none()
+    page = Paginator(queries.for_list(qs), PAGE_SIZE).get_page(p.get("page"))
+    context = {
+        "page": page,
+        "rows": [serialize.row(c) for c in page.object_list],
+        "filters": p,
+        "mine": mine,
+        "error": error,
+        "states": SUGGESTION_WORKFLOW.states.choices
+        if (p.get("kind") or Kind.SUGGESTION) == Kind.SUGGESTION
+        else MOTION_WORKFLOW.states.choices,
+        "invitations": list(queries.pending_invitations(request.user)[:20]) if g.deputy_ids else [],
+        "can_write": bool(g.deputy_ids),
+        "is_staff": bool(g.staff_congresses),
+        "can_report": bool(g.congress_read_regions) or g.is_admin,
+        "query": _without(p, "page"),
+    }
+    template = "suggestions/list.html#results" if request.htmx else "suggestions/list.html"
+    return render(request, template, context, status=422 if error else 200)
+
+
+def _without(querydict, key: str) -> str:
+    q = querydict.copy()
+    q.pop(key, None)
+    return q.urlencode()
+
+
+# --- Writing ------------------------------------------------------------------------------------
+
+
+def _seats(user) -> list[Deputy]:
+    g = grants(user)
+    return list(
+        Deputy.objects.filter(pk__in=g.deputy_ids, status=SeatStatus.SERVING)
+        .select_related("congress__region", "person")
+        .order_by("congress__region__code")
+    )
+
+
+def _chosen_seat(request, seats: list[Deputy]) -> Deputy | None:
+    wanted = request.POST.get("congress") or request.GET.get("congress")
+    if len(seats) == 1:
+        return seats[0]
+    for seat in seats:
+        if str(seat.congress_id) == str(wanted):
+            return seat
+    return None
+
+
+def _fellows(seat: Deputy | None):
+    if seat is None:
+        return Deputy.objects.none()
+    return (
+        Deputy.objects.filter(congress=seat.congress, status=SeatStatus.SERVING)
+        .exclude(pk=seat.pk)
+        .select_related("person", "delegation", "congress")
+        .order_by("delegation__name", "person__name")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_new(request):
+    """Write a suggestion: choose the congress when the deputy sits in two, invite co-sponsors,
+    see similar suggestions of the last five years while writing."""
+    seats = _seats(request.user)
+    if not seats:
+        raise PermissionDenied
+    seat = _chosen_seat(request, seats)
+    form = forms.SuggestionForm(request.POST or None, request.FILES or None, fellows=_fellows(seat))
+    status = 200
+    if request.method == "POST":
+        if seat is None:
+            form.is_valid()
+            form.add_error(None, _("请选择以哪一级人大代表的身份提出。"))
+            status = 422
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                case = actions.do_create_suggestion(
+                    author=seat,
+                    title=d["title"],
+                    content=d["content"],
+                    problem=d["problem"],
+                    measures=d["measures"],
+                    category=d["category"],
+                    in_session=d.get("in_session"),
+                    co_sponsors=list(d["co_sponsors"]),
+                    attachments=_documents(request.FILES.getlist("attachments")),
+                    acting_user=request.user,
+                )
+                if request.POST.get("submit_now") and not d["co_sponsors"]:
+                    actions.do_submit_suggestion(case, acting_user=request.user)
+            except LianxinError as exc:
+                _apply_error(form, exc)
+                status = 422
+            else:
+                if d["co_sponsors"]:
+                    messages.success(request, _("建议已保存为草稿，已邀请联名代表确认。"))
+                elif request.POST.get("submit_now"):
+                    messages.success(request, _("建议已提交。"))
+                else:
+                    messages.success(request, _("建议已保存为草稿。"))
+                return redirect("suggestion_detail", case.pk)
+        else:
+            status = 422
+    return render(
+        request,
+        "suggestions/write.html",
+        {"form": form, "seats": seats, "seat": seat, "kind": "suggestion"},
+        status=status,
+    )
+
+
+@login_required
+def similar_suggestions(request):
+    """The guidance box of the writing page (htmx): suggestions of the last five years on a
+    similar topic that the deputy may see, with how they were answered."""
+    text = f"{request.GET.get('title', '')} {request.GET.get('content', '')}"[:4000]
+    found = similar.similar_to(request.user, text)
+    return render(
+        request, "suggestions/_similar.html", {"found": found, "asked": bool(text.strip())}
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_edit(request, pk: int):
+    case = _load(request, pk)
+    if case.state != SuggestionState.DRAFT or not can(request.user, "suggestion.submit", case):
+        raise PermissionDenied
+    seat = case.raised_by_deputy
+    initial = {
+        "title": case.title,
+        "content": case.content,
+        "category": case.category_id,
+        "co_sponsors": [c.deputy_id for c in case.cosponsors.all()],
+    }
+    if case.kind == Kind.SUGGESTION:
+        initial.update(problem=case.suggestion.problem, measures=case.suggestion.measures)
+    form = forms.SuggestionForm(
+        request.POST or None, initial=initial, fellows=_fellows(seat), draft=True
+    )
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                actions.do_update_draft(
+                    case,
+                    title=d["title"],
+                    content=d["content"],
+                    problem=d["problem"],
+                    measures=d["measures"],
+                    category=d["category"],
+                    co_sponsors=list(d["co_sponsors"]),
+                    acting_user=request.user,
+                )
+            except LianxinError as exc:
+                _apply_error(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("草稿已保存。"))
+                return redirect("suggestion_detail", case.pk)
+        else:
+            status = 422
+    return render(
+        request,
+        "suggestions/write.html",
+        {"form": form, "seats": [seat], "seat": seat, "case": case, "kind": case.kind},
+        status=status,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def motion_new(request):
+    seats = _seats(request.user)
+    if not seats:
+        raise PermissionDenied
+    seat = _chosen_seat(request, seats)
+    form = forms.MotionForm(request.POST or None, fellows=_fellows(seat))
+    status = 200
+    if request.method == "POST":
+        if seat is None:
+            form.is_valid()
+            form.add_error(None, _("请选择以哪一级人大代表的身份提出。"))
+            status = 422
+        elif form.is_valid():
+            d = form.cleaned_data
+            try:
+                case = actions.do_create_motion(
+                    author=seat,
+                    title=d["title"],
+                    content=d["content"],
+                    co_sponsors=list(d["co_sponsors"]),
+                    delegation=seat.delegation if d["by_delegation"] else None,
+                    acting_user=request.user,
+                )
+            except LianxinError as exc:
+                _apply_error(form, exc)
+                status = 422
+            else:
+                messages.success(request, _("议案已保存为草稿，已邀请附议代表确认。"))
+                return redirect("suggestion_detail", case.pk)
+        else:
+            status = 422
+    return render(
+        request,
+        "suggestions/write_motion.html",
+        {"form": form, "seats": seats, "seat": seat},
+        status=status,
+    )
+
+
+# --- One suggestion -----------------------------------------------------------------------------
+
+
+def _load(request, pk: int) -> Case:
+    return get_visible_or_404(
+        request.user,
+        queries.for_detail(Case.objects.filter(kind__in=queries.KINDS)),
+        pk=pk,
+    )
+
+
+@login_required
+def suggestion_detail(request, pk: int):
+    case = _load(request, pk)
+    view = serialize.detail(case, request.user)
+    return render(
+        request,
+        "suggestions/detail.html",
+        {
+            "case": case,
+            "view": view,
+            "history": serialize.history(case),
+            "can_edit": case.state == "draft" and can(request.user, "suggestion.submit", case),
+        },
+    )
+
+
+@dataclass
+class ActionSpec:
+    form: type
+    run: Callable  # (case, data, user, request) → None
+    kwargs: Callable | None = None  # (case, user) → form kwargs
+    initial: Callable | None = None  # (case) → initial data
+
+
+def _units_for(case: Case, user):
+    qs = visible_to(user, HandlingUnit).filter(is_active=True).select_related("region")
+    code = case.scope_code
+    prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+    return qs.filter(region__code__in=prefixes).order_by("region__code", "code")
+
+
+def _committees(case: Case, user):
+    return Body.objects.filter(congress_id=case.congress_id, kind=Body.Kind.COMMITTEE).order_by(
+        "name"
+    )
+
+
+def _pending_cosigners(case: Case):
+    return Deputy.objects.filter(
+        cosponsorships__case=case, cosponsorships__status=CoSponsor.Status.INVITED
+    ).select_related("person")
+
+
+def _cosign_kwargs(case: Case, user) -> dict:
+    g = grants(user)
+    own = CoSponsor.objects.filter(
+        case=case, deputy_id__in=g.deputy_ids, status=CoSponsor.Status.INVITED
+    ).exists()
+    return {"pending": _pending_cosigners(case), "on_behalf": not own}
+
+
+def _run_cosign(case, d, user, request):
+    actions.do_cosign(
+        case, accept=d["accept"], deputy=d.get("deputy"), acting_user=user, version=d["version"]
+    )
+
+
+def _run_submit(case, d, user, request):
+    if case.kind == Kind.MOTION:
+        actions.do_submit_motion(case, acting_user=user, version=d["version"])
+    else:
+        actions.do_submit_suggestion(case, acting_user=user, version=d["version"])
+
+
+def _run_withdraw(case, d, user, request):
+    actions.do_withdraw(case, reason=d["reason"], acting_user=user, version=d["version"])
+
+
+def _run_review(case, d, user, request):
+    into = (
+        resolve.case(user, d["merge_into"])
+        if d["decision"] == "merge" and d["merge_into"]
+        else None
+    )
+    actions.do_review_suggestion(
+        case,
+        decision=d["decision"],
+        note=d["note"],
+        merge_into=into,
+        category=d["category"],
+        complex=d["complex"] or None,
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _run_resubmit(case, d, user, request):
+    actions.do_resubmit_suggestion(
+        case,
+        title=d["title"] or None,
+        content=d["content"] or None,
+        note=d["note"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _run_assign(case, d, user, request):
+    actions.do_assign_suggestion(
+        case,
+        lead_unit=d["lead_unit"],
+        co_units=list(d["co_units"]),
+        complex=d["complex"],
+        note=d["note"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _run_return(case, d, user, request):
+    loop.do_return_case(case, reason=d["reason"], acting_user=user, version=d["version"])
+
+
+def _run_co_opinion(case, d, user, request):
+    actions.do_co_opinion(case, content=d["content"], acting_user=user, version=d["version"])
+
+
+def _run_consult(case, d, user, request):
+    loop.do_consult_case(
+        case,
+        stage=d["stage"],
+        form=d["form"],
+        summary=d["summary"],
+        held_on=d["held_on"],
+        with_whom=d["with_whom"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _run_reply(case, d, user, request):
+    commitment = None
+    if d["commitment"] or d["commitment_due"]:
+        commitment = {"content": d["commitment"], "due_on": d["commitment_due"]}
+    actions.do_reply_suggestion(
+        case,
+        content=d["content"],
+        category=d["category"],
+        commitment=commitment,
+        is_public=d["public"],
+        attachments=_documents(request.FILES.getlist("attachments")),
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _run_sign_off(case, d, user, request):
+    actions.do_sign_off_reply(
+        case, approve=d["approve"], note=d["note"], acting_user=user, version=d["version"]
+    )
+
+
+def _run_evaluate(case, d, user, request):
+    actions.do_evaluate_suggestion(
+        case, rating=d["rating"], comment=d["comment"], acting_user=user, version=d["version"]
+    )
+
+
+def _run_rehandle(case, d, user, request):
+    actions.do_rehandle_suggestion(case, reason=d["reason"], acting_user=user, version=d["version"])
+
+
+def _run_supervise(case, d, user, request):
+    actions.do_key_supervise(
+        case,
+        note=d["note"],
+        leader=d["leader"],
+        committee=d["committee"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _run_progress(case, d, user, request):
+    actions.do_record_supervision(
+        case, note=d["note"], result=d["result"], acting_user=user, version=d["version"]
+    )
+
+
+def _run_remind(case, d, user, request):
+    loop.do_remind_case(case, note=d["note"], acting_user=user, version=d["version"])
+
+
+def _run_assess(case, d, user, request):
+    actions.do_assess_quality(
+        case, quality=d["quality"], note=d["note"], acting_user=user, version=d["version"]
+    )
+
+
+def _run_determine(case, d, user, request):
+    actions.do_determine_outcome(
+        case,
+        handling_rating=d["handling_rating"],
+        outcome=d["outcome"],
+        note=d["note"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _run_conclude(case, d, user, request):
+    actions.do_conclude_suggestion(case, note=d["note"], acting_user=user, version=d["version"])
+
+
+def _run_decide(case, d, user, request):
+    actions.do_decide_motion(
+        case,
+        decision=d["decision"],
+        note=d["note"],
+        referred_to=d["referred_to"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+ACTIONS: dict[str, ActionSpec] = {
+    "cosign": ActionSpec(forms.CosignForm, _run_cosign, _cosign_kwargs),
+    "submit": ActionSpec(forms.Versioned, _run_submit),
+    "withdraw": ActionSpec(forms.ReasonForm, _run_withdraw),
+    "review": ActionSpec(forms.ReviewForm, _run_review),
+    "resubmit": ActionSpec(
+        forms.ResubmitForm,
+        _run_resubmit,
+        initial=lambda case: {"title": case.title, "content": case.content},
+    ),
+    "assign": ActionSpec(
+        forms.AssignForm,
+        _run_assign,
+        lambda case, user: {"units": _units_for(case, user)},
+        initial=lambda case: {"complex": case.suggestion.is_complex},
+    ),
+    "return": ActionSpec(forms.ReasonForm, _run_return),
+    "co_opinion": ActionSpec(forms.ContentForm, _run_co_opinion),
+    "consult": ActionSpec(
+        forms.ConsultForm, _run_consult, initial=lambda case: {"stage": "before", "form": "phone"}
+    ),
+    "reply": ActionSpec(forms.ReplyForm, _run_reply),
+    "sign_off": ActionSpec(forms.SignOffForm, _run_sign_off),
+    "evaluate": ActionSpec(forms.EvaluateForm, _run_evaluate),
+    "rehandle": ActionSpec(forms.ReasonForm, _run_rehandle),
+    "supervise": ActionSpec(
+        forms.SuperviseForm,
+        _run_supervise,
+        lambda case, user: {"committees": _committees(case, user)},
+    ),
+    "supervision_progress": ActionSpec(forms.ProgressForm, _run_progress),
+    "remind": ActionSpec(forms.NoteForm, _run_remind),
+    "assess": ActionSpec(forms.QualityForm, _run_assess),
+    "determine": ActionSpec(forms.DetermineForm, _run_determine),
+    "conclude": ActionSpec(forms.NoteForm, _run_conclude),
+    "decide": ActionSpec(
+        forms.DecideForm, _run_decide, lambda case, user: {"committees": _committees(case, user)}
+    ),
+}
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def suggestion_action(request, pk: int, action: str):
+    case = _load(request, pk)
+    wf = _workflow(case)
+    spec = ACTIONS.get(action)
+    if spec is None or action not in wf.actions:
+        raise Http404
+    kwargs = spec.kwargs(case, request.user) if spec.kwargs else {}
+    label = wf.action_label(action)
+    if request.method == "POST":
+        form = spec.form(request.POST, request.FILES, **kwargs)
+        if form.is_valid():
+            try:
+                spec.run(case, form.cleaned_data, request.user, request)
+            except LianxinError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, _("已%(action)s。") % {"action": label})
+                url = reverse("suggestion_detail", args=[case.pk])
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
+        status = 422
+    else:
+        if action not in {t.action for t in wf.available(case, request.user)}:
+            raise PermissionDenied
+        initial = {"version": case.version, **(spec.initial(case) if spec.initial else {})}
+        form = spec.form(initial=initial, **kwargs)
+        status = 200
+    context = {"case": case, "form": form, "action": action, "label": label}
+    template = "suggestions/action.html#form" if request.htmx else "suggestions/action.html"
+    return render(request, template, context, status=status)
+
+
+# --- Central assignment ---------------------------------------------------------------------------
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def assign_batch(request):
+    """Central assignment after a session: every accepted suggestion of the office's congress,
+    each with its lead unit, co-handling units and complexity, assigned at once."""
+    g = grants(request.user)
+    congresses = list(
+        Congress.objects.filter(pk__in=list(g.staff_congresses)).select_related("region")
+    )
+    if not congresses:
+        raise PermissionDenied
+    congress = next(
+        (
+            c
+            for c in congresses
+            if str(c.pk) == (request.POST.get("congress") or request.GET.get("congress"))
+        ),
+        congresses[0],
+    )
+    cases = list(
+        queries.for_list(
+            visible_to(request.user, Case).filter(
+                kind=Kind.SUGGESTION, state=SuggestionState.ACCEPTED, congress=congress
+            )
+        ).select_related("suggestion")[:500]
+    )
+    units = list(_units_for(cases[0], request.user)) if cases else []
+    errors: list[str] = []
+    status = 200
+    if request.method == "POST":
+        items, errors = _batch_items(request, cases, units)
+        if not errors:
+            if not items:
+                errors.append(_("请至少为一件建议选择主办单位。"))
+            else:
+                try:
+                    done = actions.do_assign_suggestions(
+                        items, note=request.POST.get("note", ""), acting_user=request.user
+                    )
+                except LianxinError as exc:
+                    errors.append(exc.message)
+                else:
+                    messages.success(request, _("已集中交办 %(n)s 件建议。") % {"n": len(done)})
+                    return redirect(f"{reverse('suggestion_assign_batch')}?congress={congress.pk}")
+        status = 422
+    return render(
+        request,
+        "suggestions/assign_batch.html",
+        {
+            "congress": congress,
+            "congresses": congresses,
+            "rows": [(serialize.row(c), c) for c in cases],
+            "units": units,
+            "errors": errors,
+            "posted": request.POST,
+        },
+        status=status,
+    )
+
+
+def _batch_items(request, cases, units) -> tuple[list, list[str]]:
+    by_id = {str(u.pk): u for u in units}
+    items, errors = [], []
+    for case in cases:
+        lead = request.POST.get(f"lead_{case.pk}")
+        if not lead:
+            continue
+        if lead not in by_id:
+            errors.append(_("“%(title)s”的主办单位有误。") % {"title": case.display_title})
+            continue
+        co = [by_id[v] for v in request.POST.getlist(f"co_{case.pk}") if v in by_id and v != lead]
+        items.append(
+            actions.AssignItem(
+                case_id=case.pk,
+                lead_unit=by_id[lead],
+                co_units=co,
+                complex=bool(request.POST.get(f"complex_{case.pk}")),
+                version=_int(request.POST.get(f"version_{case.pk}")),
+            )
+        )
+    return items, errors
+
+
+def _int(value) -> int | None:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        return None
+
+
+# --- Commitments ----------------------------------------------------------------------------------
+
+
+@login_required
+def commitment_list(request):
+    status = request.GET.get("status") or None
+    error = None
+    try:
+        qs = queries.commitments_for(request.user, status=status)
+    except LianxinError as exc:
+        error, qs = exc.message, Commitment.objects.none()
+    page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
+    today = deadlines.today()
+    return render(
+        request,
+        "suggestions/commitments.html",
+        {
+            "page": page,
+            "rows": [
+                {
+                    "c": c,
+                    "overdue": c.status == Commitment.Status.OPEN and c.due_on < today,
+                    "can_close": c.status == Commitment.Status.OPEN
+                    and can(request.user, "commitment.close", c),
+                }
+                for c in page.object_list
+            ],
+            "statuses": [s for s in Commitment.Status.choices if s[0] not in ("pending", "void")],
+            "status": status or "",
+            "error": error,
+        },
+        status=422 if error else 200,
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def commitment_close(request, pk: int):
+    commitment = get_visible_or_404(
+        request.user, Commitment.objects.select_related("case", "unit"), pk=pk
+    )
+    if not can(request.user, "commitment.close", commitment):
+        raise PermissionDenied
+    form = forms.CloseCommitmentForm(request.POST or None)
+    status = 200
+    if request.method == "POST":
+        if form.is_valid():
+            try:
+                actions.do_close_commitment(
+                    commitment,
+                    kept=form.cleaned_data["kept"],
+                    note=form.cleaned_data["note"],
+                    acting_user=request.user,
+                )
+            except LianxinError as exc:
+                _apply_error(form, exc)
+            else:
+                messages.success(request, _("承诺事项已销号。"))
+                return redirect("suggestion_commitments")
+        status = 422
+    return render(
+        request,
+        "suggestions/commitment_close.html",
+        {"form": form, "commitment": commitment},
+        status=status,
+    )
+
+
+# --- The special report -----------------------------------------------------------------------------
+
+
+@login_required
+def special_report(request):
+    """The special report of a congress's suggestions (of one session, or all), on a page and
+    as PDF and Excel."""
+    g = grants(request.user)
+    congresses = list(
+        visible_to(request.user, Congress)
+        .filter(Q(pk__in=list(g.staff_congresses)) | Q(region__code__in=list(g.leader_regions)))
+        .select_related("region")
+    )
+    if not congresses and not g.is_admin:
+        raise PermissionDenied
+    congress_id = request.GET.get("congress")
+    congress = next((c for c in congresses if str(c.pk) == congress_id), None)
+    if congress is None and congress_id and g.is_admin:
+        congress = Congress.objects.filter(pk=_int(congress_id)).select_related("region").first()
+    congress = congress or (congresses[0] if congresses else None)
+    if congress is None or not can(request.user, "suggestion.report", congress):
+        raise PermissionDenied
+    sessions = list(congress.sessions.order_by("-opens_on"))
+    session = next((s for s in sessions if str(s.pk) == request.GET.get("session")), None)
+    data = report.build(congress, session)
+    fmt = request.GET.get("format")
+    if fmt in ("pdf", "xlsx"):
+        content, content_type, filename = report.export(
+            data, fmt, user=request.user, request=request
+        )
+        response = HttpResponse(content, content_type=content_type)
+        from lianxin.opinions.logs import content_disposition
+
+        response["Content-Disposition"] = content_disposition(filename)
+        return response
+    return render(
+        request,
+        "suggestions/report.html",
+        {
+            "report": data,
+            "congresses": congresses,
+            "congress": congress,
+            "sessions": sessions,
+            "session": session,
+        },
+    )
+
+
+# --- Public -------------------------------------------------------------------------------------
+
+
+def public_replies(request):
+    """Public: replies the handling units marked public, with the suggestion's title and the
+    deputies' names. No personal data beyond the deputies' names."""
+    page = Paginator(queries.public_replies(), 20).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "suggestions/public.html",
+        {
+            "page": page,
+            "rows": [
+                {
+                    "reply": r,
+                    "title": r.case.display_title,
+                    "deputies": [r.case.raised_by_deputy.person.name]
+                    + [c.deputy.person.name for c in r.case.cosponsors.all()],
+                    "congress": r.case.congress.name if r.case.congress_id else "",
+                }
+                for r in page.object_list
+            ],
+        },
+    )

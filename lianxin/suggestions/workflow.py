@@ -1,0 +1,386 @@
+"""Deputies' suggestions (代表建议) and motions (议案) on the shared loop.
+
+Some actions end in one of several states depending on the decision taken (review: accept,
+return or merge; sign-off: approve or send back; the presidium: agenda or convert). The table
+lists one row per outcome, all under the same action name and permission, so the diagram shows
+every arrow; `suggestions.actions` picks the row of the decision taken.
+"""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.casework.models import DeadlinePolicy, Kind, Rating
+from lianxin.casework.queries import active_assignments
+from lianxin.casework.workflow import EVENT_LABELS, Transition, Workflow, register
+
+
+class SuggestionState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    IN_REVIEW = "in_review", _("审查中")
+    RETURNED = "returned", _("退回修改")
+    ACCEPTED = "accepted", _("审查通过")
+    ASSIGNED = "assigned", _("已交办")
+    HANDLING = "handling", _("办理中")
+    REPLY_PENDING_SIGNOFF = "reply_pending_signoff", _("答复待签发")
+    REPLIED = "replied", _("已答复")
+    EVALUATED = "evaluated", _("已评价")
+    CONCLUDED = "concluded", _("已办结")
+    MERGED = "merged", _("已合并")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+class MotionState(models.TextChoices):
+    DRAFT = "draft", _("草稿")
+    SUBMITTED = "submitted", _("已提交")
+    ON_AGENDA = "on_agenda", _("已列入议程")
+    CONVERTED = "converted", _("已转为建议")
+    WITHDRAWN = "withdrawn", _("已撤回")
+
+
+S = SuggestionState
+M = MotionState
+
+# From acceptance to conclusion: where staff may supervise, assess and remind.
+AFTER_ACCEPTANCE = (
+    S.ACCEPTED,
+    S.ASSIGNED,
+    S.HANDLING,
+    S.REPLY_PENDING_SIGNOFF,
+    S.REPLIED,
+    S.EVALUATED,
+)
+UNDER_HANDLING = (S.ASSIGNED, S.HANDLING, S.REPLY_PENDING_SIGNOFF)
+
+
+def _no_pending_cosponsor(case) -> str | None:
+    from .models import CoSponsor
+
+    if CoSponsor.objects.filter(case=case, status=CoSponsor.Status.INVITED).exists():
+        return gettext("还有联名代表尚未确认，全部确认或谢绝后方可提交。")
+    return None
+
+
+def _no_active_lead(case) -> str | None:
+    if any(a.role == "lead" for a in active_assignments(case)):
+        return gettext("该建议已有主办单位在办理；如需改派，请主办单位先申请退回。")
+    return None
+
+
+def _has_active_assignment(case) -> str | None:
+    if not active_assignments(case):
+        return gettext("该建议没有在办的交办。")
+    return None
+
+
+def _may_rehandle(case) -> str | None:
+    if case.rating != Rating.DISSATISFIED:
+        return gettext("只有代表评价为“不满意”的建议才能重新办理。")
+    if case.round > 1:
+        return gettext("该建议已重新办理过一次，请依据第二次答复办结。")
+    return None
+
+
+def _may_conclude(case) -> str | None:
+    if case.rating == Rating.DISSATISFIED and case.round == 1:
+        return gettext("代表评价为“不满意”，应先重新办理。")
+    suggestion = getattr(case, "suggestion", None)
+    if suggestion is None or not suggestion.outcome:
+        return gettext("请先作出办理结果认定。")
+    return None
+
+
+def _is_key(case) -> str | None:
+    if not case.is_key_supervision:
+        return gettext("该建议未列为重点督办。")
+    return None
+
+
+SUGGESTION_WORKFLOW = register(
+    Workflow(
+        kind=Kind.SUGGESTION,
+        label=_("代表建议"),
+        states=SuggestionState,
+        initial=S.DRAFT,
+        final=frozenset({S.CONCLUDED, S.MERGED, S.WITHDRAWN}),
+        reply_category_required=True,
+        deadline_steps={
+            S.ASSIGNED: DeadlinePolicy.Step.HANDLE,
+            S.HANDLING: DeadlinePolicy.Step.HANDLE,
+            S.REPLY_PENDING_SIGNOFF: DeadlinePolicy.Step.HANDLE,
+        },
+        transitions=[
+            Transition(
+                "cosign",
+                (S.DRAFT,),
+                None,
+                "suggestion.cosign",
+                _("联名确认"),
+                description=_("受邀代表确认或谢绝联名"),
+            ),
+            Transition(
+                "submit",
+                (S.DRAFT,),
+                S.SUBMITTED,
+                "suggestion.submit",
+                _("提交"),
+                guard=_no_pending_cosponsor,
+                description=_("领衔代表提交；联名代表须全部确认或谢绝"),
+            ),
+            Transition(
+                "withdraw",
+                (S.DRAFT, S.SUBMITTED, S.RETURNED),
+                S.WITHDRAWN,
+                "suggestion.submit",
+                _("撤回"),
+                description=_("领衔代表在审查通过前撤回"),
+            ),
+            Transition(
+                "review",
+                (S.SUBMITTED, S.IN_REVIEW),
+                S.IN_REVIEW,
+                "suggestion.review",
+                _("审查"),
+                description=_("本层级审查通过，转下一层级"),
+            ),
+            Transition(
+                "review",
+                (S.SUBMITTED, S.IN_REVIEW),
+                S.ACCEPTED,
+                "suggestion.review",
+                _("审查"),
+                description=_("最后一个层级审查通过（立案）"),
+            ),
+            Transition(
+                "review",
+                (S.SUBMITTED, S.IN_REVIEW),
+                S.RETURNED,
+                "suggestion.review",
+                _("审查"),
+                description=_("退回代表修改，须说明理由"),
+            ),
+            Transition(
+                "review",
+                (S.SUBMITTED, S.IN_REVIEW),
+                S.MERGED,
+                "suggestion.review",
+                _("审查"),
+                description=_("并入相近的建议，全部代表均为其提出人"),
+            ),
+            Transition(
+                "resubmit",
+                (S.RETURNED,),
+                S.IN_REVIEW,
+                "suggestion.resubmit",
+                _("修改后重新提交"),
+                description=_("回到退回它的审查层级"),
+            ),
+            Transition(
+                "assign",
+                (S.ACCEPTED, S.ASSIGNED, S.HANDLING),
+                S.ASSIGNED,
+                "case.assign",
+                _("交办"),
+                guard=_no_active_lead,
+                description=_(
+                    "主办单位及协办单位；自交办之日起三个月内答复，复杂的六个月（按月计算，"
+                    "末日为法定休假日的顺延）"
+                ),
+            ),
+            Transition(
+                "return",
+                UNDER_HANDLING[:2],
+                None,
+                "case.return",
+                _("申请退回"),
+                guard=_has_active_assignment,
+                description=_("承办单位在规定工作日内说明理由退回，由工作机构改派"),
+            ),
+            Transition(
+                "co_opinion",
+                (S.ASSIGNED,),
+                S.HANDLING,
+                "suggestion.co_opinion",
+                _("会办意见"),
+                description=_("协办单位向主办单位提出会办意见"),
+            ),
+            Transition(
+                "co_opinion",
+                (S.HANDLING,),
+                None,
+                "suggestion.co_opinion",
+                _("会办意见"),
+            ),
+            Transition(
+                "consult",
+                (S.ASSIGNED,),
+                S.HANDLING,
+                "case.consult",
+                _("沟通记录"),
+                description=_("办前沟通，开始办理"),
+            ),
+            Transition(
+                "consult",
+                (S.HANDLING, S.REPLY_PENDING_SIGNOFF, S.REPLIED, S.EVALUATED),
+                None,
+                "case.consult",
+                _("沟通记录"),
+                description=_("办中、办后沟通"),
+            ),
+            Transition(
+                "reply",
+                (S.ASSIGNED, S.HANDLING),
+                S.REPLY_PENDING_SIGNOFF,
+                "suggestion.reply",
+                _("答复"),
+                description=_("主办单位拟写答复函（A/B/C 类及承诺事项），报单位负责人签发"),
+            ),
+            Transition(
+                "sign_off",
+                (S.REPLY_PENDING_SIGNOFF,),
+                S.REPLIED,
+                "suggestion.sign_off",
+                _("签发答复"),
+                description=_("单位负责人同意签发，答复送达代表"),
+            ),
+            Transition(
+                "sign_off",
+                (S.REPLY_PENDING_SIGNOFF,),
+                S.HANDLING,
+                "suggestion.sign_off",
+                _("签发答复"),
+                description=_("不同意签发，退回经办人修改"),
+            ),
+            Transition(
+                "evaluate",
+                (S.REPLIED, S.EVALUATED),
+                S.EVALUATED,
+                "suggestion.evaluate",
+                _("评价"),
+                description=_("提出建议的代表逐一评价；以最低的评价为准"),
+            ),
+            Transition(
+                "rehandle",
+                (S.EVALUATED,),
+                S.HANDLING,
+                "case.rehandle",
+                _("重新办理"),
+                guard=_may_rehandle,
+                description=_("代表不满意的，重新办理并再次答复"),
+            ),
+            Transition(
+                "supervise",
+                AFTER_ACCEPTANCE,
+                None,
+                "suggestion.supervise",
+                _("列为重点督办"),
+                description=_("确定督办领导或委员会"),
+            ),
+            Transition(
+                "supervision_progress",
+                AFTER_ACCEPTANCE,
+                None,
+                "case.supervise",
+                _("督办进展"),
+                guard=_is_key,
+                description=_("重点督办建议的督办活动和进展"),
+            ),
+            Transition(
+                "remind",
+                UNDER_HANDLING,
+                None,
+                "case.remind",
+                _("催办"),
+            ),
+            Transition(
+                "assess",
+                (*AFTER_ACCEPTANCE, S.CONCLUDED),
+                None,
+                "suggestion.assess",
+                _("质量评价"),
+                description=_("工作机构评价建议质量"),
+            ),
+            Transition(
+                "determine",
+                (S.EVALUATED,),
+                None,
+                "suggestion.assess",
+                _("办理结果认定"),
+                description=_("办理评价和办理结果认定"),
+            ),
+            Transition(
+                "conclude",
+                (S.EVALUATED,),
+                S.CONCLUDED,
+                "suggestion.conclude",
+                _("办结"),
+                guard=_may_conclude,
+                description=_("满意或基本满意，或重新办理后再次答复，经结果认定后办结"),
+            ),
+        ],
+    )
+)
+
+
+MOTION_WORKFLOW = register(
+    Workflow(
+        kind=Kind.MOTION,
+        label=_("议案"),
+        states=MotionState,
+        initial=M.DRAFT,
+        final=frozenset({M.ON_AGENDA, M.CONVERTED, M.WITHDRAWN}),
+        transitions=[
+            Transition(
+                "cosign",
+                (M.DRAFT,),
+                None,
+                "suggestion.cosign",
+                _("附议确认"),
+                description=_("受邀代表确认或谢绝附议；工作机构可登记书面附议"),
+            ),
+            Transition(
+                "submit",
+                (M.DRAFT,),
+                M.SUBMITTED,
+                "suggestion.submit",
+                _("提交"),
+                description=_(
+                    "领衔代表在会议期间提交；附议代表须达到法定人数（县级以上 10 人，乡镇 5 人），"
+                    "或以代表团名义提出"
+                ),
+            ),
+            Transition(
+                "withdraw",
+                (M.DRAFT, M.SUBMITTED),
+                M.WITHDRAWN,
+                "suggestion.submit",
+                _("撤回"),
+            ),
+            Transition(
+                "decide",
+                (M.SUBMITTED,),
+                M.ON_AGENDA,
+                "motion.decide",
+                _("主席团决定"),
+                description=_("列入会议议程，交专门委员会审议"),
+            ),
+            Transition(
+                "decide",
+                (M.SUBMITTED,),
+                M.CONVERTED,
+                "motion.decide",
+                _("主席团决定"),
+                description=_("作为建议处理：生成一件建议，保留来源和全部提出人"),
+            ),
+        ],
+    )
+)
+
+# Timeline entries of suggestions that are not transitions (labels for the shared timeline).
+EVENT_LABELS.setdefault("from_motion", _("由议案转为建议"))
+EVENT_LABELS.setdefault("commitment_kept", _("承诺事项已兑现"))
+EVENT_LABELS.setdefault("commitment_not_kept", _("承诺事项未兑现"))
+EVENT_LABELS.setdefault("assign_batch", _("集中交办"))
