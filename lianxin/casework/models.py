@@ -313,7 +313,7 @@ class Case(TimeStampedModel):
     def get_absolute_url(self) -> str:
         from django.urls import reverse
 
-        return reverse("case_detail", args=[self.pk])
+        return reverse(self.workflow.detail_url_name, args=[self.pk])
 
     @property
     def display_title(self) -> str:

@@ -59,7 +59,7 @@ def unit_users(case: Case, *, lead_only: bool = False) -> list[User]:
 
 
 def case_url(case: Case) -> str:
-    return reverse("case_detail", args=[case.pk])
+    return case.get_absolute_url()
 
 
 def tracking_url(case: Case) -> str:

@@ -91,6 +91,9 @@ def _load(request, pk: int) -> Case:
 @login_required
 def case_detail(request, pk: int):
     case = _load(request, pk)
+    if workflow_for(case.kind).detail_url_name != "case_detail":
+        # A kind with a page of its own (suggestions, motions) is handled there.
+        return redirect(case.get_absolute_url())
     return render(request, "casework/case_detail.html", _detail_context(request, case))
 
 

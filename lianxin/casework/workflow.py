@@ -51,6 +51,9 @@ class Workflow:
     deadline_steps: dict[str, str] = field(default_factory=dict)
     # The public page where whoever raised a case follows it (by tracking code), if any.
     tracking_url_name: str | None = None
+    # The staff page of one case of this kind (an intake app may have its own, with the
+    # actions that are its own); it takes the case id.
+    detail_url_name: str = "case_detail"
     # Suggestions and proposals: every reply carries its A/B/C category.
     reply_category_required: bool = False
 

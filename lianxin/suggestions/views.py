@@ -80,6 +80,7 @@ def suggestion_list(request):
         if (p.get("kind") or Kind.SUGGESTION) == Kind.SUGGESTION
         else MOTION_WORKFLOW.states.choices,
         "invitations": list(queries.pending_invitations(request.user)[:20]) if g.deputy_ids else [],
+        "unit_figures": queries.unit_figures(request.user) if not request.htmx else [],
         "can_write": bool(g.deputy_ids),
         "is_staff": bool(g.staff_congresses),
         "can_report": bool(g.congress_read_regions) or g.is_admin,

@@ -102,6 +102,7 @@ def _is_key(case) -> str | None:
 SUGGESTION_WORKFLOW = register(
     Workflow(
         kind=Kind.SUGGESTION,
+        detail_url_name="suggestion_detail",
         label=_("代表建议"),
         states=SuggestionState,
         initial=S.DRAFT,
@@ -328,6 +329,7 @@ SUGGESTION_WORKFLOW = register(
 MOTION_WORKFLOW = register(
     Workflow(
         kind=Kind.MOTION,
+        detail_url_name="suggestion_detail",
         label=_("议案"),
         states=MotionState,
         initial=M.DRAFT,

@@ -291,6 +291,17 @@ CASE_WORKLISTS = {
 }
 
 
+def _suggestions_to_assign(user) -> tuple[list, int]:
+    """Suggestions accepted in review and waiting for assignment by the user's own office."""
+    from lianxin.casework.models import Case
+
+    g = access.grants(user)
+    qs = access.visible_to(user, Case).filter(
+        kind="suggestion", state="accepted", congress_id__in=list(g.staff_congresses)
+    )
+    return list(qs.order_by("-created_at", "-id")[:10]), qs.count()
+
+
 def _fill_case_worklists(user, sections: list[Section]) -> None:
     from lianxin.casework.queries import work_items
 
@@ -300,6 +311,9 @@ def _fill_case_worklists(user, sections: list[Section]) -> None:
             if wl.key in CASE_WORKLISTS:
                 wl.items, wl.total = work_items(user, wl.key)
                 wl.url = case_list + CASE_WORKLISTS[wl.key]
+            elif wl.key == "assign":
+                wl.items, wl.total = _suggestions_to_assign(user)
+                wl.url = reverse("suggestion_assign_batch")
 
 
 def build(user) -> dict[str, Any]:

@@ -263,7 +263,12 @@ def test_review_tiers_are_configured_per_congress():
         congress=city(), order=1, name="代表团审查", body="delegation", in_session=True
     )
     ReviewTier.objects.create(
-        congress=city(), order=2, name="常委会工作机构审查", body="office", in_session=True, in_recess=True
+        congress=city(),
+        order=2,
+        name="常委会工作机构审查",
+        body="office",
+        in_session=True,
+        in_recess=True,
     )
     case = advance(new_suggestion(), "submitted")
     tiers = []
@@ -281,7 +286,9 @@ def test_a_unit_returns_a_wrong_assignment_and_the_office_reassigns_it():
     case = advance(new_suggestion(), "assigned")
     with pytest.raises(Conflict):
         actions.do_assign_suggestion(case, lead_unit=unit("JZ-SLJ"), acting_user=user("jz_staff"))
-    loop.do_return_case(case, reason="不属于本单位职责，应由水利局办理。", acting_user=user("unit_demo"))
+    loop.do_return_case(
+        case, reason="不属于本单位职责，应由水利局办理。", acting_user=user("unit_demo")
+    )
     actions.do_assign_suggestion(
         fresh(case), lead_unit=unit("JZ-SLJ"), acting_user=user("jz_staff")
     )
@@ -297,7 +304,9 @@ def test_the_deadline_scan_marks_an_unanswered_suggestion_overdue():
     due = fresh(case).due_date
     scan_deadlines(today=due)
     assert not fresh(case).is_overdue
-    with time_machine.travel(dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9)), tick=False):
+    with time_machine.travel(
+        dt.datetime.combine(due + dt.timedelta(days=1), dt.time(9)), tick=False
+    ):
         scan_deadlines()
     assert fresh(case).is_overdue
     assert fresh(case).events.filter(action="overdue").count() == 1

@@ -111,7 +111,9 @@ def test_each_persona_sees_exactly_the_actions_the_rules_give_in_each_state(by_s
                 continue
             got = {t.action for t in SUGGESTION_WORKFLOW.available(case, person)}
             if got != expected:
-                problems.append(f"{username}/{state}: expected {sorted(expected)}, got {sorted(got)}")
+                problems.append(
+                    f"{username}/{state}: expected {sorted(expected)}, got {sorted(got)}"
+                )
     assert not problems, "\n".join(problems)
 
 

@@ -169,7 +169,10 @@ def test_commitments_page_lists_promises_and_the_unit_marks_one_kept():
     )
     assert r.status_code == 302
     assert Commitment.objects.get(pk=commitment.pk).status == "kept"
-    assert client_for("deputy_c").get(f"/suggestions/commitments/{commitment.pk}/close/").status_code == 404
+    assert (
+        client_for("deputy_c").get(f"/suggestions/commitments/{commitment.pk}/close/").status_code
+        == 404
+    )
 
 
 def test_the_special_report_downloads_as_pdf_and_excel_that_count_the_suggestion():
@@ -190,7 +193,9 @@ def test_the_special_report_downloads_as_pdf_and_excel_that_count_the_suggestion
         kind="suggestion", suggestion__session=session, congress=city()
     ).exclude(state__in=["draft", "withdrawn"])
     assert figures["收到建议"] == received.count()
-    replies = {row[0][:1]: row[1] for row in wb["按答复类别"].iter_rows(min_row=2, values_only=True)}
+    replies = {
+        row[0][:1]: row[1] for row in wb["按答复类别"].iter_rows(min_row=2, values_only=True)
+    }
     last_category = {}
     for reply in Reply.objects.filter(case__in=received, signoff__approved=True).order_by(
         "round", "created_at", "id"
@@ -209,3 +214,27 @@ def test_public_replies_show_the_title_and_the_deputies_names_only_after_sign_of
     page = anon.get("/public/suggestions/").content.decode()
     assert "公开答复页面建议" in page
     assert "连心代表、晋联代表" in page
+
+
+def test_a_handling_unit_sees_its_satisfaction_rate():
+    advance(new_suggestion("满意率统计用建议"), "concluded")
+    page = client_for("unit_demo").get("/suggestions/").content.decode()
+    assert "本单位主办建议的办理情况" in page
+    from ..queries import unit_figures
+
+    figures = unit_figures(user("unit_demo"))
+    assert figures[0]["unit"] == "晋中市交通运输局"
+    assert figures[0]["rated"] >= 1 and figures[0]["satisfaction"].endswith("%")
+
+
+def test_the_loops_case_page_sends_a_suggestion_to_its_own_page():
+    case = advance(new_suggestion("在办理事项页面查看的建议"), "submitted")
+    client = client_for("jz_staff")
+    r = client.get(f"/cases/{case.pk}/")
+    assert r.status_code == 302
+    assert r["Location"] == f"/suggestions/{case.pk}/"
+    page = client.get(r["Location"])
+    assert page.status_code == 200
+    assert "在办理事项页面查看的建议" in page.content.decode()
+    # Another county's office gets the same 404 as for a case that does not exist.
+    assert client_for("tg_staff").get(f"/cases/{case.pk}/").status_code == 404

@@ -35,6 +35,11 @@ class NavGrants:
         )
 
     @property
+    def can_see_suggestions(self) -> bool:
+        g = self.grants
+        return bool(g.is_admin or g.congress_read_regions or g.unit_ids or g.deputy_ids)
+
+    @property
     def can_enter_opinions(self) -> bool:
         g = self.grants
         return bool(g.staff_congresses or g.station_ids or g.deputy_ids)

@@ -1,24 +1,12 @@
-"""The only writers of suggestions and motions. One function per change.
-
-Steps the loop shares (assign, consult, reply, rehandle, conclude, return, remind) call
-`casework.actions`, adding what is a suggestion's own around them in the same transaction
-(complexity and calendar-month due dates, commitments, the sign-off, per-deputy ratings).
-Steps that are only a suggestion's (submit, co-sign, the three-tier review, resubmit, the
-co-handling units' opinions, the presidium's decision) lock the case and record the timeline
-event through the loop's own helpers, so every change looks the same on the timeline.
-
-`acting_user=None` is trusted code (imports, the demo loader).
-"""
+"""Actions of a suggestion: writing, co-signing, the three-tier review, handling, reply and
+sign-off, evaluation, supervision, the office's ratings, commitments."""
 
 from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass, field, replace
-from functools import partial
 
 from django.db import transaction
-from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,12 +15,8 @@ from lianxin.casework import actions as loop
 from lianxin.casework import deadlines
 from lianxin.casework.actions import _begin, _finish, clean_text
 from lianxin.casework.models import (
-    Assignment,
     Case,
     CaseEvent,
-    Category,
-    Channel,
-    DeadlinePolicy,
     Evaluation,
     Kind,
     Rating,
@@ -40,183 +24,38 @@ from lianxin.casework.models import (
     ReplyCategory,
 )
 from lianxin.casework.queries import active_assignments
-from lianxin.casework.workflow import Transition
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
-from lianxin.org.models import Body, Deputy, HandlingUnit, SeatStatus
+from lianxin.org.models import Body, Deputy, SeatStatus
 
-from . import queries
-from .models import (
+from .. import queries
+from ..models import (
     Commitment,
     CoOpinion,
     CoSponsor,
     HandlingRating,
     KeySupervision,
-    Motion,
-    MotionPolicy,
     Outcome,
     Quality,
     ReplySignoff,
     Session,
     Suggestion,
 )
-from .workflow import MOTION_WORKFLOW, SUGGESTION_WORKFLOW, MotionState, SuggestionState
-
-S = SuggestionState
-M = MotionState
-
-MAX_TITLE = 100
-MAX_CONTENT = 10000
-MAX_COSPONSORS = 100
-RATING_ORDER = {Rating.DISSATISFIED: 0, Rating.BASICALLY_SATISFIED: 1, Rating.SATISFIED: 2}
-
-
-# --- Helpers ------------------------------------------------------------------------------------
-
-
-def _row(workflow, action: str, target: str) -> Transition:
-    """The table row of `action` that ends in `target` (see workflow.py)."""
-    for t in workflow.transitions:
-        if t.action == action and t.target == target:
-            return t
-    raise LookupError(f"{workflow.kind}: no {action} → {target}")
-
-
-def _outcome(checked: Transition, workflow, target: str) -> Transition:
-    """The checked transition, moved to the decision's target."""
-    row = _row(workflow, checked.action, target)
-    return replace(checked, target=row.target)
-
-
-def seat_for(user, congress=None) -> Deputy:
-    """The caller's serving seat in `congress`; `congress` is required for a deputy who sits in
-    more than one."""
-    g = grants(user)
-    seats = list(
-        Deputy.objects.filter(pk__in=g.deputy_ids, status=SeatStatus.SERVING).select_related(
-            "congress__region", "person"
-        )
-    )
-    if not seats:
-        raise Forbidden(_("只有在任人大代表才能提出建议或议案。"))
-    if congress is None:
-        if len(seats) > 1:
-            raise ValidationFailed(
-                _("您是多个人民代表大会的代表，请选择以哪一级人大代表的身份提出。"),
-                field="congress",
-            )
-        return seats[0]
-    for seat in seats:
-        if seat.congress_id == getattr(congress, "pk", congress):
-            return seat
-    raise ValidationFailed(_("您不是该人民代表大会的代表。"), field="congress")
-
-
-def clean_cosponsors(author: Deputy, deputies: Iterable) -> list[Deputy]:
-    """Co-sponsors: serving deputies of the author's congress, each once, never the author."""
-    result: list[Deputy] = []
-    seen: set[int] = set()
-    for value in deputies:
-        seat = value if isinstance(value, Deputy) else None
-        if seat is None:
-            text = str(value).strip()
-            seat = (
-                Deputy.objects.select_related("person").filter(pk=int(text)).first()
-                if text.isdigit()
-                else None
-            )
-        if seat is None or seat.congress_id != author.congress_id:
-            raise ValidationFailed(
-                _("联名代表“%(value)s”不是本级人民代表大会的代表。") % {"value": str(value)[:20]},
-                field="co_sponsors",
-            )
-        if seat.status != SeatStatus.SERVING:
-            raise ValidationFailed(
-                _("%(name)s已不在任，不能联名。") % {"name": seat.person.name}, field="co_sponsors"
-            )
-        if seat.pk == author.pk:
-            raise ValidationFailed(_("领衔代表不必再作为联名代表。"), field="co_sponsors")
-        if seat.pk in seen:
-            continue
-        seen.add(seat.pk)
-        result.append(seat)
-    if len(result) > MAX_COSPONSORS:
-        raise ValidationFailed(
-            _("联名代表不能超过 %(n)s 人。") % {"n": MAX_COSPONSORS}, field="co_sponsors"
-        )
-    return result
-
-
-def _notify(users, *, verb: str, title: str, url: str, body: str = "") -> None:
-    from lianxin.notifications.services import notify
-
-    users = [u for u in users if u is not None]
-    if users:
-        transaction.on_commit(
-            partial(notify, users, verb=verb, title=title, body=body[:500], url=url)
-        )
-
-
-def _users_of_seats(seat_ids: Iterable[int]):
-    from lianxin.accounts.models import Role, User
-
-    return list(
-        User.objects.filter(
-            person__deputy_seats__pk__in=list(seat_ids), roles__role=Role.DEPUTY, is_active=True
-        ).distinct()
-    )
-
-
-def detail_url(case: Case) -> str:
-    from django.urls import reverse
-
-    return reverse("suggestion_detail", args=[case.pk])
-
-
-def due_after_assignment(start: dt.date, *, complex: bool = False) -> dt.date:
-    """Three calendar months from assignment, six for a complex suggestion (Deputies Law art.
-    49). Counted as the Civil Code counts periods (arts. 201–203): the corresponding day of the
-    last month, or its last day when it has none; a last day that falls on a holiday moves to
-    the first working day after it."""
-    step = DeadlinePolicy.Step.HANDLE_COMPLEX if complex else DeadlinePolicy.Step.HANDLE
-    day = deadlines.due(Kind.SUGGESTION, step, start)
-    while not deadlines.is_workday(day):
-        day += dt.timedelta(days=1)
-    return day
-
-
-def _category(value) -> Category | None:
-    if value in (None, "") or isinstance(value, Category):
-        return value or None
-    from lianxin.casework import resolve
-
-    return resolve.category(value)
-
-
-def _texts(title, content, problem, measures) -> dict[str, str]:
-    return {
-        "title": clean_text(title, field="title", label=_("标题"), max_length=MAX_TITLE),
-        "content": clean_text(
-            content, field="content", label=_("建议内容"), max_length=MAX_CONTENT
-        ),
-        "problem": clean_text(
-            problem, field="problem", label=_("存在的问题"), required=False, max_length=MAX_CONTENT
-        ),
-        "measures": clean_text(
-            measures, field="measures", label=_("建议措施"), required=False, max_length=MAX_CONTENT
-        ),
-    }
-
-
-def _owner(seat: Deputy) -> dict:
-    congress = seat.congress
-    return {
-        "congress": congress,
-        "region": congress.region,
-        "scope_code": congress.region.code,
-        "raised_by_deputy": seat,
-        "channel": Channel.DEPUTY,
-    }
-
+from ..workflow import SUGGESTION_WORKFLOW
+from .base import (
+    RATING_ORDER,
+    S,
+    _category,
+    _invite,
+    _notify,
+    _outcome,
+    _owner,
+    _session_for,
+    _texts,
+    _users_of_seats,
+    clean_cosponsors,
+    detail_url,
+    due_after_assignment,
+)
 
 # --- Writing and submitting -----------------------------------------------------------------------
 
@@ -263,39 +102,6 @@ def do_create_suggestion(
     )
     _invite(case, cosponsors, acting_user)
     return case
-
-
-def _session_for(congress, session: Session | None, in_session: bool | None):
-    today = deadlines.today()
-    if session is not None:
-        if session.congress_id != congress.pk:
-            raise ValidationFailed(_("所选会议不属于该人民代表大会。"), field="session")
-        if in_session is False:
-            return None, False
-        return session, True
-    if in_session is False:
-        return None, False
-    found = queries.open_session(congress, today)
-    if found is None and in_session:
-        raise ValidationFailed(
-            _("%(congress)s当前不在会议期间，请作为闭会期间建议提出。")
-            % {"congress": congress.name},
-            field="in_session",
-        )
-    return found, found is not None
-
-
-def _invite(case: Case, seats: Sequence[Deputy], acting_user) -> None:
-    if not seats:
-        return
-    CoSponsor.objects.bulk_create([CoSponsor(case=case, deputy=s) for s in seats])
-    lead = case.raised_by_deputy.person.name if case.raised_by_deputy_id else ""
-    _notify(
-        _users_of_seats(s.pk for s in seats),
-        verb="cosign_invite",
-        title=_("%(lead)s邀请您联名：%(title)s") % {"lead": lead, "title": case.display_title},
-        url=detail_url(case),
-    )
 
 
 @transaction.atomic
@@ -952,7 +758,9 @@ def do_close_commitment(
     with what was done; recorded on the suggestion's timeline, whatever state it is in."""
     note = clean_text(note, field="note", label=_("兑现情况"))
     row = (
-        Commitment.objects.select_for_update(of=("self",)).select_related("case", "unit").get(pk=commitment.pk)
+        Commitment.objects.select_for_update(of=("self",))
+        .select_related("case", "unit")
+        .get(pk=commitment.pk)
     )
     rule = "commitment.close" if kept else "commitment.mark_not_kept"
     if acting_user is not None and not can(acting_user, rule, row):
@@ -977,182 +785,7 @@ def do_close_commitment(
     return row
 
 
-# --- Motions ------------------------------------------------------------------------------------
-
-
-def min_cosponsors(congress) -> int:
-    policy = MotionPolicy.objects.filter(congress=congress).first()
-    return policy.min_cosponsors if policy else congress.min_motion_cosponsors
-
-
-@transaction.atomic
-def do_create_motion(
-    *,
-    author: Deputy,
-    title: str,
-    content: str,
-    co_sponsors: Sequence = (),
-    delegation: Body | None = None,
-    session: Session | None = None,
-    acting_user,
-) -> Case:
-    """A motion, kept as a draft until its co-sponsors confirm; only in session."""
-    title = clean_text(title, field="title", label=_("标题"), max_length=MAX_TITLE)
-    content = clean_text(content, field="content", label=_("议案内容"), max_length=MAX_CONTENT)
-    if acting_user is not None and not can(acting_user, "suggestion.create", author):
-        raise Forbidden(_("只能以本人的代表身份提出议案。"))
-    cosponsors = clean_cosponsors(author, co_sponsors)
-    if delegation is not None and (
-        delegation.kind != Body.Kind.DELEGATION or author.delegation_id != delegation.pk
-    ):
-        raise ValidationFailed(_("只能以本人所在代表团的名义提出议案。"), field="delegation")
-    session = session or queries.open_session(author.congress, deadlines.today(), motions=True)
-    if session is None or session.congress_id != author.congress_id:
-        raise ValidationFailed(
-            _("议案须在本级人民代表大会会议期间提出；%(congress)s当前不在会议期间。")
-            % {"congress": author.congress.name},
-            field="congress",
-        )
-    case, _created = loop.do_register_case(
-        kind=Kind.MOTION, title=title, content=content, acting_user=acting_user, **_owner(author)
-    )
-    Motion.objects.create(case=case, session=session, delegation=delegation)
-    _invite(case, cosponsors, acting_user)
-    return case
-
-
-@transaction.atomic
-def do_submit_motion(case: Case, *, acting_user, version: int | None = None) -> Case:
-    locked, t = _begin(case, "submit", acting_user, version=version)
-    motion = Motion.objects.select_for_update(of=("self",)).select_related("session").get(case=locked)
-    if not motion.session.accepts_motions_on(deadlines.today()):
-        raise ValidationFailed(
-            _("%(session)s的议案提交截止日期已过。") % {"session": motion.session.name},
-            field="session",
-        )
-    confirmed = CoSponsor.objects.filter(case=locked, status=CoSponsor.Status.CONFIRMED).count()
-    needed = min_cosponsors(locked.congress)
-    if motion.delegation_id is None and confirmed < needed:
-        raise ValidationFailed(
-            _("议案须有 %(needed)s 名以上代表附议，现已确认 %(n)s 名。")
-            % {"needed": needed, "n": confirmed},
-            code="too_few_cosponsors",
-            field="co_sponsors",
-        )
-    # Invitations left unanswered lapse when the motion is submitted.
-    CoSponsor.objects.filter(case=locked, status=CoSponsor.Status.INVITED).update(
-        status=CoSponsor.Status.DECLINED, responded_at=timezone.now()
-    )
-    motion.submitted_at = timezone.now()
-    motion.save(update_fields=["submitted_at"])
-    _finish(
-        locked,
-        t,
-        acting_user,
-        data={
-            "cosponsors": confirmed,
-            "delegation": motion.delegation.name if motion.delegation_id else "",
-        },
-        is_public=True,
-    )
-    return locked
-
-
-@transaction.atomic
-def do_decide_motion(
-    case: Case,
-    *,
-    decision: str,
-    note: str = "",
-    referred_to: Body | None = None,
-    acting_user,
-    version: int | None = None,
-) -> Case:
-    """The presidium's decision: on the agenda (referred to a special committee), or handled as
-    a suggestion — a new suggestion, ready to assign, whose source is this motion and whose
-    deputies are all its authors."""
-    if decision not in Motion.Decision.values:
-        raise ValidationFailed(_("主席团决定应为 agenda 或 convert。"), field="decision")
-    note = clean_text(note, field="note", label=_("决定说明"), required=False)
-    if referred_to is not None and (
-        referred_to.kind != Body.Kind.COMMITTEE or referred_to.congress_id != case.congress_id
-    ):
-        raise ValidationFailed(_("请选择本级人大的专门委员会。"), field="referred_to")
-    locked, t = _begin(case, "decide", acting_user, version=version)
-    motion = Motion.objects.select_for_update(of=("self",)).select_related("session").get(case=locked)
-    motion.decision = decision
-    motion.decided_at = timezone.now()
-    motion.referred_to = referred_to
-    motion.save(update_fields=["decision", "decided_at", "referred_to"])
-    data: dict = {"decision": decision}
-    if decision == Motion.Decision.AGENDA:
-        target = M.ON_AGENDA
-        if referred_to is not None:
-            data["referred_to"] = referred_to.name
-    else:
-        target = M.CONVERTED
-        suggestion = _convert(locked, motion, note, acting_user)
-        data["suggestion"] = suggestion.pk
-    _finish(
-        locked,
-        _outcome(t, MOTION_WORKFLOW, target),
-        acting_user,
-        note=note,
-        data=data,
-        is_public=True,
-    )
-    return locked
-
-
-FROM_MOTION = Transition(
-    "from_motion", (S.DRAFT,), S.ACCEPTED, "motion.decide", label=_("由议案转为建议")
-)
-
-
-def _convert(motion_case: Case, motion: Motion, note: str, acting_user) -> Case:
-    new, _created = loop.do_register_case(
-        kind=Kind.SUGGESTION,
-        title=motion_case.title,
-        content=motion_case.content,
-        category=motion_case.category,
-        acting_user=acting_user,
-        parent=motion_case,
-        congress=motion_case.congress,
-        region=motion_case.region,
-        scope_code=motion_case.scope_code,
-        raised_by_deputy=motion_case.raised_by_deputy,
-        channel=Channel.DEPUTY,
-        note=_("由议案“%(title)s”转为建议。") % {"title": motion_case.display_title},
-    )
-    now = timezone.now()
-    Suggestion.objects.create(
-        case=new, session=motion.session, in_session=True, submitted_at=now, accepted_at=now
-    )
-    CoSponsor.objects.bulk_create(
-        [
-            CoSponsor(
-                case=new,
-                deputy_id=c.deputy_id,
-                status=CoSponsor.Status.CONFIRMED,
-                source=CoSponsor.Source.CONVERTED,
-                responded_at=c.responded_at or now,
-                recorded_by=c.recorded_by,
-            )
-            for c in CoSponsor.objects.filter(case=motion_case, status=CoSponsor.Status.CONFIRMED)
-        ]
-    )
-    _finish(
-        new,
-        FROM_MOTION,
-        acting_user,
-        note=note,
-        data={"motion": motion_case.pk, "motion_title": motion_case.display_title},
-        is_public=True,
-    )
-    return new
-
-
-# --- Central assignment after a session ------------------------------------------------------------
+# --- Lineage ----------------------------------------------------------------------------------------
 
 
 def lineage(case: Case) -> list[Case]:
@@ -1172,161 +805,3 @@ def timeline_with_history(case: Case) -> list[CaseEvent]:
     for origin in lineage(case):
         events += list(origin.events.order_by("at", "id"))
     return events + list(case.events.order_by("at", "id"))
-
-
-# --- Central assignment after a session ------------------------------------------------------------
-
-
-@dataclass
-class AssignItem:
-    case_id: int
-    lead_unit: HandlingUnit
-    co_units: list[HandlingUnit] = field(default_factory=list)
-    complex: bool | None = None
-    version: int | None = None
-
-
-MAX_BATCH = 20000
-
-
-@transaction.atomic
-def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting_user) -> list[int]:
-    """Central assignment (集中交办) of many accepted suggestions at once, each to its lead unit
-    and co-handling units; all or nothing. Writes what `casework.actions.do_assign_case` writes
-    for each (the assignments, the due date, the state, the timeline event) in a few bulk
-    statements, and tells each unit once how many it received."""
-    note = clean_text(note, field="note", label=_("交办意见"), required=False)
-    if not items:
-        raise ValidationFailed(_("请至少选择一件建议。"), field="items")
-    if len(items) > MAX_BATCH:
-        raise ValidationFailed(_("一次最多交办 %(n)s 件。") % {"n": MAX_BATCH}, field="items")
-    ids = [i.case_id for i in items]
-    if len(set(ids)) != len(ids):
-        raise ValidationFailed(_("同一件建议不能重复列入。"), field="items")
-    for item in items:
-        for u in [item.lead_unit, *item.co_units]:
-            if not u.is_active:
-                raise ValidationFailed(
-                    _("%(unit)s已停用，不能交办。") % {"unit": u.name}, field="lead_unit"
-                )
-    # Lock every row first (PostgreSQL: row locks, in id order against deadlocks; SQLite: the
-    # write transaction), then check: a second office acting at the same time waits and is
-    # then told what changed.
-    locked = {c.pk: c for c in Case.objects.select_for_update().filter(pk__in=ids).order_by("pk")}
-    missing = [i for i in ids if i not in locked]
-    if missing:
-        raise ValidationFailed(
-            _("建议 %(ids)s 不存在。") % {"ids": "、".join(map(str, missing[:10]))}, field="items"
-        )
-    late = []
-    for item in items:
-        case = locked[item.case_id]
-        if case.kind != Kind.SUGGESTION:
-            raise ValidationFailed(_("只能交办代表建议。"), field="items")
-        if acting_user is not None and not can(acting_user, "case.assign", case):
-            raise Forbidden(_("您没有权限交办“%(title)s”。") % {"title": case.display_title})
-        if item.version is not None and case.version != item.version:
-            raise Conflict(
-                _("“%(title)s”已被他人更新，请刷新后重试。") % {"title": case.display_title},
-                code="stale",
-            )
-        if case.state != S.ACCEPTED:
-            late.append(case)
-    if late:
-        titles = "、".join(f"“{c.display_title}”" for c in late[:5])
-        raise Conflict(
-            _("%(titles)s等 %(n)s 件建议已不在“审查通过”状态（可能已被他人交办），未作任何交办。")
-            % {"titles": titles, "n": len(late)},
-            code="invalid_transition",
-        )
-    if Assignment.objects.filter(case_id__in=ids, status=Assignment.Status.ACTIVE).exists():
-        raise Conflict(_("部分建议已有在办的交办。"), code="invalid_transition")
-
-    today = deadlines.today()
-    now = timezone.now()
-    due = {False: due_after_assignment(today), True: due_after_assignment(today, complex=True)}
-    return_deadline = deadlines.due(Kind.SUGGESTION, DeadlinePolicy.Step.RETURN_WINDOW, today)
-    complexity = {True: [], False: []}
-    for item in items:
-        if item.complex is not None:
-            complexity[bool(item.complex)].append(item.case_id)
-    for value, case_ids in complexity.items():
-        if case_ids:
-            Suggestion.objects.filter(case_id__in=case_ids).update(is_complex=value)
-    is_complex = dict(
-        Suggestion.objects.filter(case_id__in=ids).values_list("case_id", "is_complex")
-    )
-    label = loop.actor_label(acting_user)
-    assignments, events, cases = [], [], []
-    for item in items:
-        case = locked[item.case_id]
-        co = [u for u in dict.fromkeys(item.co_units) if u.pk != item.lead_unit.pk]
-        case_due = due[bool(is_complex.get(case.pk))]
-        for unit, role in [(item.lead_unit, Assignment.Role.LEAD)] + [
-            (u, Assignment.Role.CO) for u in co
-        ]:
-            assignments.append(
-                Assignment(
-                    case_id=case.pk,
-                    unit=unit,
-                    role=role,
-                    assigned_at=now,
-                    assigned_by=acting_user,
-                    due_date=case_due,
-                    return_deadline=return_deadline,
-                )
-            )
-        case.state = S.ASSIGNED
-        case.due_date = case_due
-        case.is_overdue = False
-        case.version += 1
-        case.updated_at = now
-        cases.append(case)
-        events.append(
-            CaseEvent(
-                case_id=case.pk,
-                at=now,
-                action="assign",
-                from_state=S.ACCEPTED,
-                to_state=S.ASSIGNED,
-                actor=acting_user,
-                actor_label=label,
-                note=note,
-                data={
-                    "lead_unit": item.lead_unit.name,
-                    "co_units": [u.name for u in co],
-                    "due_date": case_due.isoformat(),
-                    "batch": len(items),
-                },
-                is_public=True,
-            )
-        )
-    Assignment.objects.bulk_create(assignments, batch_size=1000)
-    Case.objects.bulk_update(
-        cases, ["state", "due_date", "is_overdue", "version", "updated_at"], batch_size=1000
-    )
-    CaseEvent.objects.bulk_create(events, batch_size=1000)
-    _notify_units(assignments, len(items))
-    return ids
-
-
-def _notify_units(assignments: list[Assignment], total: int) -> None:
-    from lianxin.accounts.models import Role, User
-
-    counts: dict[int, int] = {}
-    for a in assignments:
-        counts[a.unit_id] = counts.get(a.unit_id, 0) + 1
-    officers: dict[int, list] = {}
-    for user in User.objects.filter(
-        roles__role=Role.UNIT_OFFICER, roles__unit_id__in=list(counts), is_active=True
-    ).annotate(unit_id=F("roles__unit_id")):
-        officers.setdefault(user.unit_id, []).append(user)
-    from django.urls import reverse
-
-    for unit_id, n in counts.items():
-        _notify(
-            officers.get(unit_id, []),
-            verb="assign",
-            title=_("集中交办：本单位收到 %(n)s 件代表建议") % {"n": n},
-            url=reverse("suggestion_list") + f"?unit={unit_id}",
-        )
