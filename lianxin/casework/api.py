@@ -257,6 +257,29 @@ class EvaluateIn(Versioned):
     comment: str = ""
 
 
+def _by_kind(request, case: Case, action: str) -> bool:
+    """A kind may serve one of the loop's shared actions with input of its own (a suggestion's
+    reply carries a commitment, its evaluation records which deputy rated). The body has passed
+    the loop's schema; the kind's schema reads the same JSON again, with its extra fields."""
+    import json
+
+    import pydantic
+    from ninja.errors import ValidationError as NinjaValidationError
+
+    from . import dispatch
+
+    handler = dispatch.shared_handler(case.kind, action)
+    if handler is None:
+        return False
+    try:
+        data = json.loads(request.body or b"{}")
+        body = handler.schema(**data) if isinstance(data, dict) else handler.schema()
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError(exc.errors()) from exc
+    handler.run(request, case, body)
+    return True
+
+
 # --- Reads --------------------------------------------------------------------------------------
 
 
@@ -345,6 +368,8 @@ def decline(request, case_id: int, body: ReasonIn):
 def assign(request, case_id: int, body: AssignIn):
     """交办：一个主办单位、若干协办单位；期限缺省按工作日计算。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "assign"):
+        return _detail(request, case_id)
     user = request.auth
     lead = resolve.unit(user, body.lead_unit, "lead_unit")
     actions.do_assign_case(
@@ -363,6 +388,8 @@ def assign(request, case_id: int, body: AssignIn):
 def return_(request, case_id: int, body: ReturnIn):
     """承办单位申请退回交办（须在规定工作日内，说明理由）。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "return"):
+        return _detail(request, case_id)
     user = request.auth
     unit = resolve.unit(user, body.unit, "unit") if body.unit else None
     actions.do_return_case(
@@ -375,6 +402,8 @@ def return_(request, case_id: int, body: ReturnIn):
 def consult(request, case_id: int, body: ConsultIn):
     """记录办前、办中、办后沟通。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "consult"):
+        return _detail(request, case_id)
     actions.do_consult_case(
         case,
         stage=body.stage,
@@ -392,6 +421,8 @@ def consult(request, case_id: int, body: ConsultIn):
 def reply(request, case_id: int, body: ReplyIn):
     """答复（主办单位，或代表直接答复）。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "reply"):
+        return _detail(request, case_id)
     actions.do_reply_case(
         case,
         content=body.content,
@@ -421,6 +452,8 @@ def feedback(request, case_id: int, body: FeedbackIn):
 def evaluate(request, case_id: int, body: EvaluateIn):
     """代为登记群众评价（回访所得）。群众本人通过查询码评价。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "evaluate"):
+        return _detail(request, case_id)
     actions.do_evaluate_case(
         case,
         rating=body.rating,
@@ -435,6 +468,8 @@ def evaluate(request, case_id: int, body: EvaluateIn):
 def rehandle(request, case_id: int, body: RehandleIn):
     """群众不满意的，重新办理并确定新的答复期限。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "rehandle"):
+        return _detail(request, case_id)
     actions.do_rehandle_case(
         case,
         reason=body.reason,
@@ -449,6 +484,8 @@ def rehandle(request, case_id: int, body: RehandleIn):
 def supervise(request, case_id: int, body: NoteIn):
     """列为重点督办。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "supervise"):
+        return _detail(request, case_id)
     actions.do_supervise_case(case, note=body.note, acting_user=request.auth, version=body.version)
     return _detail(request, case_id)
 
@@ -457,6 +494,8 @@ def supervise(request, case_id: int, body: NoteIn):
 def remind(request, case_id: int, body: OptionalNoteIn):
     """催办。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "remind"):
+        return _detail(request, case_id)
     actions.do_remind_case(case, note=body.note, acting_user=request.auth, version=body.version)
     return _detail(request, case_id)
 
@@ -465,6 +504,8 @@ def remind(request, case_id: int, body: OptionalNoteIn):
 def conclude(request, case_id: int, body: OptionalNoteIn):
     """办结。"""
     case = _case(request, case_id)
+    if _by_kind(request, case, "conclude"):
+        return _detail(request, case_id)
     actions.do_conclude_case(case, note=body.note, acting_user=request.auth, version=body.version)
     return _detail(request, case_id)
 

@@ -25,7 +25,7 @@ from ninja import Field, Query, Router, Schema, Status
 from lianxin.accounts.access import can, get_visible_or_404, visible_to
 from lianxin.api.auth import optional_user
 from lianxin.casework import actions as loop
-from lianxin.casework import resolve
+from lianxin.casework import dispatch, resolve
 from lianxin.casework.api import (
     CaseDetail,
     CaseRow,
@@ -41,7 +41,7 @@ from lianxin.casework.models import Case, Kind
 from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
 from lianxin.org.models import Body, Congress, HandlingUnit
 
-from . import actions, dispatch, queries, report, serialize, similar
+from . import actions, queries, report, serialize, similar
 from .models import Commitment, Session
 
 router = Router(tags=["suggestions"])

@@ -26,6 +26,8 @@ def actions_of(response) -> set[str]:
 
 
 def test_the_story_of_a_joint_suggestion_through_the_api(api):
+    """Every step through the loop's shared endpoint /cases/{id}/actions/{action}: the shared
+    actions (assign, reply, evaluate, rehandle, conclude) are dispatched by the case's kind."""
     open_session()
     demo, b, c = api.as_user("deputy_demo"), api.as_user("deputy_b"), api.as_user("deputy_c")
     staff, lead, co = api.as_user("jz_staff"), api.as_user("unit_demo"), api.as_user("unit_other")
@@ -71,7 +73,6 @@ def test_the_story_of_a_joint_suggestion_through_the_api(api):
         case_id,
         "assign",
         {"lead_unit": "JZ-JTYSJ", "co_units": ["JZ-ZFCXJSJ"]},
-        via="suggestions",
     )
     assert r.status_code == 200, r.json()
     assert r.json()["state"] == "assigned"
@@ -101,7 +102,6 @@ def test_the_story_of_a_joint_suggestion_through_the_api(api):
             "commitment": {"content": "年内建成两处站台遮雨棚", "due_on": due},
             "public": True,
         },
-        via="suggestions",
     )
     assert r.status_code == 200, r.json()
     assert r.json()["state"] == "reply_pending_signoff"
@@ -116,17 +116,16 @@ def test_the_story_of_a_joint_suggestion_through_the_api(api):
         case_id,
         "evaluate",
         {"rating": "dissatisfied", "comment": "选址不妥"},
-        via="suggestions",
     )
     assert r.json()["state"] == "evaluated"
-    r = act(staff, case_id, "rehandle", {"reason": "请重新研究选址。"}, via="suggestions")
+    r = act(staff, case_id, "rehandle", {"reason": "请重新研究选址。"})
     assert r.json()["state"] == "handling" and r.json()["round"] == 2
-    act(lead, case_id, "reply", {"content": "已调整选址。", "category": "A"}, via="suggestions")
+    act(lead, case_id, "reply", {"content": "已调整选址。", "category": "A"})
     act(lead, case_id, "sign_off", {"approve": True})
-    r = act(demo, case_id, "evaluate", {"rating": "satisfied"}, via="suggestions")
+    r = act(demo, case_id, "evaluate", {"rating": "satisfied"})
     assert r.json()["rating"] == "satisfied"
     act(staff, case_id, "determine", {"handling_rating": "good", "outcome": "being_solved"})
-    r = act(staff, case_id, "conclude", {}, via="suggestions")
+    r = act(staff, case_id, "conclude", {})
     assert r.json()["state"] == "concluded"
 
     # The commitment is listed; the public reply is published.

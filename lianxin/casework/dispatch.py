@@ -1,14 +1,11 @@
-"""A kind's own actions on the shared action endpoint: the hook the loop does not have yet.
+"""A kind's own actions on the shared action endpoint `POST /cases/{id}/actions/{action}`.
 
-`casework.api` answers `POST /cases/{id}/actions/{action}` with one endpoint per action of the
-loop and 404 for any other name. An intake app whose kind has actions of its own (review,
-resubmit, co_opinion, sign_off, decide, …), or needs more input for a shared one (a reply's
-commitment, a key supervision's leader), registers a `KindAction` here: its name, the kinds it
-serves, the Schema of its body and the function that runs it. `routes()` turns the registry
-into endpoints (see `suggestions.api`).
-
-Nothing here is specific to suggestions; it is meant to move into `casework` (the shared
-endpoints would then look a registered handler up by `case.kind` before their own).
+An intake app whose kind has actions of its own (review, resubmit, co_opinion, sign_off,
+decide, …), or needs more input for a shared one (a reply's commitment, a key supervision's
+leader), registers a `KindAction` here: its name, the kinds it serves, the Schema of its body
+and the function that runs it. The loop's shared endpoints look a registered handler up by
+`case.kind` before running their own (`shared_handler`); the intake app serves its own names.
+casework never imports an intake app: the intake app registers from its own modules.
 """
 
 from __future__ import annotations
@@ -43,6 +40,14 @@ def register(action: KindAction) -> KindAction:
 
 def registered() -> list[KindAction]:
     return list(_REGISTRY.values())
+
+
+def shared_handler(kind: str, action: str) -> KindAction | None:
+    """The kind's own version of one of the loop's shared actions, if it registered one."""
+    found = _REGISTRY.get(action)
+    if found is None or not found.shared or kind not in found.kinds:
+        return None
+    return found
 
 
 def handler_for(kind: str, action: str) -> KindAction:
