@@ -69,7 +69,9 @@ def test_each_demo_account_logs_in_and_sees_its_workbench(page, login, username)
 
 def test_yuci_staff_browse_their_deputies(page, login):
     login(page, "yc_staff")
-    page.get_by_role("navigation", name="主导航").get_by_role("link", name="代表", exact=True).click()
+    page.get_by_role("navigation", name="主导航").get_by_role(
+        "link", name="代表", exact=True
+    ).click()
     page.wait_for_url("**/deputies/")
     congresses = page.locator('td[data-label="人大"]').all_inner_texts()
     assert congresses and all(c.startswith("榆次区") for c in congresses)
