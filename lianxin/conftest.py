@@ -35,8 +35,12 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _reset_axes(request):
-    """Lock-outs from one test must not leak into the next."""
+    """Lock-outs from one test must not leak into the next, nor a deadline policy cached
+    inside a test whose transaction was rolled back."""
     yield
+    from lianxin.casework import deadlines
+
+    deadlines.clear_cache()
     if "django_db" in request.keywords or "db" in request.fixturenames:
         from axes.models import AccessAttempt
 

@@ -3,8 +3,8 @@ acting_user)`.
 
 Inside each: lock the row, check the transition against the kind's workflow (and the caller's
 permission), write with update_fields, append the timeline event in the same transaction, and
-schedule notifications with `transaction.on_commit`. Views, htmx partials, the API, the
-deadline scan, imports and the admin all call these.
+queue its notifications (casework.tasks.notify_event) so that they exist exactly when the change
+commits. Views, htmx partials, the API, the deadline scan, imports and the admin all call these.
 
 `acting_user=None` is trusted code: the deadline scan (system transitions) or the public
 tracking page after it matched the tracking code (`as_citizen=True`).
@@ -15,7 +15,6 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
-from functools import partial
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianxin.core.errors import Conflict, ValidationFailed
+from lianxin.core.queue import enqueue_with_transaction
 
 from . import deadlines
 from .models import (
@@ -40,6 +40,7 @@ from .models import (
     ReplyCategory,
 )
 from .queries import active_assignments, forget_assignments
+from .tasks import notify_event
 from .workflow import Transition, workflow_for
 
 Step = DeadlinePolicy.Step
@@ -136,9 +137,7 @@ def _finish(
         data=data or {},
         is_public=is_public,
     )
-    from .notify import on_event
-
-    transaction.on_commit(partial(on_event, event.pk))
+    enqueue_with_transaction(notify_event, event.pk)
     return event
 
 
@@ -205,10 +204,8 @@ def do_register_case(
     content first (see the intake app's own actions).
     """
     workflow = workflow_for(kind)
-    if intake_key:
-        existing = _existing_intake(intake_key, intake_fingerprint)
-        if existing is not None:
-            return existing, False
+    # A retried submission is found by the unique key: the insert below fails and the first
+    # case is returned (one query less for every new submission than looking first).
     try:
         with transaction.atomic():
             case = Case(
@@ -239,11 +236,9 @@ def do_register_case(
                 data={"channel": channel},
                 is_public=True,
             )
-            from .notify import on_event
-
-            transaction.on_commit(partial(on_event, event.pk))
+            enqueue_with_transaction(notify_event, event.pk)
     except IntegrityError:
-        # Two submissions with one key raced; the first one won.
+        # The key was used before (a retry, or two submissions racing): the first one won.
         existing = _existing_intake(intake_key, intake_fingerprint) if intake_key else None
         if existing is None:
             raise

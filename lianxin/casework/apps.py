@@ -6,3 +6,13 @@ class CaseworkConfig(AppConfig):
     name = "lianxin.casework"
     label = "casework"
     verbose_name = _("办理闭环")
+
+    def ready(self) -> None:
+        from django.db.models.signals import post_delete, post_save
+
+        from . import deadlines
+        from .models import DeadlinePolicy, WorkdayOverride
+
+        for model in (DeadlinePolicy, WorkdayOverride):
+            post_save.connect(deadlines.clear_cache, sender=model, dispatch_uid=f"dl-{model}")
+            post_delete.connect(deadlines.clear_cache, sender=model, dispatch_uid=f"dl-d-{model}")

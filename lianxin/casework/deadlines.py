@@ -3,12 +3,17 @@
 The State Council's calendar comes from the maintained `chinese_calendar` library; the
 administrators' `WorkdayOverride` rows win over it; for years the library does not know yet
 (it is updated each December) weekends are the only days off until it is.
+
+Both tables are small and read on every registration and assignment, so they are kept in
+memory for `CACHE_SECONDS`; saving or deleting a row clears this process's copy at once (see
+apps.py), other server processes read the change within that time.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import time
 
 import chinese_calendar
 from django.utils import timezone
@@ -29,6 +34,30 @@ FALLBACK = {
 }
 
 
+CACHE_SECONDS = 60
+_cache: dict = {}
+
+
+def _tables() -> dict:
+    now = time.monotonic()
+    if not _cache or now - _cache["at"] >= CACHE_SECONDS:
+        policies = {
+            (kind, step): (amount, unit)
+            for kind, step, amount, unit in DeadlinePolicy.objects.values_list(
+                "kind", "step", "amount", "unit"
+            )
+        }
+        overrides = dict(WorkdayOverride.objects.values_list("date", "is_workday"))
+        _cache.clear()
+        _cache.update(at=now, policies=policies, overrides=overrides)
+    return _cache
+
+
+def clear_cache(**kwargs) -> None:
+    """Forget the cached policy (a row was saved or deleted; tests after each rollback)."""
+    _cache.clear()
+
+
 def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
     if overrides is not None and day in overrides:
         return overrides[day]
@@ -38,18 +67,15 @@ def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bo
         return day.weekday() < 5
 
 
-def _overrides(start: dt.date, end: dt.date) -> dict[dt.date, bool]:
-    return dict(
-        WorkdayOverride.objects.filter(date__range=(start, end)).values_list("date", "is_workday")
-    )
+def _overrides() -> dict[dt.date, bool]:
+    return _tables()["overrides"]
 
 
 def add_workdays(start: dt.date, n: int) -> dt.date:
     """The n-th working day after `start` (the start day itself does not count)."""
     if n <= 0:
         return start
-    # Long holidays never exceed ten days; 3n + 30 calendar days is always enough.
-    overrides = _overrides(start, start + dt.timedelta(days=3 * n + 30))
+    overrides = _overrides()
     day, left = start, n
     while left:
         day += dt.timedelta(days=1)
@@ -62,7 +88,7 @@ def subtract_workdays(end: dt.date, n: int) -> dt.date:
     """The n-th working day before `end`."""
     if n <= 0:
         return end
-    overrides = _overrides(end - dt.timedelta(days=3 * n + 30), end)
+    overrides = _overrides()
     day, left = end, n
     while left:
         day -= dt.timedelta(days=1)
@@ -79,7 +105,7 @@ def add_months(start: dt.date, months: int) -> dt.date:
 
 
 def policy(kind: str, step: str) -> tuple[int, str]:
-    row = DeadlinePolicy.objects.filter(kind=kind, step=step).values_list("amount", "unit").first()
+    row = _tables()["policies"].get((kind, step))
     if row is not None:
         return row
     return FALLBACK[step]

@@ -117,15 +117,14 @@ def owner_of(*, deputy=None, station=None, region=None) -> dict:
     congress; a station's own congress; or the congress of the region (county or city)."""
     from lianxin.org.models import Congress, Level
 
-    if deputy is not None:
-        membership = getattr(deputy, "station_membership", None) if _has_station(deputy) else None
-        station = station or (membership.station if membership else None)
+    if deputy is not None and station is None:
+        station = station_of(deputy)
     if station is not None:
         congress = station.congress
         return {
             "congress": congress,
             "station": station,
-            "region": region or station.region,
+            "region_id": region.pk if region is not None else station.region_id,
             "scope_code": congress.region.code,
         }
     if deputy is not None:
@@ -148,6 +147,21 @@ def owner_of(*, deputy=None, station=None, region=None) -> dict:
             raise ValidationFailed(_("该区划暂无受理意见的人大。"), field="region")
         return {"congress": congress, "region": region, "scope_code": congress.region.code}
     raise ValidationFailed(_("请指明代表、联络站或所在区划。"), field="deputy")
+
+
+def station_of(deputy):
+    """The station the deputy sits in, or None; one small query unless already loaded."""
+    from lianxin.liaison.models import Station
+    from lianxin.org.models import Deputy
+
+    if Deputy.station_membership.is_cached(deputy):
+        return deputy.station_membership.station if _has_station(deputy) else None
+    return (
+        Station.objects.select_related("congress__region")
+        .filter(memberships__deputy=deputy)
+        .order_by()
+        .first()
+    )
 
 
 def _has_station(deputy) -> bool:

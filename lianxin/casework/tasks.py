@@ -1,0 +1,13 @@
+"""Background work of the loop (django-tasks; `manage.py db_worker` runs it)."""
+
+from __future__ import annotations
+
+from django_tasks import task
+
+
+@task()
+def notify_event(event_id: int) -> None:
+    """Tell whoever a timeline event concerns (casework.notify.on_event)."""
+    from .notify import on_event
+
+    on_event(event_id)

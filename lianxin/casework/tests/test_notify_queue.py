@@ -1,0 +1,48 @@
+"""Notifications of an action are queued as a background task in the action's own transaction
+when the database task backend is in use (as under `make run`), and the worker delivers them."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from django.core.management import call_command
+from django.db import transaction
+from django_tasks_db.models import DBTaskResult
+
+from lianxin.casework import actions
+from lianxin.notifications.models import Notification
+
+from .helpers import advance, new_opinion, unit, user
+
+pytestmark = pytest.mark.django_db
+
+DB_TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend"}}
+
+
+def _notify_tasks():
+    return DBTaskResult.objects.filter(task_path="lianxin.casework.tasks.notify_event")
+
+
+def test_the_task_row_is_written_with_the_change_and_the_worker_tells_the_unit(settings):
+    settings.TASKS = DB_TASKS
+    case = advance(new_opinion(), "triaged")
+    before = _notify_tasks().count()
+    actions.do_assign_case(case, lead_unit=unit(), acting_user=user("yc_staff"))
+    assert _notify_tasks().count() == before + 1
+    mine = Notification.objects.filter(recipient__username="unit_demo", url=f"/cases/{case.pk}/")
+    assert not mine.exists()  # not yet: the worker has not run
+    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=io.StringIO())
+    assert mine.get().verb == "assign"
+    assert not _notify_tasks().filter(status="READY").exists()
+
+
+def test_a_rolled_back_change_leaves_no_task(settings):
+    settings.TASKS = DB_TASKS
+    case = advance(new_opinion(), "triaged")
+    before = _notify_tasks().count()
+    with pytest.raises(RuntimeError), transaction.atomic():
+        actions.do_assign_case(case, lead_unit=unit(), acting_user=user("yc_staff"))
+        raise RuntimeError("rolled back")
+    assert _notify_tasks().count() == before
+    assert not case.events.filter(action="assign").exists()
