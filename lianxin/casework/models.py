@@ -176,6 +176,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,  # the composite case_region index leads with it
     )
     place = models.CharField(_("地点"), max_length=200, blank=True)
 
@@ -217,6 +218,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,  # the composite case_congress index leads with it
     )
     cppcc = models.ForeignKey(
         "org.Cppcc",
@@ -227,8 +229,9 @@ class Case(TimeStampedModel):
         related_name="cases",
     )
     # The owning body's region code, copied so that region-subtree scopes are one indexed
-    # prefix match on the case table (the case list must stay fast at 100,000 rows).
-    scope_code = models.CharField(_("主管区划代码"), max_length=12, db_index=True)
+    # prefix match on the case table (the case list must stay fast at 100,000 rows); see the
+    # case_scope index below.
+    scope_code = models.CharField(_("主管区划代码"), max_length=12)
     station = models.ForeignKey(
         "liaison.Station",
         verbose_name=_("联络站"),
@@ -236,6 +239,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,  # the composite case_station index leads with it
     )
     deputy = models.ForeignKey(
         "org.Deputy",
@@ -244,6 +248,7 @@ class Case(TimeStampedModel):
         blank=True,
         on_delete=models.PROTECT,
         related_name="cases",
+        db_index=False,  # the composite case_deputy index leads with it
     )
 
     # Lineage.
@@ -305,6 +310,16 @@ class Case(TimeStampedModel):
                 condition=models.Q(is_overdue=True),
             ),
             models.Index(fields=["-created_at", "-id"], name="case_newest"),
+            # Region-subtree scopes are `scope_code LIKE '1407%'`: on PostgreSQL the pattern
+            # operator class serves the prefix match, and the included columns let the count
+            # of a list be answered from the index alone (visibility also tests the owner and,
+            # for drafts, kind and state). Other databases make a plain index on scope_code.
+            models.Index(
+                fields=["scope_code"],
+                name="case_scope",
+                opclasses=["varchar_pattern_ops"],
+                include=["congress", "cppcc", "kind", "state"],
+            ),
         ]
 
     def __str__(self) -> str:
@@ -515,7 +530,22 @@ def attachment_path(instance: Attachment, filename: str) -> str:
 def _suffix(filename: str) -> str:
     dot = filename.rfind(".")
     ext = filename[dot:].lower() if dot >= 0 else ""
-    return ext if ext in {".jpg", ".jpeg", ".png", ".pdf", ".docx", ".xlsx", ".txt"} else ""
+    return ext if ext in STORED_SUFFIXES else ""
+
+
+STORED_SUFFIXES = {
+    ".jpg",
+    ".jpeg",
+    ".png",
+    ".pdf",
+    ".txt",
+    ".doc",
+    ".docx",
+    ".xls",
+    ".xlsx",
+    ".ppt",
+    ".pptx",
+}
 
 
 class Attachment(models.Model):

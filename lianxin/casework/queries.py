@@ -101,8 +101,10 @@ def cases_for(
 
 
 def for_list(qs: QuerySet[Case]) -> QuerySet[Case]:
-    """Everything a row of the case list shows, in one query."""
-    return qs.select_related(*LIST_RELATED).order_by("-created_at", "-id")
+    """Everything a row of a case list shows: the page from the case table alone, then each
+    related table in one small query of its own (a constant number, whatever the page size).
+    One query joining the six tables costs PostgreSQL more to plan (10-20 ms) than to run."""
+    return qs.prefetch_related(*LIST_RELATED).order_by("-created_at", "-id")
 
 
 def for_detail(qs: QuerySet[Case]) -> QuerySet[Case]:

@@ -166,7 +166,10 @@ def test_the_list_filters_and_counts(api):
 
 def test_the_list_takes_the_same_number_of_queries_for_few_and_many_rows(api):
     client = api.as_user("yc_staff")
-    for i in range(3):
+    # Each related table (category, region, station, deputy, …) is read in one query of its
+    # own when the page has any row that refers to it; so both pages hold every kind of row.
+    advance(new_opinion("第0件", deputy=demo_seat()), "handling")
+    for i in range(1, 3):
         new_opinion(f"第{i}件")
     client.get("/api/v1/cases", {"limit": 2})  # warm up (token, grants)
 
@@ -175,7 +178,7 @@ def test_the_list_takes_the_same_number_of_queries_for_few_and_many_rows(api):
             assert client.get("/api/v1/cases", {"limit": limit}).status_code == 200
         return len(ctx.captured_queries)
 
-    few = count(2)
+    few = count(3)
     for i in range(30):
         c = new_opinion(f"再来第{i}件", deputy=demo_seat())
         if i % 3 == 0:
