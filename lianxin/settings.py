@@ -224,3 +224,11 @@ LOGGING = {
 LIANXIN_PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 LIANXIN_DEMO_PASSWORD = os.environ.get("LIANXIN_DEMO_PASSWORD", "lianxin-demo")
 LIANXIN_API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+# Files added to a case (reply letters, documents, photos of the work done): the largest one.
+LIANXIN_ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+# `manage.py apply_retention` defaults; 0 keeps that table whole. The security trail is kept for
+# three years (the Cybersecurity Law asks for at least six months of logs), sent and failed
+# e-mails and SMS for 180 days; the timeline of concluded cases is kept unless told otherwise.
+LIANXIN_RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
+LIANXIN_RETENTION_OUTBOUND_DAYS = int(os.environ.get("RETENTION_OUTBOUND_DAYS", "180"))
+LIANXIN_RETENTION_EVENTS_YEARS = int(os.environ.get("RETENTION_EVENTS_YEARS", "0"))

@@ -666,6 +666,16 @@ def _case_reply(g: Grants, case) -> bool:
     return _case_deputy(g, case) or _case_office(g, case)
 
 
+@rule("case.attach")
+def _case_attach(g: Grants, case) -> bool:
+    """Add a file to a case still being handled (a reply letter, a photo of the work done): the
+    units handling it (lead or co), the office that owns it, and the deputy who may answer it
+    directly. Nobody adds files once it is concluded."""
+    if case.is_closed:
+        return False
+    return bool(_case_units(g, case)) or _case_office(g, case) or _case_reply(g, case)
+
+
 @rule("case.feedback")
 def _case_feedback(g: Grants, case) -> bool:
     return _case_office(g, case) or _case_station(g, case) or _case_deputy(g, case)
@@ -856,7 +866,27 @@ def _suggestion_evaluate(g: Grants, case) -> bool:
 
 @rule("suggestion.supervise")
 def _suggestion_supervise(g: Grants, case) -> bool:
+    """Key supervision, and opening and closing its satisfaction survey: the office."""
     return _case_office(g, case)
+
+
+@rule("suggestion.request_extension")
+def _suggestion_request_extension(g: Grants, case) -> bool:
+    """Ask for more time: the lead unit (the office decides, under `case.assign`)."""
+    return "lead" in _case_units(g, case).values()
+
+
+@rule("suggestion.survey_answer")
+def _suggestion_survey_answer(g: Grants, case) -> bool:
+    """Answer the open satisfaction survey of a key suggestion: the deputies it asked."""
+    from lianxin.suggestions.models import SurveyAnswer
+
+    return (
+        bool(g.deputy_ids)
+        and SurveyAnswer.objects.filter(
+            round__case_id=case.pk, round__closed_at__isnull=True, deputy_id__in=g.deputy_ids
+        ).exists()
+    )
 
 
 @rule("suggestion.assess")

@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import logging
 
-from django.core.exceptions import PermissionDenied
+from django.core.exceptions import PermissionDenied, RequestDataTooBig, SuspiciousOperation
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
+from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError
@@ -85,6 +86,18 @@ def _not_found(request, exc):
 @api.exception_handler(PermissionDenied)
 def _forbidden(request, exc):
     return error(request, 403, "forbidden", _("您没有权限进行此操作。"))
+
+
+@api.exception_handler(RequestDataTooBig)
+def _too_big(request, exc):
+    return error(request, 413, "too_large", _("提交的内容过大。"))
+
+
+# An upload Django's parser refuses (too many files or fields, a broken multipart body).
+@api.exception_handler(SuspiciousOperation)
+@api.exception_handler(MultiPartParserError)
+def _bad_upload(request, exc):
+    return error(request, 400, "bad_request", _("提交的内容格式有误，无法读取。"))
 
 
 @api.exception_handler(DjangoValidationError)

@@ -518,10 +518,13 @@ def do_reply_case(
     category: str | ReplyCategory | None = None,
     is_public: bool = False,
     attachments: Iterable[dict] = (),
+    attachment_ids: Iterable[int] = (),
     acting_user,
     version: int | None = None,
 ) -> Reply:
-    """The lead unit's reply (or the deputy's direct answer), with its A/B/C category."""
+    """The lead unit's reply (or the deputy's direct answer), with its A/B/C category. New files
+    come as `attachments`; files the replier uploaded to the case beforehand (through
+    `attachments.do_attach_case`) are named by `attachment_ids`."""
     content = clean_text(content, field="content", label=_("答复内容"))
     reply_category = None
     if category not in (None, ""):
@@ -536,6 +539,9 @@ def do_reply_case(
     locked, t = _begin(case, "reply", acting_user, version=version)
     if reply_category is None and locked.workflow.reply_category_required:
         raise ValidationFailed(_("请选择答复类别（A、B 或 C）。"), field="category")
+    from .attachments import adoptable, link
+
+    uploads = adoptable(locked, attachment_ids, acting_user=acting_user)
     lead = [a for a in _own_units(acting_user, locked) if a.role == Assignment.Role.LEAD]
     deputy = None
     if not lead and locked.deputy_id:
@@ -555,6 +561,7 @@ def do_reply_case(
     )
     for spec in attachments:
         Attachment.objects.create(case=locked, reply=reply, uploaded_by=acting_user, **spec)
+    link(uploads, reply)
     locked.replied_at = reply.created_at
     _finish(
         locked,
@@ -567,6 +574,7 @@ def do_reply_case(
             "category": reply_category.code if reply_category else "",
             "by": reply.replier,
             "round": locked.round,
+            **({"attachments": [a.pk for a in uploads]} if uploads else {}),
         },
         is_public=True,
     )

@@ -10,15 +10,17 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
-from ninja import Field, Query, Router, Schema
+from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.files import UploadedFile
 
 from lianxin.accounts.access import get_visible_or_404
 from lianxin.core.errors import NotFound
 
-from . import actions, queries, resolve, serialize
-from .models import Case
+from . import actions, attachments, queries, resolve, serialize
+from .models import Case, Reply
 
 router = Router(tags=["casework"])
 
@@ -88,6 +90,8 @@ class FileRef(Schema):
     id: int
     name: str
     size: int
+    content_type: str = ""
+    url: str = Field("", description="下载地址（GET，需有权查看该案件）")
 
 
 class ReplyOut(Schema):
@@ -128,6 +132,9 @@ class AttachmentOut(Schema):
     kind: str
     name: str
     size: int
+    content_type: str = ""
+    url: str = Field("", description="下载地址（GET，需有权查看该案件）")
+    pending: bool = Field(False, description="true：办理中上传、尚未用于答复的文件")
 
 
 class EventOut(Schema):
@@ -227,6 +234,10 @@ class ReplyIn(Versioned):
     content: str
     category: str | None = Field(None, description="A / B / C")
     public: bool = False
+    attachments: list[int] = Field(
+        default_factory=list,
+        description="本人事先通过 POST /cases/{id}/attachments 为该案件上传、尚未用于答复的文件 id",
+    )
 
 
 class FeedbackIn(Versioned):
@@ -419,15 +430,26 @@ def consult(request, case_id: int, body: ConsultIn):
 
 @router.post("/cases/{case_id}/actions/reply", response=CaseDetail)
 def reply(request, case_id: int, body: ReplyIn):
-    """答复（主办单位，或代表直接答复）。"""
+    """答复（主办单位，或代表直接答复）。`attachments` 列出本人事先为该案件上传的文件，随答复
+    一并提交；有一个不符即整体拒绝（422），不作任何改动。"""
     case = _case(request, case_id)
-    if _by_kind(request, case, "reply"):
-        return _detail(request, case_id)
+    with transaction.atomic():
+        if _by_kind(request, case, "reply"):
+            # A kind's own reply (a suggestion's) takes the same uploads: the reply it just
+            # wrote is the newest of the case, the case row still locked by it.
+            if body.attachments:
+                newest = Reply.objects.filter(case_id=case.pk).order_by("-id").first()
+                attachments.link(
+                    attachments.adoptable(case, body.attachments, acting_user=request.auth),
+                    newest,
+                )
+            return _detail(request, case_id)
     actions.do_reply_case(
         case,
         content=body.content,
         category=body.category,
         is_public=body.public,
+        attachment_ids=body.attachments,
         acting_user=request.auth,
         version=body.version,
     )
@@ -508,6 +530,66 @@ def conclude(request, case_id: int, body: OptionalNoteIn):
         return _detail(request, case_id)
     actions.do_conclude_case(case, note=body.note, acting_user=request.auth, version=body.version)
     return _detail(request, case_id)
+
+
+# --- Attachments --------------------------------------------------------------------------------
+
+
+class AttachmentCreated(Schema):
+    id: int
+    name: str
+    size: int
+    content_type: str
+
+
+@router.post(
+    "/cases/{case_id}/attachments",
+    response={201: AttachmentCreated},
+    # `file` is optional in the signature only so that a missing file gets our own message.
+    openapi_extra={
+        "requestBody": {"content": {"multipart/form-data": {"schema": {"required": ["file"]}}}}
+    },
+)
+def upload_attachment(
+    request,
+    case_id: int,
+    file: File[UploadedFile | None] = None,
+    note: Form[str] = "",
+):
+    """上传一个文件到办理中的案件（multipart/form-data：`file`，可选 `note`），供答复时在
+    `attachments` 中引用。承办单位、主管机关工作人员和可直接答复的代表可上传；可上传图片
+    （重新编码，去除位置等元数据）、PDF、Word、Excel、PowerPoint 文档，大小上限见
+    `ATTACHMENT_MAX_MB`（默认 10 MB）。"""
+    case = _case(request, case_id)
+    item = attachments.do_attach_case(case, upload=file, note=note, acting_user=request.auth)
+    return Status(
+        201,
+        {
+            "id": item.pk,
+            "name": item.original_name,
+            "size": item.size,
+            "content_type": item.content_type,
+        },
+    )
+
+
+@router.get(
+    "/cases/{case_id}/attachments/{attachment_id}",
+    url_name="download_attachment",
+    openapi_extra={
+        "responses": {
+            200: {
+                "description": "文件本身（图片直接显示，其他文件下载）",
+                "content": {"application/octet-stream": {}},
+            }
+        }
+    },
+)
+def download_attachment(request, case_id: int, attachment_id: int):
+    """下载案件的附件（群众的照片、答复附件、办理中上传的文件），须有权查看该案件；否则与
+    不存在一样返回 404。"""
+    case = _case(request, case_id)
+    return attachments.file_response(attachments.get_for_case(case, attachment_id))
 
 
 @router.post("/cases/{case_id}/actions/{action}", response={404: dict})

@@ -6,7 +6,8 @@ changes nothing the second time. Run from cron (`manage.py scan_deadlines`) or i
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
 
 from django.utils import timezone
 from django_tasks import task
@@ -30,9 +31,25 @@ class ScanResult:
     reminded_soon: int = 0
     reminded_today: int = 0
     concluded: int = 0
+    # What the intake apps' own scans did (see `register`), by name.
+    extra: dict[str, int] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, int]:
-        return dict(self.__dict__)
+        out = {k: v for k, v in self.__dict__.items() if k != "extra"}
+        return {**out, **self.extra}
+
+
+# Deadlines an intake app keeps of its own (a suggestion's co-handling opinions): each a
+# function (today) → {name: count}, with a Chinese label per name for the command's summary.
+# Registered from the app's ready(); casework never imports an intake app.
+_EXTRA_SCANS: list[Callable[[dt.date], dict[str, int]]] = []
+EXTRA_LABELS: dict[str, object] = {}
+
+
+def register(scan: Callable[[dt.date], dict[str, int]], labels: dict[str, object]) -> None:
+    if scan not in _EXTRA_SCANS:
+        _EXTRA_SCANS.append(scan)
+    EXTRA_LABELS.update(labels)
 
 
 def _ids(qs) -> list[int]:
@@ -83,6 +100,9 @@ def scan_deadlines(today: dt.date | None = None) -> ScanResult:
                 except LianxinError:
                     continue  # its guard says not yet (working days), or someone acted first
                 result.concluded += 1
+    for extra in _EXTRA_SCANS:
+        for name, n in extra(today).items():
+            result.extra[name] = result.extra.get(name, 0) + n
     return result
 
 

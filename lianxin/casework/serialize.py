@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from lianxin.accounts.access import mask_phone
 
+from . import attachments
 from .models import Assignment, Case, CaseEvent, Channel
 from .workflow import EVENT_LABELS, workflow_for
 
@@ -118,10 +119,7 @@ def case_detail(case: Case, user) -> dict:
                     "content": r.content,
                     "is_public": r.is_public,
                     "created_at": r.created_at,
-                    "attachments": [
-                        {"id": f.pk, "name": f.original_name, "size": f.size}
-                        for f in r.attachments.all()
-                    ],
+                    "attachments": attachments.reply_attachments(case, r),
                 }
                 for r in case.replies.all()
             ],
@@ -150,11 +148,7 @@ def case_detail(case: Case, user) -> dict:
                 }
                 for ev in case.evaluations.all()
             ],
-            "attachments": [
-                {"id": f.pk, "kind": f.kind, "name": f.original_name, "size": f.size}
-                for f in case.attachments.all()
-                if f.reply_id is None
-            ],
+            "attachments": attachments.case_attachments(case),
             "timeline": [event_out(case, e) for e in case.events.all()],
             "available_actions": [
                 {"action": t.action, "label": str(t.label)} for t in wf.available(case, user)

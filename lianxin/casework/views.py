@@ -21,7 +21,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visible_to
 from lianxin.core.errors import LianxinError, ValidationFailed
 
-from . import actions, forms, queries, resolve, serialize, stats
+from . import actions, attachments, forms, queries, resolve, serialize, stats
 from .models import Attachment, Case, Kind
 from .workflow import workflow_for
 
@@ -101,6 +101,8 @@ def _detail_context(request, case: Case, **extra) -> dict:
     from lianxin.accounts.access import can
 
     wf = workflow_for(case.kind)
+    # Photos that came with the case, and files added while handling it (no reply holds yet).
+    photos, documents = attachments.split_for_page(case)
     return {
         "case": case,
         "view": serialize.case_detail(case, request.user),
@@ -109,7 +111,8 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "can_reveal": bool(case.contact_phone)
         and not case.is_anonymous
         and can(request.user, "case.view_contact", case),
-        "photos": [a for a in case.attachments.all() if a.reply_id is None],
+        "photos": photos,
+        "documents": documents,
         **extra,
     }
 

@@ -217,4 +217,5 @@ EVENT_LABELS = {
     "reminder": _("催办"),
     "merged_in": _("并入重复件"),
     "contact_revealed": _("查看联系方式"),
+    "attach": _("上传附件"),
 }

@@ -3,10 +3,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 
+import pydantic
 from django.http import HttpResponse
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 
 from lianxin.api.auth import optional_user
 from lianxin.casework import resolve, serialize
@@ -15,8 +19,8 @@ from lianxin.casework.queries import by_tracking_code
 from lianxin.core.errors import NotFound, ValidationFailed
 
 from . import logs
-from .actions import do_register_opinion
-from .lookups import deputy_by_code, station_by_code
+from .actions import MAX_PHOTOS, PHOTO_MAX_BYTES, do_register_opinion
+from .lookups import deputy_by_code, find_deputy, find_station, station_by_code
 
 router = Router(tags=["opinions"])
 
@@ -97,10 +101,71 @@ def _tracking_url(code: str) -> str:
     return settings.LIANXIN_PUBLIC_BASE_URL + reverse("opinion_track", args=[code])
 
 
-@router.post("/opinions", auth=None, response={201: OpinionCreated})
+def _opinion_body_openapi() -> dict:
+    """Both forms of the body: JSON, or multipart with up to three photos."""
+    schema = OpinionIn.model_json_schema()
+    schema.pop("title", None)
+    form = {
+        **schema,
+        "properties": {
+            **schema["properties"],
+            "photos": {
+                "type": "array",
+                "items": {"type": "string", "format": "binary"},
+                "maxItems": MAX_PHOTOS,
+                "description": (
+                    f"照片，最多 {MAX_PHOTOS} 张，每张不超过 {PHOTO_MAX_BYTES // (1024 * 1024)} MB；"
+                    "重新编码为 JPEG，位置等元数据被删除"
+                ),
+            },
+        },
+    }
+    return {
+        "requestBody": {
+            "required": True,
+            "content": {
+                "application/json": {"schema": schema},
+                "multipart/form-data": {"schema": form},
+            },
+        }
+    }
+
+
+def _form_ref(value: str | None, find) -> int | str | None:
+    """In a form every value is text: digits that are not a code are an id."""
+    if value and value.strip().isdigit() and find(value) is None:
+        return int(value.strip())
+    return value
+
+
+def _read_opinion(request) -> tuple[OpinionIn, list]:
+    """The body as JSON (as before), or as multipart/form-data with the same fields plus
+    `photos`. Refusals are the same as the other endpoints' (400 unreadable, 422 by field)."""
+    if request.content_type == "multipart/form-data":
+        data = {k: v for k, v in request.POST.items() if k != "photos" and (v or k == "content")}
+        data["deputy"] = _form_ref(data.get("deputy"), find_deputy)
+        data["station"] = _form_ref(data.get("station"), find_station)
+        photos = request.FILES.getlist("photos")
+    else:
+        try:
+            data = json.loads(request.body) if request.body else {}
+        except ValueError as exc:
+            raise HttpError(400, "Cannot parse request body") from exc
+        photos = []
+    try:
+        return OpinionIn.model_validate(data), photos
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError(exc.errors()) from exc
+
+
+@router.post(
+    "/opinions",
+    auth=None,
+    response={201: OpinionCreated},
+    openapi_extra=_opinion_body_openapi(),
+)
 def submit_opinion(
     request,
-    body: OpinionIn,
     idempotency_key: str | None = Header(
         None,
         alias="Idempotency-Key",
@@ -108,7 +173,11 @@ def submit_opinion(
     ),
 ):
     """Public: a citizen raises an opinion to a deputy, a station or a region. Give one of
-    `deputy`, `station` or `region`."""
+    `deputy`, `station` or `region`. The body is JSON, or `multipart/form-data` with the same
+    fields and up to three image files `photos` (checked and stripped of location data as on
+    the scan-to-speak page; a bad file is a 422 and nothing is stored). A retry with the same
+    `Idempotency-Key` returns the first opinion and stores no second set of photos."""
+    body, photos = _read_opinion(request)
     deputy = deputy_by_code(body.deputy) if body.deputy not in (None, "") else None
     station = station_by_code(body.station) if body.station not in (None, "") else None
     case, created = do_register_opinion(
@@ -122,6 +191,7 @@ def submit_opinion(
         contact_name=body.contact_name or "",
         contact_phone=body.contact_phone or "",
         is_anonymous=body.anonymous,
+        photos=photos,
         channel="api",
         idempotency_key=idempotency_key,
         acting_user=None,

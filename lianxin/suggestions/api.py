@@ -176,6 +176,56 @@ class OriginOut(Schema):
     timeline: list[EventRef]
 
 
+class ExtensionRequestOut(Schema):
+    id: int
+    unit: str
+    reason: str
+    due_before: dt.date
+    requested_due: dt.date
+    status: str = Field(
+        description="pending 待审批 / approved 已同意 / rejected 不同意 / lapsed 已失效"
+    )
+    status_label: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
+    approved_due: dt.date | None
+
+
+class CoOpinionDeadlineOut(Schema):
+    unit: str
+    due_on: dt.date
+    status: str = Field(description="waiting 待提出 / overdue 已逾期 / sent 已提出")
+    status_label: str
+    is_overdue: bool
+    sent_at: dt.datetime | None
+
+
+class SurveyAnswerOut(Schema):
+    deputy: str
+    rating: str
+    rating_label: str
+    comment: str
+    answered_at: dt.datetime | None
+    is_mine: bool
+
+
+class SurveyRoundOut(Schema):
+    round: int
+    is_open: bool
+    note: str
+    opened_at: dt.datetime
+    closed_at: dt.datetime | None
+    asked: int
+    answered: int
+    satisfied: int
+    basically_satisfied: int
+    dissatisfied: int
+    answers: list[SurveyAnswerOut] = Field(
+        description="各代表的测评：工作机构可见全部，代表只见本人的"
+    )
+
+
 class SuggestionDetail(CaseDetail):
     replies: list[SignedReplyOut]
     lead_sponsor: SeatRef | None
@@ -187,6 +237,11 @@ class SuggestionDetail(CaseDetail):
     motion: MotionFacts | None
     key_supervision: KeySupervisionOut | None
     history: list[OriginOut] = Field(description="来源案件（如转为建议的议案）及其办理过程")
+    extension_requests: list[ExtensionRequestOut]
+    co_opinion_deadlines: list[CoOpinionDeadlineOut] = Field(
+        description="各协办单位向主办单位提出会办意见的期限（交办后一个月）"
+    )
+    surveys: list[SurveyRoundOut] = Field(description="重点督办建议的满意度测评")
 
 
 class SuggestionRow(CaseRow):
@@ -752,6 +807,28 @@ class DecideIn(Versioned):
     referred_to: int | None = Field(None, description="列入议程时交付审议的专门委员会 id")
 
 
+class ExtensionRequestIn(Versioned):
+    reason: str = Field(..., description="延期理由")
+    due_at: str | None = Field(
+        None, description="申请延至的日期 YYYY-MM-DD（必填，须晚于现答复期限）"
+    )
+
+
+class ExtensionDecisionIn(Versioned):
+    decision: str = Field(..., description="approve 同意 / reject 不同意")
+    note: str = Field("", description="审批意见；不同意时必填理由")
+    due_at: str | None = Field(
+        None, description="同意时可另定延至的日期 YYYY-MM-DD；缺省为申请的日期"
+    )
+
+
+class SurveyAnswerIn(Versioned):
+    rating: str = Field(
+        ..., description="satisfied 满意 / basically_satisfied 基本满意 / dissatisfied 不满意"
+    )
+    comment: str = Field("", description="意见")
+
+
 def _committee(value, congress_id):
     if value is None:
         return None
@@ -941,6 +1018,56 @@ KIND_ACTIONS = [
             version=b.version,
         ),
         "主席团决定：列入议程（agenda）或作为建议处理（convert）",
+    ),
+    dispatch.KindAction(
+        "request_extension",
+        (Kind.SUGGESTION,),
+        ExtensionRequestIn,
+        lambda r, c, b: actions.do_request_extension(
+            c, reason=b.reason, due_date=b.due_at, acting_user=r.auth, version=b.version
+        ),
+        "主办单位在答复期限届满前申请延期（理由、延至日期）；同一时间只能有一份待审批",
+    ),
+    dispatch.KindAction(
+        "decide_extension",
+        (Kind.SUGGESTION,),
+        ExtensionDecisionIn,
+        lambda r, c, b: actions.do_decide_extension(
+            c,
+            decision=b.decision,
+            note=b.note,
+            due_date=b.due_at,
+            acting_user=r.auth,
+            version=b.version,
+        ),
+        "工作机构审批延期申请：同意（答复期限改为批准的日期）或不同意（须说明理由）",
+    ),
+    dispatch.KindAction(
+        "open_survey",
+        (Kind.SUGGESTION,),
+        OptionalNoteIn,
+        lambda r, c, b: actions.do_open_survey(
+            c, note=b.note, acting_user=r.auth, version=b.version
+        ),
+        "重点督办建议：开展一轮满意度测评，通知领衔代表和联名代表",
+    ),
+    dispatch.KindAction(
+        "answer_survey",
+        (Kind.SUGGESTION,),
+        SurveyAnswerIn,
+        lambda r, c, b: actions.do_answer_survey(
+            c, rating=b.rating, comment=b.comment, acting_user=r.auth, version=b.version
+        ),
+        "受邀代表填写满意度测评（满意、基本满意、不满意）；测评结束前可修改",
+    ),
+    dispatch.KindAction(
+        "close_survey",
+        (Kind.SUGGESTION,),
+        OptionalNoteIn,
+        lambda r, c, b: actions.do_close_survey(
+            c, note=b.note, acting_user=r.auth, version=b.version
+        ),
+        "结束本轮满意度测评",
     ),
     # The loop's own action names, with what a suggestion adds.
     dispatch.KindAction(

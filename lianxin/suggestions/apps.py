@@ -8,4 +8,13 @@ class SuggestionsConfig(AppConfig):
     verbose_name = _("代表建议和议案")
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401 - registers the suggestion and motion workflows
+        from . import (
+            scan,
+            workflow,  # noqa: F401 - registers the suggestion and motion workflows
+            worklists,
+        )
+
+        # The co-handling opinions' deadlines join the loop's scan; the work lists join the
+        # workbench.
+        scan.register()
+        worklists.register()

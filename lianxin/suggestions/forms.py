@@ -280,6 +280,67 @@ class DecideForm(Versioned):
         self.fields["referred_to"].queryset = committees
 
 
+class ExtensionRequestForm(Versioned):
+    due_at = forms.DateField(
+        label=_("申请延至"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("须晚于现答复期限。"),
+    )
+    reason = forms.CharField(
+        label=_("延期理由"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtensionDecisionForm(Versioned):
+    decision = forms.ChoiceField(
+        label=_("审批意见"),
+        choices=[("approve", _("同意延期")), ("reject", _("不同意延期"))],
+        widget=forms.RadioSelect,
+        initial="approve",
+    )
+    due_at = forms.DateField(
+        label=_("批准延至"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+        help_text=_("缺省为申请的日期。"),
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不同意延期时须说明理由。"),
+    )
+
+    def __init__(self, *args, pending=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pending is not None:
+            self.fields["decision"].help_text = _(
+                "%(unit)s申请将答复期限由%(before)s延至%(date)s。理由：%(reason)s"
+            ) % {
+                "unit": pending.unit.name,
+                "before": pending.due_before.isoformat(),
+                "date": pending.requested_due.isoformat(),
+                "reason": pending.reason,
+            }
+
+
+class SurveyAnswerForm(Versioned):
+    rating = forms.ChoiceField(
+        label=_("对办理情况的评价"), choices=Rating.choices, widget=forms.RadioSelect
+    )
+    comment = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, current=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if current is not None and current.rating and not self.is_bound:
+            self.initial.setdefault("rating", current.rating)
+            self.initial.setdefault("comment", current.comment)
+            self.fields["rating"].help_text = _("您已填写，测评结束前可以修改。")
+
+
 class CloseCommitmentForm(forms.Form):
     kept = forms.TypedChoiceField(
         label=_("兑现情况"),

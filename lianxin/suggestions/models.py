@@ -9,7 +9,10 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
+
+from lianxin.casework.models import Rating as SurveyRating
 
 # --- Congress sessions and policy (edited by administrators) ------------------------------------
 
@@ -386,3 +389,180 @@ class KeySupervision(models.Model):
     def supervisor(self) -> str:
         parts = [self.leader, self.committee.name if self.committee_id else ""]
         return "、".join(p for p in parts if p)
+
+
+# --- Extensions, co-handling deadlines and the key-supervision survey ---------------------------
+
+
+class ExtensionRequest(models.Model):
+    """A lead unit's request for more time (延期申请) before its due date, decided by the office
+    of the congress: approved (the due date moves) or rejected with a reason. At most one is
+    pending per suggestion."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已同意")
+        REJECTED = "rejected", _("不同意")
+        LAPSED = "lapsed", _("已失效")
+
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    assignment = models.ForeignKey(
+        "casework.Assignment", on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    unit = models.ForeignKey(
+        "org.HandlingUnit", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("延期理由"))
+    due_before = models.DateField(_("原答复期限"))
+    requested_due = models.DateField(_("申请延至"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    approved_due = models.DateField(_("批准延至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["case", "requested_at", "id"]
+        indexes = [models.Index(fields=["status", "case"], name="extension_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="one_pending_extension_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(title)s：申请延至 %(date)s") % {
+            "title": self.case.display_title,
+            "date": self.requested_due.isoformat(),
+        }
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("suggestion_detail", args=[self.case_id])
+
+
+class CoOpinionDeadline(models.Model):
+    """When a co-handling unit owes the lead unit its opinion: one calendar month from the
+    assignment (rolled to the next working day). Watched by the deadline scan until the opinion
+    is sent; `is_overdue` is set once, after the due date."""
+
+    assignment = models.OneToOneField(
+        "casework.Assignment",
+        primary_key=True,
+        on_delete=models.CASCADE,
+        related_name="co_opinion_deadline",
+    )
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="co_opinion_deadlines"
+    )
+    unit = models.ForeignKey(
+        "org.HandlingUnit", verbose_name=_("协办单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    due_on = models.DateField(_("会办意见期限"))
+    opinion = models.ForeignKey(
+        CoOpinion, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    is_overdue = models.BooleanField(_("已逾期"), default=False)
+
+    class Meta:
+        verbose_name = _("会办意见期限")
+        verbose_name_plural = _("会办意见期限")
+        ordering = ["case", "due_on", "pk"]
+        indexes = [
+            models.Index(fields=["due_on"], name="co_deadline_due"),
+            models.Index(fields=["unit", "due_on"], name="co_deadline_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return _("%(title)s：会办意见 %(date)s 前提出") % {
+            "title": self.case.display_title,
+            "date": self.due_on.isoformat(),
+        }
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("suggestion_detail", args=[self.case_id])
+
+
+class SurveyRound(models.Model):
+    """One round of the satisfaction survey (满意度测评) of a key-supervision suggestion: the
+    deputies concerned (the lead sponsor and the confirmed co-sponsors when it opened) each rate
+    the handling once, and may change their answer until the office closes the round."""
+
+    case = models.ForeignKey(
+        "casework.Case", on_delete=models.CASCADE, related_name="survey_rounds"
+    )
+    number = models.PositiveSmallIntegerField(_("轮次"))
+    note = models.TextField(_("测评说明"), blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="one_survey_per_number"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_survey_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class SurveyAnswer(models.Model):
+    """One deputy's place in a survey round; `rating` stays empty until they answer."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="answers")
+    deputy = models.ForeignKey(
+        "org.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="+"
+    )
+    rating = models.CharField(
+        _("测评结果"), max_length=32, choices=SurveyRating.choices, blank=True
+    )
+    comment = models.TextField(_("意见"), blank=True)
+    answered_at = models.DateTimeField(_("填写时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("满意度测评答卷")
+        verbose_name_plural = _("满意度测评答卷")
+        ordering = ["round", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["round", "deputy"], name="one_answer_per_deputy")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.deputy_id} {self.rating or '—'}"

@@ -13,8 +13,18 @@ from lianxin.accounts.access import grants, visible_to
 from lianxin.casework.models import Assignment, Case, Kind
 from lianxin.core.errors import ValidationFailed
 
-from .models import Commitment, CoOpinion, CoSponsor, ReviewTier, Session
-from .workflow import SuggestionState
+from .models import (
+    Commitment,
+    CoOpinion,
+    CoOpinionDeadline,
+    CoSponsor,
+    ExtensionRequest,
+    ReviewTier,
+    Session,
+    SurveyAnswer,
+    SurveyRound,
+)
+from .workflow import UNDER_HANDLING, SuggestionState
 
 KINDS = (Kind.SUGGESTION, Kind.MOTION)
 
@@ -216,6 +226,29 @@ def for_detail(qs: QuerySet[Case]) -> QuerySet[Case]:
             Prefetch("co_opinions", queryset=CoOpinion.objects.select_related("unit")),
             Prefetch("commitments", queryset=Commitment.objects.select_related("unit")),
             "replies__signoff",
+            Prefetch(
+                "extension_requests",
+                queryset=ExtensionRequest.objects.select_related("unit").order_by(
+                    "requested_at", "id"
+                ),
+            ),
+            Prefetch(
+                "co_opinion_deadlines",
+                queryset=CoOpinionDeadline.objects.select_related(
+                    "unit", "assignment", "opinion"
+                ).order_by("due_on", "pk"),
+            ),
+            Prefetch(
+                "survey_rounds",
+                queryset=SurveyRound.objects.prefetch_related(
+                    Prefetch(
+                        "answers",
+                        queryset=SurveyAnswer.objects.select_related("deputy__person").order_by(
+                            "id"
+                        ),
+                    )
+                ).order_by("number"),
+            ),
         )
     )
 
@@ -339,3 +372,93 @@ def unit_figures(user) -> list[dict]:
         }
         for r in rows
     ]
+
+
+# --- Work lists: extension requests, co-handling opinions, surveys ---------------------------------
+
+# Where a co-handling unit may still send its opinion (see the workflow's `co_opinion`).
+CO_OPINION_STATES = (SuggestionState.ASSIGNED, SuggestionState.HANDLING)
+
+
+def pending_extensions(user) -> QuerySet[ExtensionRequest]:
+    """Extension requests waiting for the decision of the user's own office, oldest first."""
+    g = grants(user)
+    return (
+        ExtensionRequest.objects.filter(
+            status=ExtensionRequest.Status.PENDING,
+            case__congress_id__in=list(g.staff_congresses),
+            case__state__in=UNDER_HANDLING,
+        )
+        .select_related("case", "unit")
+        .order_by("requested_at", "id")
+    )
+
+
+def co_opinions_due(user) -> QuerySet[CoOpinionDeadline]:
+    """The co-handling opinions the user's units still owe, the earliest due first."""
+    g = grants(user)
+    return (
+        CoOpinionDeadline.objects.filter(
+            unit_id__in=list(g.unit_ids),
+            opinion__isnull=True,
+            assignment__status="active",
+            case__state__in=CO_OPINION_STATES,
+        )
+        .select_related("case", "unit")
+        .order_by("due_on", "pk")
+    )
+
+
+def surveys_to_answer(user) -> QuerySet[SurveyAnswer]:
+    """Open survey rounds the user (a deputy) was asked to answer and has not answered yet."""
+    g = grants(user)
+    return (
+        SurveyAnswer.objects.filter(
+            deputy_id__in=list(g.deputy_ids), rating="", round__closed_at__isnull=True
+        )
+        .select_related("round__case")
+        .order_by("round__opened_at", "id")
+    )
+
+
+def survey_tally(survey: SurveyRound) -> dict[str, int]:
+    """How many deputies were asked, how many answered, and how many gave each rating."""
+    from lianxin.casework.models import Rating
+
+    answers = list(survey.answers.all())
+    out = {"asked": len(answers), "answered": sum(1 for a in answers if a.rating)}
+    for value in Rating.values:
+        out[value] = sum(1 for a in answers if a.rating == value)
+    return out
+
+
+def latest_survey_tallies(case_ids) -> dict[int, dict]:
+    """For each case: the tally of its latest survey round and whether it is still open; in one
+    query whatever the number of cases."""
+    from django.db.models import Count
+
+    from lianxin.casework.models import Rating
+
+    counts = {
+        f"n_{value}": Count("answers", filter=Q(answers__rating=value)) for value in Rating.values
+    }
+    rows = (
+        SurveyRound.objects.filter(case_id__in=case_ids)
+        .annotate(
+            asked=Count("answers"),
+            answered=Count("answers", filter=~Q(answers__rating="")),
+            **counts,
+        )
+        .order_by("case_id", "number")
+        .values("case_id", "number", "closed_at", "asked", "answered", *counts)
+    )
+    out: dict[int, dict] = {}
+    for r in rows:
+        out[r["case_id"]] = {
+            "round": r["number"],
+            "is_open": r["closed_at"] is None,
+            "asked": r["asked"],
+            "answered": r["answered"],
+            **{value: r[f"n_{value}"] for value in Rating.values},
+        }
+    return out

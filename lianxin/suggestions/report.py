@@ -28,6 +28,7 @@ from lianxin.casework.models import (
 from lianxin.core.errors import ValidationFailed
 
 from .models import Commitment, KeySupervision
+from .queries import latest_survey_tallies
 from .workflow import SuggestionState as S
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -237,15 +238,27 @@ def build(congress, session=None) -> Report:
         ],
     )
 
-    keys = (
+    keys = list(
         KeySupervision.objects.filter(case__in=ids)
         .select_related("case", "committee")
         .order_by("case__created_at", "pk")
     )
+    # The latest survey round of each key suggestion: answered / asked, and each rating.
+    surveys = latest_survey_tallies([k.case_id for k in keys])
     key_section = Section(
         "key_supervision",
         _("重点督办建议"),
-        [_("建议"), _("督办领导或委员会"), _("办理状态"), _("代表评价"), _("督办结果")],
+        [
+            _("建议"),
+            _("督办领导或委员会"),
+            _("办理状态"),
+            _("代表评价"),
+            _("督办结果"),
+            _("满意度测评（已填/应填）"),
+            _("满意"),
+            _("基本满意"),
+            _("不满意"),
+        ],
         [
             [
                 k.case.display_title,
@@ -253,6 +266,7 @@ def build(congress, session=None) -> Report:
                 k.case.state_label,
                 str(k.case.get_rating_display()) if k.case.rating else "",
                 k.result,
+                *_survey_cells(surveys.get(k.case_id)),
             ]
             for k in keys
         ],
@@ -294,6 +308,20 @@ def build(congress, session=None) -> Report:
         ],
         slug=f"建议办理专项报告-{congress.name}-{session.name if session else '全部'}",
     )
+
+
+def _survey_cells(tally: dict | None) -> list:
+    if tally is None:
+        return [_("未开展"), "", "", ""]
+    answered = _("%(answered)s/%(asked)s") % tally
+    if tally["is_open"]:
+        answered = _("%(answered)s（进行中）") % {"answered": answered}
+    return [
+        answered,
+        tally[Rating.SATISFIED],
+        tally[Rating.BASICALLY_SATISFIED],
+        tally[Rating.DISSATISFIED],
+    ]
 
 
 def to_pdf(report: Report) -> bytes:

@@ -86,8 +86,88 @@ def detail(case: Case, user) -> dict:
             "key_supervision": (
                 {"supervisor": key.supervisor, "result": key.result} if key else None
             ),
+            "extension_requests": [_extension(r) for r in case.extension_requests.all()],
+            "co_opinion_deadlines": [
+                _co_deadline(d)
+                for d in case.co_opinion_deadlines.all()
+                if d.assignment.status == "active"
+            ],
+            "surveys": _surveys(case, user),
         }
     )
+    return out
+
+
+def _extension(r) -> dict:
+    return {
+        "id": r.pk,
+        "unit": r.unit.name,
+        "reason": r.reason,
+        "due_before": r.due_before,
+        "requested_due": r.requested_due,
+        "status": r.status,
+        "status_label": str(r.get_status_display()),
+        "requested_at": r.requested_at,
+        "decided_at": r.decided_at,
+        "decision_note": r.decision_note,
+        "approved_due": r.approved_due,
+    }
+
+
+def _co_deadline(d) -> dict:
+    from django.utils.translation import gettext as _
+
+    if d.opinion_id:
+        status, label = "sent", _("逾期后已提出") if d.is_overdue else _("已提出")
+    elif d.is_overdue:
+        status, label = "overdue", _("已逾期")
+    else:
+        status, label = "waiting", _("待提出")
+    return {
+        "unit": d.unit.name,
+        "due_on": d.due_on,
+        "status": status,
+        "status_label": label,
+        "is_overdue": d.is_overdue,
+        "sent_at": d.opinion.created_at if d.opinion_id else None,
+    }
+
+
+def _surveys(case: Case, user) -> list[dict]:
+    """Each round's tally for everyone who sees the suggestion; each deputy's answer for the
+    office and for that deputy only."""
+    from lianxin.accounts.access import can, grants
+
+    rounds = list(case.survey_rounds.all())
+    if not rounds:
+        return []
+    office = can(user, "suggestion.supervise", case)
+    own = grants(user).deputy_ids if user is not None else frozenset()
+    out = []
+    for r in rounds:
+        answers = list(r.answers.all())
+        shown = [a for a in answers if office or a.deputy_id in own]
+        out.append(
+            {
+                "round": r.number,
+                "is_open": r.is_open,
+                "note": r.note,
+                "opened_at": r.opened_at,
+                "closed_at": r.closed_at,
+                **queries.survey_tally(r),
+                "answers": [
+                    {
+                        "deputy": a.deputy.person.name,
+                        "rating": a.rating,
+                        "rating_label": str(a.get_rating_display()) if a.rating else "",
+                        "comment": a.comment,
+                        "answered_at": a.answered_at,
+                        "is_mine": a.deputy_id in own,
+                    }
+                    for a in shown
+                ],
+            }
+        )
     return out
 
 

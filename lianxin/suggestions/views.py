@@ -27,7 +27,7 @@ from lianxin.core.errors import LianxinError
 from lianxin.org.models import Body, Congress, Deputy, HandlingUnit, SeatStatus
 
 from . import actions, forms, queries, report, serialize, similar
-from .models import Commitment, CoSponsor
+from .models import Commitment, CoSponsor, ExtensionRequest, SurveyAnswer
 from .workflow import MOTION_WORKFLOW, SUGGESTION_WORKFLOW, SuggestionState
 
 PAGE_SIZE = 50
@@ -80,6 +80,21 @@ def suggestion_list(request):
         if (p.get("kind") or Kind.SUGGESTION) == Kind.SUGGESTION
         else MOTION_WORKFLOW.states.choices,
         "invitations": list(queries.pending_invitations(request.user)[:20]) if g.deputy_ids else [],
+        "extension_requests": (
+            list(queries.pending_extensions(request.user)[:50])
+            if g.staff_congresses and not request.htmx
+            else []
+        ),
+        "co_opinions_due": (
+            list(queries.co_opinions_due(request.user)[:50])
+            if g.unit_ids and not request.htmx
+            else []
+        ),
+        "surveys_to_answer": (
+            list(queries.surveys_to_answer(request.user)[:20])
+            if g.deputy_ids and not request.htmx
+            else []
+        ),
         "unit_figures": queries.unit_figures(request.user) if not request.htmx else [],
         "can_write": bool(g.deputy_ids),
         "is_staff": bool(g.staff_congresses),
@@ -510,6 +525,59 @@ def _run_decide(case, d, user, request):
     )
 
 
+def _run_request_extension(case, d, user, request):
+    actions.do_request_extension(
+        case, reason=d["reason"], due_date=d["due_at"], acting_user=user, version=d["version"]
+    )
+
+
+def _run_decide_extension(case, d, user, request):
+    actions.do_decide_extension(
+        case,
+        decision=d["decision"],
+        note=d["note"],
+        due_date=d["due_at"],
+        acting_user=user,
+        version=d["version"],
+    )
+
+
+def _pending_extension(case: Case, user) -> dict:
+    return {
+        "pending": ExtensionRequest.objects.filter(
+            case=case, status=ExtensionRequest.Status.PENDING
+        )
+        .select_related("unit")
+        .first()
+    }
+
+
+def _run_open_survey(case, d, user, request):
+    actions.do_open_survey(case, note=d["note"], acting_user=user, version=d["version"])
+
+
+def _run_answer_survey(case, d, user, request):
+    actions.do_answer_survey(
+        case, rating=d["rating"], comment=d["comment"], acting_user=user, version=d["version"]
+    )
+
+
+def _my_survey_answer(case: Case, user) -> dict:
+    return {
+        "current": SurveyAnswer.objects.filter(
+            round__case=case,
+            round__closed_at__isnull=True,
+            deputy_id__in=grants(user).deputy_ids,
+        )
+        .order_by("id")
+        .first()
+    }
+
+
+def _run_close_survey(case, d, user, request):
+    actions.do_close_survey(case, note=d["note"], acting_user=user, version=d["version"])
+
+
 ACTIONS: dict[str, ActionSpec] = {
     "cosign": ActionSpec(forms.CosignForm, _run_cosign, _cosign_kwargs),
     "submit": ActionSpec(forms.Versioned, _run_submit),
@@ -528,6 +596,13 @@ ACTIONS: dict[str, ActionSpec] = {
     ),
     "return": ActionSpec(forms.ReasonForm, _run_return),
     "co_opinion": ActionSpec(forms.ContentForm, _run_co_opinion),
+    "request_extension": ActionSpec(forms.ExtensionRequestForm, _run_request_extension),
+    "decide_extension": ActionSpec(
+        forms.ExtensionDecisionForm, _run_decide_extension, _pending_extension
+    ),
+    "open_survey": ActionSpec(forms.NoteForm, _run_open_survey),
+    "answer_survey": ActionSpec(forms.SurveyAnswerForm, _run_answer_survey, _my_survey_answer),
+    "close_survey": ActionSpec(forms.NoteForm, _run_close_survey),
     "consult": ActionSpec(
         forms.ConsultForm, _run_consult, initial=lambda case: {"stage": "before", "form": "phone"}
     ),

@@ -54,6 +54,8 @@ AFTER_ACCEPTANCE = (
     S.EVALUATED,
 )
 UNDER_HANDLING = (S.ASSIGNED, S.HANDLING, S.REPLY_PENDING_SIGNOFF)
+# From assignment on (also after conclusion): where a key suggestion's survey may run.
+SURVEY_STATES = (*UNDER_HANDLING, S.REPLIED, S.EVALUATED, S.CONCLUDED)
 
 
 def _no_pending_cosponsor(case) -> str | None:
@@ -96,6 +98,54 @@ def _may_conclude(case) -> str | None:
 def _is_key(case) -> str | None:
     if not case.is_key_supervision:
         return gettext("该建议未列为重点督办。")
+    return None
+
+
+def _may_request_extension(case) -> str | None:
+    from lianxin.casework import deadlines
+
+    from .models import ExtensionRequest
+
+    if ExtensionRequest.objects.filter(
+        case_id=case.pk, status=ExtensionRequest.Status.PENDING
+    ).exists():
+        return gettext("已有一份延期申请正在审批，请待审批后再申请。")
+    if case.due_date is None:
+        return gettext("该建议没有答复期限。")
+    if case.due_date < deadlines.today():
+        return gettext("答复期限（%(date)s）已过，不能再申请延期。") % {
+            "date": case.due_date.isoformat()
+        }
+    return None
+
+
+def _extension_pending(case) -> str | None:
+    from .models import ExtensionRequest
+
+    if not ExtensionRequest.objects.filter(
+        case_id=case.pk, status=ExtensionRequest.Status.PENDING
+    ).exists():
+        return gettext("没有待审批的延期申请。")
+    return None
+
+
+def _open_survey_round(case) -> bool:
+    from .models import SurveyRound
+
+    return SurveyRound.objects.filter(case_id=case.pk, closed_at__isnull=True).exists()
+
+
+def _may_open_survey(case) -> str | None:
+    if not case.is_key_supervision:
+        return gettext("只有重点督办建议开展满意度测评。")
+    if _open_survey_round(case):
+        return gettext("本轮满意度测评尚未结束。")
+    return None
+
+
+def _survey_is_open(case) -> str | None:
+    if not _open_survey_round(case):
+        return gettext("当前没有进行中的满意度测评。")
     return None
 
 
@@ -201,6 +251,29 @@ SUGGESTION_WORKFLOW = register(
                 description=_("承办单位在规定工作日内说明理由退回，由工作机构改派"),
             ),
             Transition(
+                "request_extension",
+                UNDER_HANDLING[:2],
+                None,
+                "suggestion.request_extension",
+                _("申请延期"),
+                guard=_may_request_extension,
+                description=_(
+                    "主办单位在答复期限届满前说明理由、提出延至日期（须晚于现期限）；"
+                    "同一时间只能有一份待审批的申请"
+                ),
+            ),
+            Transition(
+                "decide_extension",
+                UNDER_HANDLING,
+                None,
+                "case.assign",
+                _("审批延期申请"),
+                guard=_extension_pending,
+                description=_(
+                    "工作机构同意（答复期限改为批准的日期，逾期标记解除）或不同意（须说明理由）"
+                ),
+            ),
+            Transition(
                 "co_opinion",
                 (S.ASSIGNED,),
                 S.HANDLING,
@@ -288,6 +361,33 @@ SUGGESTION_WORKFLOW = register(
                 _("督办进展"),
                 guard=_is_key,
                 description=_("重点督办建议的督办活动和进展"),
+            ),
+            Transition(
+                "open_survey",
+                SURVEY_STATES,
+                None,
+                "suggestion.supervise",
+                _("开展满意度测评"),
+                guard=_may_open_survey,
+                description=_("重点督办建议：请领衔代表和联名代表对办理情况进行满意度测评"),
+            ),
+            Transition(
+                "answer_survey",
+                SURVEY_STATES,
+                None,
+                "suggestion.survey_answer",
+                _("填写满意度测评"),
+                guard=_survey_is_open,
+                description=_("受邀代表每人一份，测评结束前可以修改"),
+            ),
+            Transition(
+                "close_survey",
+                SURVEY_STATES,
+                None,
+                "suggestion.supervise",
+                _("结束满意度测评"),
+                guard=_survey_is_open,
+                description=_("结束本轮测评，结果列入重点督办情况"),
             ),
             Transition(
                 "remind",
@@ -386,3 +486,4 @@ EVENT_LABELS.setdefault("from_motion", _("由议案转为建议"))
 EVENT_LABELS.setdefault("commitment_kept", _("承诺事项已兑现"))
 EVENT_LABELS.setdefault("commitment_not_kept", _("承诺事项未兑现"))
 EVENT_LABELS.setdefault("assign_batch", _("集中交办"))
+EVENT_LABELS.setdefault("co_opinion_overdue", _("会办意见逾期"))

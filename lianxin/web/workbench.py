@@ -8,6 +8,7 @@ every figure shown is counted from the database within the user's scope.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -291,6 +292,36 @@ CASE_WORKLISTS = {
 }
 
 
+# Work lists an intake app adds to a role's section from its own code (suggestions: extension
+# requests to decide, co-handling opinions owed, surveys to answer). `fill(user)` returns
+# (the first items, how many in all, the page with the whole list); items render as links
+# (`get_absolute_url`, `str`). Registered from the app's ready().
+@dataclass(frozen=True)
+class ExtraWorklist:
+    partial: str
+    key: str
+    title: Any
+    fill: Callable[[Any], tuple[list, int, str | None]]
+    empty: Any = NO_WORK
+
+
+_EXTRA_WORKLISTS: list[ExtraWorklist] = []
+
+
+def register_worklist(partial: str, key: str, title, fill, *, empty=NO_WORK) -> None:
+    if all(w.key != key for w in _EXTRA_WORKLISTS):
+        _EXTRA_WORKLISTS.append(ExtraWorklist(partial, key, title, fill, empty))
+
+
+def _add_extra_worklists(user, sections: list[Section]) -> None:
+    for section in sections:
+        for extra in _EXTRA_WORKLISTS:
+            if extra.partial == section.partial:
+                wl = Worklist(extra.key, str(extra.title), empty=extra.empty)
+                wl.items, wl.total, wl.url = extra.fill(user)
+                section.worklists.append(wl)
+
+
 def _suggestions_to_assign(user) -> tuple[list, int]:
     """Suggestions accepted in review and waiting for assignment by the user's own office."""
     from lianxin.casework.models import Case
@@ -356,6 +387,7 @@ def build(user) -> dict[str, Any]:
     if g.is_admin and not any(s.partial == "admin" for s in sections):
         sections.append(_admin_section(user))
     _fill_case_worklists(user, sections)
+    _add_extra_worklists(user, sections)
     return {
         "held_roles": held_roles(assignments, seats, member_seats),
         "sections": sections,

@@ -14,11 +14,19 @@ from .base import (
     MAX_CONTENT,
     MAX_TITLE,
     clean_cosponsors,
+    co_opinion_due,
     detail_url,
     due_after_assignment,
     seat_for,
 )
 from .central import MAX_BATCH, AssignItem, do_assign_suggestions
+from .deadlines import (
+    co_opinion_reminder,
+    do_decide_extension,
+    do_mark_co_opinion_overdue,
+    do_request_extension,
+    open_co_opinion_deadlines,
+)
 from .motions import (
     do_create_motion,
     do_decide_motion,
@@ -48,6 +56,7 @@ from .suggestions import (
     lineage,
     timeline_with_history,
 )
+from .surveys import do_answer_survey, do_close_survey, do_open_survey
 
 __all__ = [
     "MAX_BATCH",
@@ -55,22 +64,30 @@ __all__ = [
     "MAX_TITLE",
     "AssignItem",
     "clean_cosponsors",
+    "co_opinion_due",
+    "co_opinion_reminder",
     "detail_url",
+    "do_answer_survey",
     "do_assess_quality",
     "do_assign_suggestion",
     "do_assign_suggestions",
     "do_close_commitment",
+    "do_close_survey",
     "do_co_opinion",
     "do_conclude_suggestion",
     "do_cosign",
     "do_create_motion",
     "do_create_suggestion",
+    "do_decide_extension",
     "do_decide_motion",
     "do_determine_outcome",
     "do_evaluate_suggestion",
     "do_key_supervise",
+    "do_mark_co_opinion_overdue",
+    "do_open_survey",
     "do_record_supervision",
     "do_rehandle_suggestion",
+    "do_request_extension",
     "do_reply_suggestion",
     "do_resubmit_suggestion",
     "do_review_suggestion",
@@ -82,6 +99,7 @@ __all__ = [
     "due_after_assignment",
     "lineage",
     "min_cosponsors",
+    "open_co_opinion_deadlines",
     "seat_for",
     "timeline_with_history",
 ]

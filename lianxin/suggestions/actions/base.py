@@ -149,10 +149,32 @@ def due_after_assignment(start: dt.date, *, complex: bool = False) -> dt.date:
     last month, or its last day when it has none; a last day that falls on a holiday moves to
     the first working day after it."""
     step = DeadlinePolicy.Step.HANDLE_COMPLEX if complex else DeadlinePolicy.Step.HANDLE
+    return due_by_policy(step, start)
+
+
+def co_opinion_due(start: dt.date) -> dt.date:
+    """When a co-handling unit's opinion to the lead unit is due: one calendar month from
+    assignment (policy step `co_opinion`), counted as `due_after_assignment` counts."""
+    return due_by_policy(DeadlinePolicy.Step.CO_OPINION, start)
+
+
+def due_by_policy(step: str, start: dt.date) -> dt.date:
+    """The suggestion policy's period for `step` from `start`; a last day that is not a working
+    day moves to the first working day after it."""
     day = deadlines.due(Kind.SUGGESTION, step, start)
     while not deadlines.is_workday(day):
         day += dt.timedelta(days=1)
     return day
+
+
+def unit_officers(unit_ids: Iterable[int]):
+    from lianxin.accounts.models import Role, User
+
+    return list(
+        User.objects.filter(
+            roles__role=Role.UNIT_OFFICER, roles__unit_id__in=list(unit_ids), is_active=True
+        ).distinct()
+    )
 
 
 def _category(value) -> Category | None:

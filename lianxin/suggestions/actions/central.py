@@ -32,6 +32,7 @@ from .base import (
     _notify,
     due_after_assignment,
 )
+from .deadlines import open_co_opinion_deadlines
 
 # --- Central assignment after a session ------------------------------------------------------------
 
@@ -176,6 +177,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
                 updated_at=now,
             )
     CaseEvent.objects.bulk_create(events, batch_size=1000)
+    open_co_opinion_deadlines(ids, today)
     _notify_units(assignments, len(items))
     return ids
 

@@ -31,6 +31,7 @@ from .. import queries
 from ..models import (
     Commitment,
     CoOpinion,
+    CoOpinionDeadline,
     CoSponsor,
     HandlingRating,
     KeySupervision,
@@ -56,6 +57,7 @@ from .base import (
     detail_url,
     due_after_assignment,
 )
+from .deadlines import lapse_pending_extensions, open_co_opinion_deadlines
 
 # --- Writing and submitting -----------------------------------------------------------------------
 
@@ -421,7 +423,7 @@ def do_assign_suggestion(
         suggestion.is_complex = bool(complex)
         suggestion.save(update_fields=["is_complex"])
     due = due_date or due_after_assignment(deadlines.today(), complex=suggestion.is_complex)
-    return loop.do_assign_case(
+    assigned = loop.do_assign_case(
         case,
         lead_unit=lead_unit,
         co_units=co_units,
@@ -430,6 +432,8 @@ def do_assign_suggestion(
         acting_user=acting_user,
         version=version,
     )
+    open_co_opinion_deadlines([assigned.pk])
+    return assigned
 
 
 @transaction.atomic
@@ -445,6 +449,9 @@ def do_co_opinion(
         raise Forbidden(_("只有协办单位可以提出会办意见。"))
     opinion = CoOpinion.objects.create(
         case=locked, unit=mine[0].unit, round=locked.round, content=content, author=acting_user
+    )
+    CoOpinionDeadline.objects.filter(assignment=mine[0], opinion__isnull=True).update(
+        opinion=opinion
     )
     _finish(
         locked,
@@ -571,6 +578,8 @@ def do_sign_off_reply(
                 _("B 类答复未写明承诺事项，不能签发，请退回经办人修改。"), field="approve"
             )
     ReplySignoff.objects.create(reply=reply, approved=approve, signed_by=acting_user, note=note)
+    if approve:
+        lapse_pending_extensions(locked)
     commitments.update(status=Commitment.Status.OPEN if approve else Commitment.Status.VOID)
     fields = []
     if approve:

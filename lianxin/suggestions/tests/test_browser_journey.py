@@ -418,3 +418,86 @@ def test_two_staff_reviewing_at_once_one_wins_and_the_other_is_told(live_app):
     assert len(reviews) == 1
     winner = next(r[1] for r in results if r[0] == 200)
     assert body["state"] == winner["state"]
+
+
+def test_an_extension_is_asked_and_approved_and_a_key_suggestion_is_surveyed(session_for, live_app):
+    """The lead unit asks for more time on the suggestion's page; the office finds the request
+    on its workbench and approves it; the suggestion is put under key supervision, its deputy
+    answers the survey on a phone from the workbench, the office closes it and the special
+    report carries the result."""
+    title = "关于整治老旧小区停车难问题的建议"
+    deputy_api, staff_api = LiveApi(live_app, "deputy_b"), LiveApi(live_app, "jz_staff")
+    status, made = deputy_api.call(
+        "POST",
+        "/api/v1/suggestions",
+        {"title": title, "content": "老旧小区车位不足。", "in_session": False, "submit": True},
+    )
+    assert status == 201, made
+    case_id, url = made["id"], f"/suggestions/{made['id']}/"
+    status, body = staff_api.call(
+        "POST", f"/api/v1/cases/{case_id}/actions/review", {"decision": "accept"}
+    )
+    assert body["state"] == "accepted", body
+    status, body = staff_api.call(
+        "POST",
+        f"/api/v1/cases/{case_id}/actions/assign",
+        {"lead_unit": "JZ-JTYSJ", "co_units": ["JZ-ZFCXJSJ"]},
+    )
+    assert status == 200, body
+    status, body = staff_api.call("GET", f"/api/v1/suggestions/{case_id}")
+    assert body["co_opinion_deadlines"][0]["status"] == "waiting"
+    wanted = dt.date.fromisoformat(body["due_date"]) + dt.timedelta(days=30)
+
+    # The lead unit asks on the page (the htmx form); the office decides from its workbench.
+    unit = session_for("unit_demo")
+    unit.goto(url)
+    assert "晋中市住房和城乡建设局应于" in unit.locator("#co-opinion-deadlines").inner_text()
+
+    def ask(f):
+        f.locator("#id_due_at").fill(wanted.isoformat())
+        f.locator("#id_reason").fill("需协调停车场建设用地，答复时间不足。")
+
+    act(unit, url, "request_extension", ask)
+    assert "待审批" in unit.locator("#extension-requests").inner_text()
+    staff = session_for("jz_staff")
+    staff.goto("/workbench/")
+    with staff.expect_navigation():
+        staff.locator("#worklist-extensions a", has_text=title).click()
+    act(staff, url, "decide_extension")
+    assert wanted.isoformat() in staff.locator("#due-date").inner_text()
+    assert "已同意" in staff.locator("#extension-requests").inner_text()
+
+    # Key supervision and its survey.
+    def supervise(f):
+        f.locator("#id_leader").fill("王副主任")
+        f.locator("#id_note").fill("列为重点督办。")
+
+    act(staff, url, "supervise", supervise)
+    act(staff, url, "open_survey")
+    deputy = session_for("deputy_b", phone=True)
+    deputy.goto("/workbench/")
+    deputy.goto(deputy.locator("#worklist-surveys a", has_text=title).get_attribute("href"))
+    no_sideways_scroll(deputy)
+    deputy.get_by_label("基本满意", exact=True).check()
+    deputy.locator("#id_comment").fill("进展较快，尚需加快建设。")
+    with deputy.expect_navigation():
+        deputy.locator("#action-form-answer_survey button[type=submit]").click()
+    assert "已填写 1 人，应填写 1 人" in deputy.locator("#survey-1").inner_text()
+    no_sideways_scroll(deputy)
+    act(staff, url, "close_survey")
+    assert staff.locator("#survey-1").get_attribute("data-open") == "0"
+    status, report = staff_api.call(
+        "GET", f"/api/v1/suggestions/report?congress={made_congress(staff_api, case_id)}"
+    )
+    assert status == 200, report
+    section = next(s for s in report["sections"] if s["key"] == "key_supervision")
+    row = next(r for r in section["rows"] if r[0] == title)
+    cells = dict(zip(section["columns"], row, strict=True))
+    assert cells["满意度测评（已填/应填）"] == "1/1"
+    assert (cells["满意"], cells["基本满意"], cells["不满意"]) == (0, 1, 0)
+
+
+def made_congress(client: LiveApi, case_id: int) -> int:
+    status, body = client.call("GET", f"/api/v1/suggestions/{case_id}")
+    assert status == 200, body
+    return body["congress"]["id"]

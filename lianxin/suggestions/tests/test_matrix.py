@@ -53,8 +53,8 @@ EXPECTED: dict[str, dict[str, set[str] | None]] = {
     },
     "unit_demo": {
         **dict.fromkeys(STATES[:5], HIDDEN),
-        "assigned": {"return", "consult", "reply"},
-        "handling": {"return", "consult", "reply"},
+        "assigned": {"return", "consult", "reply", "request_extension"},
+        "handling": {"return", "consult", "reply", "request_extension"},
         "reply_pending_signoff": {"consult", "sign_off"},
         "replied": {"consult"},
         "evaluated": {"consult"},

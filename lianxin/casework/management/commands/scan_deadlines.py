@@ -3,7 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
-from lianxin.casework.scan import scan_deadlines
+from lianxin.casework.scan import EXTRA_LABELS, scan_deadlines
 
 
 class Command(BaseCommand):
@@ -25,6 +25,13 @@ class Command(BaseCommand):
                 f"逾期 {result.overdue} 件，即将到期提醒 {result.reminded_soon} 件，"
                 f"今日到期提醒 {result.reminded_today} 件，自动办结 {result.concluded} 件。"
             )
+            if result.extra:
+                self.stdout.write(
+                    "，".join(
+                        f"{EXTRA_LABELS.get(name, name)} {n} 件" for name, n in result.extra.items()
+                    )
+                    + "。"
+                )
             if every <= 0:
                 return
             close_old_connections()

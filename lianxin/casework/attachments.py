@@ -1,0 +1,293 @@
+"""Files added to a case while it is handled: reply letters, documents, photos of the work done.
+
+Through the API whoever may act on the case with a reply (`case.attach` in accounts/access.py)
+uploads a file (`do_attach_case`), then names it in the reply (`"attachments": [ids]`): the
+reply adopts the caller's own uploads that no reply holds yet (`adoptable`, `link`). Each
+upload is an internal timeline entry (`attach`, with the file's id): that entry is what tells an
+upload from a photo that came with the case at intake, which no reply ever takes over.
+
+Images are re-encoded as the scan-to-speak photos are (metadata and location dropped); PDF and
+Office documents are checked by their first bytes as well as their name, and kept as sent.
+"""
+
+from __future__ import annotations
+
+import io
+import secrets
+import zipfile
+from collections.abc import Iterable
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import transaction
+from django.http import FileResponse, Http404
+from django.utils.http import content_disposition_header
+from django.utils.translation import gettext as _
+
+from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+
+from .models import Attachment, Case, CaseEvent
+
+ATTACH = "attach"  # the timeline action of an upload
+MAX_PER_REPLY = 10
+NAME_MAX = 200
+
+IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"}
+OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc / .xls / .ppt
+# extension → (content type, how its first bytes look: "pdf", "ole2" or the OOXML part folder)
+DOCUMENT_TYPES: dict[str, tuple[str, str]] = {
+    ".pdf": ("application/pdf", "pdf"),
+    ".doc": ("application/msword", "ole2"),
+    ".xls": ("application/vnd.ms-excel", "ole2"),
+    ".ppt": ("application/vnd.ms-powerpoint", "ole2"),
+    ".docx": (
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "word/",
+    ),
+    ".xlsx": ("application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "xl/"),
+    ".pptx": (
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+        "ppt/",
+    ),
+}
+
+
+def max_bytes() -> int:
+    return int(settings.LIANXIN_ATTACHMENT_MAX_BYTES)
+
+
+def _extension(name: str) -> str:
+    dot = name.rfind(".")
+    return name[dot:].lower() if dot >= 0 else ""
+
+
+def _unsupported(name: str) -> ValidationFailed:
+    return ValidationFailed(
+        _("文件“%(name)s”类型不支持，可上传图片、PDF 或 Word、Excel、PowerPoint 文档。")
+        % {"name": name[-60:]},
+        field="file",
+        code="unsupported_type",
+    )
+
+
+def _looks_like(data: bytes, signature: str) -> bool:
+    if signature == "pdf":
+        return b"%PDF-" in data[:1024]
+    if signature == "ole2":
+        return data.startswith(OLE2)
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            names = archive.namelist()
+    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
+        return False
+    return "[Content_Types].xml" in names and any(n.startswith(signature) for n in names)
+
+
+def clean_upload(upload) -> dict:
+    """Check one uploaded file and return the fields of its `Attachment` (without the case).
+    Refusals are 422 with a message naming the file."""
+    if upload is None:
+        raise ValidationFailed(_("请选择要上传的文件。"), field="file")
+    name = (getattr(upload, "name", "") or "").replace("\x00", "").strip()[-NAME_MAX:] or "file"
+    size = getattr(upload, "size", 0) or 0
+    if size <= 0:
+        raise ValidationFailed(_("文件“%(name)s”是空文件。") % {"name": name[-60:]}, field="file")
+    if size > max_bytes():
+        raise ValidationFailed(
+            _("文件“%(name)s”超过 %(mb)s MB。")
+            % {"name": name[-60:], "mb": max_bytes() // (1024 * 1024)},
+            field="file",
+            code="too_large",
+        )
+    ext = _extension(name)
+    if ext in IMAGE_EXTENSIONS:
+        # The same checks and re-encoding as the citizens' photos (type, size, metadata dropped).
+        from lianxin.opinions.actions import clean_photos
+
+        try:
+            photo = clean_photos([upload])[0]
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, field="file", code=exc.code) from None
+        return {
+            "kind": Attachment.Kind.PHOTO,
+            "file": ContentFile(photo.data, name=f"{secrets.token_hex(8)}.jpg"),
+            "original_name": name,
+            "content_type": "image/jpeg",
+            "size": len(photo.data),
+        }
+    if ext not in DOCUMENT_TYPES:
+        raise _unsupported(name)
+    content_type, signature = DOCUMENT_TYPES[ext]
+    data = upload.read()
+    if not _looks_like(data, signature):
+        raise ValidationFailed(
+            _("文件“%(name)s”的内容与其类型不符，请检查后重新上传。") % {"name": name[-60:]},
+            field="file",
+            code="unsupported_type",
+        )
+    return {
+        "kind": Attachment.Kind.DOCUMENT,
+        "file": ContentFile(data, name=f"{secrets.token_hex(8)}{ext}"),
+        "original_name": name,
+        "content_type": content_type,
+        "size": len(data),
+    }
+
+
+def do_attach_case(case: Case, *, upload, note: str = "", acting_user) -> Attachment:
+    """Add one file to a case that is still being handled; an internal timeline entry records
+    who added what. The case's state and version do not change."""
+    from lianxin.accounts.access import can
+
+    from .actions import actor_label, clean_text
+
+    spec = clean_upload(upload)
+    note = clean_text(note, field="note", label=_("说明"), required=False, max_length=500)
+    with transaction.atomic():
+        locked = Case.objects.select_for_update().get(pk=case.pk)
+        if locked.is_closed:
+            raise Conflict(_("该案件已办结，不能再上传附件。"), code="case_closed")
+        if not can(acting_user, "case.attach", locked):
+            raise Forbidden(_("您不能为该案件上传附件。"))
+        item = Attachment.objects.create(case=locked, uploaded_by=acting_user, **spec)
+        CaseEvent.objects.create(
+            case=locked,
+            action=ATTACH,
+            from_state=locked.state,
+            to_state=locked.state,
+            actor=acting_user,
+            actor_label=actor_label(acting_user),
+            note=note,
+            data={"attachment": item.pk, "name": item.original_name},
+        )
+    return item
+
+
+# --- Linking uploads to a reply ---------------------------------------------------------------
+
+
+def _wanted(ids: Iterable) -> list[int]:
+    wanted = []
+    for value in ids or ():
+        if isinstance(value, bool) or not isinstance(value, int):
+            raise ValidationFailed(_("附件编号应为整数。"), field="attachments")
+        wanted.append(value)
+    wanted = list(dict.fromkeys(wanted))
+    if len(wanted) > MAX_PER_REPLY:
+        raise ValidationFailed(
+            _("一份答复最多关联 %(n)s 个附件。") % {"n": MAX_PER_REPLY}, field="attachments"
+        )
+    return wanted
+
+
+def uploaded_ids(case: Case, user=None) -> set[int]:
+    """Ids of the files added to the case after intake (by `user`, if given). Reads the
+    prefetched timeline when there is one."""
+    cache = getattr(case, "_prefetched_objects_cache", {})
+    if "events" in cache and user is None:
+        events = [e for e in cache["events"] if e.action == ATTACH]
+    else:
+        qs = CaseEvent.objects.filter(case_id=case.pk, action=ATTACH)
+        if user is not None:
+            qs = qs.filter(actor=user)
+        events = list(qs.only("data"))
+    ids = set()
+    for e in events:
+        value = e.data.get("attachment") if isinstance(e.data, dict) else None
+        if isinstance(value, int):
+            ids.add(value)
+    return ids
+
+
+def adoptable(case: Case, ids: Iterable, *, acting_user) -> list[Attachment]:
+    """The caller's own uploads to this case that no reply holds yet, locked; any other id is
+    refused (422) and nothing is changed."""
+    wanted = _wanted(ids)
+    if not wanted:
+        return []
+    mine = uploaded_ids(case, acting_user) if acting_user is not None else set()
+    rows = list(
+        Attachment.objects.select_for_update()
+        .filter(case_id=case.pk, pk__in=[i for i in wanted if i in mine], reply__isnull=True)
+        .filter(uploaded_by=acting_user)
+        .order_by("id")
+    )
+    found = {a.pk for a in rows}
+    missing = [str(i) for i in wanted if i not in found]
+    if missing:
+        raise ValidationFailed(
+            _("附件 %(ids)s 不存在，或不是您为该案件上传且尚未用于答复的文件。")
+            % {"ids": "、".join(missing[:10])},
+            field="attachments",
+            code="unknown_attachment",
+        )
+    return rows
+
+
+def link(rows: list[Attachment], reply) -> None:
+    if rows:
+        Attachment.objects.filter(pk__in=[a.pk for a in rows]).update(reply=reply)
+        for a in rows:
+            a.reply = reply
+
+
+# --- Reading ------------------------------------------------------------------------------------
+
+
+def attachment_out(case: Case, a: Attachment) -> dict:
+    from django.urls import reverse
+
+    return {
+        "id": a.pk,
+        "kind": a.kind,
+        "name": a.original_name or str(_("附件")),
+        "size": a.size,
+        "content_type": a.content_type,
+        "url": reverse(
+            "api:download_attachment", kwargs={"case_id": case.pk, "attachment_id": a.pk}
+        ),
+        "created_at": a.created_at,
+    }
+
+
+def case_attachments(case: Case) -> list[dict]:
+    """The files of the case that no reply holds: photos that came with it, and uploads waiting
+    for a reply (`pending`). Uses the prefetched `attachments` and `events` of
+    `queries.for_detail`."""
+    uploads = uploaded_ids(case)
+    return [
+        {**attachment_out(case, a), "pending": a.pk in uploads}
+        for a in case.attachments.all()
+        if a.reply_id is None
+    ]
+
+
+def reply_attachments(case: Case, reply) -> list[dict]:
+    return [attachment_out(case, a) for a in reply.attachments.all()]
+
+
+def split_for_page(case: Case) -> tuple[list[Attachment], list[Attachment]]:
+    """(photos that came with the case, files added later) among those no reply holds."""
+    uploads = uploaded_ids(case)
+    loose = [a for a in case.attachments.all() if a.reply_id is None]
+    return [a for a in loose if a.pk not in uploads], [a for a in loose if a.pk in uploads]
+
+
+def get_for_case(case: Case, attachment_id) -> Attachment:
+    item = Attachment.objects.filter(case_id=case.pk, pk=attachment_id).first()
+    if item is None or not item.file:
+        raise Http404
+    return item
+
+
+def file_response(item: Attachment) -> FileResponse:
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(
+        not item.content_type.startswith("image/"), item.original_name or "file"
+    )
+    response["Cache-Control"] = "private, max-age=3600"
+    return response

@@ -1,0 +1,298 @@
+"""Time on a suggestion beyond the loop's own due date: the lead unit's extension requests
+(延期申请) and the co-handling units' opinion deadlines (会办意见期限)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.access import grants
+from lianxin.casework import actions as loop
+from lianxin.casework import deadlines
+from lianxin.casework.actions import _begin, _finish, clean_text
+from lianxin.casework.models import Assignment, Case
+from lianxin.casework.queries import active_assignments, forget_assignments
+from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+
+from ..models import CoOpinionDeadline, ExtensionRequest
+from .base import _notify, co_opinion_due, detail_url, unit_officers
+
+# An extension may reach at most this far past the current due date.
+MAX_EXTENSION_DAYS = 366
+DECISIONS = ("approve", "reject")
+
+
+def _date(value, *, field: str, label: str) -> dt.date | None:
+    if value in (None, ""):
+        return None
+    if isinstance(value, dt.datetime):
+        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
+    if isinstance(value, dt.date):
+        return value
+    try:
+        return dt.date.fromisoformat(str(value).strip()[:10])
+    except ValueError:
+        raise ValidationFailed(
+            _("%(label)s格式有误，应为 YYYY-MM-DD。") % {"label": label}, field=field
+        ) from None
+
+
+def _later_than(day: dt.date, current: dt.date | None, *, field: str) -> dt.date:
+    if current is not None and day <= current:
+        raise ValidationFailed(
+            _("延期后的答复期限应晚于现答复期限（%(date)s）。") % {"date": current.isoformat()},
+            field=field,
+        )
+    if day < deadlines.today():
+        raise ValidationFailed(_("延期后的答复期限不能早于今天。"), field=field)
+    if current is not None and day > current + dt.timedelta(days=MAX_EXTENSION_DAYS):
+        raise ValidationFailed(_("延期不能超过一年。"), field=field)
+    return day
+
+
+# --- Extension requests ---------------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_request_extension(
+    case: Case, *, reason: str, due_date, acting_user, version: int | None = None
+) -> ExtensionRequest:
+    """The lead unit asks, before its due date, to reply later: a reason and the date it asks
+    for (after the current due date). One request at a time; the office is told."""
+    reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000)
+    wanted = _date(due_date, field="due_at", label=_("申请延至的日期"))
+    if wanted is None:
+        raise ValidationFailed(_("请填写申请延至的日期。"), field="due_at")
+    locked, t = _begin(case, "request_extension", acting_user, version=version)
+    units = grants(acting_user).unit_ids if acting_user is not None else None
+    lead = [
+        a
+        for a in active_assignments(locked)
+        if a.role == Assignment.Role.LEAD and (units is None or a.unit_id in units)
+    ]
+    if not lead:
+        raise Forbidden(_("只有主办单位可以申请延期。"))
+    wanted = _later_than(wanted, locked.due_date, field="due_at")
+    assignment = lead[0]
+    row = ExtensionRequest.objects.create(
+        case=locked,
+        assignment=assignment,
+        unit=assignment.unit,
+        reason=reason,
+        due_before=locked.due_date,
+        requested_due=wanted,
+        requested_by=acting_user,
+    )
+    _finish(
+        locked,
+        t,
+        acting_user,
+        note=reason,
+        data={
+            "extension": row.pk,
+            "unit": assignment.unit.name,
+            "due_date": locked.due_date.isoformat(),
+            "requested_due": wanted.isoformat(),
+        },
+    )
+    from lianxin.casework.notify import office_users
+
+    _notify(
+        office_users(locked),
+        verb="extension_requested",
+        title=_("%(unit)s申请将答复期限延至%(date)s：%(title)s")
+        % {
+            "unit": assignment.unit.name,
+            "date": wanted.isoformat(),
+            "title": locked.display_title,
+        },
+        body=reason,
+        url=detail_url(locked),
+    )
+    return row
+
+
+@transaction.atomic
+def do_decide_extension(
+    case: Case,
+    *,
+    decision: str,
+    note: str = "",
+    due_date=None,
+    acting_user,
+    version: int | None = None,
+) -> ExtensionRequest:
+    """The office approves the pending request (the suggestion and every unit on it are then due
+    on the approved date — the date asked for, or another one after the current due date — and
+    the overdue flag is lifted; the scan reminds anew before the new date) or rejects it with a
+    reason. The unit that asked is told."""
+    if decision not in DECISIONS:
+        raise ValidationFailed(
+            _("审批意见应为 approve（同意）或 reject（不同意）。"), field="decision"
+        )
+    approve = decision == "approve"
+    note = clean_text(
+        note,
+        field="note",
+        label=_("不同意的理由") if not approve else _("审批意见"),
+        required=not approve,
+        max_length=2000,
+    )
+    other = _date(due_date, field="due_at", label=_("批准延至的日期")) if approve else None
+    locked, t = _begin(case, "decide_extension", acting_user, version=version)
+    row = (
+        ExtensionRequest.objects.select_for_update(of=("self",))
+        .select_related("unit", "assignment")
+        .get(case=locked, status=ExtensionRequest.Status.PENDING)
+    )
+    before = locked.due_date
+    fields: list[str] = []
+    data = {
+        "extension": row.pk,
+        "decision": decision,
+        "unit": row.unit.name,
+        "requested_due": row.requested_due.isoformat(),
+    }
+    if approve:
+        if row.assignment.status != Assignment.Status.ACTIVE:
+            raise Conflict(
+                _("%(unit)s已退回交办，该申请不能再同意。") % {"unit": row.unit.name},
+                code="invalid_transition",
+            )
+        new_due = _later_than(other or row.requested_due, before, field="due_at")
+        Assignment.objects.filter(case=locked, status=Assignment.Status.ACTIVE).update(
+            due_date=new_due
+        )
+        forget_assignments(locked)
+        locked.due_date = new_due
+        locked.is_overdue = False
+        fields = ["due_date", "is_overdue"]
+        row.approved_due = new_due
+        data["due_date_before"] = before.isoformat() if before else ""
+        data["due_date"] = new_due.isoformat()
+    row.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
+    row.decided_by = acting_user
+    row.decided_at = timezone.now()
+    row.decision_note = note
+    row.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_due"])
+    _finish(locked, t, acting_user, fields=fields, note=note, data=data)
+    if approve:
+        title = _("延期申请已同意，答复期限延至%(date)s：%(title)s") % {
+            "date": row.approved_due.isoformat(),
+            "title": locked.display_title,
+        }
+    else:
+        title = _("延期申请未获同意：%(title)s") % {"title": locked.display_title}
+    _notify(
+        unit_officers([row.unit_id]),
+        verb="extension_decided",
+        title=title,
+        body=note,
+        url=detail_url(locked),
+    )
+    return row
+
+
+def lapse_pending_extensions(case: Case) -> int:
+    """A reply signed off answers the suggestion: a request still pending has nothing left to
+    extend (called inside the sign-off's transaction)."""
+    return ExtensionRequest.objects.filter(
+        case_id=case.pk, status=ExtensionRequest.Status.PENDING
+    ).update(status=ExtensionRequest.Status.LAPSED, decided_at=timezone.now())
+
+
+# --- Co-handling units' opinion deadlines -----------------------------------------------------------
+
+
+def open_co_opinion_deadlines(case_ids: Iterable[int], start: dt.date | None = None) -> int:
+    """Each co-handling unit newly assigned to these suggestions owes its opinion one calendar
+    month from `start` (today). Called inside the assignment's transaction."""
+    due = co_opinion_due(start or deadlines.today())
+    ids = list(case_ids)
+    made = 0
+    for first in range(0, len(ids), 5000):
+        rows = Assignment.objects.filter(
+            case_id__in=ids[first : first + 5000],
+            role=Assignment.Role.CO,
+            status=Assignment.Status.ACTIVE,
+            co_opinion_deadline__isnull=True,
+        ).values_list("pk", "case_id", "unit_id")
+        created = CoOpinionDeadline.objects.bulk_create(
+            [
+                CoOpinionDeadline(assignment_id=pk, case_id=case_id, unit_id=unit_id, due_on=due)
+                for pk, case_id, unit_id in rows
+            ],
+            batch_size=1000,
+        )
+        made += len(created)
+    return made
+
+
+@transaction.atomic
+def do_mark_co_opinion_overdue(deadline: CoOpinionDeadline, *, acting_user=None) -> bool:
+    """The scan: a co-handling unit's opinion not sent by its due date is marked overdue, once,
+    on the suggestion's timeline; the co-handling unit and the lead unit are told."""
+    row = CoOpinionDeadline.objects.filter(pk=deadline.pk).select_related("unit").first()
+    if row is None:
+        return False
+    locked = loop._lock(Case(pk=row.case_id))
+    row = (
+        CoOpinionDeadline.objects.select_for_update(of=("self",))
+        .select_related("unit", "assignment")
+        .get(pk=row.pk)
+    )
+    if (
+        row.is_overdue
+        or row.opinion_id
+        or row.due_on >= deadlines.today()
+        or row.assignment.status != Assignment.Status.ACTIVE
+    ):
+        return False
+    row.is_overdue = True
+    row.save(update_fields=["is_overdue"])
+    _finish(
+        locked,
+        None,
+        acting_user,
+        action="co_opinion_overdue",
+        note=_("%(unit)s未在%(date)s前提出会办意见。")
+        % {"unit": row.unit.name, "date": row.due_on.isoformat()},
+        data={"unit": row.unit.name, "due_date": row.due_on.isoformat()},
+    )
+    lead = [a.unit_id for a in active_assignments(locked) if a.role == Assignment.Role.LEAD]
+    _notify(
+        unit_officers([row.unit_id, *lead]),
+        verb="co_opinion_overdue",
+        title=_("会办意见已逾期：%(unit)s · %(title)s")
+        % {"unit": row.unit.name, "title": locked.display_title},
+        url=detail_url(locked),
+    )
+    return True
+
+
+def co_opinion_reminder(row: CoOpinionDeadline, which: str) -> int:
+    """Tell the co-handling unit its opinion is due soon (`soon`) or today (`today`); once per
+    deadline, due date and kind of reminder."""
+    from lianxin.notifications.models import Notification
+    from lianxin.notifications.services import notify
+
+    key = f"co_opinion_due_{which}:{row.pk}:{row.due_on.isoformat()}"
+    if Notification.objects.filter(dedupe_key=key).exists():
+        return 0
+    if which == "soon":
+        heading = _("会办意见即将到期（%(date)s）：%(title)s")
+    else:
+        heading = _("会办意见今日到期（%(date)s）：%(title)s")
+    rows = notify(
+        unit_officers([row.unit_id]),
+        verb=f"co_opinion_{which}",
+        title=heading % {"date": row.due_on.isoformat(), "title": row.case.display_title},
+        url=detail_url(row.case),
+        dedupe_key=key,
+        email=True,
+    )
+    return len(rows)

@@ -1,0 +1,59 @@
+"""The suggestions' part of the deadline scan (`manage.py scan_deadlines`): co-handling units
+are reminded a few working days before their opinion is due and on the day, and an opinion not
+sent by then is marked overdue. Idempotent like the loop's scan: reminders are keyed by
+deadline and due date, the overdue mark is set once."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.casework import deadlines
+from lianxin.casework.models import Assignment
+
+from .actions import co_opinion_reminder, do_mark_co_opinion_overdue
+from .models import CoOpinionDeadline
+from .queries import CO_OPINION_STATES
+
+# A one-month period gets a short warning: this many working days before the due date.
+REMIND_WORKDAYS = 3
+LABELS = {
+    "co_opinion_overdue": _("会办意见逾期"),
+    "co_opinion_soon": _("会办意见即将到期提醒"),
+    "co_opinion_today": _("会办意见今日到期提醒"),
+}
+
+
+def scan_co_opinions(today: dt.date | None = None) -> dict[str, int]:
+    today = today or deadlines.today()
+    result = dict.fromkeys(LABELS, 0)
+    waiting = CoOpinionDeadline.objects.filter(
+        opinion__isnull=True,
+        assignment__status=Assignment.Status.ACTIVE,
+        case__state__in=CO_OPINION_STATES,
+    )
+    late = waiting.filter(is_overdue=False, due_on__lt=today).order_by("pk")
+    for pk in list(late.values_list("pk", flat=True)):
+        if do_mark_co_opinion_overdue(CoOpinionDeadline(pk=pk), acting_user=None):
+            result["co_opinion_overdue"] += 1
+    starts: dict[dt.date, dt.date] = {}
+    horizon = today + dt.timedelta(days=REMIND_WORKDAYS * 3 + 30)
+    upcoming = waiting.filter(due_on__gte=today, due_on__lte=horizon).select_related("case")
+    for row in upcoming.order_by("pk").iterator(chunk_size=500):
+        if row.due_on == today:
+            if co_opinion_reminder(row, "today"):
+                result["co_opinion_today"] += 1
+            continue
+        start = starts.get(row.due_on)
+        if start is None:
+            start = starts[row.due_on] = deadlines.subtract_workdays(row.due_on, REMIND_WORKDAYS)
+        if today >= start and co_opinion_reminder(row, "soon"):
+            result["co_opinion_soon"] += 1
+    return result
+
+
+def register() -> None:
+    from lianxin.casework import scan
+
+    scan.register(scan_co_opinions, LABELS)
