@@ -298,7 +298,13 @@ class Case(TimeStampedModel):
         verbose_name_plural = _("案件")
         ordering = ["-created_at", "-id"]
         indexes = [
-            models.Index(fields=["kind", "state", "-created_at"], name="case_kind_state"),
+            # The scope columns are included so that a list filtered by kind and state (the
+            # suggestions work list) is counted from the index alone.
+            models.Index(
+                fields=["kind", "state", "-created_at"],
+                name="case_kind_state",
+                include=["scope_code", "congress", "cppcc"],
+            ),
             models.Index(fields=["congress", "kind", "-created_at"], name="case_congress"),
             models.Index(fields=["station", "-created_at"], name="case_station"),
             models.Index(fields=["deputy", "-created_at"], name="case_deputy"),
