@@ -3,11 +3,9 @@ when the database task backend is in use (as under `make run`), and the worker d
 
 from __future__ import annotations
 
-import io
-
 import pytest
-from django.core.management import call_command
 from django.db import transaction
+from django_tasks_db.management.commands.db_worker import Worker
 from django_tasks_db.models import DBTaskResult
 
 from lianxin.casework import actions
@@ -24,6 +22,24 @@ def _notify_tasks():
     return DBTaskResult.objects.filter(task_path="lianxin.casework.tasks.notify_event")
 
 
+def run_worker() -> None:
+    """What `manage.py db_worker --batch` does for each ready task (its loop also closes the
+    database connection between tasks, which would end the test's transaction)."""
+    worker = Worker(
+        queue_names=["*"],
+        interval=0,
+        batch=True,
+        backend_name="default",
+        startup_delay=False,
+        max_tasks=None,
+        worker_id="test-worker",
+        excluded_queue_names=[],
+    )
+    for result in DBTaskResult.objects.ready():
+        result.claim(worker.worker_id)
+        worker.run_task(result)
+
+
 def test_the_task_row_is_written_with_the_change_and_the_worker_tells_the_unit(settings):
     settings.TASKS = DB_TASKS
     case = advance(new_opinion(), "triaged")
@@ -32,7 +48,7 @@ def test_the_task_row_is_written_with_the_change_and_the_worker_tells_the_unit(s
     assert _notify_tasks().count() == before + 1
     mine = Notification.objects.filter(recipient__username="unit_demo", url=f"/cases/{case.pk}/")
     assert not mine.exists()  # not yet: the worker has not run
-    call_command("db_worker", batch=True, startup_delay=False, reload=False, stdout=io.StringIO())
+    run_worker()
     assert mine.get().verb == "assign"
     assert not _notify_tasks().filter(status="READY").exists()
 
