@@ -670,9 +670,14 @@ def _case_reply(g: Grants, case) -> bool:
 def _case_attach(g: Grants, case) -> bool:
     """Add a file to a case still being handled (a reply letter, a photo of the work done): the
     units handling it (lead or co), the office that owns it, and the deputy who may answer it
-    directly. Nobody adds files once it is concluded."""
+    directly; to a suggestion or motion being written or revised, its lead sponsor. Nobody
+    adds files once it is concluded."""
     if case.is_closed:
         return False
+    if case.kind in ("suggestion", "motion") and case.state in ("draft", "returned"):
+        # Supporting material of a suggestion or motion: its lead sponsor, while it may still
+        # be edited (a draft, or returned for revision).
+        return case.raised_by_deputy_id in g.deputy_ids or _case_office(g, case)
     return bool(_case_units(g, case)) or _case_office(g, case) or _case_reply(g, case)
 
 

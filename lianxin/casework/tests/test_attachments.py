@@ -414,6 +414,23 @@ def test_a_suggestion_reply_takes_the_uploads_too(api):
     assert r.status_code in (409, 422) and counts() == before
 
 
+def test_the_lead_sponsor_attaches_material_to_a_draft_suggestion_and_not_after_review(api):
+    from lianxin.suggestions.tests.helpers import advance as advance_suggestion
+    from lianxin.suggestions.tests.helpers import new_suggestion
+
+    case = new_suggestion()
+    assert fresh(case).state == "draft"
+    r = upload(api, "deputy_demo", case, pdf(), note="调研报告")
+    assert r.status_code == 201, r.json()
+    assert Attachment.objects.filter(pk=r.json()["id"], case=case).exists()
+    # Another deputy does not see the draft at all.
+    assert upload(api, "deputy_b", case, pdf()).status_code == 404
+    advance_suggestion(case, "accepted")
+    before = counts()
+    assert upload(api, "deputy_demo", case, pdf()).status_code == 403
+    assert counts() == before
+
+
 # --- Listing --------------------------------------------------------------------------------------
 
 
