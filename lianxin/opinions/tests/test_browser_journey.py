@@ -118,7 +118,11 @@ def test_a_citizens_opinion_goes_round_the_whole_loop(phone_page, session_for, l
     phone_page.goto(scan_path)
     assert "连心代表" in phone_page.locator("main").inner_text()
     shot(phone_page, "opinion-scan-phone")
-    width, inner = phone_page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    # The viewport, not window.innerWidth: a phone browser widens its layout to fit what overflows.
+    width, inner = (
+        phone_page.evaluate("document.scrollingElement.scrollWidth"),
+        phone_page.viewport_size["width"],
+    )
     assert width <= inner
     phone_page.fill("#id_content", "顺城街 12 号门前的公交站没有站牌，外地人找不到车站。")
     phone_page.fill("#id_contact_phone", "13812345678")

@@ -34,7 +34,11 @@ def shot(page, name: str) -> None:
 
 
 def no_horizontal_scroll(page) -> None:
-    width, inner = page.evaluate("[document.scrollingElement.scrollWidth, window.innerWidth]")
+    # The viewport, not window.innerWidth: a phone browser widens its layout to fit what overflows.
+    width, inner = (
+        page.evaluate("document.scrollingElement.scrollWidth"),
+        page.viewport_size["width"],
+    )
     assert width <= inner, f"page is {width}px wide in a {inner}px window"
 
 
@@ -169,3 +173,30 @@ def test_english_can_be_chosen_on_the_login_page(page):
     assert page.locator("button[type=submit]").inner_text().strip() == "Sign in"
     page.goto("/login/")  # the choice is kept
     assert page.locator("html").get_attribute("lang") == "en"
+
+
+def test_a_long_notification_title_wraps_on_a_phone(phone_page, live_app, login):
+    """Buttons do not wrap; the notification titles are buttons (they mark the notice read),
+    so they must wrap on their own or the workbench grows wider than a phone."""
+    import json
+    import urllib.request
+
+    title = "关于" + "顺城街公交站台增设遮雨棚和座椅" * 6
+    request = urllib.request.Request(
+        f"{live_app}/api/v1/opinions",
+        data=json.dumps({"content": "雨天候车不便。", "title": title, "region": "140702"}).encode(),
+        headers={"Content-Type": "application/json"},
+        method="POST",
+    )
+    with urllib.request.urlopen(request) as response:
+        assert response.status == 201
+    login(phone_page, "yc_staff")
+    notice = phone_page.locator("#notifications button.link", has_text=title[:20]).first
+    assert notice.is_visible()
+    # A phone browser widens the layout to fit overflowing content, so window.innerWidth grows
+    # with the bug; compare with the phone's own width.
+    phone = phone_page.viewport_size["width"]
+    width = phone_page.evaluate("document.scrollingElement.scrollWidth")
+    assert width <= phone, f"page is {width}px wide on a {phone}px phone"
+    box = notice.bounding_box()
+    assert box["x"] + box["width"] <= phone
