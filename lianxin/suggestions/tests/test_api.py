@@ -448,3 +448,28 @@ def test_the_special_report_counts_by_reply_category_and_satisfaction(api):
     assert api.as_user("deputy_b").get(
         "/api/v1/suggestions/report", {"congress": city().pk}
     ).status_code in (403, 404)
+
+
+def test_the_share_consulted_before_handling_is_a_figure_of_the_report(api):
+    session = open_session()
+    staff = api.as_user("jz_staff")
+
+    def consulted_and_assigned():
+        rep = staff.get(
+            "/api/v1/suggestions/report", {"congress": city().pk, "session": session.pk}
+        ).json()
+        figures = {f["label"]: f["value"] for f in rep["figures"]}
+        assigned = figures["已交办"]
+        share = figures["办前沟通率"]
+        consulted = 0 if share == "—" else round(float(share.rstrip("%")) * assigned / 100)
+        return consulted, assigned
+
+    c0, a0 = consulted_and_assigned()
+    talked = advance(new_suggestion("报告用建议：办前沟通"), "assigned")
+    advance(new_suggestion("报告用建议：未沟通"), "assigned")
+    r = api.as_user("unit_demo").post(
+        f"/api/v1/cases/{talked.pk}/actions/consult",
+        {"stage": "before", "form": "phone", "summary": "电话联系代表，了解站台位置和诉求。"},
+    )
+    assert r.status_code == 200, r.json()
+    assert consulted_and_assigned() == (c0 + 1, a0 + 2)
