@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from django.db import transaction
 from django.http import Http404
 from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
@@ -20,7 +19,7 @@ from lianxin.accounts.access import get_visible_or_404
 from lianxin.core.errors import NotFound
 
 from . import actions, attachments, queries, resolve, serialize
-from .models import Case, Reply
+from .models import Case
 
 router = Router(tags=["casework"])
 
@@ -433,17 +432,8 @@ def reply(request, case_id: int, body: ReplyIn):
     """答复（主办单位，或代表直接答复）。`attachments` 列出本人事先为该案件上传的文件，随答复
     一并提交；有一个不符即整体拒绝（422），不作任何改动。"""
     case = _case(request, case_id)
-    with transaction.atomic():
-        if _by_kind(request, case, "reply"):
-            # A kind's own reply (a suggestion's) takes the same uploads: the reply it just
-            # wrote is the newest of the case, the case row still locked by it.
-            if body.attachments:
-                newest = Reply.objects.filter(case_id=case.pk).order_by("-id").first()
-                attachments.link(
-                    attachments.adoptable(case, body.attachments, acting_user=request.auth),
-                    newest,
-                )
-            return _detail(request, case_id)
+    if _by_kind(request, case, "reply"):
+        return _detail(request, case_id)
     actions.do_reply_case(
         case,
         content=body.content,

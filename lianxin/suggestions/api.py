@@ -766,6 +766,10 @@ class SuggestionReplyIn(Versioned):
     category: str | None = Field(None, description="A / B / C（必填）；B 类须附承诺事项")
     commitment: CommitmentIn | None = None
     public: bool = Field(False, description="答复可以公开（签发后在公开页面发布）")
+    attachments: list[int] = Field(
+        default_factory=list,
+        description="本人事先为该建议上传的文件（POST /cases/{id}/attachments 返回的 id）",
+    )
 
 
 class SignOffIn(Versioned):
@@ -888,6 +892,7 @@ def _run_reply(request, case, body):
         category=body.category,
         commitment=body.commitment.dict() if body.commitment else None,
         is_public=body.public,
+        attachment_ids=body.attachments,
         acting_user=request.auth,
         version=body.version,
     )

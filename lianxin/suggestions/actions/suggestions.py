@@ -523,11 +523,13 @@ def do_reply_suggestion(
     commitment: dict | None = None,
     is_public: bool = False,
     attachments: Iterable[dict] = (),
+    attachment_ids: Iterable[int] = (),
     acting_user,
     version: int | None = None,
 ) -> Reply:
     """The lead unit's reply letter with its category and any commitment; it waits for the
-    unit head's sign-off before it reaches the deputies."""
+    unit head's sign-off before it reaches the deputies. Files come as for the loop's reply
+    (`casework.actions.do_reply_case`)."""
     reply_category = _reply_category(category)
     promised = _clean_commitment(commitment, reply_category)
     reply = loop.do_reply_case(
@@ -536,6 +538,7 @@ def do_reply_suggestion(
         category=reply_category,
         is_public=is_public,
         attachments=attachments,
+        attachment_ids=attachment_ids,
         acting_user=acting_user,
         version=version,
     )
