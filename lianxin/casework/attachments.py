@@ -134,6 +134,24 @@ def clean_upload(upload) -> dict:
     }
 
 
+MAX_FILES_PER_FORM = 5
+
+
+def clean_uploads(files, *, field: str = "attachments") -> list[dict]:
+    """The files of a page form (a reply letter and its annexes, a suggestion's material), each
+    checked as `clean_upload`; a refusal names the form's field."""
+    files = list(files)
+    if len(files) > MAX_FILES_PER_FORM:
+        raise ValidationFailed(_("附件最多 %(n)s 个。") % {"n": MAX_FILES_PER_FORM}, field=field)
+    specs = []
+    for upload in files:
+        try:
+            specs.append(clean_upload(upload))
+        except ValidationFailed as exc:
+            raise ValidationFailed(exc.message, field=field, code=exc.code) from None
+    return specs
+
+
 def do_attach_case(case: Case, *, upload, note: str = "", acting_user) -> Attachment:
     """Add one file to a case that is still being handled; an internal timeline entry records
     who added what. The case's state and version do not change."""

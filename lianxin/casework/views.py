@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visible_to
-from lianxin.core.errors import LianxinError, ValidationFailed
+from lianxin.core.errors import LianxinError
 
 from . import actions, attachments, forms, queries, resolve, serialize, stats
 from .models import Attachment, Case, Kind
@@ -219,7 +219,7 @@ def _reply(case, d, user, request):
         content=d["content"],
         category=d["category"],
         is_public=d["public"],
-        attachments=_documents(files),
+        attachments=attachments.clean_uploads(files),
         acting_user=user,
         version=d["version"],
     )
@@ -253,61 +253,6 @@ def _remind(case, d, user, request):
 
 def _conclude(case, d, user, request):
     actions.do_conclude_case(case, note=d["note"], acting_user=user, version=d["version"])
-
-
-DOCUMENT_TYPES = {
-    ".pdf": "application/pdf",
-    ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    ".txt": "text/plain",
-}
-DOCUMENT_MAX_BYTES = 10 * 1024 * 1024
-
-
-def _documents(files) -> list[dict]:
-    """Reply attachments: images are re-encoded (metadata dropped), documents by type and size."""
-    from django.core.files.base import ContentFile
-
-    from lianxin.opinions.actions import clean_photos
-
-    specs = []
-    if len(files) > 5:
-        raise ValidationFailed(_("附件最多 5 个。"), field="attachments")
-    for f in files:
-        name = (f.name or "").lower()
-        ext = name[name.rfind(".") :] if "." in name else ""
-        if ext in (".jpg", ".jpeg", ".png", ".webp", ".gif"):
-            photo = clean_photos([f])[0]
-            specs.append(
-                {
-                    "kind": Attachment.Kind.PHOTO,
-                    "file": ContentFile(photo.data, name="photo.jpg"),
-                    "original_name": f.name[-200:],
-                    "content_type": "image/jpeg",
-                    "size": len(photo.data),
-                }
-            )
-            continue
-        if ext not in DOCUMENT_TYPES:
-            raise ValidationFailed(
-                _("附件“%(name)s”类型不支持（可上传 PDF、Word、Excel、文本或图片）。")
-                % {"name": f.name[-60:]},
-                field="attachments",
-            )
-        if f.size > DOCUMENT_MAX_BYTES:
-            raise ValidationFailed(
-                _("附件“%(name)s”超过 10 MB。") % {"name": f.name[-60:]}, field="attachments"
-            )
-        specs.append(
-            {
-                "kind": Attachment.Kind.DOCUMENT,
-                "file": ContentFile(f.read(), name=f"doc{ext}"),
-                "original_name": f.name[-200:],
-                "content_type": DOCUMENT_TYPES[ext],
-                "size": f.size,
-            }
-        )
-    return specs
 
 
 ACTIONS: dict[str, ActionSpec] = {

@@ -21,8 +21,8 @@ from django.views.decorators.http import require_http_methods
 from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
 from lianxin.casework import actions as loop
 from lianxin.casework import deadlines, resolve
+from lianxin.casework.attachments import clean_uploads
 from lianxin.casework.models import Case, Kind
-from lianxin.casework.views import _documents
 from lianxin.core.errors import LianxinError
 from lianxin.org.models import Body, Congress, Deputy, HandlingUnit, SeatStatus
 
@@ -172,7 +172,7 @@ def suggestion_new(request):
                     category=d["category"],
                     in_session=d.get("in_session"),
                     co_sponsors=list(d["co_sponsors"]),
-                    attachments=_documents(request.FILES.getlist("attachments")),
+                    attachments=clean_uploads(request.FILES.getlist("attachments")),
                     acting_user=request.user,
                 )
                 if request.POST.get("submit_now") and not d["co_sponsors"]:
@@ -450,7 +450,7 @@ def _run_reply(case, d, user, request):
         category=d["category"],
         commitment=commitment,
         is_public=d["public"],
-        attachments=_documents(request.FILES.getlist("attachments")),
+        attachments=clean_uploads(request.FILES.getlist("attachments")),
         acting_user=user,
         version=d["version"],
     )
