@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -16,6 +17,7 @@ from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visible_to
@@ -122,7 +124,74 @@ class ActionSpec:
     form: type
     run: Callable  # (case, data, user, request) → None
     kwargs: Callable | None = None  # (case, user) → form kwargs
-    button: str = ""
+    initial: Callable | None = None  # (case) → initial data besides the version
+
+
+@dataclass(frozen=True)
+class ActionPage:
+    """Where a kind's action pages sit: its list and detail pages and its action address."""
+
+    list_url_name: str
+    list_label: Any
+    detail_url_name: str
+    action_url_name: str
+    stylesheets: tuple[str, ...] = ("casework/casework.css",)
+
+
+def apply_error(form, exc: LianxinError) -> None:
+    """Show an action's refusal on the form: on the field it names (`commitment.due_on` → the
+    `commitment` field) when the form has it, else above the form."""
+    field = exc.field.split(".")[0] if exc.field else None
+    form.add_error(field if field in form.fields else None, exc.message)
+
+
+def run_action_page(
+    request, case: Case, action: str, *, specs: dict[str, ActionSpec], workflow, page: ActionPage
+):
+    """The page of one action on a case, for every kind: GET shows the form (403 unless the
+    user may take the action now), POST runs it and goes back to the case; with htmx the form
+    is swapped in place and a refusal shows on it."""
+    spec = specs.get(action)
+    if spec is None or action not in workflow.actions:
+        raise Http404
+    kwargs = spec.kwargs(case, request.user) if spec.kwargs else {}
+    label = workflow.action_label(action)
+    if request.method == "POST":
+        form = spec.form(request.POST, request.FILES, **kwargs)
+        error_status = 422
+        if form.is_valid():
+            try:
+                spec.run(case, form.cleaned_data, request.user, request)
+            except LianxinError as exc:
+                apply_error(form, exc)
+                error_status = exc.status
+            else:
+                messages.success(request, _("已%(action)s。") % {"action": label})
+                url = reverse(page.detail_url_name, args=[case.pk])
+                if request.htmx:
+                    response = HttpResponse(status=204)
+                    response["HX-Redirect"] = url
+                    return response
+                return redirect(url)
+        # htmx swaps only 2xx and 422 (see base.html): every refusal shows in place.
+        status = 422 if request.htmx else error_status
+    else:
+        if action not in {t.action for t in workflow.available(case, request.user)}:
+            raise PermissionDenied
+        initial = {"version": case.version, **(spec.initial(case) if spec.initial else {})}
+        form = spec.form(initial=initial, **kwargs)
+        status = 200
+    context = {
+        "case": case,
+        "form": form,
+        "action": action,
+        "label": label,
+        "page": page,
+        "action_url": reverse(page.action_url_name, args=[case.pk, action]),
+        "detail_url": reverse(page.detail_url_name, args=[case.pk]),
+    }
+    template = "casework/action_form.html#form" if request.htmx else "casework/action_form.html"
+    return render(request, template, context, status=status)
 
 
 def _stations_for(case: Case, user):
@@ -263,6 +332,13 @@ ACTIONS: dict[str, ActionSpec] = {
             "stations": _stations_for(case, user),
             "deputies": _deputies_for(case, user),
         },
+        lambda case: {
+            "category": case.category_id,
+            "station": case.station_id,
+            "deputy": case.deputy_id,
+            "title": case.title,
+            "region": case.region.code if case.region_id else "",
+        },
     ),
     "merge": ActionSpec(forms.MergeForm, _merge),
     "decline": ActionSpec(forms.ReasonForm, _decline),
@@ -270,7 +346,9 @@ ACTIONS: dict[str, ActionSpec] = {
         forms.AssignForm, _assign, lambda case, user: {"units": _units_for(case, user)}
     ),
     "return": ActionSpec(forms.ReasonForm, _return),
-    "consult": ActionSpec(forms.ConsultForm, _consult),
+    "consult": ActionSpec(
+        forms.ConsultForm, _consult, initial=lambda case: {"stage": "during", "form": "phone"}
+    ),
     "reply": ActionSpec(forms.ReplyForm, _reply),
     "feedback": ActionSpec(forms.FeedbackForm, _feedback),
     "evaluate": ActionSpec(forms.EvaluateForm, _evaluate),
@@ -281,64 +359,21 @@ ACTIONS: dict[str, ActionSpec] = {
 }
 
 
-def _initial(case: Case, action: str) -> dict:
-    initial = {"version": case.version}
-    if action == "triage":
-        initial.update(
-            {
-                "category": case.category_id,
-                "station": case.station_id,
-                "deputy": case.deputy_id,
-                "title": case.title,
-                "region": case.region.code if case.region_id else "",
-            }
-        )
-    elif action == "consult":
-        initial.update({"stage": "during", "form": "phone"})
-    return initial
+ACTION_PAGE = ActionPage(
+    list_url_name="case_list",
+    list_label=gettext_lazy("办理事项"),
+    detail_url_name="case_detail",
+    action_url_name="case_action",
+)
 
 
 @login_required
 @require_http_methods(["GET", "POST"])
 def case_action(request, pk: int, action: str):
     case = _load(request, pk)
-    spec = ACTIONS.get(action)
-    wf = workflow_for(case.kind)
-    if spec is None or action not in wf.actions:
-        raise Http404
-    kwargs = spec.kwargs(case, request.user) if spec.kwargs else {}
-    label = wf.action_label(action)
-    error_status = 200
-    if request.method == "POST":
-        form = spec.form(request.POST, request.FILES, **kwargs)
-        if form.is_valid():
-            try:
-                spec.run(case, form.cleaned_data, request.user, request)
-            except LianxinError as exc:
-                field = exc.field if exc.field in form.fields else None
-                form.add_error(field, exc.message)
-                error_status = exc.status
-            else:
-                messages.success(request, _("已%(action)s。") % {"action": label})
-                url = reverse("case_detail", args=[case.pk])
-                if request.htmx:
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = url
-                    return response
-                return redirect(url)
-        else:
-            error_status = 422
-        # htmx swaps only 2xx and 422 (see base.html): every refusal shows in place.
-        status = 422 if request.htmx else error_status
-    else:
-        allowed = {t.action for t in wf.available(case, request.user)}
-        if action not in allowed:
-            raise PermissionDenied
-        form = spec.form(initial=_initial(case, action), **kwargs)
-        status = 200
-    context = {"case": case, "form": form, "action": action, "label": label}
-    template = "casework/action_form.html#form" if request.htmx else "casework/action_form.html"
-    return render(request, template, context, status=status)
+    return run_action_page(
+        request, case, action, specs=ACTIONS, workflow=workflow_for(case.kind), page=ACTION_PAGE
+    )
 
 
 @login_required

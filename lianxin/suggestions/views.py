@@ -4,18 +4,16 @@ list, central assignment, commitments, the special report, and the public replie
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import Http404, HttpResponse
+from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
@@ -23,6 +21,7 @@ from lianxin.casework import actions as loop
 from lianxin.casework import deadlines, resolve
 from lianxin.casework.attachments import clean_uploads
 from lianxin.casework.models import Case, Kind
+from lianxin.casework.views import ActionPage, ActionSpec, apply_error, run_action_page
 from lianxin.core.errors import LianxinError
 from lianxin.org.models import Body, Congress, Deputy, HandlingUnit, SeatStatus
 
@@ -35,13 +34,6 @@ PAGE_SIZE = 50
 
 def _workflow(case: Case):
     return SUGGESTION_WORKFLOW if case.kind == Kind.SUGGESTION else MOTION_WORKFLOW
-
-
-def _apply_error(form, exc: LianxinError) -> None:
-    field = exc.field.split(".")[0] if exc.field else None
-    if field == "commitment" and "commitment" in form.fields:
-        field = "commitment"
-    form.add_error(field if field in form.fields else None, exc.message)
 
 
 # --- Work list ----------------------------------------------------------------------------------
@@ -178,7 +170,7 @@ def suggestion_new(request):
                 if request.POST.get("submit_now") and not d["co_sponsors"]:
                     actions.do_submit_suggestion(case, acting_user=request.user)
             except LianxinError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
                 status = 422
             else:
                 if d["co_sponsors"]:
@@ -243,7 +235,7 @@ def suggestion_edit(request, pk: int):
                     acting_user=request.user,
                 )
             except LianxinError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
                 status = 422
             else:
                 messages.success(request, _("草稿已保存。"))
@@ -284,7 +276,7 @@ def motion_new(request):
                     acting_user=request.user,
                 )
             except LianxinError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
                 status = 422
             else:
                 messages.success(request, _("议案已保存为草稿，已邀请附议代表确认。"))
@@ -324,14 +316,6 @@ def suggestion_detail(request, pk: int):
             "can_edit": case.state == "draft" and can(request.user, "suggestion.submit", case),
         },
     )
-
-
-@dataclass
-class ActionSpec:
-    form: type
-    run: Callable  # (case, data, user, request) → None
-    kwargs: Callable | None = None  # (case, user) → form kwargs
-    initial: Callable | None = None  # (case) → initial data
 
 
 def _units_for(case: Case, user):
@@ -578,6 +562,14 @@ def _run_close_survey(case, d, user, request):
     actions.do_close_survey(case, note=d["note"], acting_user=user, version=d["version"])
 
 
+ACTION_PAGE = ActionPage(
+    list_url_name="suggestion_list",
+    list_label=gettext_lazy("代表建议和议案"),
+    detail_url_name="suggestion_detail",
+    action_url_name="suggestion_action",
+    stylesheets=("casework/casework.css", "suggestions/suggestions.css"),
+)
+
 ACTIONS: dict[str, ActionSpec] = {
     "cosign": ActionSpec(forms.CosignForm, _run_cosign, _cosign_kwargs),
     "submit": ActionSpec(forms.Versioned, _run_submit),
@@ -630,37 +622,9 @@ ACTIONS: dict[str, ActionSpec] = {
 @require_http_methods(["GET", "POST"])
 def suggestion_action(request, pk: int, action: str):
     case = _load(request, pk)
-    wf = _workflow(case)
-    spec = ACTIONS.get(action)
-    if spec is None or action not in wf.actions:
-        raise Http404
-    kwargs = spec.kwargs(case, request.user) if spec.kwargs else {}
-    label = wf.action_label(action)
-    if request.method == "POST":
-        form = spec.form(request.POST, request.FILES, **kwargs)
-        if form.is_valid():
-            try:
-                spec.run(case, form.cleaned_data, request.user, request)
-            except LianxinError as exc:
-                _apply_error(form, exc)
-            else:
-                messages.success(request, _("已%(action)s。") % {"action": label})
-                url = reverse("suggestion_detail", args=[case.pk])
-                if request.htmx:
-                    response = HttpResponse(status=204)
-                    response["HX-Redirect"] = url
-                    return response
-                return redirect(url)
-        status = 422
-    else:
-        if action not in {t.action for t in wf.available(case, request.user)}:
-            raise PermissionDenied
-        initial = {"version": case.version, **(spec.initial(case) if spec.initial else {})}
-        form = spec.form(initial=initial, **kwargs)
-        status = 200
-    context = {"case": case, "form": form, "action": action, "label": label}
-    template = "suggestions/action.html#form" if request.htmx else "suggestions/action.html"
-    return render(request, template, context, status=status)
+    return run_action_page(
+        request, case, action, specs=ACTIONS, workflow=_workflow(case), page=ACTION_PAGE
+    )
 
 
 # --- Central assignment ---------------------------------------------------------------------------
@@ -811,7 +775,7 @@ def commitment_close(request, pk: int):
                     acting_user=request.user,
                 )
             except LianxinError as exc:
-                _apply_error(form, exc)
+                apply_error(form, exc)
             else:
                 messages.success(request, _("承诺事项已销号。"))
                 return redirect("suggestion_commitments")
