@@ -17,6 +17,7 @@ from ninja.files import UploadedFile
 
 from lianxin.accounts.access import get_visible_or_404
 from lianxin.core.errors import NotFound
+from lianxin.core.paging import page_of
 
 from . import actions, attachments, queries, resolve, serialize
 from .models import Case
@@ -308,10 +309,9 @@ def list_cases(request, filters: Query[CaseFilters]):
         unit=filters.unit,
         supervised=filters.supervised,
     )
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, filters.offset)
-    rows = list(queries.for_list(qs)[offset : offset + limit])
-    count = qs.count() if len(rows) == limit or offset else offset + len(rows)
+    rows, count = page_of(
+        queries.for_list(qs), limit=filters.limit, offset=filters.offset, total=qs
+    )
     return {"items": [serialize.case_row(c) for c in rows], "count": count}
 
 

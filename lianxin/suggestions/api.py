@@ -39,6 +39,7 @@ from lianxin.casework.api import (
 )
 from lianxin.casework.models import Case, Kind
 from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
+from lianxin.core.paging import page_of
 from lianxin.org.models import Body, Congress, HandlingUnit
 
 from . import actions, queries, report, serialize, similar
@@ -397,10 +398,9 @@ def list_suggestions(request, filters: Query[SuggestionFilters]):
         overdue=filters.overdue,
         q=filters.q,
     )
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, filters.offset)
-    rows = list(queries.for_list(qs)[offset : offset + limit])
-    count = qs.count() if len(rows) == limit or offset else offset + len(rows)
+    rows, count = page_of(
+        queries.for_list(qs), limit=filters.limit, offset=filters.offset, total=qs
+    )
     return {"items": [serialize.row(c) for c in rows], "count": count}
 
 
@@ -590,10 +590,8 @@ def list_commitments(request, filters: Query[CommitmentFilters]):
         congress=filters.congress,
         due_before=filters.due_before,
     )
-    limit = max(1, min(filters.limit, 500))
-    offset = max(0, filters.offset)
-    rows = list(qs[offset : offset + limit])
-    return {"items": [_commitment_out(c) for c in rows], "count": qs.count()}
+    rows, count = page_of(qs, limit=filters.limit, offset=filters.offset, most=500)
+    return {"items": [_commitment_out(c) for c in rows], "count": count}
 
 
 @router.post("/commitments/{int:commitment_id}/close", response=CommitmentOut)
