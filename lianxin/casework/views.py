@@ -22,6 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visible_to
 from lianxin.core.errors import LianxinError
+from lianxin.core.forms import show_error
 
 from . import actions, attachments, forms, queries, resolve, serialize, stats
 from .models import Attachment, Case, Kind
@@ -138,13 +139,6 @@ class ActionPage:
     stylesheets: tuple[str, ...] = ("casework/casework.css",)
 
 
-def apply_error(form, exc: LianxinError) -> None:
-    """Show an action's refusal on the form: on the field it names (`commitment.due_on` → the
-    `commitment` field) when the form has it, else above the form."""
-    field = exc.field.split(".")[0] if exc.field else None
-    form.add_error(field if field in form.fields else None, exc.message)
-
-
 def run_action_page(
     request, case: Case, action: str, *, specs: dict[str, ActionSpec], workflow, page: ActionPage
 ):
@@ -163,7 +157,7 @@ def run_action_page(
             try:
                 spec.run(case, form.cleaned_data, request.user, request)
             except LianxinError as exc:
-                apply_error(form, exc)
+                show_error(form, exc)
                 error_status = exc.status
             else:
                 messages.success(request, _("已%(action)s。") % {"action": label})

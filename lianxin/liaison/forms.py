@@ -6,16 +6,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.errors import LianxinError
-
 from .models import HolidayPolicy, Point, ReceptionRecord, ReceptionRule, Station
 from .schedule import ORDINALS, WEEKDAYS
-
-
-def show_error(form: forms.Form, exc: LianxinError) -> None:
-    """Put an action's refusal on the field it names (or on the form)."""
-    field = exc.field if exc.field in form.fields else None
-    form.add_error(field, exc.message)
 
 
 class StationForm(forms.Form):

@@ -20,6 +20,7 @@ from lianxin.accounts import access
 from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
 from lianxin.core.audit import record
 from lianxin.core.errors import LianxinError
+from lianxin.core.forms import show_error
 from lianxin.core.models import AuditLog
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
@@ -229,7 +230,7 @@ def station_create(request):
                 acting_user=request.user,
             )
         except LianxinError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("联络站已建立。"))
             return redirect("liaison_station", station.pk)
@@ -252,7 +253,7 @@ def station_edit(request, station_id: int):
                 station, data=form.data_for_action(), acting_user=request.user
             )
         except LianxinError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("liaison_station", station.pk)
@@ -286,7 +287,7 @@ def point_create(request, station_id: int):
         try:
             actions.do_add_point(station, data=form.cleaned_data, acting_user=request.user)
         except LianxinError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("联络点已添加。"))
             return redirect("liaison_station", station.pk)
@@ -317,7 +318,7 @@ def point_edit(request, point_id: int):
         try:
             actions.do_update_point(point, data=form.cleaned_data, acting_user=request.user)
         except LianxinError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("已保存。"))
             return redirect("liaison_station", point.station_id)
@@ -442,7 +443,7 @@ def rule_create(request, station_id: int):
                 acting_user=request.user,
             )
         except LianxinError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("接待日规则已添加。"))
             return redirect("liaison_station", station.pk)
@@ -488,7 +489,7 @@ def day_create(request, station_id: int):
                 acting_user=request.user,
             )
         except LianxinError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             messages.success(request, _("接待日已安排。"))
             return redirect("liaison_station", station.pk)
@@ -557,7 +558,7 @@ def record_create(request, station_id: int):
                 acting_user=request.user,
             )
         except LianxinError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
         else:
             if rec.opinion_state == ReceptionRecord.OpinionState.REQUESTED:
                 messages.warning(
@@ -601,7 +602,7 @@ def import_page(request):
                 dry_run=form.cleaned_data["dry_run"],
             )
         except LianxinError as exc:
-            forms.show_error(form, exc)
+            show_error(form, exc)
             status = 422
         else:
             if not report.imported and not report.ok:
@@ -792,7 +793,7 @@ def commitments(request, deputy_id: int):
                     acting_user=request.user,
                 )
             except LianxinError as exc:
-                forms.show_error(form, exc)
+                show_error(form, exc)
             else:
                 messages.success(request, _("承诺已公开。"))
                 return redirect("liaison_commitments", deputy.pk)

@@ -23,6 +23,7 @@ from lianxin.casework.actions import do_evaluate_case
 from lianxin.casework.models import Case, Channel, Kind
 from lianxin.casework.queries import by_tracking_code
 from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
+from lianxin.core.forms import show_error
 from lianxin.liaison.models import Station
 from lianxin.org.models import Deputy
 
@@ -30,24 +31,6 @@ from . import logs
 from .actions import do_register_opinion
 from .forms import EvaluationForm, IntakeForm, LogForm, OpinionForm
 from .lookups import find_deputy, find_station
-
-FORM_FIELDS = {
-    "content",
-    "title",
-    "category",
-    "place",
-    "photos",
-    "contact_name",
-    "contact_phone",
-    "station",
-    "deputy",
-}
-
-
-def _apply_error(form, exc: LianxinError) -> None:
-    field = exc.field if exc.field in FORM_FIELDS and exc.field in form.fields else None
-    form.add_error(field, exc.message)
-
 
 # --- Scan to speak ------------------------------------------------------------------------------
 
@@ -90,7 +73,7 @@ def scan_to_speak(request, code: str):
                     idempotency_key=data["idempotency_key"] or None,
                 )
             except LianxinError as exc:
-                _apply_error(form, exc)
+                show_error(form, exc)
             else:
                 return redirect(reverse("opinion_track", args=[case.tracking_code]) + "?new=1")
         status = 422
@@ -256,7 +239,7 @@ def intake(request):
             except Forbidden as exc:
                 form.add_error(None, exc.message)
             except LianxinError as exc:
-                _apply_error(form, exc)
+                show_error(form, exc)
             else:
                 messages.success(
                     request,

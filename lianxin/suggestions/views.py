@@ -21,8 +21,9 @@ from lianxin.casework import actions as loop
 from lianxin.casework import deadlines, resolve
 from lianxin.casework.attachments import clean_uploads
 from lianxin.casework.models import Case, Kind
-from lianxin.casework.views import ActionPage, ActionSpec, apply_error, run_action_page
+from lianxin.casework.views import ActionPage, ActionSpec, run_action_page
 from lianxin.core.errors import LianxinError
+from lianxin.core.forms import show_error
 from lianxin.org.models import Body, Congress, Deputy, HandlingUnit, SeatStatus
 
 from . import actions, forms, queries, report, serialize, similar
@@ -170,7 +171,7 @@ def suggestion_new(request):
                 if request.POST.get("submit_now") and not d["co_sponsors"]:
                     actions.do_submit_suggestion(case, acting_user=request.user)
             except LianxinError as exc:
-                apply_error(form, exc)
+                show_error(form, exc)
                 status = 422
             else:
                 if d["co_sponsors"]:
@@ -235,7 +236,7 @@ def suggestion_edit(request, pk: int):
                     acting_user=request.user,
                 )
             except LianxinError as exc:
-                apply_error(form, exc)
+                show_error(form, exc)
                 status = 422
             else:
                 messages.success(request, _("草稿已保存。"))
@@ -276,7 +277,7 @@ def motion_new(request):
                     acting_user=request.user,
                 )
             except LianxinError as exc:
-                apply_error(form, exc)
+                show_error(form, exc)
                 status = 422
             else:
                 messages.success(request, _("议案已保存为草稿，已邀请附议代表确认。"))
@@ -775,7 +776,7 @@ def commitment_close(request, pk: int):
                     acting_user=request.user,
                 )
             except LianxinError as exc:
-                apply_error(form, exc)
+                show_error(form, exc)
             else:
                 messages.success(request, _("承诺事项已销号。"))
                 return redirect("suggestion_commitments")
