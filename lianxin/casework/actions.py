@@ -75,14 +75,20 @@ def clean_text(
     return text
 
 
-def _lock(case: Case, *, version: int | None = None) -> Case:
+# The three steps every action takes, public so that an intake app's own actions (suggestions'
+# review, co-sponsors, extensions…) take them the same way: lock the row, check the transition,
+# write and append the timeline event.
+
+
+def lock_case(case: Case, *, version: int | None = None) -> Case:
+    """The case row, locked for this transaction; 409 `stale` if `version` is not current."""
     locked = Case.objects.select_for_update().get(pk=case.pk)
     if version is not None and locked.version != version:
         raise Conflict(_("该案件已被他人更新，请刷新后重试。"), code="stale")
     return locked
 
 
-def _begin(
+def begin(
     case: Case,
     action: str,
     user,
@@ -90,12 +96,12 @@ def _begin(
     version: int | None = None,
     as_citizen: bool = False,
 ) -> tuple[Case, Transition]:
-    locked = _lock(case, version=version)
+    locked = lock_case(case, version=version)
     transition = locked.workflow.check(locked, action, user, as_citizen=as_citizen)
     return locked, transition
 
 
-def _finish(
+def finish(
     locked: Case,
     transition: Transition | None,
     user,
@@ -274,7 +280,7 @@ def do_triage_case(
     acting_user,
     version: int | None = None,
 ) -> Case:
-    locked, t = _begin(case, "triage", acting_user, version=version)
+    locked, t = begin(case, "triage", acting_user, version=version)
     fields = ["category"]
     locked.category = category
     data = {"category": category.name}
@@ -293,7 +299,7 @@ def do_triage_case(
     if title:
         locked.title = clean_text(title, field="title", label=_("标题"), max_length=200)
         fields.append("title")
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -312,7 +318,7 @@ def do_merge_case(
     """A duplicate joins an existing case; whoever raised it is kept informed through it."""
     if into.pk == case.pk:
         raise ValidationFailed(_("不能并入案件本身。"), field="merge_into")
-    locked, t = _begin(case, "merge", acting_user, version=version)
+    locked, t = begin(case, "merge", acting_user, version=version)
     target = Case.objects.select_for_update().get(pk=into.pk)
     if target.kind != locked.kind:
         raise ValidationFailed(_("只能并入同一类别的案件。"), field="merge_into")
@@ -320,7 +326,7 @@ def do_merge_case(
         raise ValidationFailed(_("目标案件已办结或已并入其他案件。"), field="merge_into")
     locked.merged_into = target
     text = clean_text(note, field="note", label=_("说明"), required=False)
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -329,7 +335,7 @@ def do_merge_case(
         data={"into": target.tracking_code},
         is_public=True,
     )
-    _finish(
+    finish(
         target,
         None,
         acting_user,
@@ -343,9 +349,9 @@ def do_merge_case(
 @transaction.atomic
 def do_decline_case(case: Case, *, reason: str, acting_user, version: int | None = None) -> Case:
     reason = clean_text(reason, field="reason", label=_("不予受理的理由"))
-    locked, t = _begin(case, "decline", acting_user, version=version)
+    locked, t = begin(case, "decline", acting_user, version=version)
     locked.concluded_at = timezone.now()
-    _finish(locked, t, acting_user, fields=["concluded_at"], note=reason, is_public=True)
+    finish(locked, t, acting_user, fields=["concluded_at"], note=reason, is_public=True)
     return locked
 
 
@@ -376,7 +382,7 @@ def do_assign_case(
                 _("%(unit)s已停用，不能交办。") % {"unit": unit.name}, field="lead_unit"
             )
     due = _future_date(due_date, field="due_at", label=_("答复期限"))
-    locked, t = _begin(case, "assign", acting_user, version=version)
+    locked, t = begin(case, "assign", acting_user, version=version)
     today = deadlines.today()
     due = due or deadlines.due(
         locked.kind, Step.HANDLE_COMPLEX if is_complex else Step.HANDLE, today
@@ -402,7 +408,7 @@ def do_assign_case(
     Assignment.objects.bulk_create(rows)
     forget_assignments(locked)
     fields = _set_due(locked, due)
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -426,7 +432,7 @@ def do_return_case(
     """A unit returns a wrong assignment with a reason, within the return window; staff then
     reassign."""
     reason = clean_text(reason, field="reason", label=_("退回理由"))
-    locked, t = _begin(case, "return", acting_user, version=version)
+    locked, t = begin(case, "return", acting_user, version=version)
     mine = _own_units(acting_user, locked)
     if unit is not None:
         mine = [a for a in mine if a.unit_id == unit.pk]
@@ -444,7 +450,7 @@ def do_return_case(
     assignment.return_reason = reason
     assignment.save(update_fields=["status", "returned_at", "return_reason"])
     forget_assignments(locked)
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -483,7 +489,7 @@ def do_consult_case(
             raise ValidationFailed(_("日期格式有误。"), field="held_on") from None
         if day > deadlines.today():
             raise ValidationFailed(_("沟通日期不能晚于今天。"), field="held_on")
-    locked, t = _begin(case, "consult", acting_user, version=version)
+    locked, t = begin(case, "consult", acting_user, version=version)
     mine = _own_units(acting_user, locked)
     consultation = Consultation.objects.create(
         case=locked,
@@ -495,7 +501,7 @@ def do_consult_case(
         summary=summary,
         recorded_by=acting_user,
     )
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -536,7 +542,7 @@ def do_reply_case(
             ).first()
             if reply_category is None:
                 raise ValidationFailed(_("答复类别应为 A、B 或 C。"), field="category")
-    locked, t = _begin(case, "reply", acting_user, version=version)
+    locked, t = begin(case, "reply", acting_user, version=version)
     if reply_category is None and locked.workflow.reply_category_required:
         raise ValidationFailed(_("请选择答复类别（A、B 或 C）。"), field="category")
     from .attachments import adoptable, link
@@ -563,7 +569,7 @@ def do_reply_case(
         Attachment.objects.create(case=locked, reply=reply, uploaded_by=acting_user, **spec)
     link(uploads, reply)
     locked.replied_at = reply.created_at
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -595,9 +601,9 @@ def do_feedback_case(
     content = clean_text(content, field="content", label=_("反馈内容"))
     if method not in FEEDBACK_METHODS:
         raise ValidationFailed(_("反馈方式有误。"), field="method")
-    locked, t = _begin(case, "feedback", acting_user, version=version)
+    locked, t = begin(case, "feedback", acting_user, version=version)
     locked.fed_back_at = timezone.now()
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -636,7 +642,7 @@ def do_evaluate_case(
     comment = clean_text(
         comment, field="comment", label=_("评价意见"), required=False, max_length=1000
     )
-    locked, t = _begin(case, "evaluate", acting_user, version=version, as_citizen=as_citizen)
+    locked, t = begin(case, "evaluate", acting_user, version=version, as_citizen=as_citizen)
     evaluation = Evaluation.objects.create(
         case=locked,
         round=locked.round,
@@ -648,7 +654,7 @@ def do_evaluate_case(
     )
     locked.rating = rating
     locked.evaluated_at = evaluation.created_at
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -674,7 +680,7 @@ def do_rehandle_case(
     it."""
     reason = clean_text(reason, field="reason", label=_("重新办理的要求"))
     due = _future_date(due_date, field="due_at", label=_("答复期限"))
-    locked, t = _begin(case, "rehandle", acting_user, version=version)
+    locked, t = begin(case, "rehandle", acting_user, version=version)
     due = due or deadlines.due(locked.kind, Step.REHANDLE)
     Assignment.objects.filter(case=locked, status=Assignment.Status.ACTIVE).update(due_date=due)
     forget_assignments(locked)
@@ -682,7 +688,7 @@ def do_rehandle_case(
     locked.rating = ""
     locked.evaluated_at = None
     fields = ["round", "rating", "evaluated_at", *_set_due(locked, due)]
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -698,11 +704,11 @@ def do_rehandle_case(
 def do_supervise_case(case: Case, *, note: str, acting_user, version: int | None = None) -> Case:
     """Mark for key supervision (重点督办), by whom, with notes."""
     note = clean_text(note, field="note", label=_("督办意见"))
-    locked, t = _begin(case, "supervise", acting_user, version=version)
+    locked, t = begin(case, "supervise", acting_user, version=version)
     locked.is_key_supervision = True
     locked.supervised_by = acting_user
     locked.supervision_note = note
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -716,8 +722,8 @@ def do_supervise_case(case: Case, *, note: str, acting_user, version: int | None
 def do_remind_case(case: Case, *, note: str = "", acting_user, version: int | None = None) -> Case:
     """催办: remind whoever must act now."""
     note = clean_text(note, field="note", label=_("催办意见"), required=False)
-    locked, t = _begin(case, "remind", acting_user, version=version)
-    _finish(locked, t, acting_user, note=note)
+    locked, t = begin(case, "remind", acting_user, version=version)
+    finish(locked, t, acting_user, note=note)
     return locked
 
 
@@ -728,10 +734,10 @@ def do_conclude_case(
     """办结: after the evaluation, or (by the scan, `acting_user=None`) a set time after the
     feedback without one."""
     note = clean_text(note, field="note", label=_("办结说明"), required=False)
-    locked, t = _begin(case, "conclude", acting_user, version=version)
+    locked, t = begin(case, "conclude", acting_user, version=version)
     locked.concluded_at = timezone.now()
     auto = acting_user is None
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -749,14 +755,14 @@ def do_conclude_case(
 @transaction.atomic
 def do_mark_overdue_case(case: Case, *, acting_user=None) -> bool:
     """Flag a case whose current step is past its due date; once per due date."""
-    locked = _lock(case)
+    locked = lock_case(case)
     step = locked.workflow.deadline_steps.get(locked.state)
     if not step or locked.is_overdue or locked.due_date is None:
         return False
     if locked.due_date >= deadlines.today():
         return False
     locked.is_overdue = True
-    _finish(
+    finish(
         locked,
         None,
         acting_user,

@@ -56,6 +56,9 @@ class Workflow:
     detail_url_name: str = "case_detail"
     # Suggestions and proposals: every reply carries its A/B/C category.
     reply_category_required: bool = False
+    # Labels of the kind's own timeline entries that are not transitions (beside EVENT_LABELS,
+    # which every kind shares).
+    event_labels: dict[str, object] = field(default_factory=dict)
 
     def state_label(self, state: str) -> str:
         try:
@@ -77,7 +80,7 @@ class Workflow:
         for t in self.transitions:
             if t.action == action:
                 return str(t.label)
-        return str(EVENT_LABELS.get(action, action))
+        return str(self.event_labels.get(action) or EVENT_LABELS.get(action, action))
 
     def check(self, case, action: str, user, *, as_citizen: bool = False) -> Transition:
         """The transition `action` from the case's state, if `user` may take it now.

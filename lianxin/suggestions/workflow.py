@@ -14,7 +14,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.models import DeadlinePolicy, Kind, Rating
 from lianxin.casework.queries import active_assignments
-from lianxin.casework.workflow import EVENT_LABELS, Transition, Workflow, register
+from lianxin.casework.workflow import Transition, Workflow, register
 
 
 class SuggestionState(models.TextChoices):
@@ -149,10 +149,21 @@ def _survey_is_open(case) -> str | None:
     return None
 
 
+# Timeline entries of suggestions and motions that are not transitions.
+OWN_EVENT_LABELS = {
+    "from_motion": _("由议案转为建议"),
+    "commitment_kept": _("承诺事项已兑现"),
+    "commitment_not_kept": _("承诺事项未兑现"),
+    "assign_batch": _("集中交办"),
+    "co_opinion_overdue": _("会办意见逾期"),
+}
+
+
 SUGGESTION_WORKFLOW = register(
     Workflow(
         kind=Kind.SUGGESTION,
         detail_url_name="suggestion_detail",
+        event_labels=OWN_EVENT_LABELS,
         label=_("代表建议"),
         states=SuggestionState,
         initial=S.DRAFT,
@@ -430,6 +441,7 @@ MOTION_WORKFLOW = register(
     Workflow(
         kind=Kind.MOTION,
         detail_url_name="suggestion_detail",
+        event_labels=OWN_EVENT_LABELS,
         label=_("议案"),
         states=MotionState,
         initial=M.DRAFT,
@@ -480,10 +492,3 @@ MOTION_WORKFLOW = register(
         ],
     )
 )
-
-# Timeline entries of suggestions that are not transitions (labels for the shared timeline).
-EVENT_LABELS.setdefault("from_motion", _("由议案转为建议"))
-EVENT_LABELS.setdefault("commitment_kept", _("承诺事项已兑现"))
-EVENT_LABELS.setdefault("commitment_not_kept", _("承诺事项未兑现"))
-EVENT_LABELS.setdefault("assign_batch", _("集中交办"))
-EVENT_LABELS.setdefault("co_opinion_overdue", _("会办意见逾期"))

@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import grants
 from lianxin.casework import actions as loop
 from lianxin.casework import deadlines
-from lianxin.casework.actions import _begin, _finish, clean_text
+from lianxin.casework.actions import begin, clean_text, finish
 from lianxin.casework.models import Assignment, Case
 from lianxin.casework.queries import active_assignments, forget_assignments
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
@@ -67,7 +67,7 @@ def do_request_extension(
     wanted = _date(due_date, field="due_at", label=_("申请延至的日期"))
     if wanted is None:
         raise ValidationFailed(_("请填写申请延至的日期。"), field="due_at")
-    locked, t = _begin(case, "request_extension", acting_user, version=version)
+    locked, t = begin(case, "request_extension", acting_user, version=version)
     units = grants(acting_user).unit_ids if acting_user is not None else None
     lead = [
         a
@@ -87,7 +87,7 @@ def do_request_extension(
         requested_due=wanted,
         requested_by=acting_user,
     )
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -143,7 +143,7 @@ def do_decide_extension(
         max_length=2000,
     )
     other = _date(due_date, field="due_at", label=_("批准延至的日期")) if approve else None
-    locked, t = _begin(case, "decide_extension", acting_user, version=version)
+    locked, t = begin(case, "decide_extension", acting_user, version=version)
     row = (
         ExtensionRequest.objects.select_for_update(of=("self",))
         .select_related("unit", "assignment")
@@ -179,7 +179,7 @@ def do_decide_extension(
     row.decided_at = timezone.now()
     row.decision_note = note
     row.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_due"])
-    _finish(locked, t, acting_user, fields=fields, note=note, data=data)
+    finish(locked, t, acting_user, fields=fields, note=note, data=data)
     if approve:
         title = _("延期申请已同意，答复期限延至%(date)s：%(title)s") % {
             "date": row.approved_due.isoformat(),
@@ -239,7 +239,7 @@ def do_mark_co_opinion_overdue(deadline: CoOpinionDeadline, *, acting_user=None)
     row = CoOpinionDeadline.objects.filter(pk=deadline.pk).select_related("unit").first()
     if row is None:
         return False
-    locked = loop._lock(Case(pk=row.case_id))
+    locked = loop.lock_case(Case(pk=row.case_id))
     row = (
         CoOpinionDeadline.objects.select_for_update(of=("self",))
         .select_related("unit", "assignment")
@@ -254,7 +254,7 @@ def do_mark_co_opinion_overdue(deadline: CoOpinionDeadline, *, acting_user=None)
         return False
     row.is_overdue = True
     row.save(update_fields=["is_overdue"])
-    _finish(
+    finish(
         locked,
         None,
         acting_user,

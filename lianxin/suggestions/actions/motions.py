@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import can
 from lianxin.casework import actions as loop
 from lianxin.casework import deadlines
-from lianxin.casework.actions import _begin, _finish, clean_text
+from lianxin.casework.actions import begin, clean_text, finish
 from lianxin.casework.models import (
     Case,
     Channel,
@@ -88,7 +88,7 @@ def do_create_motion(
 
 @transaction.atomic
 def do_submit_motion(case: Case, *, acting_user, version: int | None = None) -> Case:
-    locked, t = _begin(case, "submit", acting_user, version=version)
+    locked, t = begin(case, "submit", acting_user, version=version)
     motion = (
         Motion.objects.select_for_update(of=("self",)).select_related("session").get(case=locked)
     )
@@ -112,7 +112,7 @@ def do_submit_motion(case: Case, *, acting_user, version: int | None = None) -> 
     )
     motion.submitted_at = timezone.now()
     motion.save(update_fields=["submitted_at"])
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -145,7 +145,7 @@ def do_decide_motion(
         referred_to.kind != Body.Kind.COMMITTEE or referred_to.congress_id != case.congress_id
     ):
         raise ValidationFailed(_("请选择本级人大的专门委员会。"), field="referred_to")
-    locked, t = _begin(case, "decide", acting_user, version=version)
+    locked, t = begin(case, "decide", acting_user, version=version)
     motion = (
         Motion.objects.select_for_update(of=("self",)).select_related("session").get(case=locked)
     )
@@ -162,7 +162,7 @@ def do_decide_motion(
         target = M.CONVERTED
         suggestion = _convert(locked, motion, note, acting_user)
         data["suggestion"] = suggestion.pk
-    _finish(
+    finish(
         locked,
         _outcome(t, MOTION_WORKFLOW, target),
         acting_user,
@@ -210,7 +210,7 @@ def _convert(motion_case: Case, motion: Motion, note: str, acting_user) -> Case:
             for c in CoSponsor.objects.filter(case=motion_case, status=CoSponsor.Status.CONFIRMED)
         ]
     )
-    _finish(
+    finish(
         new,
         FROM_MOTION,
         acting_user,

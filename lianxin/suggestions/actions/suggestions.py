@@ -13,7 +13,7 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import can, grants
 from lianxin.casework import actions as loop
 from lianxin.casework import deadlines
-from lianxin.casework.actions import _begin, _finish, clean_text
+from lianxin.casework.actions import begin, clean_text, finish
 from lianxin.casework.models import (
     Case,
     CaseEvent,
@@ -122,7 +122,7 @@ def do_update_draft(
     """Edit a draft; a new list of co-sponsors keeps the answers of those still on it."""
     texts = _texts(title, content, problem, measures)
     category = _category(category)
-    locked = loop._lock(case, version=version)
+    locked = loop.lock_case(case, version=version)
     if locked.state != S.DRAFT:
         raise Conflict(_("只有草稿可以修改。"), code="invalid_transition")
     if acting_user is not None and not can(acting_user, "suggestion.submit", locked):
@@ -155,7 +155,7 @@ def do_cosign(
 ) -> CoSponsor:
     """An invited deputy confirms (or declines) co-signing. The office of the congress may
     record a signature given on paper for a motion (`deputy` names whose)."""
-    locked, t = _begin(case, "cosign", acting_user, version=version)
+    locked, t = begin(case, "cosign", acting_user, version=version)
     g = grants(acting_user)
     rows = CoSponsor.objects.select_for_update().filter(case=locked)
     if deputy is not None:
@@ -176,7 +176,7 @@ def do_cosign(
     row.recorded_by = acting_user
     row.save(update_fields=["status", "responded_at", "recorded_by"])
     name = row.deputy.person.name
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -195,7 +195,7 @@ def do_cosign(
 
 @transaction.atomic
 def do_submit_suggestion(case: Case, *, acting_user, version: int | None = None) -> Case:
-    locked, t = _begin(case, "submit", acting_user, version=version)
+    locked, t = begin(case, "submit", acting_user, version=version)
     suggestion = Suggestion.objects.select_for_update().get(case=locked)
     today = deadlines.today()
     if (
@@ -212,7 +212,7 @@ def do_submit_suggestion(case: Case, *, acting_user, version: int | None = None)
     suggestion.review_tier = tiers[0].order
     suggestion.submitted_at = timezone.now()
     suggestion.save(update_fields=["review_tier", "submitted_at"])
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -230,8 +230,8 @@ def do_submit_suggestion(case: Case, *, acting_user, version: int | None = None)
 @transaction.atomic
 def do_withdraw(case: Case, *, reason: str = "", acting_user, version: int | None = None) -> Case:
     reason = clean_text(reason, field="reason", label=_("撤回理由"), required=False)
-    locked, t = _begin(case, "withdraw", acting_user, version=version)
-    _finish(locked, t, acting_user, note=reason)
+    locked, t = begin(case, "withdraw", acting_user, version=version)
+    finish(locked, t, acting_user, note=reason)
     return locked
 
 
@@ -260,7 +260,7 @@ def do_review_suggestion(
     category = _category(category)
     if decision == "merge" and merge_into is None:
         raise ValidationFailed(_("请指定要并入的建议。"), field="merge_into")
-    locked, t = _begin(case, "review", acting_user, version=version)
+    locked, t = begin(case, "review", acting_user, version=version)
     suggestion = Suggestion.objects.select_for_update().get(case=locked)
     tiers = queries.review_tiers(locked.congress, suggestion.in_session)
     tier = queries.tier_of(tiers, suggestion.review_tier) or tiers[0]
@@ -293,7 +293,7 @@ def do_review_suggestion(
         data["into"] = into.pk
         data["into_title"] = into.display_title
     suggestion.save()
-    _finish(
+    finish(
         locked,
         _outcome(t, SUGGESTION_WORKFLOW, target),
         acting_user,
@@ -347,7 +347,7 @@ def _merge(locked: Case, into: Case, note: str, acting_user) -> Case:
             if seat and seat not in existing
         ]
     )
-    _finish(
+    finish(
         target,
         None,
         acting_user,
@@ -373,7 +373,7 @@ def do_resubmit_suggestion(
 ) -> Case:
     """The deputy revises a returned suggestion; it goes back to the tier that returned it."""
     note = clean_text(note, field="note", label=_("修改说明"), required=False)
-    locked, t = _begin(case, "resubmit", acting_user, version=version)
+    locked, t = begin(case, "resubmit", acting_user, version=version)
     suggestion = Suggestion.objects.select_for_update().get(case=locked)
     texts = _texts(
         locked.title if title is None else title,
@@ -387,7 +387,7 @@ def do_resubmit_suggestion(
     locked.title, locked.content = texts["title"], texts["content"]
     suggestion.problem, suggestion.measures = texts["problem"], texts["measures"]
     suggestion.save(update_fields=["problem", "measures"])
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -417,7 +417,7 @@ def do_assign_suggestion(
     """Single assignment (in recess, or a reassignment after a unit returned it): due three
     calendar months from today, six when complex, unless a date is given."""
     # The case first, then its suggestion row: the same order as every other action.
-    loop._lock(case, version=version)
+    loop.lock_case(case, version=version)
     suggestion = Suggestion.objects.select_for_update().get(case_id=case.pk)
     if complex is not None and complex != suggestion.is_complex:
         suggestion.is_complex = bool(complex)
@@ -442,7 +442,7 @@ def do_co_opinion(
 ) -> CoOpinion:
     """A co-handling unit's opinion to the lead unit."""
     content = clean_text(content, field="content", label=_("会办意见"))
-    locked, t = _begin(case, "co_opinion", acting_user, version=version)
+    locked, t = begin(case, "co_opinion", acting_user, version=version)
     g = grants(acting_user)
     mine = [a for a in active_assignments(locked) if a.role == "co" and a.unit_id in g.unit_ids]
     if not mine:
@@ -453,7 +453,7 @@ def do_co_opinion(
     CoOpinionDeadline.objects.filter(assignment=mine[0], opinion__isnull=True).update(
         opinion=opinion
     )
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -560,7 +560,7 @@ def do_sign_off_reply(
     """The unit head signs the reply letter off (it is sent to the deputies), or sends it back
     to be rewritten (with a reason)."""
     note = clean_text(note, field="note", label=_("签发意见"), required=not approve)
-    locked, t = _begin(case, "sign_off", acting_user, version=version)
+    locked, t = begin(case, "sign_off", acting_user, version=version)
     reply = (
         Reply.objects.select_for_update(of=("self",))
         .filter(case=locked, signoff__isnull=True)
@@ -588,7 +588,7 @@ def do_sign_off_reply(
     if approve:
         locked.replied_at = timezone.now()
         fields.append("replied_at")
-    _finish(
+    finish(
         locked,
         _outcome(t, SUGGESTION_WORKFLOW, S.REPLIED if approve else S.HANDLING),
         acting_user,
@@ -623,7 +623,7 @@ def do_evaluate_suggestion(
     comment = clean_text(
         comment, field="comment", label=_("评价意见"), required=False, max_length=2000
     )
-    locked, t = _begin(case, "evaluate", acting_user, version=version)
+    locked, t = begin(case, "evaluate", acting_user, version=version)
     g = grants(acting_user)
     seats = [s for s in queries.authors(locked) if s.pk in g.deputy_ids]
     if not seats:
@@ -641,7 +641,7 @@ def do_evaluate_suggestion(
     )
     locked.rating = min(ratings, key=lambda r: RATING_ORDER.get(r, 0))
     locked.evaluated_at = evaluation.created_at
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -678,7 +678,7 @@ def do_key_supervise(
         raise ValidationFailed(_("督办委员会应属于本级人大。"), field="committee")
     if not leader and committee is None:
         raise ValidationFailed(_("请填写督办领导或选择督办委员会。"), field="leader")
-    locked, t = _begin(case, "supervise", acting_user, version=version)
+    locked, t = begin(case, "supervise", acting_user, version=version)
     locked.is_key_supervision = True
     locked.supervised_by = acting_user
     locked.supervision_note = note
@@ -686,7 +686,7 @@ def do_key_supervise(
         case=locked,
         defaults={"leader": leader, "committee": committee, "chosen_by": acting_user},
     )
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -705,10 +705,10 @@ def do_record_supervision(
     """A supervision activity or progress (visits, meetings); `result` records the circulated
     result of the supervision."""
     note = clean_text(note, field="note", label=_("督办情况"))
-    locked, t = _begin(case, "supervision_progress", acting_user, version=version)
+    locked, t = begin(case, "supervision_progress", acting_user, version=version)
     if result:
         KeySupervision.objects.update_or_create(case=locked, defaults={"result": note})
-    _finish(locked, t, acting_user, note=note, data={"result": bool(result)})
+    finish(locked, t, acting_user, note=note, data={"result": bool(result)})
     return locked
 
 
@@ -719,9 +719,9 @@ def do_assess_quality(
     if quality not in Quality.values:
         raise ValidationFailed(_("建议质量应为优秀、良好、一般或较差。"), field="quality")
     note = clean_text(note, field="note", label=_("评价说明"), required=False)
-    locked, t = _begin(case, "assess", acting_user, version=version)
+    locked, t = begin(case, "assess", acting_user, version=version)
     Suggestion.objects.filter(case=locked).update(quality=quality)
-    _finish(locked, t, acting_user, note=note, data={"quality": quality})
+    finish(locked, t, acting_user, note=note, data={"quality": quality})
     return locked
 
 
@@ -741,11 +741,11 @@ def do_determine_outcome(
     if outcome not in Outcome.values:
         raise ValidationFailed(_("办理结果认定有误。"), field="outcome")
     note = clean_text(note, field="note", label=_("认定说明"), required=False)
-    locked, t = _begin(case, "determine", acting_user, version=version)
+    locked, t = begin(case, "determine", acting_user, version=version)
     Suggestion.objects.filter(case=locked).update(
         handling_rating=handling_rating, outcome=outcome, assessment_note=note
     )
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -784,8 +784,8 @@ def do_close_commitment(
     row.closed_by = acting_user
     row.close_note = note
     row.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
-    locked = loop._lock(row.case)
-    _finish(
+    locked = loop.lock_case(row.case)
+    finish(
         locked,
         None,
         acting_user,

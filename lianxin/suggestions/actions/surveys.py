@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
-from lianxin.casework.actions import _begin, _finish, clean_text
+from lianxin.casework.actions import begin, clean_text, finish
 from lianxin.casework.models import Case, Rating
 from lianxin.core.errors import Forbidden, ValidationFailed
 
@@ -26,7 +26,7 @@ def do_open_survey(
 ) -> SurveyRound:
     """Open a survey round: the lead sponsor and the confirmed co-sponsors are asked and told."""
     note = clean_text(note, field="note", label=_("测评说明"), required=False, max_length=2000)
-    locked, t = _begin(case, "open_survey", acting_user, version=version)
+    locked, t = begin(case, "open_survey", acting_user, version=version)
     seats = queries.authors(locked)
     if not seats:
         raise ValidationFailed(_("该建议没有可参加测评的代表。"), field="note")
@@ -35,7 +35,7 @@ def do_open_survey(
         case=locked, number=last + 1, note=note, opened_by=acting_user
     )
     SurveyAnswer.objects.bulk_create([SurveyAnswer(round=survey, deputy=s) for s in seats])
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -66,7 +66,7 @@ def do_answer_survey(
     )
     if acting_user is None:
         raise Forbidden(_("满意度测评须由代表本人填写。"))
-    locked, t = _begin(case, "answer_survey", acting_user, version=version)
+    locked, t = begin(case, "answer_survey", acting_user, version=version)
     answer = (
         SurveyAnswer.objects.select_for_update(of=("self",))
         .select_related("deputy__person", "round")
@@ -86,7 +86,7 @@ def do_answer_survey(
     answer.answered_at = timezone.now()
     answer.answered_by = acting_user
     answer.save(update_fields=["rating", "comment", "answered_at", "answered_by"])
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
@@ -107,13 +107,13 @@ def do_close_survey(
 ) -> SurveyRound:
     """Close the open round; its tally is kept on the timeline and in the report."""
     note = clean_text(note, field="note", label=_("说明"), required=False, max_length=2000)
-    locked, t = _begin(case, "close_survey", acting_user, version=version)
+    locked, t = begin(case, "close_survey", acting_user, version=version)
     survey = SurveyRound.objects.select_for_update().get(case=locked, closed_at__isnull=True)
     survey.closed_at = timezone.now()
     survey.closed_by = acting_user
     survey.save(update_fields=["closed_at", "closed_by"])
     tally = queries.survey_tally(survey)
-    _finish(
+    finish(
         locked,
         t,
         acting_user,
