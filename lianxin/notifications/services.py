@@ -1,5 +1,8 @@
-"""Creating notifications. Callers run these after their transaction commits
-(`transaction.on_commit`), so nobody is told about a change that was rolled back."""
+"""Creating notifications. Actions do not call these directly: they queue the tasks
+`casework.tasks.notify_event` or `notifications.tasks.notify_users` in their own transaction
+(`core.queue.enqueue_with_transaction`), and the worker calls these, so nobody is told about a
+change that was rolled back. The deadline scan, which runs outside any request, calls them
+itself."""
 
 from __future__ import annotations
 

@@ -58,3 +58,15 @@ def retry_queued() -> int:
     for pk in ids:
         deliver.enqueue(pk)
     return len(ids)
+
+
+@task()
+def notify_users(user_ids: list[int], verb: str, title: str, body: str = "", url: str = "") -> int:
+    """In-app notifications for these users (queued by an action with
+    `core.queue.enqueue_with_transaction`, so they exist exactly when its change commits)."""
+    from lianxin.accounts.models import User
+
+    from .services import notify
+
+    users = User.objects.filter(pk__in=user_ids, is_active=True)
+    return len(notify(users, verb=verb, title=title, body=body, url=url))

@@ -62,3 +62,19 @@ def test_a_rolled_back_change_leaves_no_task(settings):
         raise RuntimeError("rolled back")
     assert _notify_tasks().count() == before
     assert not case.events.filter(action="assign").exists()
+
+
+def test_a_suggestions_own_notification_goes_through_the_worker_too(settings):
+    """Co-sponsors are invited when a joint suggestion is written (suggestions.actions._notify)."""
+    from lianxin.suggestions.tests.helpers import new_suggestion
+
+    settings.TASKS = DB_TASKS
+    invites = Notification.objects.filter(recipient__username="deputy_b", verb="cosign_invite")
+    before = invites.count()
+    tasks = DBTaskResult.objects.filter(task_path="lianxin.notifications.tasks.notify_users")
+    queued = tasks.count()
+    new_suggestion("关于联名邀请通知的建议", co=("deputy_b",))
+    assert tasks.count() > queued
+    assert invites.count() == before  # not before the worker runs
+    run_worker()
+    assert invites.count() == before + 1

@@ -5,9 +5,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import replace
-from functools import partial
 
-from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
@@ -118,12 +116,15 @@ def clean_cosponsors(author: Deputy, deputies: Iterable) -> list[Deputy]:
 
 
 def _notify(users, *, verb: str, title: str, url: str, body: str = "") -> None:
-    from lianxin.notifications.services import notify
+    """Tell these users about the change being made, through the worker like the loop's own
+    notifications (casework.tasks.notify_event)."""
+    from lianxin.core.queue import enqueue_with_transaction
+    from lianxin.notifications.tasks import notify_users
 
-    users = [u for u in users if u is not None]
-    if users:
-        transaction.on_commit(
-            partial(notify, users, verb=verb, title=title, body=body[:500], url=url)
+    ids = sorted({u.pk for u in users if u is not None})
+    if ids:
+        enqueue_with_transaction(
+            notify_users, ids, str(verb), str(title), str(body)[:500], str(url)
         )
 
 
