@@ -19,7 +19,7 @@ from lianxin.accounts.access import get_visible_or_404
 from lianxin.core.errors import NotFound
 from lianxin.core.paging import page_of
 
-from . import actions, attachments, queries, resolve, serialize
+from . import actions, attachments, queries, resolve, serialize, similar
 from .models import Case
 
 router = Router(tags=["casework"])
@@ -329,6 +329,26 @@ def get_case(request, case_id: int):
 
 def _case(request, case_id: int) -> Case:
     return get_visible_or_404(request.auth, Case.objects.all(), pk=case_id)
+
+
+class SimilarCaseOut(Schema):
+    id: int
+    tracking_code: str
+    title: str = Field(description="标题；没有标题时为内容的前 40 个字")
+    state: str
+    state_label: str
+    created_at: dt.datetime
+    score: float = Field(description="相近程度，0–1；同一区划、联络站或责任代表时略高")
+    shared: list[str] = Field(description="两件共有的关键词")
+
+
+@router.get("/cases/{case_id}/similar", response=list[SimilarCaseOut])
+def similar_cases(request, case_id: int):
+    """Open cases of the same kind, registered in the last 180 days and visible to the caller,
+    that are probably about the same issue (possible duplicates to merge with the `merge`
+    action), best first, at most five. A case the caller may not see → 404."""
+    case = _case(request, case_id)
+    return [similar.as_row(m) for m in similar.possible_duplicates(request.auth, case)]
 
 
 # --- Actions ------------------------------------------------------------------------------------

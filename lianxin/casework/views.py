@@ -24,7 +24,7 @@ from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visi
 from lianxin.core.errors import LianxinError
 from lianxin.core.forms import show_error
 
-from . import actions, attachments, forms, queries, resolve, serialize, stats
+from . import actions, attachments, forms, queries, resolve, serialize, similar, stats
 from .models import Attachment, Case, Kind
 from .workflow import workflow_for
 
@@ -106,9 +106,14 @@ def _detail_context(request, case: Case, **extra) -> dict:
     wf = workflow_for(case.kind)
     # Photos that came with the case, and files added while handling it (no reply holds yet).
     photos, documents = attachments.split_for_page(case)
+    view = serialize.case_detail(case, request.user)
+    # Whoever may merge this case sees the open cases probably about the same issue.
+    may_merge = any(a["action"] == "merge" for a in view["available_actions"])
+    duplicates = similar.possible_duplicates(request.user, case) if may_merge else []
     return {
         "case": case,
-        "view": serialize.case_detail(case, request.user),
+        "view": view,
+        "duplicates": [similar.as_row(m) for m in duplicates],
         "state_label": wf.state_label(case.state),
         "masked_phone": mask_phone(case.contact_phone),
         "can_reveal": bool(case.contact_phone)
@@ -126,6 +131,8 @@ class ActionSpec:
     run: Callable  # (case, data, user, request) → None
     kwargs: Callable | None = None  # (case, user) → form kwargs
     initial: Callable | None = None  # (case) → initial data besides the version
+    # Fields a link may pre-fill through its query string (?merge_into=…), on GET only.
+    from_query: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -173,6 +180,7 @@ def run_action_page(
         if action not in {t.action for t in workflow.available(case, request.user)}:
             raise PermissionDenied
         initial = {"version": case.version, **(spec.initial(case) if spec.initial else {})}
+        initial.update({k: request.GET[k] for k in spec.from_query if request.GET.get(k)})
         form = spec.form(initial=initial, **kwargs)
         status = 200
     context = {
@@ -334,7 +342,7 @@ ACTIONS: dict[str, ActionSpec] = {
             "region": case.region.code if case.region_id else "",
         },
     ),
-    "merge": ActionSpec(forms.MergeForm, _merge),
+    "merge": ActionSpec(forms.MergeForm, _merge, from_query=("merge_into",)),
     "decline": ActionSpec(forms.ReasonForm, _decline),
     "assign": ActionSpec(
         forms.AssignForm, _assign, lambda case, user: {"units": _units_for(case, user)}
