@@ -39,10 +39,11 @@ run: SYSTEM_DEPS = pdf
 run: system-deps demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	@echo "连心已启动: http://$(HOST):$(PORT)/  (演示账号见 README / demo accounts in README)"
-	@# The background worker (notifications) and the deadline scan run beside the web server
-	@# and stop with it.
+	@# The background worker (notifications), the intake loop (registration entries of API
+	@# submissions) and the deadline scan run beside the web server and stop with it.
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
 	$(PY) manage.py db_worker --queue-name '*' --interval 2 --no-reload & \
+	$(PY) manage.py complete_intake --every 1 > /dev/null & \
 	$(PY) manage.py scan_deadlines --every $(SCAN_EVERY) > /dev/null & \
 	$(VENV)/bin/gunicorn lianxin.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
 

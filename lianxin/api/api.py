@@ -119,11 +119,12 @@ from lianxin.opinions.api import router as opinions_router  # noqa: E402
 from lianxin.org.api import router as org_router  # noqa: E402
 from lianxin.suggestions.api import router as suggestions_router  # noqa: E402
 
+# The public intake (POST /opinions) is matched first: every submission resolves its URL.
+api.add_router("/", opinions_router)
 api.add_router("/", accounts_router)
 api.add_router("/", org_router)
 # Before the loop's router: it serves the suggestion-only actions (review, resubmit, …) at
 # /cases/{id}/actions/{action}, which the loop's catch-all would otherwise answer with 404.
 api.add_router("/", suggestions_router)
 api.add_router("/", casework_router)
-api.add_router("/", opinions_router)
 api.add_router("/", liaison_router)

@@ -15,6 +15,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
+from contextlib import nullcontext
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -34,7 +35,6 @@ from .models import (
     Consultation,
     DeadlinePolicy,
     Evaluation,
-    IntakeKey,
     Rating,
     Reply,
     ReplyCategory,
@@ -201,6 +201,7 @@ def do_register_case(
     intake_fingerprint: str = "",
     attachments: Iterable[dict] = (),
     note: str = "",
+    defer_followups: bool = False,
     **fields,
 ) -> tuple[Case, bool]:
     """Register a new case in its kind's initial state; returns (case, created).
@@ -208,12 +209,24 @@ def do_register_case(
     With `intake_key`, a retried submission returns the case the first one created (never a
     second one); the same key with different content is refused (409). Callers validate the
     content first (see the intake app's own actions).
+
+    With `defer_followups` (a citizen's public submission) the call commits the case row (and
+    its photos) and returns: that row is the durable acknowledgement. The registration entry
+    on the timeline and the notifications are written by `complete_intake`, run by the intake
+    loop within seconds, in one transaction per case. Every other registration writes them
+    here, in the same transaction as the case.
     """
     workflow = workflow_for(kind)
+    attachments = list(attachments)
+    # A deferred submission without files is one INSERT: in autocommit mode that statement is
+    # its own transaction, and the round trips of a transaction block are saved.
+    one_statement = (
+        defer_followups and not attachments and not transaction.get_connection().in_atomic_block
+    )
     # A retried submission is found by the unique key: the insert below fails and the first
     # case is returned (one query less for every new submission than looking first).
     try:
-        with transaction.atomic():
+        with nullcontext() if one_statement else transaction.atomic():
             case = Case(
                 kind=kind,
                 state=workflow.initial,
@@ -221,28 +234,19 @@ def do_register_case(
                 channel=channel,
                 scope_code=scope_code,
                 entered_by=acting_user,
+                intake_key=intake_key or None,
+                intake_fingerprint=intake_fingerprint if intake_key else "",
+                intake_pending=defer_followups,
                 **fields,
             )
             step = workflow.deadline_steps.get(workflow.initial)
             if step:
                 case.due_date = deadlines.due(kind, step)
             case.save()
-            if intake_key:
-                IntakeKey.objects.create(key=intake_key, fingerprint=intake_fingerprint, case=case)
             for spec in attachments:
                 Attachment.objects.create(case=case, uploaded_by=acting_user, **spec)
-            event = CaseEvent.objects.create(
-                case=case,
-                at=case.created_at,
-                action="register",
-                to_state=case.state,
-                actor=acting_user,
-                actor_label=actor_label(acting_user, as_citizen=acting_user is None),
-                note=note,
-                data={"channel": channel},
-                is_public=True,
-            )
-            enqueue_with_transaction(notify_event, event.pk)
+            if not defer_followups:
+                _write_registration(case, acting_user, note=note)
     except IntegrityError:
         # The key was used before (a retry, or two submissions racing): the first one won.
         existing = _existing_intake(intake_key, intake_fingerprint) if intake_key else None
@@ -252,16 +256,50 @@ def do_register_case(
     return case, True
 
 
+def _write_registration(case: Case, acting_user, *, note: str = "") -> None:
+    event = CaseEvent.objects.create(
+        case=case,
+        at=case.created_at,
+        action="register",
+        to_state=workflow_for(case.kind).initial,
+        actor=acting_user,
+        actor_label=actor_label(acting_user, as_citizen=acting_user is None),
+        note=note,
+        data={"channel": case.channel},
+        is_public=True,
+    )
+    enqueue_with_transaction(notify_event, event.pk)
+
+
+def complete_intake(*, limit: int = 500) -> int:
+    """Write the registration entry and queue the notifications of the cases acknowledged
+    with `defer_followups`; returns how many were completed. Each case is completed in its own
+    transaction, exactly once even when two loops run at the same time (the flag is cleared
+    by a conditional update before anything is written)."""
+    pending = list(
+        Case.objects.filter(intake_pending=True).order_by("pk").values_list("pk", flat=True)[:limit]
+    )
+    done = 0
+    for pk in pending:
+        with transaction.atomic():
+            if not Case.objects.filter(pk=pk, intake_pending=True).update(intake_pending=False):
+                continue  # another loop completed it
+            case = Case.objects.select_related("entered_by").get(pk=pk)
+            _write_registration(case, case.entered_by)
+        done += 1
+    return done
+
+
 def _existing_intake(key: str, fp: str) -> Case | None:
-    row = IntakeKey.objects.select_related("case").filter(key=key).first()
-    if row is None:
+    case = Case.objects.filter(intake_key=key).first()
+    if case is None:
         return None
-    if fp and row.fingerprint and row.fingerprint != fp:
+    if fp and case.intake_fingerprint and case.intake_fingerprint != fp:
         raise Conflict(
             _("该提交标识已用于另一条不同的内容，请刷新页面后重新提交。"),
             code="idempotency_mismatch",
         )
-    return row.case
+    return case
 
 
 # --- Triage, merge, decline --------------------------------------------------------------------------

@@ -120,9 +120,17 @@ def shift(start: dt.date, amount: int, unit: str) -> dt.date:
 
 
 def due(kind: str, step: str, start: dt.date | None = None) -> dt.date:
-    """The due date of `step` for a case of `kind` that enters the step on `start` (today)."""
-    amount, unit = policy(kind, step)
-    return shift(start or today(), amount, unit)
+    """The due date of `step` for a case of `kind` that enters the step on `start` (today).
+    Today's answers are kept with the cached policy (every registration asks the same)."""
+    if start is not None:
+        amount, unit = policy(kind, step)
+        return shift(start, amount, unit)
+    known = _tables().setdefault("due_today", {})
+    key = (kind, step, today())
+    if key not in known:
+        amount, unit = policy(kind, step)
+        known[key] = shift(key[2], amount, unit)
+    return known[key]
 
 
 def today() -> dt.date:

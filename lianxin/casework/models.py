@@ -293,6 +293,18 @@ class Case(TimeStampedModel):
     concluded_at = models.DateTimeField(_("办结时间"), null=True, blank=True)
     rating = models.CharField(_("评价"), max_length=32, choices=Rating.choices, blank=True)
 
+    # Intake. A retried submission carrying the same idempotency key finds the first case by
+    # the unique key (the fingerprint tells a retry from a different submission reusing it).
+    # A public submission is acknowledged once its case row is committed; its registration
+    # entry on the timeline and its notifications are written right after by the intake
+    # loop (`manage.py complete_intake`), which clears `intake_pending` (see
+    # casework.actions.complete_intake).
+    intake_key = models.CharField(
+        _("提交幂等键"), max_length=120, null=True, blank=True, unique=True, editable=False
+    )
+    intake_fingerprint = models.CharField(max_length=64, blank=True, editable=False)
+    intake_pending = models.BooleanField(_("登记待完成"), default=False, editable=False)
+
     class Meta:
         verbose_name = _("案件")
         verbose_name_plural = _("案件")
@@ -316,6 +328,11 @@ class Case(TimeStampedModel):
                 condition=models.Q(is_overdue=True),
             ),
             models.Index(fields=["-created_at", "-id"], name="case_newest"),
+            models.Index(
+                fields=["id"],
+                name="case_intake_pending",
+                condition=models.Q(intake_pending=True),
+            ),
             # Region-subtree scopes are `scope_code LIKE '1407%'`: on PostgreSQL the pattern
             # operator class serves the prefix match, and the included columns let the count
             # of a list be answered from the index alone (visibility also tests the owner and,
@@ -356,22 +373,6 @@ class Case(TimeStampedModel):
     @property
     def is_closed(self) -> bool:
         return self.state in self.workflow.final
-
-
-class IntakeKey(models.Model):
-    """An idempotency key of one submission: a retried request returns the same case."""
-
-    key = models.CharField(max_length=120, unique=True)
-    fingerprint = models.CharField(max_length=64)
-    case = models.OneToOneField(Case, on_delete=models.CASCADE, related_name="intake_key")
-    created_at = models.DateTimeField(auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("提交幂等键")
-        verbose_name_plural = _("提交幂等键")
-
-    def __str__(self) -> str:
-        return self.key
 
 
 class Assignment(models.Model):

@@ -100,6 +100,8 @@ def on_event(event_id: int) -> None:
     if action == "register":
         people = office_users(case) + station_users(case) + deputy_users(case)
         heading = _("新的%(kind)s：%(title)s") % {"kind": case.get_kind_display(), "title": title}
+        # The citizen keeps the tracking code even after closing the page.
+        _citizen_sms(case, _("您反映的问题已登记，我们将及时办理。"), f"register:{event.pk}")
     elif action == "triage":
         people = deputy_users(case) + station_users(case)
     elif action == "assign":

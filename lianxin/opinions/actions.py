@@ -191,9 +191,12 @@ def do_register_opinion(
     idempotency_key: str | None = None,
     acting_user=None,
     note: str = "",
+    defer_followups: bool = False,
 ) -> tuple[Case, bool]:
     """Register a citizen's opinion; returns (case, created). With an idempotency key a retried
-    submission returns the first case. Bad input is refused before anything is stored."""
+    submission returns the first case. Bad input is refused before anything is stored. With
+    `defer_followups` (the public API) the committed case row is the acknowledgement and the
+    intake loop writes its registration entry and notifications (casework.complete_intake)."""
     content = clean_text(content, field="content", label=_("反映的问题"), max_length=MAX_CONTENT)
     title = clean_text(title, field="title", label=_("标题"), required=False, max_length=100)
     place = clean_text(place, field="place", label=_("地点"), required=False, max_length=200)
@@ -234,6 +237,7 @@ def do_register_opinion(
         intake_key=f"opinion:{key}" if key else None,
         intake_fingerprint=fp,
         note=note,
+        defer_followups=defer_followups,
         attachments=[
             {
                 "kind": Attachment.Kind.PHOTO,

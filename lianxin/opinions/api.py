@@ -195,6 +195,7 @@ def submit_opinion(
         channel="api",
         idempotency_key=idempotency_key,
         acting_user=None,
+        defer_followups=True,
     )
     response = {
         "id": case.pk,

@@ -8,4 +8,17 @@ class OpinionsConfig(AppConfig):
     verbose_name = _("群众意见")
 
     def ready(self) -> None:
-        from . import workflow  # noqa: F401 - registers the opinion workflow with casework
+        from django.db.models.signals import post_delete, post_save
+
+        from . import lookups, workflow  # noqa: F401 - registers the opinion workflow
+
+        # The routing of public submissions is cached for a minute (opinions.lookups).
+        for model in (
+            "org.Deputy",
+            "org.Person",
+            "org.Congress",
+            "liaison.Station",
+            "liaison.StationMembership",
+        ):
+            post_save.connect(lookups.clear_cache, sender=model, dispatch_uid=f"lk-{model}")
+            post_delete.connect(lookups.clear_cache, sender=model, dispatch_uid=f"lk-d-{model}")

@@ -1,6 +1,15 @@
-"""Public lookups: the deputy or station behind a scan-to-speak code."""
+"""Public lookups: the deputy or station behind a scan-to-speak code.
+
+The public submission endpoint resolves a code on every request; what it finds (the seat with
+its person, congress and station, or the station with its congress) is kept for a minute in
+each process, and forgotten at once in the process that saves or deletes a seat, person,
+station, station membership or congress (see OpinionsConfig.ready). Another process may route
+a submission by the old data for up to that minute.
+"""
 
 from __future__ import annotations
+
+import time
 
 from django.utils.translation import gettext as _
 
@@ -15,11 +24,32 @@ def _deputies():
     )
 
 
-def _lean_deputies():
-    """Enough of a seat to register an opinion: its person and its congress's region. The
-    station is read on its own when needed (opinions.actions.owner_of): one query joining all
-    eight tables costs several times two small ones on PostgreSQL."""
-    return Deputy.objects.select_related("person", "congress__region").order_by()
+CACHE_SECONDS = 60
+CACHE_SIZE = 5000
+_cache: dict = {}
+
+
+def _cached(key: tuple, load):
+    """What `load()` finds for `key`, from the cache when it is fresh; misses are not kept."""
+    now = time.monotonic()
+    hit = _cache.get(key)
+    if hit is not None and now - hit[0] < CACHE_SECONDS:
+        return hit[1]
+    found = load()
+    if found is not None:
+        if len(_cache) >= CACHE_SIZE:
+            _cache.clear()
+        _cache[key] = (now, found)
+    return found
+
+
+def clear_cache(**kwargs) -> None:
+    """Forget the cached lookups (a row they read changed; tests after each rollback)."""
+    _cache.clear()
+
+
+def _serving(**lookup) -> Deputy | None:
+    return _deputies().filter(status=SeatStatus.SERVING, **lookup).first()
 
 
 def find_deputy(code: str) -> Deputy | None:
@@ -41,11 +71,11 @@ def deputy_by_code(value) -> Deputy:
     """A deputy by scan code (a string) or seat id (an integer); unknown → 422."""
     found = None
     if isinstance(value, int) and not isinstance(value, bool):
-        found = _lean_deputies().filter(pk=value, status=SeatStatus.SERVING).first()
+        found = _cached(("deputy", value), lambda: _serving(pk=value))
     elif isinstance(value, str):
         code = value.strip().upper()
         if code and len(code) <= 16 and code.isalnum():
-            found = _lean_deputies().filter(scan_code=code, status=SeatStatus.SERVING).first()
+            found = _cached(("deputy", code), lambda: _serving(scan_code=code))
     if found is None:
         raise ValidationFailed(
             _("代表编码“%(code)s”不存在或该代表已不在任。") % {"code": str(value)[:20]},
@@ -58,13 +88,16 @@ def deputy_by_code(value) -> Deputy:
 def station_by_code(value) -> Station:
     found = None
     if isinstance(value, int) and not isinstance(value, bool):
-        found = (
-            Station.objects.select_related("region", "congress__region")
-            .filter(pk=value, is_active=True)
-            .first()
+        found = _cached(
+            ("station", value),
+            lambda: (
+                Station.objects.select_related("region", "congress__region")
+                .filter(pk=value, is_active=True)
+                .first()
+            ),
         )
     elif isinstance(value, str):
-        found = find_station(value)
+        found = _cached(("station", value.strip().upper()), lambda: find_station(value))
     if found is None:
         raise ValidationFailed(
             _("联络站编码“%(code)s”不存在。") % {"code": str(value)[:20]},

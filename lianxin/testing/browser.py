@@ -67,6 +67,7 @@ class LiveApp:
         self.url = f"http://127.0.0.1:{self.port}"
         self.env["PUBLIC_BASE_URL"] = self.url
         self.proc = None
+        self.intake = None
 
     def _pg(self, sql: str) -> None:
         import psycopg
@@ -115,6 +116,14 @@ class LiveApp:
             stdout=log,
             stderr=subprocess.STDOUT,
         )
+        # The intake loop, as under `make run`: API submissions get their registration entry.
+        self.intake = subprocess.Popen(
+            [sys.executable, "manage.py", "complete_intake", "--every", "0.2"],
+            cwd=ROOT,
+            env=self.env,
+            stdout=subprocess.DEVNULL,
+            stderr=log,
+        )
         deadline = time.monotonic() + 60
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
@@ -130,12 +139,14 @@ class LiveApp:
         raise RuntimeError("gunicorn did not answer /healthz within 60 s")
 
     def stop(self) -> None:
-        if self.proc is not None:
-            self.proc.terminate()
+        for proc in (self.proc, self.intake):
+            if proc is None:
+                continue
+            proc.terminate()
             try:
-                self.proc.wait(timeout=15)
+                proc.wait(timeout=15)
             except subprocess.TimeoutExpired:
-                self.proc.kill()
+                proc.kill()
         if self.pg_name:
             self._pg(f'DROP DATABASE IF EXISTS "{self.pg_name}" WITH (FORCE)')
 

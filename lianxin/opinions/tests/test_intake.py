@@ -11,7 +11,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from PIL import Image
 
-from lianxin.casework.models import Attachment, Case, IntakeKey
+from lianxin.casework.models import Attachment, Case, CaseEvent
 from lianxin.casework.tests.helpers import demo_seat, station, user
 
 pytestmark = pytest.mark.django_db
@@ -39,7 +39,7 @@ def form_key(html: str) -> str:
 
 
 def counts():
-    return Case.objects.count(), Attachment.objects.count(), IntakeKey.objects.count()
+    return Case.objects.count(), Attachment.objects.count(), CaseEvent.objects.count()
 
 
 # --- The page -------------------------------------------------------------------------------------

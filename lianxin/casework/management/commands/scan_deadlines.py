@@ -3,6 +3,7 @@ import time
 from django.core.management.base import BaseCommand
 from django.db import close_old_connections
 
+from lianxin.casework.actions import complete_intake
 from lianxin.casework.scan import EXTRA_LABELS, scan_deadlines
 
 
@@ -20,6 +21,10 @@ class Command(BaseCommand):
 
     def handle(self, *args, every: int = 0, **options):
         while True:
+            # A safety net: registrations the intake loop has not completed (it is not running).
+            completed = complete_intake()
+            if completed:
+                self.stdout.write(f"完成登记 {completed} 件。")
             result = scan_deadlines()
             self.stdout.write(
                 f"逾期 {result.overdue} 件，即将到期提醒 {result.reminded_soon} 件，"
