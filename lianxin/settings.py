@@ -224,6 +224,10 @@ LOGGING = {
 LIANXIN_PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 LIANXIN_DEMO_PASSWORD = os.environ.get("LIANXIN_DEMO_PASSWORD", "lianxin-demo")
 LIANXIN_API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+# API list totals of this many rows or more are kept for a while per query (core.paging);
+# 0 counts every time.
+LIANXIN_COUNT_CACHE_FROM = int(os.environ.get("COUNT_CACHE_FROM", "10000"))
+LIANXIN_COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "30"))
 # Files added to a case (reply letters, documents, photos of the work done): the largest one.
 LIANXIN_ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
 # `manage.py apply_retention` defaults; 0 keeps that table whole. The security trail is kept for
