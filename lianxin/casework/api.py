@@ -320,6 +320,14 @@ def _detail(request, case_id: int) -> dict:
     return serialize.case_detail(case, request.auth)
 
 
+def _acted(request, case_id: int) -> dict:
+    """The case as the caller's own action left it. An action may take the case out of the
+    caller's sight (a unit returning its only assignment): the answer is then still the case
+    it acted on, not a 404 for a change that was made."""
+    case = queries.acted_on(request.auth, case_id, queries.for_detail(Case.objects.all()))
+    return serialize.case_detail(case, request.auth)
+
+
 @router.get("/cases/{case_id}", response=CaseDetail)
 def get_case(request, case_id: int):
     """One case with its assignments, replies, consultations, evaluations, timeline and the
@@ -370,7 +378,7 @@ def triage(request, case_id: int, body: TriageIn):
         acting_user=user,
         version=body.version,
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/merge", response=CaseDetail)
@@ -381,7 +389,7 @@ def merge(request, case_id: int, body: MergeIn):
     actions.do_merge_case(
         case, into=into, note=body.note, acting_user=request.auth, version=body.version
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/decline", response=CaseDetail)
@@ -391,7 +399,7 @@ def decline(request, case_id: int, body: ReasonIn):
     actions.do_decline_case(
         case, reason=body.reason, acting_user=request.auth, version=body.version
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/assign", response=CaseDetail)
@@ -399,7 +407,7 @@ def assign(request, case_id: int, body: AssignIn):
     """交办：一个主办单位、若干协办单位；期限缺省按工作日计算。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "assign"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     user = request.auth
     lead = resolve.unit(user, body.lead_unit, "lead_unit")
     actions.do_assign_case(
@@ -411,7 +419,7 @@ def assign(request, case_id: int, body: AssignIn):
         acting_user=user,
         version=body.version,
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/return", response=CaseDetail)
@@ -419,13 +427,13 @@ def return_(request, case_id: int, body: ReturnIn):
     """承办单位申请退回交办（须在规定工作日内，说明理由）。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "return"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     user = request.auth
     unit = resolve.unit(user, body.unit, "unit") if body.unit else None
     actions.do_return_case(
         case, reason=body.reason, unit=unit, acting_user=user, version=body.version
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/consult", response=CaseDetail)
@@ -433,7 +441,7 @@ def consult(request, case_id: int, body: ConsultIn):
     """记录办前、办中、办后沟通。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "consult"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     actions.do_consult_case(
         case,
         stage=body.stage,
@@ -444,7 +452,7 @@ def consult(request, case_id: int, body: ConsultIn):
         acting_user=request.auth,
         version=body.version,
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/reply", response=CaseDetail)
@@ -453,7 +461,7 @@ def reply(request, case_id: int, body: ReplyIn):
     一并提交；有一个不符即整体拒绝（422），不作任何改动。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "reply"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     actions.do_reply_case(
         case,
         content=body.content,
@@ -463,7 +471,7 @@ def reply(request, case_id: int, body: ReplyIn):
         acting_user=request.auth,
         version=body.version,
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/feedback", response=CaseDetail)
@@ -477,7 +485,7 @@ def feedback(request, case_id: int, body: FeedbackIn):
         acting_user=request.auth,
         version=body.version,
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/evaluate", response=CaseDetail)
@@ -485,7 +493,7 @@ def evaluate(request, case_id: int, body: EvaluateIn):
     """代为登记群众评价（回访所得）。群众本人通过查询码评价。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "evaluate"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     actions.do_evaluate_case(
         case,
         rating=body.rating,
@@ -493,7 +501,7 @@ def evaluate(request, case_id: int, body: EvaluateIn):
         acting_user=request.auth,
         version=body.version,
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/rehandle", response=CaseDetail)
@@ -501,7 +509,7 @@ def rehandle(request, case_id: int, body: RehandleIn):
     """群众不满意的，重新办理并确定新的答复期限。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "rehandle"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     actions.do_rehandle_case(
         case,
         reason=body.reason,
@@ -509,7 +517,7 @@ def rehandle(request, case_id: int, body: RehandleIn):
         acting_user=request.auth,
         version=body.version,
     )
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/supervise", response=CaseDetail)
@@ -517,9 +525,9 @@ def supervise(request, case_id: int, body: NoteIn):
     """列为重点督办。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "supervise"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     actions.do_supervise_case(case, note=body.note, acting_user=request.auth, version=body.version)
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/remind", response=CaseDetail)
@@ -527,9 +535,9 @@ def remind(request, case_id: int, body: OptionalNoteIn):
     """催办。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "remind"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     actions.do_remind_case(case, note=body.note, acting_user=request.auth, version=body.version)
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 @router.post("/cases/{case_id}/actions/conclude", response=CaseDetail)
@@ -537,9 +545,9 @@ def conclude(request, case_id: int, body: OptionalNoteIn):
     """办结。"""
     case = _case(request, case_id)
     if _by_kind(request, case, "conclude"):
-        return _detail(request, case_id)
+        return _acted(request, case_id)
     actions.do_conclude_case(case, note=body.note, acting_user=request.auth, version=body.version)
-    return _detail(request, case_id)
+    return _acted(request, case_id)
 
 
 # --- Attachments --------------------------------------------------------------------------------

@@ -31,6 +31,7 @@ FALLBACK = {
     DeadlinePolicy.Step.REHANDLE: (10, DeadlinePolicy.Unit.WORKDAYS),
     DeadlinePolicy.Step.AUTO_CONCLUDE: (7, DeadlinePolicy.Unit.DAYS),
     DeadlinePolicy.Step.REMIND_BEFORE: (2, DeadlinePolicy.Unit.WORKDAYS),
+    DeadlinePolicy.Step.CO_OPINION_REMIND: (3, DeadlinePolicy.Unit.WORKDAYS),
 }
 
 
@@ -137,9 +138,11 @@ def today() -> dt.date:
     return timezone.localdate()
 
 
-def remind_from(kind: str, due_date: dt.date) -> dt.date:
-    """The day the "due soon" reminder goes out."""
-    amount, unit = policy(kind, DeadlinePolicy.Step.REMIND_BEFORE)
+def remind_from(
+    kind: str, due_date: dt.date, step: str = DeadlinePolicy.Step.REMIND_BEFORE
+) -> dt.date:
+    """The day the "due soon" reminder goes out: the lead time of policy `step` before it."""
+    amount, unit = policy(kind, step)
     if unit == DeadlinePolicy.Unit.WORKDAYS:
         return subtract_workdays(due_date, amount)
     if unit == DeadlinePolicy.Unit.MONTHS:

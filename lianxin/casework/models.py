@@ -104,6 +104,7 @@ class DeadlinePolicy(models.Model):
         REHANDLE = "rehandle", _("重新办理")
         AUTO_CONCLUDE = "auto_conclude", _("反馈后未评价自动办结")
         REMIND_BEFORE = "remind_before", _("到期前提醒")
+        CO_OPINION_REMIND = "co_opinion_remind", _("协办意见到期前提醒")
 
     class Unit(models.TextChoices):
         WORKDAYS = "workdays", _("工作日")

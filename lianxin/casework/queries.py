@@ -136,6 +136,14 @@ def for_detail(qs: QuerySet[Case]) -> QuerySet[Case]:
     )
 
 
+def acted_on(user, case_id: int, qs: QuerySet[Case]) -> Case:
+    """The case `user` has just acted on (from `qs`, the caller's detail query), for the
+    action's answer: as the user sees it, or, when the action took it out of the user's sight
+    (a unit returning its only assignment), as the action left it. Only for answering an
+    action that succeeded on a case the user could see."""
+    return visible_to(user, qs).filter(pk=case_id).first() or qs.get(pk=case_id)
+
+
 def public_events(case: Case) -> list[CaseEvent]:
     return list(case.events.filter(is_public=True).order_by("at", "id"))
 

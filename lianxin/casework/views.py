@@ -373,6 +373,12 @@ ACTION_PAGE = ActionPage(
 @require_http_methods(["GET", "POST"])
 def case_action(request, pk: int, action: str):
     case = _load(request, pk)
+    if workflow_for(case.kind).detail_url_name != "case_detail":
+        # A kind with pages of its own (suggestions, motions) runs its actions there, with its
+        # own steps (an extension request ends with a return): nothing is done here.
+        if request.method != "GET":
+            raise Http404
+        return redirect(case.get_absolute_url())
     return run_action_page(
         request, case, action, specs=ACTIONS, workflow=workflow_for(case.kind), page=ACTION_PAGE
     )

@@ -26,6 +26,7 @@ from lianxin.accounts.access import can, get_visible_or_404, visible_to
 from lianxin.api.auth import optional_user
 from lianxin.casework import actions as loop
 from lianxin.casework import dispatch, resolve
+from lianxin.casework import queries as loop_queries
 from lianxin.casework.api import (
     CaseDetail,
     CaseRow,
@@ -349,10 +350,14 @@ def _case(request, case_id: int, kinds=KINDS) -> Case:
     return get_visible_or_404(request.auth, Case.objects.filter(kind__in=kinds), pk=case_id)
 
 
-def _detail(request, case_id: int) -> dict:
-    case = get_visible_or_404(
-        request.auth, queries.for_detail(Case.objects.filter(kind__in=KINDS)), pk=case_id
-    )
+def _detail(request, case_id: int, *, acted: bool = False) -> dict:
+    """One suggestion as the caller sees it; after the caller's own action (`acted`), as the
+    action left it even if it took the case out of the caller's sight (casework.queries.acted_on)."""
+    qs = queries.for_detail(Case.objects.filter(kind__in=KINDS))
+    if acted:
+        case = loop_queries.acted_on(request.auth, case_id, qs)
+    else:
+        case = get_visible_or_404(request.auth, qs, pk=case_id)
     out = serialize.detail(case, request.auth)
     out["history"] = serialize.history(case)
     return out
@@ -899,7 +904,9 @@ def _run_reply(request, case, body):
 def _run_return(request, case, body):
     user = request.auth
     unit = resolve.unit(user, body.unit, "unit") if body.unit else None
-    loop.do_return_case(case, reason=body.reason, unit=unit, acting_user=user, version=body.version)
+    actions.do_return_suggestion(
+        case, reason=body.reason, unit=unit, acting_user=user, version=body.version
+    )
 
 
 def _run_consult(request, case, body):
@@ -1159,7 +1166,7 @@ def _endpoint(item: dispatch.KindAction, *, loop_path: bool):
         # to it (404 `unknown_action`), as the loop answers.
         case = _case(request, case_id, kinds=Kind.values if loop_path else KINDS)
         dispatch.handler_for(case.kind, item.action).run(request, case, body)
-        return _detail(request, case_id)
+        return _detail(request, case_id, acted=True)
 
     view.__annotations__ = {"case_id": int, "body": item.schema}
     view.__name__ = f"{'case' if loop_path else 'suggestion'}_{item.action}"

@@ -397,13 +397,15 @@ class KeySupervision(models.Model):
 class ExtensionRequest(models.Model):
     """A lead unit's request for more time (延期申请) before its due date, decided by the office
     of the congress: approved (the due date moves) or rejected with a reason. At most one is
-    pending per suggestion."""
+    pending per suggestion. A reply signed off lapses a pending request; the lead unit's
+    returning its assignment withdraws it."""
 
     class Status(models.TextChoices):
         PENDING = "pending", _("待审批")
         APPROVED = "approved", _("已同意")
         REJECTED = "rejected", _("不同意")
         LAPSED = "lapsed", _("已失效")
+        WITHDRAWN = "withdrawn", _("已撤回（交办已退回）")
 
     case = models.ForeignKey(
         "casework.Case", on_delete=models.CASCADE, related_name="extension_requests"

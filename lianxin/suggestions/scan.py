@@ -1,7 +1,8 @@
 """The suggestions' part of the deadline scan (`manage.py scan_deadlines`): co-handling units
-are reminded a few working days before their opinion is due and on the day, and an opinion not
-sent by then is marked overdue. Idempotent like the loop's scan: reminders are keyed by
-deadline and due date, the overdue mark is set once."""
+are reminded before their opinion is due (policy step `co_opinion_remind`, 3 working days by
+default) and on the day, and an opinion not sent by then is marked overdue. Idempotent like the
+loop's scan: reminders are keyed by deadline, due date and (after re-handling) round, the
+overdue mark is set once per deadline."""
 
 from __future__ import annotations
 
@@ -10,19 +11,24 @@ import datetime as dt
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework import deadlines
-from lianxin.casework.models import Assignment
+from lianxin.casework.models import Assignment, DeadlinePolicy, Kind
 
 from .actions import co_opinion_reminder, do_mark_co_opinion_overdue
 from .models import CoOpinionDeadline
 from .queries import CO_OPINION_STATES
 
-# A one-month period gets a short warning: this many working days before the due date.
-REMIND_WORKDAYS = 3
 LABELS = {
     "co_opinion_overdue": _("会办意见逾期"),
     "co_opinion_soon": _("会办意见即将到期提醒"),
     "co_opinion_today": _("会办意见今日到期提醒"),
 }
+
+
+def remind_from(due_on: dt.date) -> dt.date:
+    """The day a co-handling unit is first reminded of an opinion due on `due_on`: the policy's
+    lead time (`co_opinion_remind`) before it. A one-month period gets a short warning, not the
+    `remind_before` of the 3-month period."""
+    return deadlines.remind_from(Kind.SUGGESTION, due_on, DeadlinePolicy.Step.CO_OPINION_REMIND)
 
 
 def scan_co_opinions(today: dt.date | None = None) -> dict[str, int]:
@@ -38,7 +44,9 @@ def scan_co_opinions(today: dt.date | None = None) -> dict[str, int]:
         if do_mark_co_opinion_overdue(CoOpinionDeadline(pk=pk), acting_user=None):
             result["co_opinion_overdue"] += 1
     starts: dict[dt.date, dt.date] = {}
-    horizon = today + dt.timedelta(days=REMIND_WORKDAYS * 3 + 30)
+    # No due date later than this is reminded today (a week's slack for holidays and months).
+    amount, unit = deadlines.policy(Kind.SUGGESTION, DeadlinePolicy.Step.CO_OPINION_REMIND)
+    horizon = deadlines.shift(today, amount, unit) + dt.timedelta(days=7)
     upcoming = waiting.filter(due_on__gte=today, due_on__lte=horizon).select_related("case")
     for row in upcoming.order_by("pk").iterator(chunk_size=500):
         if row.due_on == today:
@@ -47,7 +55,7 @@ def scan_co_opinions(today: dt.date | None = None) -> dict[str, int]:
             continue
         start = starts.get(row.due_on)
         if start is None:
-            start = starts[row.due_on] = deadlines.subtract_workdays(row.due_on, REMIND_WORKDAYS)
+            start = starts[row.due_on] = remind_from(row.due_on)
         if today >= start and co_opinion_reminder(row, "soon"):
             result["co_opinion_soon"] += 1
     return result

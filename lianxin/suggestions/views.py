@@ -405,7 +405,7 @@ def _run_assign(case, d, user, request):
 
 
 def _run_return(case, d, user, request):
-    loop.do_return_case(case, reason=d["reason"], acting_user=user, version=d["version"])
+    actions.do_return_suggestion(case, reason=d["reason"], acting_user=user, version=d["version"])
 
 
 def _run_co_opinion(case, d, user, request):

@@ -156,6 +156,7 @@ OWN_EVENT_LABELS = {
     "commitment_not_kept": _("承诺事项未兑现"),
     "assign_batch": _("集中交办"),
     "co_opinion_overdue": _("会办意见逾期"),
+    "extension_withdrawn": _("延期申请撤回"),
 }
 
 

@@ -223,3 +223,15 @@ def test_every_action_body_is_documented_in_openapi(api):
         assert "requestBody" in op, action
     assert "/api/v1/opinions" in schema["paths"]
     assert "/api/v1/logs/{kind}" in schema["paths"]
+
+
+def test_a_unit_returning_its_only_assignment_gets_the_case_as_it_left_it(api):
+    """The return takes the case out of the unit's sight; the answer to the action is still
+    the case (not a 404 for a change that was made), and afterwards the unit gets 404."""
+    case = advance(new_opinion(), "handling")
+    r = post(api, "unit_demo", case, "return", {"reason": "不属于本单位职责，应由城管部门办理。"})
+    assert r.status_code == 200, r.json()
+    body = r.json()
+    assert body["id"] == case.pk and body["available_actions"] == []
+    assert [a["status"] for a in body["assignments"]] == ["returned"]
+    assert api.as_user("unit_demo").get(f"/api/v1/cases/{case.pk}").status_code == 404

@@ -26,6 +26,8 @@ from .deadlines import (
     do_mark_co_opinion_overdue,
     do_request_extension,
     open_co_opinion_deadlines,
+    renew_co_opinion_deadlines,
+    withdraw_orphaned_extensions,
 )
 from .motions import (
     do_create_motion,
@@ -48,6 +50,7 @@ from .suggestions import (
     do_rehandle_suggestion,
     do_reply_suggestion,
     do_resubmit_suggestion,
+    do_return_suggestion,
     do_review_suggestion,
     do_sign_off_reply,
     do_submit_suggestion,
@@ -90,6 +93,7 @@ __all__ = [
     "do_request_extension",
     "do_reply_suggestion",
     "do_resubmit_suggestion",
+    "do_return_suggestion",
     "do_review_suggestion",
     "do_sign_off_reply",
     "do_submit_motion",
@@ -100,6 +104,8 @@ __all__ = [
     "lineage",
     "min_cosponsors",
     "open_co_opinion_deadlines",
+    "renew_co_opinion_deadlines",
     "seat_for",
     "timeline_with_history",
+    "withdraw_orphaned_extensions",
 ]

@@ -205,6 +205,36 @@ def lapse_pending_extensions(case: Case) -> int:
     ).update(status=ExtensionRequest.Status.LAPSED, decided_at=timezone.now())
 
 
+def withdraw_orphaned_extensions(locked: Case, acting_user) -> list[ExtensionRequest]:
+    """A pending request whose assignment is no longer active (the lead unit returned it) has
+    nobody left to reply: it is withdrawn, with an entry on the timeline, and leaves the
+    office's list. Called inside the return's transaction, with the case locked."""
+    rows = list(
+        ExtensionRequest.objects.select_for_update(of=("self",))
+        .select_related("unit")
+        .filter(case_id=locked.pk, status=ExtensionRequest.Status.PENDING)
+        .exclude(assignment__status=Assignment.Status.ACTIVE)
+    )
+    for row in rows:
+        row.status = ExtensionRequest.Status.WITHDRAWN
+        row.decided_at = timezone.now()
+        row.save(update_fields=["status", "decided_at"])
+        finish(
+            locked,
+            None,
+            acting_user,
+            action="extension_withdrawn",
+            note=_("%(unit)s已退回交办，其延期申请（申请延至%(date)s）随之撤回。")
+            % {"unit": row.unit.name, "date": row.requested_due.isoformat()},
+            data={
+                "extension": row.pk,
+                "unit": row.unit.name,
+                "requested_due": row.requested_due.isoformat(),
+            },
+        )
+    return rows
+
+
 # --- Co-handling units' opinion deadlines -----------------------------------------------------------
 
 
@@ -230,6 +260,20 @@ def open_co_opinion_deadlines(case_ids: Iterable[int], start: dt.date | None = N
         )
         made += len(created)
     return made
+
+
+def renew_co_opinion_deadlines(case: Case, start: dt.date | None = None) -> int:
+    """Re-handling asks the co-handling units still on the suggestion for a new opinion: each
+    owes it one calendar month from `start` (today), counted as at assignment. The earlier
+    deadline's opinion and overdue mark are cleared, so the scan watches it again (its
+    reminders are keyed by due date and round). Called inside the re-handling's transaction."""
+    due = co_opinion_due(start or deadlines.today())
+    renewed = CoOpinionDeadline.objects.filter(
+        case_id=case.pk,
+        assignment__role=Assignment.Role.CO,
+        assignment__status=Assignment.Status.ACTIVE,
+    ).update(due_on=due, opinion=None, is_overdue=False)
+    return renewed + open_co_opinion_deadlines([case.pk], start)
 
 
 @transaction.atomic
@@ -276,11 +320,14 @@ def do_mark_co_opinion_overdue(deadline: CoOpinionDeadline, *, acting_user=None)
 
 def co_opinion_reminder(row: CoOpinionDeadline, which: str) -> int:
     """Tell the co-handling unit its opinion is due soon (`soon`) or today (`today`); once per
-    deadline, due date and kind of reminder."""
+    deadline, due date, handling round and kind of reminder."""
     from lianxin.notifications.models import Notification
     from lianxin.notifications.services import notify
 
     key = f"co_opinion_due_{which}:{row.pk}:{row.due_on.isoformat()}"
+    if row.case.round > 1:
+        # A deadline renewed by re-handling reminds anew, even on the same date.
+        key += f":{row.case.round}"
     if Notification.objects.filter(dedupe_key=key).exists():
         return 0
     if which == "soon":

@@ -57,7 +57,12 @@ from .base import (
     detail_url,
     due_after_assignment,
 )
-from .deadlines import lapse_pending_extensions, open_co_opinion_deadlines
+from .deadlines import (
+    lapse_pending_extensions,
+    open_co_opinion_deadlines,
+    renew_co_opinion_deadlines,
+    withdraw_orphaned_extensions,
+)
 
 # --- Writing and submitting -----------------------------------------------------------------------
 
@@ -437,6 +442,19 @@ def do_assign_suggestion(
 
 
 @transaction.atomic
+def do_return_suggestion(
+    case: Case, *, reason: str, unit=None, acting_user, version: int | None = None
+) -> Case:
+    """A unit returns its assignment (the loop's `return`); when it is the lead unit, its
+    extension request still pending is withdrawn with it."""
+    returned = loop.do_return_case(
+        case, reason=reason, unit=unit, acting_user=acting_user, version=version
+    )
+    withdraw_orphaned_extensions(returned, acting_user)
+    return returned
+
+
+@transaction.atomic
 def do_co_opinion(
     case: Case, *, content: str, acting_user, version: int | None = None
 ) -> CoOpinion:
@@ -653,9 +671,13 @@ def do_evaluate_suggestion(
     return evaluation
 
 
+@transaction.atomic
 def do_rehandle_suggestion(case: Case, *, reason: str, acting_user, version: int | None = None):
-    """After a dissatisfied rating: handled again, with a second reply due in one month."""
-    return loop.do_rehandle_case(case, reason=reason, acting_user=acting_user, version=version)
+    """After a dissatisfied rating: handled again, with a second reply due in one month; the
+    co-handling units still on it owe a new opinion, one month from today."""
+    rehandled = loop.do_rehandle_case(case, reason=reason, acting_user=acting_user, version=version)
+    renew_co_opinion_deadlines(rehandled)
+    return rehandled
 
 
 # --- Supervision and the office's evaluations -------------------------------------------------------

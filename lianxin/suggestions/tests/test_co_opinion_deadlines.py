@@ -160,3 +160,101 @@ def test_the_deadline_shows_on_the_page_the_api_and_the_co_units_work_list(api):
         workbench = co.get("/workbench/").content.decode()
         block = workbench[workbench.index('id="worklist-co_opinions"') :][:1500]
         assert "会办期限展示用建议" not in block
+
+
+def test_rehandling_gives_the_co_units_a_new_deadline_and_the_scan_watches_it_again(
+    api, django_capture_on_commit_callbacks
+):
+    case = assigned_on(2026, 3, 2, title="重新办理会办期限")  # first opinion due 2 April
+    to_co = Notification.objects.filter(
+        url=f"/suggestions/{case.pk}/", recipient__username="unit_other"
+    )
+    with at(2026, 3, 30):
+        scan_deadlines()
+    with at(2026, 4, 3):
+        with django_capture_on_commit_callbacks(execute=True):
+            scan_deadlines()
+        # The opinion comes late; the lead unit replies and the deputy is dissatisfied.
+        case = advance(fresh(case), "evaluated", rating="dissatisfied")
+    row = CoOpinionDeadline.objects.get(case=case)
+    assert row.is_overdue and row.opinion is not None
+    assert to_co.filter(verb="co_opinion_soon").count() == 1
+
+    with at(2026, 5, 11):  # Monday: a month later is Thursday 11 June
+        actions.do_rehandle_suggestion(
+            fresh(case), reason="请会同住建局重新研究。", acting_user=user("jz_staff")
+        )
+    row = CoOpinionDeadline.objects.get(pk=row.pk)
+    assert (row.due_on, row.opinion, row.is_overdue) == (dt.date(2026, 6, 11), None, False)
+    with at(2026, 5, 12):
+        r = api.as_user("unit_demo").get(f"/api/v1/suggestions/{case.pk}")
+        assert r.json()["co_opinion_deadlines"][0]["due_on"] == "2026-06-11"
+        assert r.json()["co_opinion_deadlines"][0]["status"] == "waiting"
+        workbench = client_for("unit_other").get("/workbench/").content.decode()
+        block = workbench[workbench.index('id="worklist-co_opinions"') :][:1500]
+        assert "重新办理会办期限" in block and "2026-06-11" in block
+
+    with at(2026, 6, 5):  # four working days before: nothing yet
+        assert scan_deadlines().extra["co_opinion_soon"] == 0
+    with at(2026, 6, 8):  # three working days before
+        first, second = scan_deadlines(), scan_deadlines()
+    assert (first.extra["co_opinion_soon"], second.extra["co_opinion_soon"]) == (1, 0)
+    soon = to_co.filter(verb="co_opinion_soon").order_by("id")
+    assert soon.count() == 2
+    assert soon.last().dedupe_key == f"co_opinion_due_soon:{row.pk}:2026-06-11:2"
+    with at(2026, 6, 11):
+        assert scan_deadlines().extra["co_opinion_today"] == 1
+    with at(2026, 6, 12):
+        assert scan_deadlines().extra["co_opinion_overdue"] == 1
+    overdue = fresh(case).events.filter(action="co_opinion_overdue").order_by("id")
+    assert [e.data["due_date"] for e in overdue] == ["2026-04-02", "2026-06-11"]
+
+
+def test_a_second_round_opinion_meets_the_new_deadline():
+    case = assigned_on(2026, 3, 2, title="重新办理会办意见")
+    with at(2026, 3, 10):
+        case = advance(case, "evaluated", rating="dissatisfied")
+        first = CoOpinionDeadline.objects.get(case=case).opinion
+        assert first.round == 1
+    with at(2026, 5, 11):
+        actions.do_rehandle_suggestion(
+            fresh(case), reason="请重新研究。", acting_user=user("jz_staff")
+        )
+    with at(2026, 5, 20):
+        second = actions.do_co_opinion(
+            fresh(case), content="同意调整选址。", acting_user=user("unit_other")
+        )
+    row = CoOpinionDeadline.objects.get(case=case)
+    assert (row.opinion, second.round, row.due_on) == (second, 2, dt.date(2026, 6, 11))
+    with at(2026, 6, 8):
+        assert scan_deadlines().extra["co_opinion_soon"] == 0
+    with at(2026, 6, 12):
+        assert scan_deadlines().extra["co_opinion_overdue"] == 0
+
+
+def test_the_reminder_lead_time_is_a_policy_administrators_edit():
+    from lianxin.casework.models import DeadlinePolicy
+
+    policy = DeadlinePolicy.objects.get(kind="suggestion", step="co_opinion_remind")
+    assert (policy.amount, policy.unit) == (3, "workdays")  # seeded: the former constant
+    policy.amount = 5
+    policy.save()
+    case = assigned_on(2026, 3, 2)  # opinion due Thursday 2 April
+    soon = Notification.objects.filter(url=f"/suggestions/{case.pk}/", verb="co_opinion_soon")
+    with at(2026, 3, 25):  # six working days before
+        scan_deadlines()
+    assert not soon.exists()
+    with at(2026, 3, 26):  # five working days before
+        scan_deadlines()
+    assert soon.filter(recipient__username="unit_other").count() == 1
+
+    policy.amount, policy.unit = 10, "days"
+    policy.save()
+    other = assigned_on(2026, 3, 3, title="会办期限用建议二")  # due Friday 3 April
+    soon = Notification.objects.filter(url=f"/suggestions/{other.pk}/", verb="co_opinion_soon")
+    with at(2026, 3, 23):  # eleven days before
+        scan_deadlines()
+    assert not soon.exists()
+    with at(2026, 3, 24):  # ten days before
+        scan_deadlines()
+    assert soon.count() == 1

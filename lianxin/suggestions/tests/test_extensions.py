@@ -19,7 +19,7 @@ from lianxin.notifications.models import Notification
 
 from .. import actions
 from ..models import ExtensionRequest
-from .helpers import advance, fresh, new_suggestion, user
+from .helpers import advance, fresh, new_suggestion, unit, user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -203,6 +203,98 @@ def test_a_reply_signed_off_lapses_a_request_still_pending():
     )
     case = advance(fresh(case), "replied")
     assert ExtensionRequest.objects.get(case=case).status == "lapsed"
+
+
+def test_the_lead_units_return_withdraws_its_pending_request(django_capture_on_commit_callbacks):
+    from lianxin.accounts.actions import grant_role
+    from lianxin.accounts.models import Role, User
+
+    case = handling_since_2_march()
+    lead, staff = user("unit_demo"), user("jz_staff")
+    with at(2026, 3, 5):  # within the return window (7 working days)
+        row = actions.do_request_extension(
+            case, reason="需协调资金。", due_date="2026-07-31", acting_user=lead
+        )
+        # A co-handling unit's return leaves the lead unit's request pending.
+        actions.do_return_suggestion(
+            fresh(case), reason="非本单位职责。", acting_user=user("unit_other")
+        )
+        assert ExtensionRequest.objects.get(pk=row.pk).status == "pending"
+        with django_capture_on_commit_callbacks(execute=True):
+            actions.do_return_suggestion(fresh(case), reason="应由水利局主办。", acting_user=lead)
+        row = ExtensionRequest.objects.get(pk=row.pk)
+        assert row.status == "withdrawn"
+        assert row.get_status_display() == "已撤回（交办已退回）"
+        assert row.decided_at is not None and row.approved_due is None
+        events = list(fresh(case).events.order_by("-id")[:2])
+        assert [e.action for e in reversed(events)] == ["return", "extension_withdrawn"]
+        assert events[0].data == {
+            "extension": row.pk,
+            "unit": "晋中市交通运输局",
+            "requested_due": "2026-07-31",
+        }
+        assert "申请延至2026-07-31" in events[0].note
+        assert fresh(case).due_date == dt.date(2026, 6, 2)  # nothing was extended
+        # Nothing is left to decide.
+        with pytest.raises(Conflict) as exc:
+            actions.do_decide_extension(fresh(case), decision="approve", acting_user=staff)
+        assert exc.value.code == "invalid_transition"
+        # The unit the office assigns next may ask for itself.
+        actions.do_assign_suggestion(fresh(case), lead_unit=unit("JZ-SLJ"), acting_user=staff)
+        new_lead = User.objects.create_user(username="slj_officer", password="x")
+        grant_role(new_lead, Role.UNIT_OFFICER, unit("JZ-SLJ"))
+        again = actions.do_request_extension(
+            fresh(case), reason="刚接手，需时间调研。", due_date="2026-08-31", acting_user=new_lead
+        )
+    assert again.status == "pending" and again.unit.code == "JZ-SLJ"
+    assert [r.status for r in ExtensionRequest.objects.filter(case=case).order_by("id")] == [
+        "withdrawn",
+        "pending",
+    ]
+
+
+def test_a_request_withdrawn_by_the_return_leaves_the_staff_lists(api):
+    case = handling_since_2_march()
+    staff = client_for("jz_staff")
+    with at(2026, 3, 5):
+        actions.do_request_extension(
+            case, reason="需协调资金。", due_date="2026-07-31", acting_user=user("unit_demo")
+        )
+        workbench = staff.get("/workbench/").content.decode()
+        block = workbench[workbench.index('id="worklist-extensions"') :][:2000]
+        assert "延期申请用建议" in block
+        api.as_user("unit_demo").post(
+            f"/api/v1/cases/{case.pk}/actions/return", {"reason": "应由水利局主办。"}
+        )  # (answered 404: once returned, the case is no longer the unit's to see)
+        assert Assignment.objects.get(case=case, role="lead").status == "returned"
+        body = api.as_user("jz_staff").get(f"/api/v1/suggestions/{case.pk}").json()
+        assert body["extension_requests"][0]["status"] == "withdrawn"
+        assert body["extension_requests"][0]["status_label"] == "已撤回（交办已退回）"
+        labels = {e["action"]: e["action_label"] for e in body["timeline"]}
+        assert labels["extension_withdrawn"] == "延期申请撤回"
+        workbench = staff.get("/workbench/").content.decode()
+        block = workbench[workbench.index('id="worklist-extensions"') :][:2000]
+        assert "延期申请用建议" not in block
+        listing = staff.get("/suggestions/").content.decode()
+        assert "延期申请用建议" not in listing[listing.find('id="extension-requests"') :][:2000]
+        page = staff.get(f"/suggestions/{case.pk}/").content.decode()
+        assert 'data-status="withdrawn"' in page and "已撤回（交办已退回）" in page
+        assert 'data-action="decide_extension"' not in page
+
+
+def test_the_return_on_the_suggestion_page_withdraws_the_request_too():
+    case = handling_since_2_march()
+    with at(2026, 3, 5):
+        actions.do_request_extension(
+            case, reason="需协调资金。", due_date="2026-07-31", acting_user=user("unit_demo")
+        )
+        r = client_for("unit_demo").post(
+            f"/suggestions/{case.pk}/do/return/",
+            {"reason": "应由水利局主办。", "version": fresh(case).version},
+        )
+        assert r.status_code == 302
+    assert Assignment.objects.get(case=case, role="lead").status == "returned"
+    assert ExtensionRequest.objects.get(case=case).status == "withdrawn"
 
 
 def test_extension_requests_over_the_api(api):

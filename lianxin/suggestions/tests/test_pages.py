@@ -238,3 +238,19 @@ def test_the_loops_case_page_sends_a_suggestion_to_its_own_page():
     assert "在办理事项页面查看的建议" in page.content.decode()
     # Another county's office gets the same 404 as for a case that does not exist.
     assert client_for("tg_staff").get(f"/cases/{case.pk}/").status_code == 404
+
+
+def test_the_loops_action_address_runs_nothing_for_a_suggestion():
+    """A suggestion's actions run on its own pages (with its own steps, e.g. a return ends a
+    pending extension request): the loop's action address sends a GET there and refuses a POST
+    without changing anything."""
+    case = advance(new_suggestion(), "handling")
+    unit = client_for("unit_demo")
+    r = unit.get(f"/cases/{case.pk}/actions/return/")
+    assert r.status_code == 302 and r["Location"] == f"/suggestions/{case.pk}/"
+    r = unit.post(
+        f"/cases/{case.pk}/actions/return/",
+        {"reason": "不属于本单位职责。", "version": fresh(case).version},
+    )
+    assert r.status_code == 404
+    assert fresh(case).assignments.filter(status="returned").count() == 0
