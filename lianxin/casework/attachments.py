@@ -27,6 +27,7 @@ from django.utils.translation import gettext as _
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 
 from .models import Attachment, Case, CaseEvent
+from .photos import clean_photos
 
 ATTACH = "attach"  # the timeline action of an upload
 MAX_PER_REPLY = 10
@@ -102,8 +103,6 @@ def clean_upload(upload) -> dict:
     ext = _extension(name)
     if ext in IMAGE_EXTENSIONS:
         # The same checks and re-encoding as the citizens' photos (type, size, metadata dropped).
-        from lianxin.opinions.actions import clean_photos
-
         try:
             photo = clean_photos([upload])[0]
         except ValidationFailed as exc:

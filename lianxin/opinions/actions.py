@@ -3,26 +3,17 @@ upload, and the public API. Everything after registration goes through `casework
 
 from __future__ import annotations
 
-import io
 import re
 import secrets
 from collections.abc import Sequence
-from dataclasses import dataclass
 
-from django.conf import settings
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
-from PIL import Image, ImageOps, UnidentifiedImageError
 
 from lianxin.casework.actions import MAX_CONTENT, clean_text, do_register_case, fingerprint
 from lianxin.casework.models import Attachment, Case, Category, Channel, Kind
+from lianxin.casework.photos import clean_photos
 from lianxin.core.errors import Forbidden, ValidationFailed
-
-MAX_PHOTOS = 3
-PHOTO_MAX_BYTES = getattr(settings, "OPINIONS_PHOTO_MAX_BYTES", 5 * 1024 * 1024)
-PHOTO_MAX_SIDE = 2048
-PHOTO_MAX_PIXELS = 40_000_000
-ACCEPTED_FORMATS = {"JPEG", "PNG", "WEBP", "GIF", "BMP", "MPO"}
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
@@ -55,60 +46,6 @@ def clean_key(value: str | None) -> str | None:
             _("Idempotency-Key 应为 8 至 100 位字母、数字或 - _ : ."), field="idempotency_key"
         )
     return value
-
-
-@dataclass
-class Photo:
-    name: str
-    data: bytes
-
-
-def clean_photos(files: Sequence) -> list[Photo]:
-    """Images only, at most three, each within the size limit; re-encoded as JPEG, which drops
-    every metadata block (EXIF with GPS location, XMP, comments) and applies the orientation."""
-    files = [f for f in files if f is not None and getattr(f, "size", 1)]
-    if len(files) > MAX_PHOTOS:
-        raise ValidationFailed(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}, field="photos")
-    result = []
-    for upload in files:
-        name = (getattr(upload, "name", "") or "photo")[-100:]
-        if upload.size > PHOTO_MAX_BYTES:
-            raise ValidationFailed(
-                _("照片“%(name)s”超过 %(mb)s MB，请压缩后再上传。")
-                % {"name": name, "mb": PHOTO_MAX_BYTES // (1024 * 1024)},
-                field="photos",
-            )
-        raw = upload.read()
-        try:
-            Image.MAX_IMAGE_PIXELS = PHOTO_MAX_PIXELS
-            with Image.open(io.BytesIO(raw)) as probe:
-                if probe.format not in ACCEPTED_FORMATS:
-                    raise UnidentifiedImageError(probe.format)
-                probe.verify()
-            with Image.open(io.BytesIO(raw)) as img:
-                img.seek(0)
-                img = ImageOps.exif_transpose(img)
-                if img.mode not in ("RGB", "L"):
-                    background = Image.new("RGB", img.size, "white")
-                    rgba = img.convert("RGBA")
-                    background.paste(rgba, mask=rgba.getchannel("A"))
-                    img = background
-                img.thumbnail((PHOTO_MAX_SIDE, PHOTO_MAX_SIDE))
-                out = io.BytesIO()
-                img.save(out, format="JPEG", quality=85, optimize=True)
-        except (
-            UnidentifiedImageError,
-            OSError,
-            SyntaxError,
-            ValueError,
-            Image.DecompressionBombError,
-        ):
-            raise ValidationFailed(
-                _("“%(name)s”不是可识别的图片，请上传 JPG 或 PNG 照片。") % {"name": name},
-                field="photos",
-            ) from None
-        result.append(Photo(name=name, data=out.getvalue()))
-    return result
 
 
 def owner_of(*, deputy=None, station=None, region=None) -> dict:

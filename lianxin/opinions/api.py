@@ -15,11 +15,12 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lianxin.api.auth import optional_user
 from lianxin.casework import resolve, serialize
 from lianxin.casework.actions import do_evaluate_case
+from lianxin.casework.photos import MAX_PHOTOS, photo_max_bytes
 from lianxin.casework.queries import by_tracking_code
 from lianxin.core.errors import NotFound, ValidationFailed
 
 from . import logs
-from .actions import MAX_PHOTOS, PHOTO_MAX_BYTES, do_register_opinion
+from .actions import do_register_opinion
 from .lookups import deputy_by_code, find_deputy, find_station, station_by_code
 
 router = Router(tags=["opinions"])
@@ -114,7 +115,7 @@ def _opinion_body_openapi() -> dict:
                 "items": {"type": "string", "format": "binary"},
                 "maxItems": MAX_PHOTOS,
                 "description": (
-                    f"照片，最多 {MAX_PHOTOS} 张，每张不超过 {PHOTO_MAX_BYTES // (1024 * 1024)} MB；"
+                    f"照片，最多 {MAX_PHOTOS} 张，每张不超过 {photo_max_bytes() // (1024 * 1024)} MB；"
                     "重新编码为 JPEG，位置等元数据被删除"
                 ),
             },

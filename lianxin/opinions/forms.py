@@ -8,8 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.forms import MultipleFileField, MultipleFiles
 from lianxin.casework.models import Category, Rating
-
-from .actions import MAX_PHOTOS
+from lianxin.casework.photos import MAX_PHOTOS
 
 
 class OpinionForm(forms.Form):

@@ -85,10 +85,8 @@ def test_a_bad_photo_is_a_422_in_chinese_and_nothing_is_stored(api, files, messa
     assert ok.status_code == 201 and ok.json()["replayed"] is False
 
 
-def test_an_oversized_photo_is_refused(api, monkeypatch):
-    from lianxin.opinions import actions
-
-    monkeypatch.setattr(actions, "PHOTO_MAX_BYTES", 1000)
+def test_an_oversized_photo_is_refused(api, settings):
+    settings.OPINIONS_PHOTO_MAX_BYTES = 1000
     before = counts()
     r = submit(api, {"content": "问题", "station": "YC-BGJD", "photos": [photo(size=(400, 400))]})
     assert r.status_code == 422 and "超过" in r.json()["message"]

@@ -138,10 +138,8 @@ def test_bad_input_on_the_page_is_refused_in_chinese_and_nothing_is_stored(data,
     assert counts() == before
 
 
-def test_an_oversized_photo_is_refused(settings, monkeypatch):
-    from lianxin.opinions import actions
-
-    monkeypatch.setattr(actions, "PHOTO_MAX_BYTES", 1000)
+def test_an_oversized_photo_is_refused(settings):
+    settings.OPINIONS_PHOTO_MAX_BYTES = 1000
     before = counts()
     r = Client().post(scan_url(), {"content": "问题", "photos": [photo(size=(400, 400))]})
     assert r.status_code == 422 and "超过" in r.content.decode()
