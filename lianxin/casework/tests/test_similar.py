@@ -7,7 +7,6 @@ import csv
 import datetime as dt
 import html
 import re
-from pathlib import Path
 
 import pytest
 import time_machine
@@ -21,6 +20,7 @@ from lianxin.casework.similar import possible_duplicates
 from lianxin.liaison.models import Station
 from lianxin.opinions.actions import do_register_opinion
 from lianxin.org.models import Region
+from lianxin.testing.data import shared_data
 
 from .helpers import advance, fresh, new_opinion, station, user
 
@@ -211,7 +211,7 @@ def test_the_api_takes_a_constant_number_of_queries(api):
 # TipDM 2020 C, development part: messages of a public message board and pairs labelled "same
 # issue" / "different issue" from published hot-issue clusterings (see its SOURCE.md). Read
 # from the shared folder beside the repository, never copied into it.
-TIPDM = Path(__file__).resolve().parents[4] / "shared" / "data" / "tipdm2020c_smartgov"
+TIPDM = shared_data("tipdm2020c_smartgov")
 
 
 @pytest.mark.skipif(not (TIPDM / "same_issue_pairs_dev.csv").exists(), reason="no TipDM data")

@@ -1,7 +1,6 @@
 """The grid: stations, points and deputies in stations, through the actions; and the demo grid."""
 
 import json
-from pathlib import Path
 
 import pytest
 
@@ -9,9 +8,10 @@ from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.liaison import actions, queries
 from lianxin.liaison.models import Point, Station, StationMembership
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
+from lianxin.testing.data import shared_data
 
 pytestmark = pytest.mark.django_db
-SHARED = Path("/work/shared/data/divisions/shanxi_cities.geojson")
+SHARED = shared_data("divisions", "shanxi_cities.geojson")
 
 
 @pytest.fixture

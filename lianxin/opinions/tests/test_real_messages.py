@@ -4,13 +4,13 @@ repository) through the public intake: every one is stored as typed, in its cate
 from __future__ import annotations
 
 import csv
-from pathlib import Path
 
 import pytest
 
 from lianxin.casework.models import Case
+from lianxin.testing.data import shared_data
 
-DATA = Path("/work/shared/data/tipdm2020c_smartgov/messages_labeled_sample.csv")
+DATA = shared_data("tipdm2020c_smartgov", "messages_labeled_sample.csv")
 pytestmark = [
     pytest.mark.django_db,
     pytest.mark.skipif(not DATA.exists(), reason="TipDM development data not present"),
