@@ -179,6 +179,20 @@ def public_view(case: Case) -> dict:
         }
         for e in events
     ]
+    if case.intake_pending:
+        # Acknowledged, its registration entry not yet written by the intake loop: the citizen
+        # sees the registration all the same, dated at the submission.
+        timeline.insert(
+            0,
+            {
+                "at": case.created_at,
+                "action": "register",
+                "action_label": action_label(case, "register"),
+                "state_label": wf.state_label(wf.initial),
+                "note": "",
+                "rating_label": "",
+            },
+        )
     replies = [
         {
             "at": r.created_at,

@@ -43,6 +43,7 @@ def test_the_api_acknowledges_the_committed_case_and_the_loop_completes_its_regi
     # Already followed: the tracking page knows it.
     track = Client().get(f"/api/v1/opinions/track/{case.tracking_code}")
     assert track.status_code == 200 and track.json()["state"] == "registered"
+    assert [e["action"] for e in track.json()["timeline"]] == ["register"]
     deputy_users = Notification.objects.filter(url=f"/cases/{case.pk}/")
     assert not deputy_users.exists()
 
@@ -59,9 +60,11 @@ def test_the_api_acknowledges_the_committed_case_and_the_loop_completes_its_regi
     sms = OutboundMessage.objects.get(to="13812345678")
     assert case.tracking_code in sms.body and "已登记" in sms.body
 
-    # Once only.
+    # Once only, on the tracking page too.
     assert complete_intake() == 0
     assert case.events.count() == 1
+    track = Client().get(f"/api/v1/opinions/track/{case.tracking_code}").json()
+    assert [e["action"] for e in track["timeline"]] == ["register"]
 
 
 def test_a_retry_before_and_after_completion_returns_the_same_case():
