@@ -20,7 +20,7 @@ from lianxin.accounts import access
 from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
 from lianxin.core.audit import record
 from lianxin.core.errors import LianxinError
-from lianxin.core.forms import show_error
+from lianxin.core.forms import run_form_page, show_error
 from lianxin.core.models import AuditLog
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
@@ -49,11 +49,6 @@ def _managed_station(request, station_id: int) -> Station:
     if not can(request.user, "station.manage", station):
         raise PermissionDenied
     return station
-
-
-def _form_status(request) -> int:
-    """A form shown again after a POST was refused: 422, so clients see the refusal."""
-    return 422 if request.method == "POST" else 200
 
 
 def _staff_congresses(user) -> list[Congress]:
@@ -221,24 +216,19 @@ def station_create(request):
         wanted = str(request.POST.get("congress") or request.GET.get("congress"))
         congress = next((c for c in congresses if str(c.pk) == wanted), congress)
     form = forms.StationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            station = actions.do_create_station(
-                congress=congress,
-                code=form.cleaned_data["code"],
-                data=form.data_for_action(),
-                acting_user=request.user,
-            )
-        except LianxinError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("联络站已建立。"))
-            return redirect("liaison_station", station.pk)
-    return render(
+    return run_form_page(
         request,
-        "liaison/station_form.html",
-        {"form": form, "congress": congress, "congresses": congresses, "station": None},
-        status=_form_status(request),
+        form,
+        lambda data: actions.do_create_station(
+            congress=congress,
+            code=data["code"],
+            data=form.data_for_action(),
+            acting_user=request.user,
+        ),
+        success=_("联络站已建立。"),
+        on_success=lambda station: redirect("liaison_station", station.pk),
+        template="liaison/station_form.html",
+        context={"congress": congress, "congresses": congresses, "station": None},
     )
 
 
@@ -247,21 +237,16 @@ def station_edit(request, station_id: int):
     station = _managed_station(request, station_id)
     form = forms.StationForm(request.POST or None, initial=forms.StationForm.initial_for(station))
     form.fields["code"].disabled = True
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_update_station(
-                station, data=form.data_for_action(), acting_user=request.user
-            )
-        except LianxinError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("liaison_station", station.pk)
-    return render(
+    return run_form_page(
         request,
-        "liaison/station_form.html",
-        {"form": form, "station": station, "congress": station.congress},
-        status=_form_status(request),
+        form,
+        lambda data: actions.do_update_station(
+            station, data=form.data_for_action(), acting_user=request.user
+        ),
+        success=_("已保存。"),
+        on_success=lambda _result: redirect("liaison_station", station.pk),
+        template="liaison/station_form.html",
+        context={"station": station, "congress": station.congress},
     )
 
 
@@ -282,20 +267,14 @@ def station_toggle(request, station_id: int):
 @login_required
 def point_create(request, station_id: int):
     station = _managed_station(request, station_id)
-    form = forms.PointForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_add_point(station, data=form.cleaned_data, acting_user=request.user)
-        except LianxinError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("联络点已添加。"))
-            return redirect("liaison_station", station.pk)
-    return render(
+    return run_form_page(
         request,
-        "liaison/point_form.html",
-        {"form": form, "station": station},
-        status=_form_status(request),
+        forms.PointForm(request.POST or None),
+        lambda data: actions.do_add_point(station, data=data, acting_user=request.user),
+        success=_("联络点已添加。"),
+        on_success=lambda _result: redirect("liaison_station", station.pk),
+        template="liaison/point_form.html",
+        context={"station": station},
     )
 
 
@@ -313,20 +292,14 @@ def _point(request, point_id: int) -> Point:
 @login_required
 def point_edit(request, point_id: int):
     point = _point(request, point_id)
-    form = forms.PointForm(request.POST or None, initial=forms.PointForm.initial_for(point))
-    if request.method == "POST" and form.is_valid():
-        try:
-            actions.do_update_point(point, data=form.cleaned_data, acting_user=request.user)
-        except LianxinError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("已保存。"))
-            return redirect("liaison_station", point.station_id)
-    return render(
+    return run_form_page(
         request,
-        "liaison/point_form.html",
-        {"form": form, "station": point.station, "point": point},
-        status=_form_status(request),
+        forms.PointForm(request.POST or None, initial=forms.PointForm.initial_for(point)),
+        lambda data: actions.do_update_point(point, data=data, acting_user=request.user),
+        success=_("已保存。"),
+        on_success=lambda _result: redirect("liaison_station", point.station_id),
+        template="liaison/point_form.html",
+        context={"station": point.station, "point": point},
     )
 
 
@@ -423,35 +396,29 @@ def rule_create(request, station_id: int):
     station = _managed_station(request, station_id)
     form = forms.RuleForm(request.POST or None, initial={"valid_from": queries.today()})
     form.fields["deputies"].choices = _duty_choices(station)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.do_add_reception_rule(
-                station,
-                frequency=data["frequency"],
-                day_of_month=data["day_of_month"],
-                weekday=data["weekday"],
-                week_of_month=data["week_of_month"],
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                valid_from=data["valid_from"],
-                valid_until=data["valid_until"],
-                holiday_policy=data["holiday_policy"],
-                place=data["place"],
-                note=data["note"],
-                deputy_ids=data["deputies"],
-                acting_user=request.user,
-            )
-        except LianxinError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("接待日规则已添加。"))
-            return redirect("liaison_station", station.pk)
-    return render(
+    return run_form_page(
         request,
-        "liaison/rule_form.html",
-        {"form": form, "station": station},
-        status=_form_status(request),
+        form,
+        lambda data: actions.do_add_reception_rule(
+            station,
+            frequency=data["frequency"],
+            day_of_month=data["day_of_month"],
+            weekday=data["weekday"],
+            week_of_month=data["week_of_month"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            valid_from=data["valid_from"],
+            valid_until=data["valid_until"],
+            holiday_policy=data["holiday_policy"],
+            place=data["place"],
+            note=data["note"],
+            deputy_ids=data["deputies"],
+            acting_user=request.user,
+        ),
+        success=_("接待日规则已添加。"),
+        on_success=lambda _result: redirect("liaison_station", station.pk),
+        template="liaison/rule_form.html",
+        context={"station": station},
     )
 
 
@@ -475,29 +442,23 @@ def day_create(request, station_id: int):
     station = _managed_station(request, station_id)
     form = forms.DayForm(request.POST or None)
     form.fields["deputies"].choices = _duty_choices(station)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            actions.do_schedule_reception_day(
-                station,
-                date=data["date"],
-                start_time=data["start_time"],
-                end_time=data["end_time"],
-                place=data["place"],
-                note=data["note"],
-                deputy_ids=data["deputies"],
-                acting_user=request.user,
-            )
-        except LianxinError as exc:
-            show_error(form, exc)
-        else:
-            messages.success(request, _("接待日已安排。"))
-            return redirect("liaison_station", station.pk)
-    return render(
+    return run_form_page(
         request,
-        "liaison/day_form.html",
-        {"form": form, "station": station},
-        status=_form_status(request),
+        form,
+        lambda data: actions.do_schedule_reception_day(
+            station,
+            date=data["date"],
+            start_time=data["start_time"],
+            end_time=data["end_time"],
+            place=data["place"],
+            note=data["note"],
+            deputy_ids=data["deputies"],
+            acting_user=request.user,
+        ),
+        success=_("接待日已安排。"),
+        on_success=lambda _result: redirect("liaison_station", station.pk),
+        template="liaison/day_form.html",
+        context={"station": station},
     )
 
 
@@ -540,39 +501,38 @@ def record_create(request, station_id: int):
         raise PermissionDenied
     form = forms.RecordForm(request.POST or None, initial={"date": queries.today()})
     form.fields["deputies"].choices = _duty_choices(station)
-    if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
-        try:
-            rec = actions.do_record_reception(
-                station,
-                date=data["date"],
-                kind=data["kind"],
-                deputy_ids=data["deputies"],
-                visitor_name=data["visitor_name"],
-                visitor_phone=data["visitor_phone"],
-                visitor_count=data["visitor_count"],
-                subject=data["subject"],
-                content=data["content"],
-                response=data["response"],
-                raise_opinion=data["raise_opinion"],
-                acting_user=request.user,
+
+    def saved(rec: ReceptionRecord):
+        if rec.opinion_state == ReceptionRecord.OpinionState.REQUESTED:
+            messages.warning(
+                request,
+                _("接待记录已保存。群众意见办理功能开通后，将自动转入办理。"),
             )
-        except LianxinError as exc:
-            show_error(form, exc)
         else:
-            if rec.opinion_state == ReceptionRecord.OpinionState.REQUESTED:
-                messages.warning(
-                    request,
-                    _("接待记录已保存。群众意见办理功能开通后，将自动转入办理。"),
-                )
-            else:
-                messages.success(request, _("接待记录已保存。"))
-            return redirect("liaison_records", station.pk)
-    return render(
+            messages.success(request, _("接待记录已保存。"))
+        return redirect("liaison_records", station.pk)
+
+    return run_form_page(
         request,
-        "liaison/record_form.html",
-        {"form": form, "station": station},
-        status=_form_status(request),
+        form,
+        lambda data: actions.do_record_reception(
+            station,
+            date=data["date"],
+            kind=data["kind"],
+            deputy_ids=data["deputies"],
+            visitor_name=data["visitor_name"],
+            visitor_phone=data["visitor_phone"],
+            visitor_count=data["visitor_count"],
+            subject=data["subject"],
+            content=data["content"],
+            response=data["response"],
+            raise_opinion=data["raise_opinion"],
+            acting_user=request.user,
+        ),
+        success=None,  # saved() picks the message by the outcome
+        on_success=saved,
+        template="liaison/record_form.html",
+        context={"station": station},
     )
 
 
@@ -774,32 +734,22 @@ def commitments(request, deputy_id: int):
     if not can(request.user, "deputy.manage_commitments", deputy):
         raise PermissionDenied
     form = forms.CommitmentForm(request.POST or None, initial={"year": queries.today().year})
-    if request.method == "POST":
-        remove = request.POST.get("remove")
-        if remove:
-            item = Commitment.objects.filter(
-                pk=remove if remove.isdigit() else None, deputy=deputy
-            ).first()
-            if item is not None:
-                actions.do_remove_commitment(item, acting_user=request.user)
-                messages.success(request, _("已删除。"))
-            return redirect("liaison_commitments", deputy.pk)
-        if form.is_valid():
-            try:
-                actions.do_add_commitment(
-                    deputy,
-                    year=form.cleaned_data["year"],
-                    content=form.cleaned_data["content"],
-                    acting_user=request.user,
-                )
-            except LianxinError as exc:
-                show_error(form, exc)
-            else:
-                messages.success(request, _("承诺已公开。"))
-                return redirect("liaison_commitments", deputy.pk)
-    return render(
+    if remove := request.POST.get("remove"):
+        item = Commitment.objects.filter(
+            pk=remove if remove.isdigit() else None, deputy=deputy
+        ).first()
+        if item is not None:
+            actions.do_remove_commitment(item, acting_user=request.user)
+            messages.success(request, _("已删除。"))
+        return redirect("liaison_commitments", deputy.pk)
+    return run_form_page(
         request,
-        "liaison/commitments.html",
-        {"deputy": deputy, "form": form, "items": deputy.commitments.order_by("-year", "pk")},
-        status=_form_status(request),
+        form,
+        lambda data: actions.do_add_commitment(
+            deputy, year=data["year"], content=data["content"], acting_user=request.user
+        ),
+        success=_("承诺已公开。"),
+        on_success=lambda _result: redirect("liaison_commitments", deputy.pk),
+        template="liaison/commitments.html",
+        context={"deputy": deputy, "items": deputy.commitments.order_by("-year", "pk")},
     )
