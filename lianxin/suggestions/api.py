@@ -845,6 +845,23 @@ def _committee(value, congress_id):
     return found
 
 
+def _calls(function, *fields: str, **computed):
+    """The `run` of an action that only passes its body on: `function(case, …)` with each body
+    field in `fields` under its own name, each keyword in `computed` with the value of its
+    `(request, case, body)` function (a renamed field, a resolved reference), and always
+    `acting_user` (the caller) and `version` (the body's)."""
+
+    def run(request, case, body):
+        kwargs = {name: getattr(body, name) for name in fields}
+        kwargs.update({name: value(request, case, body) for name, value in computed.items()})
+        function(case, **kwargs, acting_user=request.auth, version=body.version)
+
+    return run
+
+
+# The actions that need more than passing the body on are written out.
+
+
 def _run_submit(request, case, body):
     if case.kind == Kind.MOTION:
         actions.do_submit_motion(case, acting_user=request.auth, version=body.version)
@@ -909,252 +926,177 @@ def _run_return(request, case, body):
     )
 
 
-def _run_consult(request, case, body):
-    loop.do_consult_case(
-        case,
-        stage=body.stage,
-        form=body.form,
-        summary=body.summary,
-        held_on=body.held_on,
-        with_whom=body.with_whom,
-        acting_user=request.auth,
-        version=body.version,
-    )
+SUGGESTION = (Kind.SUGGESTION,)
+MOTION = (Kind.MOTION,)
 
-
-KIND_ACTIONS = [
-    dispatch.KindAction(
-        "cosign", KINDS, CosignIn, _run_cosign, "联名（附议）确认：受邀代表确认或谢绝"
-    ),
-    dispatch.KindAction(
+# Each row: the action's name, the kinds it serves, the schema of its body, what runs it (a
+# `_run_…` above or `_calls`), and its summary (also its endpoints' summary in OpenAPI).
+OWN_ACTIONS = [
+    ("cosign", KINDS, CosignIn, _run_cosign, "联名（附议）确认：受邀代表确认或谢绝"),
+    (
         "submit",
         KINDS,
         SubmitIn,
         _run_submit,
         "提交：建议须联名代表全部答复；议案附议不足时 422 too_few_cosponsors",
     ),
-    dispatch.KindAction(
-        "withdraw",
-        KINDS,
-        WithdrawIn,
-        lambda r, c, b: actions.do_withdraw(
-            c, reason=b.reason, acting_user=r.auth, version=b.version
-        ),
-        "撤回（审查通过前）",
-    ),
-    dispatch.KindAction(
-        "review",
-        (Kind.SUGGESTION,),
-        ReviewIn,
-        _run_review,
-        "审查（本层级）：通过、退回修改或并入相近建议",
-    ),
-    dispatch.KindAction(
+    ("withdraw", KINDS, WithdrawIn, _calls(actions.do_withdraw, "reason"), "撤回（审查通过前）"),
+    ("review", SUGGESTION, ReviewIn, _run_review, "审查（本层级）：通过、退回修改或并入相近建议"),
+    (
         "resubmit",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         ResubmitIn,
-        lambda r, c, b: actions.do_resubmit_suggestion(
-            c,
-            title=b.title,
-            content=b.content,
-            problem=b.problem,
-            measures=b.measures,
-            note=b.note,
-            acting_user=r.auth,
-            version=b.version,
-        ),
+        _calls(actions.do_resubmit_suggestion, "title", "content", "problem", "measures", "note"),
         "代表修改后重新提交，回到退回它的审查层级",
     ),
-    dispatch.KindAction(
+    (
         "co_opinion",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         ContentIn,
-        lambda r, c, b: actions.do_co_opinion(
-            c, content=b.content, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_co_opinion, "content"),
         "协办单位向主办单位提出会办意见",
     ),
-    dispatch.KindAction(
+    (
         "sign_off",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         SignOffIn,
-        lambda r, c, b: actions.do_sign_off_reply(
-            c, approve=b.approve, note=b.note, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_sign_off_reply, "approve", "note"),
         "单位负责人签发答复（或退回经办人修改）",
     ),
-    dispatch.KindAction(
+    (
         "supervision_progress",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         ProgressIn,
-        lambda r, c, b: actions.do_record_supervision(
-            c, note=b.note, result=b.result, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_record_supervision, "note", "result"),
         "重点督办建议的督办情况或结果",
     ),
-    dispatch.KindAction(
+    (
         "assess",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         AssessIn,
-        lambda r, c, b: actions.do_assess_quality(
-            c, quality=b.quality, note=b.note, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_assess_quality, "quality", "note"),
         "评价建议质量",
     ),
-    dispatch.KindAction(
+    (
         "determine",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         DetermineIn,
-        lambda r, c, b: actions.do_determine_outcome(
-            c,
-            handling_rating=b.handling_rating,
-            outcome=b.outcome,
-            note=b.note,
-            acting_user=r.auth,
-            version=b.version,
-        ),
+        _calls(actions.do_determine_outcome, "handling_rating", "outcome", "note"),
         "办理评价和办理结果认定",
     ),
-    dispatch.KindAction(
+    (
         "decide",
-        (Kind.MOTION,),
+        MOTION,
         DecideIn,
-        lambda r, c, b: actions.do_decide_motion(
-            c,
-            decision=b.decision,
-            note=b.note,
-            referred_to=_committee(b.referred_to, c.congress_id),
-            acting_user=r.auth,
-            version=b.version,
+        _calls(
+            actions.do_decide_motion,
+            "decision",
+            "note",
+            referred_to=lambda r, c, b: _committee(b.referred_to, c.congress_id),
         ),
         "主席团决定：列入议程（agenda）或作为建议处理（convert）",
     ),
-    dispatch.KindAction(
+    (
         "request_extension",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         ExtensionRequestIn,
-        lambda r, c, b: actions.do_request_extension(
-            c, reason=b.reason, due_date=b.due_at, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_request_extension, "reason", due_date=lambda r, c, b: b.due_at),
         "主办单位在答复期限届满前申请延期（理由、延至日期）；同一时间只能有一份待审批",
     ),
-    dispatch.KindAction(
+    (
         "decide_extension",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         ExtensionDecisionIn,
-        lambda r, c, b: actions.do_decide_extension(
-            c,
-            decision=b.decision,
-            note=b.note,
-            due_date=b.due_at,
-            acting_user=r.auth,
-            version=b.version,
-        ),
+        _calls(actions.do_decide_extension, "decision", "note", due_date=lambda r, c, b: b.due_at),
         "工作机构审批延期申请：同意（答复期限改为批准的日期）或不同意（须说明理由）",
     ),
-    dispatch.KindAction(
+    (
         "open_survey",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         OptionalNoteIn,
-        lambda r, c, b: actions.do_open_survey(
-            c, note=b.note, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_open_survey, "note"),
         "重点督办建议：开展一轮满意度测评，通知领衔代表和联名代表",
     ),
-    dispatch.KindAction(
+    (
         "answer_survey",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         SurveyAnswerIn,
-        lambda r, c, b: actions.do_answer_survey(
-            c, rating=b.rating, comment=b.comment, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_answer_survey, "rating", "comment"),
         "受邀代表填写满意度测评（满意、基本满意、不满意）；测评结束前可修改",
     ),
-    dispatch.KindAction(
+    (
         "close_survey",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         OptionalNoteIn,
-        lambda r, c, b: actions.do_close_survey(
-            c, note=b.note, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_close_survey, "note"),
         "结束本轮满意度测评",
     ),
-    # The loop's own action names, with what a suggestion adds.
-    dispatch.KindAction(
+]
+
+# The loop's own action names, with what a suggestion adds (served at the suggestions' path only,
+# see `dispatch.KindAction.shared`). Same columns.
+SHARED_ACTIONS = [
+    (
         "assign",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         SuggestionAssignIn,
         _run_assign,
         "交办：三个月内答复，复杂的六个月（按月计算，末日遇法定节假日顺延）",
-        shared=True,
     ),
-    dispatch.KindAction(
+    (
         "reply",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         SuggestionReplyIn,
         _run_reply,
         "主办单位答复：A/B/C 类（必填）及承诺事项，待单位负责人签发",
-        shared=True,
     ),
-    dispatch.KindAction(
+    (
         "evaluate",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         EvaluateIn,
-        lambda r, c, b: actions.do_evaluate_suggestion(
-            c, rating=b.rating, comment=b.comment, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_evaluate_suggestion, "rating", "comment"),
         "提出建议的代表评价（每人每轮一次，以最低评价为准）",
-        shared=True,
     ),
-    dispatch.KindAction(
+    (
         "supervise",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         SuperviseIn,
-        lambda r, c, b: actions.do_key_supervise(
-            c,
-            note=b.note,
-            leader=b.leader,
-            committee=_committee(b.committee, c.congress_id),
-            acting_user=r.auth,
-            version=b.version,
+        _calls(
+            actions.do_key_supervise,
+            "note",
+            "leader",
+            committee=lambda r, c, b: _committee(b.committee, c.congress_id),
         ),
         "列为重点督办，确定督办领导或委员会",
-        shared=True,
     ),
-    dispatch.KindAction(
+    (
         "rehandle",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         RehandleReasonIn,
-        lambda r, c, b: actions.do_rehandle_suggestion(
-            c, reason=b.reason, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_rehandle_suggestion, "reason"),
         "代表不满意的，重新办理（一个月内再次答复）",
-        shared=True,
     ),
-    dispatch.KindAction(
+    (
         "conclude",
-        (Kind.SUGGESTION,),
+        SUGGESTION,
         OptionalNoteIn,
-        lambda r, c, b: actions.do_conclude_suggestion(
-            c, note=b.note, acting_user=r.auth, version=b.version
-        ),
+        _calls(actions.do_conclude_suggestion, "note"),
         "办结（办理结果认定之后）",
-        shared=True,
     ),
-    dispatch.KindAction(
-        "consult", (Kind.SUGGESTION,), ConsultIn, _run_consult, "沟通记录", shared=True
+    (
+        "consult",
+        SUGGESTION,
+        ConsultIn,
+        _calls(loop.do_consult_case, "stage", "form", "summary", "held_on", "with_whom"),
+        "沟通记录",
     ),
-    dispatch.KindAction(
-        "return", (Kind.SUGGESTION,), ReturnIn, _run_return, "承办单位申请退回交办", shared=True
-    ),
-    dispatch.KindAction(
-        "remind",
-        (Kind.SUGGESTION,),
-        NoteIn,
-        lambda r, c, b: loop.do_remind_case(c, note=b.note, acting_user=r.auth, version=b.version),
-        "催办",
-        shared=True,
-    ),
+    ("return", SUGGESTION, ReturnIn, _run_return, "承办单位申请退回交办"),
+    ("remind", SUGGESTION, NoteIn, _calls(loop.do_remind_case, "note"), "催办"),
+]
+
+KIND_ACTIONS = [
+    *(dispatch.KindAction(*row) for row in OWN_ACTIONS),
+    *(dispatch.KindAction(*row, shared=True) for row in SHARED_ACTIONS),
 ]
 for _item in KIND_ACTIONS:
     dispatch.register(_item)
