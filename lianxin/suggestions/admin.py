@@ -7,6 +7,8 @@ from django.contrib import admin
 from django.db.models import Count, Q
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.casework.admin import ReadOnlyInline
+
 from .models import (
     CoOpinionDeadline,
     ExtensionRequest,
@@ -101,18 +103,10 @@ class CoOpinionDeadlineAdmin(RecordAdmin):
         return obj.assignment.get_status_display()
 
 
-class SurveyAnswerInline(admin.TabularInline):
+class SurveyAnswerInline(ReadOnlyInline):
     model = SurveyAnswer
     fields = ["deputy", "rating", "comment", "answered_at"]
     readonly_fields = fields
-    extra = 0
-    can_delete = False
-
-    def has_add_permission(self, request, obj=None):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
 
 
 @admin.register(SurveyRound)
