@@ -171,9 +171,12 @@ def possible_duplicates(user, case: Case, limit: int = 5) -> list[Match]:
     if not mine.words:
         return []
     since = timezone.now() - dt.timedelta(days=DUPLICATE_DAYS)
+    # The kind is checked below rather than in the query: an equality on it made SQLite (which
+    # keeps no statistics) read the whole kind index and sort it, 160 ms at 100,000 cases,
+    # instead of walking the newest-first index until it has enough, as PostgreSQL does.
     candidates = (
         visible_to(user, Case)
-        .filter(kind=case.kind, created_at__gte=since)
+        .filter(created_at__gte=since)
         .exclude(state__in=workflow_for(case.kind).final)
         .exclude(pk=case.pk)
         .filter(mentioning(strongest(mine.words, DUPLICATE_KEYWORDS)))
@@ -193,6 +196,8 @@ def possible_duplicates(user, case: Case, limit: int = 5) -> list[Match]:
     )
     found = []
     for other in candidates[:DUPLICATE_CANDIDATES]:
+        if other.kind != case.kind:
+            continue
         other_text = case_text(other)
         score, shared = overlap(mine, text, terms(other_text, MESSAGE_STOPWORDS), other_text)
         if not score:
