@@ -177,7 +177,10 @@ def submit_opinion(
     `deputy`, `station` or `region`. The body is JSON, or `multipart/form-data` with the same
     fields and up to three image files `photos` (checked and stripped of location data as on
     the scan-to-speak page; a bad file is a 422 and nothing is stored). A retry with the same
-    `Idempotency-Key` returns the first opinion and stores no second set of photos."""
+    `Idempotency-Key` returns the first opinion and stores no second set of photos. The 201
+    comes once the opinion is stored; its registration entry on the timeline and the
+    notifications (an SMS with the tracking code when a phone number was given) follow within
+    seconds, written by the intake loop."""
     body, photos = _read_opinion(request)
     deputy = deputy_by_code(body.deputy) if body.deputy not in (None, "") else None
     station = station_by_code(body.station) if body.station not in (None, "") else None
