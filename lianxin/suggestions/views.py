@@ -338,6 +338,20 @@ def _pending_cosigners(case: Case):
     ).select_related("person")
 
 
+def _passes(function, *fields: str, **renamed: str):
+    """The `run` of an action whose form only passes its fields on: `function(case, …)` with
+    each field in `fields` under its own name, each keyword in `renamed` from the field it
+    names, and the acting user and the version the form carried (as `api._calls` does for the
+    API's bodies)."""
+
+    def run(case, d, user, request):
+        kwargs = {name: d[name] for name in fields}
+        kwargs.update({name: d[field] for name, field in renamed.items()})
+        function(case, **kwargs, acting_user=user, version=d["version"])
+
+    return run
+
+
 def _cosign_kwargs(case: Case, user) -> dict:
     g = grants(user)
     own = CoSponsor.objects.filter(
@@ -357,10 +371,6 @@ def _run_submit(case, d, user, request):
         actions.do_submit_motion(case, acting_user=user, version=d["version"])
     else:
         actions.do_submit_suggestion(case, acting_user=user, version=d["version"])
-
-
-def _run_withdraw(case, d, user, request):
-    actions.do_withdraw(case, reason=d["reason"], acting_user=user, version=d["version"])
 
 
 def _run_review(case, d, user, request):
@@ -404,27 +414,6 @@ def _run_assign(case, d, user, request):
     )
 
 
-def _run_return(case, d, user, request):
-    actions.do_return_suggestion(case, reason=d["reason"], acting_user=user, version=d["version"])
-
-
-def _run_co_opinion(case, d, user, request):
-    actions.do_co_opinion(case, content=d["content"], acting_user=user, version=d["version"])
-
-
-def _run_consult(case, d, user, request):
-    loop.do_consult_case(
-        case,
-        stage=d["stage"],
-        form=d["form"],
-        summary=d["summary"],
-        held_on=d["held_on"],
-        with_whom=d["with_whom"],
-        acting_user=user,
-        version=d["version"],
-    )
-
-
 def _run_reply(case, d, user, request):
     commitment = None
     if d["commitment"] or d["commitment_due"]:
@@ -441,92 +430,6 @@ def _run_reply(case, d, user, request):
     )
 
 
-def _run_sign_off(case, d, user, request):
-    actions.do_sign_off_reply(
-        case, approve=d["approve"], note=d["note"], acting_user=user, version=d["version"]
-    )
-
-
-def _run_evaluate(case, d, user, request):
-    actions.do_evaluate_suggestion(
-        case, rating=d["rating"], comment=d["comment"], acting_user=user, version=d["version"]
-    )
-
-
-def _run_rehandle(case, d, user, request):
-    actions.do_rehandle_suggestion(case, reason=d["reason"], acting_user=user, version=d["version"])
-
-
-def _run_supervise(case, d, user, request):
-    actions.do_key_supervise(
-        case,
-        note=d["note"],
-        leader=d["leader"],
-        committee=d["committee"],
-        acting_user=user,
-        version=d["version"],
-    )
-
-
-def _run_progress(case, d, user, request):
-    actions.do_record_supervision(
-        case, note=d["note"], result=d["result"], acting_user=user, version=d["version"]
-    )
-
-
-def _run_remind(case, d, user, request):
-    loop.do_remind_case(case, note=d["note"], acting_user=user, version=d["version"])
-
-
-def _run_assess(case, d, user, request):
-    actions.do_assess_quality(
-        case, quality=d["quality"], note=d["note"], acting_user=user, version=d["version"]
-    )
-
-
-def _run_determine(case, d, user, request):
-    actions.do_determine_outcome(
-        case,
-        handling_rating=d["handling_rating"],
-        outcome=d["outcome"],
-        note=d["note"],
-        acting_user=user,
-        version=d["version"],
-    )
-
-
-def _run_conclude(case, d, user, request):
-    actions.do_conclude_suggestion(case, note=d["note"], acting_user=user, version=d["version"])
-
-
-def _run_decide(case, d, user, request):
-    actions.do_decide_motion(
-        case,
-        decision=d["decision"],
-        note=d["note"],
-        referred_to=d["referred_to"],
-        acting_user=user,
-        version=d["version"],
-    )
-
-
-def _run_request_extension(case, d, user, request):
-    actions.do_request_extension(
-        case, reason=d["reason"], due_date=d["due_at"], acting_user=user, version=d["version"]
-    )
-
-
-def _run_decide_extension(case, d, user, request):
-    actions.do_decide_extension(
-        case,
-        decision=d["decision"],
-        note=d["note"],
-        due_date=d["due_at"],
-        acting_user=user,
-        version=d["version"],
-    )
-
-
 def _pending_extension(case: Case, user) -> dict:
     return {
         "pending": ExtensionRequest.objects.filter(
@@ -535,16 +438,6 @@ def _pending_extension(case: Case, user) -> dict:
         .select_related("unit")
         .first()
     }
-
-
-def _run_open_survey(case, d, user, request):
-    actions.do_open_survey(case, note=d["note"], acting_user=user, version=d["version"])
-
-
-def _run_answer_survey(case, d, user, request):
-    actions.do_answer_survey(
-        case, rating=d["rating"], comment=d["comment"], acting_user=user, version=d["version"]
-    )
 
 
 def _my_survey_answer(case: Case, user) -> dict:
@@ -559,10 +452,6 @@ def _my_survey_answer(case: Case, user) -> dict:
     }
 
 
-def _run_close_survey(case, d, user, request):
-    actions.do_close_survey(case, note=d["note"], acting_user=user, version=d["version"])
-
-
 ACTION_PAGE = ActionPage(
     list_url_name="suggestion_list",
     list_label=gettext_lazy("代表建议和议案"),
@@ -574,7 +463,7 @@ ACTION_PAGE = ActionPage(
 ACTIONS: dict[str, ActionSpec] = {
     "cosign": ActionSpec(forms.CosignForm, _run_cosign, _cosign_kwargs),
     "submit": ActionSpec(forms.Versioned, _run_submit),
-    "withdraw": ActionSpec(forms.ReasonForm, _run_withdraw),
+    "withdraw": ActionSpec(forms.ReasonForm, _passes(actions.do_withdraw, "reason")),
     "review": ActionSpec(forms.ReviewForm, _run_review),
     "resubmit": ActionSpec(
         forms.ResubmitForm,
@@ -587,34 +476,56 @@ ACTIONS: dict[str, ActionSpec] = {
         lambda case, user: {"units": _units_for(case, user)},
         initial=lambda case: {"complex": case.suggestion.is_complex},
     ),
-    "return": ActionSpec(forms.ReasonForm, _run_return),
-    "co_opinion": ActionSpec(forms.ContentForm, _run_co_opinion),
-    "request_extension": ActionSpec(forms.ExtensionRequestForm, _run_request_extension),
-    "decide_extension": ActionSpec(
-        forms.ExtensionDecisionForm, _run_decide_extension, _pending_extension
+    "return": ActionSpec(forms.ReasonForm, _passes(actions.do_return_suggestion, "reason")),
+    "co_opinion": ActionSpec(forms.ContentForm, _passes(actions.do_co_opinion, "content")),
+    "request_extension": ActionSpec(
+        forms.ExtensionRequestForm,
+        _passes(actions.do_request_extension, "reason", due_date="due_at"),
     ),
-    "open_survey": ActionSpec(forms.NoteForm, _run_open_survey),
-    "answer_survey": ActionSpec(forms.SurveyAnswerForm, _run_answer_survey, _my_survey_answer),
-    "close_survey": ActionSpec(forms.NoteForm, _run_close_survey),
+    "decide_extension": ActionSpec(
+        forms.ExtensionDecisionForm,
+        _passes(actions.do_decide_extension, "decision", "note", due_date="due_at"),
+        _pending_extension,
+    ),
+    "open_survey": ActionSpec(forms.NoteForm, _passes(actions.do_open_survey, "note")),
+    "answer_survey": ActionSpec(
+        forms.SurveyAnswerForm,
+        _passes(actions.do_answer_survey, "rating", "comment"),
+        _my_survey_answer,
+    ),
+    "close_survey": ActionSpec(forms.NoteForm, _passes(actions.do_close_survey, "note")),
     "consult": ActionSpec(
-        forms.ConsultForm, _run_consult, initial=lambda case: {"stage": "before", "form": "phone"}
+        forms.ConsultForm,
+        _passes(loop.do_consult_case, "stage", "form", "summary", "held_on", "with_whom"),
+        initial=lambda case: {"stage": "before", "form": "phone"},
     ),
     "reply": ActionSpec(forms.ReplyForm, _run_reply),
-    "sign_off": ActionSpec(forms.SignOffForm, _run_sign_off),
-    "evaluate": ActionSpec(forms.EvaluateForm, _run_evaluate),
-    "rehandle": ActionSpec(forms.ReasonForm, _run_rehandle),
+    "sign_off": ActionSpec(
+        forms.SignOffForm, _passes(actions.do_sign_off_reply, "approve", "note")
+    ),
+    "evaluate": ActionSpec(
+        forms.EvaluateForm, _passes(actions.do_evaluate_suggestion, "rating", "comment")
+    ),
+    "rehandle": ActionSpec(forms.ReasonForm, _passes(actions.do_rehandle_suggestion, "reason")),
     "supervise": ActionSpec(
         forms.SuperviseForm,
-        _run_supervise,
+        _passes(actions.do_key_supervise, "note", "leader", "committee"),
         lambda case, user: {"committees": _committees(case, user)},
     ),
-    "supervision_progress": ActionSpec(forms.ProgressForm, _run_progress),
-    "remind": ActionSpec(forms.NoteForm, _run_remind),
-    "assess": ActionSpec(forms.QualityForm, _run_assess),
-    "determine": ActionSpec(forms.DetermineForm, _run_determine),
-    "conclude": ActionSpec(forms.NoteForm, _run_conclude),
+    "supervision_progress": ActionSpec(
+        forms.ProgressForm, _passes(actions.do_record_supervision, "note", "result")
+    ),
+    "remind": ActionSpec(forms.NoteForm, _passes(loop.do_remind_case, "note")),
+    "assess": ActionSpec(forms.QualityForm, _passes(actions.do_assess_quality, "quality", "note")),
+    "determine": ActionSpec(
+        forms.DetermineForm,
+        _passes(actions.do_determine_outcome, "handling_rating", "outcome", "note"),
+    ),
+    "conclude": ActionSpec(forms.NoteForm, _passes(actions.do_conclude_suggestion, "note")),
     "decide": ActionSpec(
-        forms.DecideForm, _run_decide, lambda case, user: {"committees": _committees(case, user)}
+        forms.DecideForm,
+        _passes(actions.do_decide_motion, "decision", "note", "referred_to"),
+        lambda case, user: {"committees": _committees(case, user)},
     ),
 }
 
