@@ -2,6 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import time_machine
+from django.test import Client
+
 from lianxin.accounts.models import User
 from lianxin.casework import actions
 from lianxin.casework.models import Case, Category
@@ -11,8 +17,23 @@ from lianxin.org.models import Deputy, HandlingUnit
 STATES = ["registered", "triaged", "handling", "replied", "fed_back", "evaluated", "concluded"]
 
 
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
 def user(username: str) -> User:
     return User.objects.get(username=username)
+
+
+def at(y, m, d, h=9):
+    """The clock stopped at h o'clock on that day in China."""
+    return time_machine.travel(dt.datetime(y, m, d, h, tzinfo=SHANGHAI), tick=False)
+
+
+def client_for(username: str) -> Client:
+    """A browser session signed in as the demo account."""
+    c = Client()
+    c.force_login(user(username))
+    return c
 
 
 def demo_seat(level: str = "county") -> Deputy:

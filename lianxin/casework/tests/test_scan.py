@@ -5,23 +5,16 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import call_command
 
 from lianxin.casework.scan import scan_deadlines
 from lianxin.notifications.models import Notification
 
-from .helpers import advance, fresh, new_opinion
+from .helpers import advance, at, fresh, new_opinion
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
-
-
-def at(y, m, d, h=9):
-    return time_machine.travel(dt.datetime(y, m, d, h, tzinfo=SHANGHAI), tick=False)
 
 
 def test_an_assignment_past_its_due_date_is_marked_overdue_once(django_capture_on_commit_callbacks):

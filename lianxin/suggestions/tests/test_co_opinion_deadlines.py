@@ -6,32 +6,19 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
 from django.core.management import call_command
-from django.test import Client
 
 from lianxin.casework.scan import scan_deadlines
+from lianxin.casework.tests.helpers import at, client_for
 from lianxin.notifications.models import Notification
 
 from .. import actions
 from ..models import CoOpinionDeadline
 from .helpers import advance, fresh, new_suggestion, unit, user
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
-
-
-def at(y, m, d, h=9):
-    return time_machine.travel(dt.datetime(y, m, d, h, tzinfo=SHANGHAI), tick=False)
-
-
-def client_for(username: str) -> Client:
-    c = Client()
-    c.force_login(user(username))
-    return c
 
 
 def assigned_on(y, m, d, title="会办期限用建议"):

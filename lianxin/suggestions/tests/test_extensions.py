@@ -5,15 +5,13 @@ through the actions, the API and the pages, with the refusals the issue lists.""
 from __future__ import annotations
 
 import datetime as dt
-from zoneinfo import ZoneInfo
 
 import pytest
-import time_machine
-from django.test import Client
 
 from lianxin.casework import deadlines
 from lianxin.casework.models import Assignment, CaseEvent
 from lianxin.casework.scan import scan_deadlines
+from lianxin.casework.tests.helpers import at, client_for
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.notifications.models import Notification
 
@@ -21,18 +19,7 @@ from .. import actions
 from ..models import ExtensionRequest
 from .helpers import advance, fresh, new_suggestion, unit, user
 
-SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
-
-
-def at(y, m, d, h=9):
-    return time_machine.travel(dt.datetime(y, m, d, h, tzinfo=SHANGHAI), tick=False)
-
-
-def client_for(username: str) -> Client:
-    c = Client()
-    c.force_login(user(username))
-    return c
 
 
 def handling_since_2_march():

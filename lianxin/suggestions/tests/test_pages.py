@@ -14,17 +14,12 @@ from openpyxl import load_workbook
 from pypdf import PdfReader
 
 from lianxin.casework.models import Case, Reply
+from lianxin.casework.tests.helpers import client_for
 
 from ..models import Commitment
 from .helpers import advance, city, fresh, new_suggestion, open_session, seat, user
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username: str) -> Client:
-    c = Client()
-    c.force_login(user(username))
-    return c
 
 
 def test_a_deputy_writes_a_joint_suggestion_on_the_page():

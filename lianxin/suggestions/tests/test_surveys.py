@@ -9,10 +9,10 @@ import io
 import re
 
 import pytest
-from django.test import Client
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from lianxin.casework.tests.helpers import client_for
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.notifications.models import Notification
 
@@ -21,12 +21,6 @@ from ..models import SurveyAnswer, SurveyRound
 from .helpers import advance, city, fresh, new_suggestion, user
 
 pytestmark = pytest.mark.django_db
-
-
-def client_for(username: str) -> Client:
-    c = Client()
-    c.force_login(user(username))
-    return c
 
 
 def key_suggestion(title: str = "重点督办测评用建议", state: str = "handling"):
