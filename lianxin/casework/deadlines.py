@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import calendar
 import datetime as dt
-import time
 
 import chinese_calendar
 from django.utils import timezone
+
+from lianxin.core.memo import Memo
 
 from .models import DeadlinePolicy, WorkdayOverride
 
@@ -36,27 +37,29 @@ FALLBACK = {
 
 
 CACHE_SECONDS = 60
-_cache: dict = {}
+_memo = Memo(seconds=CACHE_SECONDS, size=1)
 
 
-def _tables() -> dict:
-    now = time.monotonic()
-    if not _cache or now - _cache["at"] >= CACHE_SECONDS:
-        policies = {
+def _load_tables() -> dict:
+    return {
+        "policies": {
             (kind, step): (amount, unit)
             for kind, step, amount, unit in DeadlinePolicy.objects.values_list(
                 "kind", "step", "amount", "unit"
             )
-        }
-        overrides = dict(WorkdayOverride.objects.values_list("date", "is_workday"))
-        _cache.clear()
-        _cache.update(at=now, policies=policies, overrides=overrides)
-    return _cache
+        },
+        "overrides": dict(WorkdayOverride.objects.values_list("date", "is_workday")),
+        "due_today": {},  # filled by due()
+    }
+
+
+def _tables() -> dict:
+    return _memo.get("tables", _load_tables)
 
 
 def clear_cache(**kwargs) -> None:
     """Forget the cached policy (a row was saved or deleted; tests after each rollback)."""
-    _cache.clear()
+    _memo.clear()
 
 
 def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
@@ -126,7 +129,7 @@ def due(kind: str, step: str, start: dt.date | None = None) -> dt.date:
     if start is not None:
         amount, unit = policy(kind, step)
         return shift(start, amount, unit)
-    known = _tables().setdefault("due_today", {})
+    known = _tables()["due_today"]
     key = (kind, step, today())
     if key not in known:
         amount, unit = policy(kind, step)

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import time
-
 from django.conf import settings
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
 
-_counts: dict = {}
-COUNTS_KEPT = 2000
+from .memo import Memo
+
+_counts = Memo(size=2000)
 
 
 def page_of(
@@ -39,19 +38,12 @@ def count_of(qs: QuerySet) -> int:
         sql, params = qs.query.sql_with_params()
     except EmptyResultSet:
         return 0
-    key = (qs.db, sql, tuple(map(repr, params)))
-    now = time.monotonic()
-    hit = _counts.get(key)
-    if hit is not None and now < hit[0]:
-        return hit[1]
-    n = qs.count()
-    if n >= big:
-        if len(_counts) >= COUNTS_KEPT:
-            _counts.clear()
-        _counts[key] = (now + getattr(settings, "LIANXIN_COUNT_CACHE_SECONDS", 30), n)
-    return n
+    return _counts.get(
+        (qs.db, sql, tuple(map(repr, params))),
+        qs.count,
+        keep=lambda n: n >= big,
+        seconds=getattr(settings, "LIANXIN_COUNT_CACHE_SECONDS", 30),
+    )
 
 
-def clear_counts() -> None:
-    """Forget the kept totals (tests, after each rolled-back transaction)."""
-    _counts.clear()
+clear_counts = _counts.clear

@@ -9,11 +9,10 @@ a submission by the old data for up to that minute.
 
 from __future__ import annotations
 
-import time
-
 from django.utils.translation import gettext as _
 
 from lianxin.core.errors import ValidationFailed
+from lianxin.core.memo import Memo
 from lianxin.liaison.models import Station
 from lianxin.org.models import Deputy, SeatStatus
 
@@ -24,28 +23,9 @@ def _deputies():
     )
 
 
-CACHE_SECONDS = 60
-CACHE_SIZE = 5000
-_cache: dict = {}
-
-
-def _cached(key: tuple, load):
-    """What `load()` finds for `key`, from the cache when it is fresh; misses are not kept."""
-    now = time.monotonic()
-    hit = _cache.get(key)
-    if hit is not None and now - hit[0] < CACHE_SECONDS:
-        return hit[1]
-    found = load()
-    if found is not None:
-        if len(_cache) >= CACHE_SIZE:
-            _cache.clear()
-        _cache[key] = (now, found)
-    return found
-
-
-def clear_cache(**kwargs) -> None:
-    """Forget the cached lookups (a row they read changed; tests after each rollback)."""
-    _cache.clear()
+_memo = Memo(seconds=60, size=5000)
+_cached = _memo.get
+clear_cache = _memo.clear
 
 
 def _serving(**lookup) -> Deputy | None:
