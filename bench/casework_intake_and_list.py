@@ -25,7 +25,7 @@ import sys
 import time
 import uuid
 
-from common import drop_database, report, setup_django, summary, timeit
+from common import bulk_insert, drop_database, report, setup_django, summary, timeit
 
 SUBMISSIONS = 600
 ROUNDS = 12
@@ -130,12 +130,9 @@ def main() -> None:
     # --- The staff case list at 100,000 cases -------------------------------------------------
     congresses = list(Congress.objects.filter(level="county").select_related("region"))
     have = Case.objects.count()
-    batch = []
-    for i in range(CASES - have):
-        c = (
-            congresses[0] if i % 2 == 0 else congresses[i % len(congresses)]
-        )  # half of them in 榆次区
-        batch.append(
+    bulk_insert(
+        Case,
+        (
             Case(
                 kind="opinion",
                 state=("registered", "triaged", "handling", "replied", "concluded")[i % 5],
@@ -144,11 +141,11 @@ def main() -> None:
                 congress=c,
                 scope_code=c.region.code,
             )
-        )
-        if len(batch) == 5000:
-            Case.objects.bulk_create(batch)
-            batch = []
-    Case.objects.bulk_create(batch)
+            for i in range(CASES - have)
+            # half of them in 榆次区
+            for c in [congresses[0] if i % 2 == 0 else congresses[i % len(congresses)]]
+        ),
+    )
     if connection.vendor == "postgresql":
         # What autovacuum does shortly after a bulk load: planner statistics and the visibility
         # map (without it no count can be answered from an index alone).

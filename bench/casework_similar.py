@@ -13,7 +13,7 @@ import os
 import random
 import sys
 
-from common import drop_database, report, setup_django, summary, timeit
+from common import bulk_insert, drop_database, report, setup_django, summary, timeit
 
 CASES = int(os.environ.get("BENCH_CASES", "100000"))
 PLACES = ["顺城街", "北关街道", "锦纶小区", "安宁小区", "迎宾路", "中都路", "汇通路", "蕴华街"]
@@ -43,23 +43,20 @@ def main() -> None:
     call_command("load_demo", scale="demo", stdout=io.StringIO())
     yc = Congress.objects.select_related("region").get(region__code="140702")
     rng = random.Random(7)
-    batch = []
-    for i in range(CASES - Case.objects.count()):
-        place, problem = rng.choice(PLACES), rng.choice(PROBLEMS)
-        batch.append(
+    bulk_insert(
+        Case,
+        (
             Case(
                 kind="opinion",
                 state=("registered", "triaged", "handling")[i % 3],
-                content=f"{place}{problem}，请有关部门尽快处理。第{i}件。",
+                content=f"{rng.choice(PLACES)}{rng.choice(PROBLEMS)}，请有关部门尽快处理。第{i}件。",
                 channel="scan",
                 congress=yc,
                 scope_code=yc.region.code,
             )
-        )
-        if len(batch) == 5000:
-            Case.objects.bulk_create(batch)
-            batch = []
-    Case.objects.bulk_create(batch)
+            for i in range(CASES - Case.objects.count())
+        ),
+    )
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:  # what autovacuum does after a bulk load
             cursor.execute("VACUUM ANALYZE")

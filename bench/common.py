@@ -83,3 +83,13 @@ def report(title: str, rows: list[tuple[str, str]]) -> None:
     width = max(len(k) for k, _ in rows)
     for key, value in rows:
         print(f"  {key.ljust(width)}  {value}")
+
+
+def bulk_insert(model, objects, size: int = 5000) -> None:
+    """Insert `objects` (any iterable, built lazily) in batches of `size` rows, so that a
+    100,000-row load never holds more than one batch in memory."""
+    from itertools import islice
+
+    objects = iter(objects)
+    while batch := list(islice(objects, size)):
+        model.objects.bulk_create(batch)

@@ -17,7 +17,7 @@ import subprocess
 import sys
 import time
 
-from common import drop_database, report, setup_django, summary, timeit
+from common import bulk_insert, drop_database, report, setup_django, summary, timeit
 
 STATIONS = int(os.environ.get("BENCH_STATIONS", "200000"))
 CARDS = int(os.environ.get("BENCH_CARDS", "1000"))
@@ -43,15 +43,16 @@ def build_grid(rng: random.Random) -> dict:
     centres = [(rng.uniform(21.0, 46.0), rng.uniform(98.0, 126.0)) for _ in cities]
     weights = [rng.paretovariate(1.5) for _ in cities]
     started = time.perf_counter()
-    batch: list[Station] = []
-    for i, city_index in enumerate(rng.choices(range(len(cities)), weights=weights, k=STATIONS)):
-        city = cities[city_index]
-        lat0, lng0 = centres[city_index]
-        lat = min(53.0, max(4.0, rng.gauss(lat0, 0.35)))
-        lng = min(135.0, max(74.0, rng.gauss(lng0, 0.35)))
-        local = townships.get(city.code[:4])
-        batch.append(
-            Station(
+
+    def stations():
+        picks = rng.choices(range(len(cities)), weights=weights, k=STATIONS)
+        for i, city_index in enumerate(picks):
+            city = cities[city_index]
+            lat0, lng0 = centres[city_index]
+            lat = min(53.0, max(4.0, rng.gauss(lat0, 0.35)))
+            lng = min(135.0, max(74.0, rng.gauss(lng0, 0.35)))
+            local = townships.get(city.code[:4])
+            yield Station(
                 code=f"B{i:07d}",
                 scan_code=f"S{i:07d}",
                 name=f"{city.name}第{i}代表联络站",
@@ -61,11 +62,8 @@ def build_grid(rng: random.Random) -> dict:
                 longitude=f"{lng:.6f}",
                 address=f"{city.name}某街道{i}号",
             )
-        )
-        if len(batch) == 5000:
-            Station.objects.bulk_create(batch)
-            batch = []
-    Station.objects.bulk_create(batch)
+
+    bulk_insert(Station, stations())
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")
     return {"centres": centres, "cities": cities, "seconds": time.perf_counter() - started}
