@@ -323,6 +323,11 @@ def rule(action: str):
     return register
 
 
+def forget_rule(action: str) -> None:
+    """Take a rule away (a kind or an app that is removed)."""
+    _ACTIONS.pop(action, None)
+
+
 def actions() -> list[str]:
     return sorted(_ACTIONS)
 

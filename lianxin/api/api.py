@@ -19,7 +19,33 @@ from .auth import bearer
 
 log = logging.getLogger("lianxin.api")
 
-api = NinjaAPI(
+
+class LianxinAPI(NinjaAPI):
+    """The document lists the actions of every declared kind (lianxin.casework.kinds): the one
+    action route is documented as one operation per action name, with each kind's body."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        from lianxin.casework import kinds
+
+        schema = super().get_openapi_schema(*args, **kwargs)
+        root = self.get_root_path({}).rstrip("/")
+        kinds.document(
+            schema,
+            f"{root}/cases/{{case_id}}/actions/{{action}}",
+            operation_prefix="case_action",
+            tag="casework",
+        )
+        kinds.document(
+            schema,
+            f"{root}/suggestions/{{case_id}}/actions/{{action}}",
+            kinds=("suggestion", "motion"),
+            operation_prefix="suggestion_action",
+            tag="suggestions",
+        )
+        return schema
+
+
+api = LianxinAPI(
     title="连心 Lianxin API",
     version="1",
     description=(
@@ -123,8 +149,6 @@ from lianxin.suggestions.api import router as suggestions_router  # noqa: E402
 api.add_router("/", opinions_router)
 api.add_router("/", accounts_router)
 api.add_router("/", org_router)
-# Before the loop's router: it serves the suggestion-only actions (review, resubmit, …) at
-# /cases/{id}/actions/{action}, which the loop's catch-all would otherwise answer with 404.
 api.add_router("/", suggestions_router)
 api.add_router("/", casework_router)
 api.add_router("/", liaison_router)

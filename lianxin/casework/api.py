@@ -8,18 +8,20 @@ see → 404; an action not possible in the case's state → 409 `invalid_transit
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
+import pydantic
 from django.http import Http404
-from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
+from ninja.errors import HttpError
+from ninja.errors import ValidationError as NinjaValidationError
 from ninja.files import UploadedFile
 
 from lianxin.accounts.access import get_visible_or_404
-from lianxin.core.errors import NotFound
 from lianxin.core.paging import page_of
 
-from . import actions, attachments, queries, resolve, serialize, similar
+from . import actions, attachments, kinds, queries, resolve, serialize, similar
 from .models import Case
 
 router = Router(tags=["casework"])
@@ -268,29 +270,6 @@ class EvaluateIn(Versioned):
     comment: str = ""
 
 
-def _by_kind(request, case: Case, action: str) -> bool:
-    """A kind may serve one of the loop's shared actions with input of its own (a suggestion's
-    reply carries a commitment, its evaluation records which deputy rated). The body has passed
-    the loop's schema; the kind's schema reads the same JSON again, with its extra fields."""
-    import json
-
-    import pydantic
-    from ninja.errors import ValidationError as NinjaValidationError
-
-    from . import dispatch
-
-    handler = dispatch.shared_handler(case.kind, action)
-    if handler is None:
-        return False
-    try:
-        data = json.loads(request.body or b"{}")
-        body = handler.schema(**data) if isinstance(data, dict) else handler.schema()
-    except pydantic.ValidationError as exc:
-        raise NinjaValidationError(exc.errors()) from exc
-    handler.run(request, case, body)
-    return True
-
-
 # --- Reads --------------------------------------------------------------------------------------
 
 
@@ -360,12 +339,12 @@ def similar_cases(request, case_id: int):
 
 
 # --- Actions ------------------------------------------------------------------------------------
+# The loop's own actions. Each is `(request, case, body)`; a kind takes them through its
+# declaration (`kinds.declare(kind, actions=LOOP_ACTIONS.values())`) and may replace some with
+# its own. All are served by the one route `POST /cases/{id}/actions/{action}` below.
 
 
-@router.post("/cases/{case_id}/actions/triage", response=CaseDetail)
-def triage(request, case_id: int, body: TriageIn):
-    """梳理：定类别（及区划、联络站、责任代表）。"""
-    case = _case(request, case_id)
+def _triage(request, case, body: TriageIn):
     user = request.auth
     actions.do_triage_case(
         case,
@@ -378,90 +357,37 @@ def triage(request, case_id: int, body: TriageIn):
         acting_user=user,
         version=body.version,
     )
-    return _acted(request, case_id)
 
 
-@router.post("/cases/{case_id}/actions/merge", response=CaseDetail)
-def merge(request, case_id: int, body: MergeIn):
-    """合并重复件：并入已有的同一问题。"""
-    case = _case(request, case_id)
+def _merge(request, case, body: MergeIn):
     into = resolve.case(request.auth, body.merge_into)
     actions.do_merge_case(
         case, into=into, note=body.note, acting_user=request.auth, version=body.version
     )
-    return _acted(request, case_id)
 
 
-@router.post("/cases/{case_id}/actions/decline", response=CaseDetail)
-def decline(request, case_id: int, body: ReasonIn):
-    """不予受理（须说明理由，群众可在查询页看到）。"""
-    case = _case(request, case_id)
-    actions.do_decline_case(
-        case, reason=body.reason, acting_user=request.auth, version=body.version
-    )
-    return _acted(request, case_id)
-
-
-@router.post("/cases/{case_id}/actions/assign", response=CaseDetail)
-def assign(request, case_id: int, body: AssignIn):
-    """交办：一个主办单位、若干协办单位；期限缺省按工作日计算。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "assign"):
-        return _acted(request, case_id)
+def _assign(request, case, body: AssignIn):
     user = request.auth
-    lead = resolve.unit(user, body.lead_unit, "lead_unit")
     actions.do_assign_case(
         case,
-        lead_unit=lead,
+        lead_unit=resolve.unit(user, body.lead_unit, "lead_unit"),
         co_units=resolve.units(user, body.co_units),
         due_date=body.due_at,
         note=body.note,
         acting_user=user,
         version=body.version,
     )
-    return _acted(request, case_id)
 
 
-@router.post("/cases/{case_id}/actions/return", response=CaseDetail)
-def return_(request, case_id: int, body: ReturnIn):
-    """承办单位申请退回交办（须在规定工作日内，说明理由）。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "return"):
-        return _acted(request, case_id)
+def _return(request, case, body: ReturnIn):
     user = request.auth
     unit = resolve.unit(user, body.unit, "unit") if body.unit else None
     actions.do_return_case(
         case, reason=body.reason, unit=unit, acting_user=user, version=body.version
     )
-    return _acted(request, case_id)
 
 
-@router.post("/cases/{case_id}/actions/consult", response=CaseDetail)
-def consult(request, case_id: int, body: ConsultIn):
-    """记录办前、办中、办后沟通。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "consult"):
-        return _acted(request, case_id)
-    actions.do_consult_case(
-        case,
-        stage=body.stage,
-        form=body.form,
-        summary=body.summary,
-        held_on=body.held_on,
-        with_whom=body.with_whom,
-        acting_user=request.auth,
-        version=body.version,
-    )
-    return _acted(request, case_id)
-
-
-@router.post("/cases/{case_id}/actions/reply", response=CaseDetail)
-def reply(request, case_id: int, body: ReplyIn):
-    """答复（主办单位，或代表直接答复）。`attachments` 列出本人事先为该案件上传的文件，随答复
-    一并提交；有一个不符即整体拒绝（422），不作任何改动。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "reply"):
-        return _acted(request, case_id)
+def _reply(request, case, body: ReplyIn):
     actions.do_reply_case(
         case,
         content=body.content,
@@ -471,83 +397,116 @@ def reply(request, case_id: int, body: ReplyIn):
         acting_user=request.auth,
         version=body.version,
     )
-    return _acted(request, case_id)
 
 
-@router.post("/cases/{case_id}/actions/feedback", response=CaseDetail)
-def feedback(request, case_id: int, body: FeedbackIn):
-    """反馈群众（查询页可见；留有手机号的同时发短信）。"""
-    case = _case(request, case_id)
-    actions.do_feedback_case(
-        case,
-        content=body.content,
-        method=body.method,
-        acting_user=request.auth,
-        version=body.version,
-    )
-    return _acted(request, case_id)
+def passes(function, *fields: str, **computed):
+    """The `run` of an action that only passes its body on: `function(case, …)` with each body
+    field in `fields` under its own name, each keyword in `computed` with the value of its
+    `(request, case, body)` function (a renamed field, a resolved reference), and always
+    `acting_user` (the caller) and `version` (the body's)."""
+
+    def run(request, case, body):
+        kwargs = {name: getattr(body, name) for name in fields}
+        kwargs.update({name: value(request, case, body) for name, value in computed.items()})
+        function(case, **kwargs, acting_user=request.auth, version=body.version)
+
+    return run
 
 
-@router.post("/cases/{case_id}/actions/evaluate", response=CaseDetail)
-def evaluate(request, case_id: int, body: EvaluateIn):
-    """代为登记群众评价（回访所得）。群众本人通过查询码评价。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "evaluate"):
-        return _acted(request, case_id)
-    actions.do_evaluate_case(
-        case,
-        rating=body.rating,
-        comment=body.comment,
-        acting_user=request.auth,
-        version=body.version,
-    )
-    return _acted(request, case_id)
+def _spec(action, schema, run, summary):
+    return kinds.ActionSpec(action=action, schema=schema, run=run, summary=summary)
 
 
-@router.post("/cases/{case_id}/actions/rehandle", response=CaseDetail)
-def rehandle(request, case_id: int, body: RehandleIn):
-    """群众不满意的，重新办理并确定新的答复期限。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "rehandle"):
-        return _acted(request, case_id)
-    actions.do_rehandle_case(
-        case,
-        reason=body.reason,
-        due_date=body.due_at,
-        acting_user=request.auth,
-        version=body.version,
-    )
-    return _acted(request, case_id)
+LOOP_ACTIONS: dict[str, kinds.ActionSpec] = {
+    item.action: item
+    for item in [
+        _spec("triage", TriageIn, _triage, "梳理：定类别（及区划、联络站、责任代表）"),
+        _spec("merge", MergeIn, _merge, "合并重复件：并入已有的同一问题"),
+        _spec(
+            "decline",
+            ReasonIn,
+            passes(actions.do_decline_case, "reason"),
+            "不予受理（须说明理由，群众可在查询页看到）",
+        ),
+        _spec(
+            "assign",
+            AssignIn,
+            _assign,
+            "交办：一个主办单位、若干协办单位；期限缺省按工作日计算",
+        ),
+        _spec("return", ReturnIn, _return, "承办单位申请退回交办（须在规定工作日内，说明理由）"),
+        _spec(
+            "consult",
+            ConsultIn,
+            passes(actions.do_consult_case, "stage", "form", "summary", "held_on", "with_whom"),
+            "记录办前、办中、办后沟通",
+        ),
+        _spec(
+            "reply",
+            ReplyIn,
+            _reply,
+            "答复（主办单位，或代表直接答复）。`attachments` 列出本人事先为该案件上传的文件，"
+            "随答复一并提交；有一个不符即整体拒绝（422），不作任何改动",
+        ),
+        _spec(
+            "feedback",
+            FeedbackIn,
+            passes(actions.do_feedback_case, "content", "method"),
+            "反馈群众（查询页可见；留有手机号的同时发短信）",
+        ),
+        _spec(
+            "evaluate",
+            EvaluateIn,
+            passes(actions.do_evaluate_case, "rating", "comment"),
+            "代为登记群众评价（回访所得）。群众本人通过查询码评价",
+        ),
+        _spec(
+            "rehandle",
+            RehandleIn,
+            passes(actions.do_rehandle_case, "reason", due_date=lambda r, c, b: b.due_at),
+            "群众不满意的，重新办理并确定新的答复期限",
+        ),
+        _spec("supervise", NoteIn, passes(actions.do_supervise_case, "note"), "列为重点督办"),
+        _spec("remind", OptionalNoteIn, passes(actions.do_remind_case, "note"), "催办"),
+        _spec("conclude", OptionalNoteIn, passes(actions.do_conclude_case, "note"), "办结"),
+    ]
+}
 
 
-@router.post("/cases/{case_id}/actions/supervise", response=CaseDetail)
-def supervise(request, case_id: int, body: NoteIn):
-    """列为重点督办。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "supervise"):
-        return _acted(request, case_id)
-    actions.do_supervise_case(case, note=body.note, acting_user=request.auth, version=body.version)
-    return _acted(request, case_id)
+def run_action(request, case_id: int, action: str, *, kinds_served=None) -> dict:
+    """Look the action up by (the case's kind, action), validate the body once against that
+    kind's schema, run it, and answer with the case as the action left it (the kind's own
+    detail when it declares one). A case the caller may not see is 404 before anything else;
+    an action its kind does not have is 404 `unknown_action`."""
+    qs = Case.objects.all() if kinds_served is None else Case.objects.filter(kind__in=kinds_served)
+    case = get_visible_or_404(request.auth, qs, pk=case_id)
+    item = kinds.action_for(case.kind, action)
+    try:
+        data = json.loads(request.body or b"{}")
+    except ValueError as exc:
+        raise HttpError(400, "invalid json") from exc
+    if not isinstance(data, dict):
+        raise NinjaValidationError([{"loc": ("body",), "msg": "not an object"}])
+    try:
+        body = item.schema.model_validate(data)
+    except pydantic.ValidationError as exc:
+        raise NinjaValidationError(
+            [{**e, "loc": ("body", *e.get("loc", ()))} for e in exc.errors()]
+        ) from exc
+    item.run(request, case, body)
+    spec = kinds.kind_spec(case.kind)
+    if spec.detail is not None:
+        return spec.detail_schema.model_validate(spec.detail(request, case_id)).model_dump(
+            mode="json"
+        )
+    return CaseDetail.model_validate(_acted(request, case_id)).model_dump(mode="json")
 
 
-@router.post("/cases/{case_id}/actions/remind", response=CaseDetail)
-def remind(request, case_id: int, body: OptionalNoteIn):
-    """催办。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "remind"):
-        return _acted(request, case_id)
-    actions.do_remind_case(case, note=body.note, acting_user=request.auth, version=body.version)
-    return _acted(request, case_id)
-
-
-@router.post("/cases/{case_id}/actions/conclude", response=CaseDetail)
-def conclude(request, case_id: int, body: OptionalNoteIn):
-    """办结。"""
-    case = _case(request, case_id)
-    if _by_kind(request, case, "conclude"):
-        return _acted(request, case_id)
-    actions.do_conclude_case(case, note=body.note, acting_user=request.auth, version=body.version)
-    return _acted(request, case_id)
+@router.post("/cases/{case_id}/actions/{action}", include_in_schema=False)
+def case_action(request, case_id: int, action: str):
+    """Every kind's actions (documented one operation per action name, see
+    `kinds.document`)."""
+    return run_action(request, case_id, action)
 
 
 # --- Attachments --------------------------------------------------------------------------------
@@ -608,14 +567,6 @@ def download_attachment(request, case_id: int, attachment_id: int):
     不存在一样返回 404。"""
     case = _case(request, case_id)
     return attachments.file_response(attachments.get_for_case(case, attachment_id))
-
-
-@router.post("/cases/{case_id}/actions/{action}", response={404: dict})
-def unknown_action(request, case_id: int, action: str):
-    """Any other action name: the case is checked first (404 if not visible), then the
-    action is unknown (404 `unknown_action`)."""
-    _case(request, case_id)
-    raise NotFound(_("没有这项办理操作。"), code="unknown_action")
 
 
 class PhoneOut(Schema):

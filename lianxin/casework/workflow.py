@@ -21,6 +21,33 @@ from lianxin.core.errors import Conflict, Forbidden, NotFound
 Guard = Callable[[object], str | None]
 
 
+def no_active_lead(message) -> Guard:
+    """A guard for assigning: refused with `message` (the kind's own wording) while a lead unit
+    is handling the case."""
+
+    def guard(case) -> str | None:
+        from .queries import active_assignments
+
+        if any(a.role == "lead" for a in active_assignments(case)):
+            return str(message)
+        return None
+
+    return guard
+
+
+def has_active_assignment(message) -> Guard:
+    """A guard for returning an assignment: refused with `message` when there is none."""
+
+    def guard(case) -> str | None:
+        from .queries import active_assignments
+
+        if not active_assignments(case):
+            return str(message)
+        return None
+
+    return guard
+
+
 @dataclass(frozen=True)
 class Transition:
     action: str
@@ -199,6 +226,10 @@ _REGISTRY: dict[str, Workflow] = {}
 def register(workflow: Workflow) -> Workflow:
     _REGISTRY[workflow.kind] = workflow
     return workflow
+
+
+def unregister(kind: str) -> None:
+    _REGISTRY.pop(kind, None)
 
 
 def workflow_for(kind: str) -> Workflow:

@@ -13,8 +13,10 @@ from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from lianxin.api.auth import optional_user
-from lianxin.casework import resolve, serialize
+from lianxin.casework import api as loop_api
+from lianxin.casework import kinds, resolve, serialize
 from lianxin.casework.actions import do_evaluate_case
+from lianxin.casework.models import Kind
 from lianxin.casework.photos import MAX_PHOTOS, photo_max_bytes
 from lianxin.casework.queries import by_tracking_code
 from lianxin.core.errors import NotFound, ValidationFailed
@@ -24,6 +26,9 @@ from .actions import do_register_opinion
 from .lookups import deputy_by_code, find_deputy, find_station, station_by_code
 
 router = Router(tags=["opinions"])
+
+# An opinion takes the loop's actions as they are.
+kinds.declare(Kind.OPINION, label=Kind.OPINION.label, actions=loop_api.LOOP_ACTIONS.values())
 
 
 class OpinionIn(Schema):

@@ -9,8 +9,13 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework import deadlines
 from lianxin.casework.models import DeadlinePolicy, Kind, Rating
-from lianxin.casework.queries import active_assignments
-from lianxin.casework.workflow import Transition, Workflow, register
+from lianxin.casework.workflow import (
+    Transition,
+    Workflow,
+    has_active_assignment,
+    no_active_lead,
+    register,
+)
 
 
 class OpinionState(models.TextChoices):
@@ -29,16 +34,8 @@ S = OpinionState
 OPEN = (S.REGISTERED, S.TRIAGED, S.HANDLING, S.REPLIED, S.FED_BACK, S.EVALUATED)
 
 
-def _no_active_lead(case) -> str | None:
-    if any(a.role == "lead" for a in active_assignments(case)):
-        return gettext("该意见已有主办单位在办理；如需改派，请主办单位先申请退回。")
-    return None
-
-
-def _has_active_assignment(case) -> str | None:
-    if not active_assignments(case):
-        return gettext("该意见没有交办给承办单位。")
-    return None
+_no_active_lead = no_active_lead(_("该意见已有主办单位在办理；如需改派，请主办单位先申请退回。"))
+_has_active_assignment = has_active_assignment(_("该意见没有交办给承办单位。"))
 
 
 def _dissatisfied(case) -> str | None:

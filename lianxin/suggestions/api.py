@@ -25,7 +25,8 @@ from ninja import Field, Query, Router, Schema, Status
 from lianxin.accounts.access import can, get_visible_or_404, visible_to
 from lianxin.api.auth import optional_user
 from lianxin.casework import actions as loop
-from lianxin.casework import dispatch, resolve
+from lianxin.casework import api as loop_api
+from lianxin.casework import kinds, resolve
 from lianxin.casework import queries as loop_queries
 from lianxin.casework.api import (
     CaseDetail,
@@ -39,7 +40,7 @@ from lianxin.casework.api import (
     Versioned,
 )
 from lianxin.casework.models import Case, Kind
-from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
+from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.paging import page_of
 from lianxin.org.models import Body, Congress, HandlingUnit
 
@@ -845,18 +846,7 @@ def _committee(value, congress_id):
     return found
 
 
-def _calls(function, *fields: str, **computed):
-    """The `run` of an action that only passes its body on: `function(case, …)` with each body
-    field in `fields` under its own name, each keyword in `computed` with the value of its
-    `(request, case, body)` function (a renamed field, a resolved reference), and always
-    `acting_user` (the caller) and `version` (the body's)."""
-
-    def run(request, case, body):
-        kwargs = {name: getattr(body, name) for name in fields}
-        kwargs.update({name: value(request, case, body) for name, value in computed.items()})
-        function(case, **kwargs, acting_user=request.auth, version=body.version)
-
-    return run
+_calls = loop_api.passes
 
 
 # The actions that need more than passing the body on are written out.
@@ -1033,8 +1023,8 @@ OWN_ACTIONS = [
     ),
 ]
 
-# The loop's own action names, with what a suggestion adds (served at the suggestions' path only,
-# see `dispatch.KindAction.shared`). Same columns.
+# The loop's own action names, with what a suggestion adds (its body replaces the loop's for
+# suggestions only; motions keep the loop's). Same columns.
 SHARED_ACTIONS = [
     (
         "assign",
@@ -1094,49 +1084,32 @@ SHARED_ACTIONS = [
     ("remind", SUGGESTION, NoteIn, _calls(loop.do_remind_case, "note"), "催办"),
 ]
 
-KIND_ACTIONS = [
-    *(dispatch.KindAction(*row) for row in OWN_ACTIONS),
-    *(dispatch.KindAction(*row, shared=True) for row in SHARED_ACTIONS),
-]
-for _item in KIND_ACTIONS:
-    dispatch.register(_item)
+
+def _actions(rows, kind):
+    return [
+        kinds.ActionSpec(action=name, schema=schema, run=run, summary=summary)
+        for name, served, schema, run, summary in rows
+        if kind in served
+    ]
 
 
-def _endpoint(item: dispatch.KindAction, *, loop_path: bool):
-    def view(request, case_id: int, body):
-        # On the loop's path a case of another kind is found first, then the action is unknown
-        # to it (404 `unknown_action`), as the loop answers.
-        case = _case(request, case_id, kinds=Kind.values if loop_path else KINDS)
-        dispatch.handler_for(case.kind, item.action).run(request, case, body)
-        return _detail(request, case_id, acted=True)
-
-    view.__annotations__ = {"case_id": int, "body": item.schema}
-    view.__name__ = f"{'case' if loop_path else 'suggestion'}_{item.action}"
-    view.__doc__ = item.summary
-    return view
-
-
-for _item in KIND_ACTIONS:
-    router.post(
-        f"/suggestions/{{int:case_id}}/actions/{_item.action}",
-        response=SuggestionDetail,
-        summary=_item.summary,
-        operation_id=f"suggestion_action_{_item.action}",
-    )(_endpoint(_item, loop_path=False))
-    if not _item.shared:
-        # The shared endpoint of the loop answers every other name with 404; these names are
-        # only suggestions' and motions', served here (this router is mounted before the
-        # loop's, see lianxin/api/api.py).
-        router.post(
-            f"/cases/{{case_id}}/actions/{_item.action}",
-            response=SuggestionDetail,
-            summary=_item.summary,
-            operation_id=f"case_action_{_item.action}",
-        )(_endpoint(_item, loop_path=True))
+# Each kind takes the loop's actions, with its own in place of the loop's where it has them.
+for _kind, _label in ((Kind.SUGGESTION, Kind.SUGGESTION.label), (Kind.MOTION, Kind.MOTION.label)):
+    kinds.declare(
+        _kind,
+        label=_label,
+        actions=[
+            *loop_api.LOOP_ACTIONS.values(),
+            *_actions(SHARED_ACTIONS, _kind),
+            *_actions(OWN_ACTIONS, _kind),
+        ],
+        detail=lambda request, case_id: _detail(request, case_id, acted=True),
+        detail_schema=SuggestionDetail,
+    )
 
 
-@router.post("/suggestions/{int:case_id}/actions/{action}", response={404: dict})
-def unknown_action(request, case_id: int, action: str):
-    """Any other action name: 404 `unknown_action` (after the case is checked)."""
-    _case(request, case_id)
-    raise NotFound(_("没有这项办理操作。"), code="unknown_action")
+@router.post("/suggestions/{int:case_id}/actions/{action}", include_in_schema=False)
+def suggestion_action(request, case_id: int, action: str):
+    """A suggestion's or a motion's actions at its own path: the same route as
+    `/cases/{id}/actions/{action}`, for these kinds only."""
+    return loop_api.run_action(request, case_id, action, kinds_served=KINDS)

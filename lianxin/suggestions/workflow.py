@@ -13,8 +13,13 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.models import DeadlinePolicy, Kind, Rating
-from lianxin.casework.queries import active_assignments
-from lianxin.casework.workflow import Transition, Workflow, register
+from lianxin.casework.workflow import (
+    Transition,
+    Workflow,
+    has_active_assignment,
+    no_active_lead,
+    register,
+)
 
 
 class SuggestionState(models.TextChoices):
@@ -66,16 +71,8 @@ def _no_pending_cosponsor(case) -> str | None:
     return None
 
 
-def _no_active_lead(case) -> str | None:
-    if any(a.role == "lead" for a in active_assignments(case)):
-        return gettext("该建议已有主办单位在办理；如需改派，请主办单位先申请退回。")
-    return None
-
-
-def _has_active_assignment(case) -> str | None:
-    if not active_assignments(case):
-        return gettext("该建议没有在办的交办。")
-    return None
+_no_active_lead = no_active_lead(_("该建议已有主办单位在办理；如需改派，请主办单位先申请退回。"))
+_has_active_assignment = has_active_assignment(_("该建议没有在办的交办。"))
 
 
 def _may_rehandle(case) -> str | None:

@@ -313,6 +313,10 @@ def register_worklist(partial: str, key: str, title, fill, *, empty=NO_WORK) -> 
         _EXTRA_WORKLISTS.append(ExtraWorklist(partial, key, title, fill, empty))
 
 
+def unregister_worklist(key: str) -> None:
+    _EXTRA_WORKLISTS[:] = [w for w in _EXTRA_WORKLISTS if w.key != key]
+
+
 def _add_extra_worklists(user, sections: list[Section]) -> None:
     for section in sections:
         for extra in _EXTRA_WORKLISTS:

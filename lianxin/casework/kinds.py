@@ -1,0 +1,218 @@
+"""The kinds of case on the loop, each declared by its own app.
+
+A kind (an opinion, a suggestion, a motion, and later a proposal or a work order) plugs into
+the loop by declaring, from its own app, what the loop needs to know of it:
+
+- its actions on the one action route `POST /api/v1/cases/{id}/actions/{action}`, keyed by
+  (kind, action): the Schema of the body, the function that runs it and its summary. A kind
+  usually takes the loop's own actions (`casework.api.LOOP_ACTIONS`) and adds or replaces some:
+  two kinds may both declare `reply`, each with its own body, and both are kept;
+- how a case of the kind is shown after an action (`detail`, with its response Schema).
+
+The route validates each body once, against the schema of the case's kind, and the OpenAPI
+document lists every action with the body of each kind that has it (`document`). casework never
+imports an intake app: the intake app declares from its own modules, and removing the
+declaration removes the kind's actions from the route and from the document.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass, field, replace
+
+from django.utils.translation import gettext as _
+
+from lianxin.core.errors import NotFound
+
+
+@dataclass(frozen=True)
+class ActionSpec:
+    """One action of one kind: `run(request, case, body)` with `body` an instance of `schema`."""
+
+    action: str
+    schema: type
+    run: Callable
+    summary: str
+
+
+@dataclass
+class KindSpec:
+    kind: str
+    label: str = ""
+    actions: dict[str, ActionSpec] = field(default_factory=dict)
+    # (request, case_id) → the case as the caller's action left it, as a dict for
+    # `detail_schema`; None: the loop's own case detail.
+    detail: Callable | None = None
+    detail_schema: type | None = None
+
+
+_KINDS: dict[str, KindSpec] = {}
+
+
+def declare(
+    kind: str,
+    *,
+    label: str = "",
+    actions: Iterable[ActionSpec] = (),
+    detail: Callable | None = None,
+    detail_schema: type | None = None,
+) -> KindSpec:
+    """Declare a kind with its actions (later declarations of the same kind add to it; an
+    action of the same name replaces the earlier one of that kind only)."""
+    spec = _KINDS.get(kind)
+    if spec is None:
+        spec = _KINDS[kind] = KindSpec(kind=kind, label=str(label))
+    elif label:
+        spec.label = str(label)
+    for item in actions:
+        spec.actions[item.action] = item
+    if detail is not None:
+        spec.detail, spec.detail_schema = detail, detail_schema
+    return spec
+
+
+def kind_spec(kind: str) -> KindSpec | None:
+    return _KINDS.get(kind)
+
+
+def declared() -> list[KindSpec]:
+    return list(_KINDS.values())
+
+
+def action_for(kind: str, action: str) -> ActionSpec:
+    """The action `action` of `kind`; anything else is 404 `unknown_action`."""
+    spec = _KINDS.get(kind)
+    found = spec.actions.get(action) if spec else None
+    if found is None:
+        raise NotFound(_("没有这项办理操作。"), code="unknown_action")
+    return found
+
+
+def action_names() -> list[str]:
+    """Every action name some kind declares, in declaration order."""
+    return list(dict.fromkeys(name for spec in _KINDS.values() for name in spec.actions))
+
+
+def kinds_with(action: str) -> list[KindSpec]:
+    return [spec for spec in _KINDS.values() if action in spec.actions]
+
+
+def with_summary(specs: Iterable[ActionSpec], **summaries: str) -> Iterator[ActionSpec]:
+    """The same actions, some with another summary (a kind's own wording of a loop action)."""
+    for item in specs:
+        yield replace(item, summary=summaries[item.action]) if item.action in summaries else item
+
+
+def forget(kind: str) -> None:
+    """Take a kind's declaration away (its actions leave the route and the document)."""
+    _KINDS.pop(kind, None)
+
+
+@contextmanager
+def undeclared(kind: str):
+    """Tests: the platform as if `kind` had never been declared."""
+    saved = _KINDS.pop(kind, None)
+    try:
+        yield
+    finally:
+        if saved is not None:
+            _KINDS[kind] = saved
+
+
+# --- The OpenAPI document -----------------------------------------------------------------------
+
+
+def _component(components: dict, kind: str, schema: type) -> dict:
+    """Put `schema` (a pydantic model) into the components under its own name (or, when another
+    kind's schema already has that name, under `kind.Name`), its nested models under theirs.
+    Returns the reference."""
+    from ninja.schema import NinjaGenerateJsonSchema
+
+    body = schema.model_json_schema(
+        ref_template="#/components/schemas/{model}", schema_generator=NinjaGenerateJsonSchema
+    )
+    for nested, definition in body.pop("$defs", {}).items():
+        components.setdefault(nested, definition)
+    name = schema.__name__
+    if components.get(name, body) != body:
+        name = f"{kind}.{name}"
+    components[name] = body
+    return {"$ref": f"#/components/schemas/{name}"}
+
+
+def document(
+    openapi: dict,
+    path: str,
+    *,
+    kinds: Iterable[str] | None = None,
+    operation_prefix: str,
+    tag: str,
+    default_detail: str = "CaseDetail",
+    security: list | None = None,
+) -> None:
+    """Write one operation per action name at `path` (containing `{action}`) into `openapi`,
+    whose request body is, for each kind that has the action, that kind's schema (`anyOf`,
+    one entry per kind, titled by the kind), and whose answer is the kind's case detail.
+    `security` is the document's own requirement of authenticated operations."""
+    security = security or [{"BearerOrSession": []}]
+    wanted = None if kinds is None else set(kinds)
+    components = openapi.setdefault("components", {}).setdefault("schemas", {})
+    paths = openapi.setdefault("paths", {})
+    for name in action_names():
+        specs = [s for s in kinds_with(name) if wanted is None or s.kind in wanted]
+        if not specs:
+            continue
+        by_schema: dict[type, list[KindSpec]] = {}
+        for spec in specs:
+            by_schema.setdefault(spec.actions[name].schema, []).append(spec)
+        bodies = [
+            {
+                **_component(components, group[0].kind, schema),
+                "title": ", ".join(s.kind for s in group),
+            }
+            for schema, group in by_schema.items()
+        ]
+        answers = list(
+            dict.fromkeys(
+                spec.detail_schema.__name__ if spec.detail_schema else default_detail
+                for spec in specs
+            )
+        )
+        refs = [{"$ref": f"#/components/schemas/{answer}"} for answer in answers]
+        lines = [f"- `{s.kind}`（{s.label}）：{s.actions[name].summary}" for s in specs]
+        summary = specs[0].actions[name].summary.split("。")[0].split("：")[0]
+        operation = {
+            "operationId": f"{operation_prefix}_{name}",
+            "summary": summary,
+            "description": "请求体按案件类别校验：\n" + "\n".join(lines),
+            "tags": [tag],
+            "parameters": [
+                {
+                    "in": "path",
+                    "name": "case_id",
+                    "required": True,
+                    "schema": {"title": "Case Id", "type": "integer"},
+                }
+            ],
+            "requestBody": {
+                "required": True,
+                "content": {
+                    "application/json": {
+                        "schema": bodies[0] if len(bodies) == 1 else {"anyOf": bodies}
+                    }
+                },
+            },
+            "responses": {
+                "200": {
+                    "description": "OK",
+                    "content": {
+                        "application/json": {
+                            "schema": refs[0] if len(refs) == 1 else {"anyOf": refs}
+                        }
+                    },
+                }
+            },
+            "security": security,
+        }
+        paths[path.replace("{action}", name)] = {"post": operation}
