@@ -14,6 +14,12 @@ The rules, in the words of a standing committee's office:
 - CPPCC staff act on their own CPPCC and read the CPPCCs below them;
 - the system administrator manages accounts and settings and may read everything.
 Regions are public reference data (the public site drills down through them).
+
+This module is the engine: the grants, the registries and the checks. Each app registers its
+own models' visibility rules and its actions' predicates in its `rules.py` (imported from its
+AppConfig.ready()): lianxin/org/rules.py, liaison/rules.py, casework/rules.py,
+opinions/rules.py, suggestions/rules.py. Only the accounts' own rules live here. The engine
+imports no other lianxin app; the Grants loader finds the seat models through the app registry.
 """
 
 from __future__ import annotations
@@ -23,6 +29,7 @@ from dataclasses import dataclass, field
 from functools import reduce
 from operator import or_
 
+from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
@@ -72,7 +79,9 @@ def grants(user) -> Grants:
     cached = getattr(user, "_lianxin_grants", None)
     if cached is not None:
         return cached
-    from lianxin.org.models import Deputy, Member, SeatStatus
+    Deputy = apps.get_model("org", "Deputy")  # noqa: N806 - a model class
+    Member = apps.get_model("org", "Member")  # noqa: N806 - a model class
+    serving = "serving"  # org.models.SeatStatus.SERVING
 
     staff, cppcc_staff, leaders = {}, {}, []
     stations, station_congresses, units = set(), set(), set()
@@ -94,13 +103,13 @@ def grants(user) -> Grants:
     deputy_ids, deputy_congresses, member_ids, member_cppccs = set(), set(), set(), set()
     if user.person_id and Role.DEPUTY in roles:
         for seat_id, congress_id in Deputy.objects.filter(
-            person_id=user.person_id, status=SeatStatus.SERVING
+            person_id=user.person_id, status=serving
         ).values_list("id", "congress_id"):
             deputy_ids.add(seat_id)
             deputy_congresses.add(congress_id)
     if user.person_id and Role.MEMBER in roles:
         for seat_id, cppcc_id in Member.objects.filter(
-            person_id=user.person_id, status=SeatStatus.SERVING
+            person_id=user.person_id, status=serving
         ).values_list("id", "cppcc_id"):
             member_ids.add(seat_id)
             member_cppccs.add(cppcc_id)
@@ -131,12 +140,12 @@ def forget_grants(user) -> None:
         del user._lianxin_grants
 
 
-def _prefix_q(lookup: str, codes: tuple[str, ...] | list[str]) -> Q:
+def prefix_q(lookup: str, codes: tuple[str, ...] | list[str]) -> Q:
     """Q for "the region code at `lookup` lies in one of these subtrees"."""
     return reduce(or_, (Q(**{f"{lookup}__startswith": code}) for code in codes), Q(pk__in=[]))
 
 
-def _any(*parts: tuple[str, object]) -> Q:
+def any_of(*parts: tuple[str, object]) -> Q:
     """OR of the lookups whose value is non-empty; empty ones would only add joins."""
     q = Q(pk__in=[])
     for lookup, value in parts:
@@ -151,7 +160,7 @@ NOTHING = Q(pk__in=[])
 VisibilityRule = Callable[[Grants], Q | None]  # None means "everything"
 _VISIBILITY: dict[str, VisibilityRule] = {}
 # Rules that follow a to-many relation could return a row twice; those are wrapped in pk__in.
-_TO_MANY: set[str] = {"accounts.user", "org.person", "liaison.station"}
+_TO_MANY: set[str] = set()
 
 
 def visibility(label: str, *, to_many: bool = False):
@@ -167,85 +176,7 @@ def visibility(label: str, *, to_many: bool = False):
     return register
 
 
-@visibility("org.region")
-def _regions(g: Grants) -> Q | None:
-    return None
-
-
-@visibility("org.handlingunit")
-def _units(g: Grants) -> Q | None:
-    # The directory of handling units is needed by anyone who assigns or consults.
-    return None if g.is_anyone else NOTHING
-
-
-@visibility("org.congress")
-def _congresses(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    q = _prefix_q("region__code", g.congress_read_regions)
-    q |= Q(pk__in=g.deputy_congress_ids) | Q(pk__in=g.station_congress_ids)
-    return q
-
-
-@visibility("org.cppcc")
-def _cppccs(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    return _prefix_q("region__code", g.cppcc_read_regions) | Q(pk__in=g.member_cppcc_ids)
-
-
-@visibility("org.deputy")
-def _deputies(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    # Congresses are few: pick their ids first, so the deputies are found by the congress index.
-    from lianxin.org.models import Congress
-
-    readable = Congress.objects.filter(_prefix_q("region__code", g.congress_read_regions)).values(
-        "pk"
-    )
-    q = Q(congress_id__in=readable) if g.congress_read_regions else NOTHING
-    # fellow deputies of one's own congresses, for joint suggestions
-    return q | _any(
-        ("station_membership__station_id__in", g.station_ids),
-        ("congress_id__in", g.deputy_congress_ids),
-    )
-
-
-@visibility("org.member")
-def _members(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    return _prefix_q("cppcc__region__code", g.cppcc_read_regions) | Q(
-        cppcc_id__in=g.member_cppcc_ids
-    )
-
-
-@visibility("org.person")
-def _people(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    deputies = _deputies(g)
-    members = _members(g)
-    q = Q(pk=g.person_id) if g.person_id else NOTHING
-    q |= Q(deputy_seats__in=_apply("org.deputy", deputies)) | Q(
-        member_seats__in=_apply("org.member", members)
-    )
-    return q
-
-
-@visibility("liaison.station")
-def _stations(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    return (
-        _prefix_q("region__code", g.congress_read_regions)
-        | Q(pk__in=g.station_ids)
-        | Q(memberships__deputy_id__in=g.deputy_ids)
-    )
-
-
-@visibility("accounts.user")
+@visibility("accounts.user", to_many=True)
 def _users(g: Grants) -> Q | None:
     if g.is_admin:
         return None
@@ -258,21 +189,22 @@ def _users(g: Grants) -> Q | None:
         | Q(roles__station__congress_id__in=congresses)
         | Q(
             roles__role=Role.UNIT_OFFICER,
-            roles__unit__region__code__in=_region_codes_exact(regions),
+            roles__unit__region__code__in=list(regions),
         )
         | Q(person__deputy_seats__congress_id__in=congresses)
     )
 
 
-def _region_codes_exact(codes: tuple[str, ...]) -> list[str]:
-    return list(codes)
-
-
-def _apply(label: str, q: Q | None) -> QuerySet:
-    from django.apps import apps
-
+def apply_rule(label: str, q: Q | None) -> QuerySet:
+    """The rows of model `label` matching a rule's result (None: every row)."""
     model = apps.get_model(label)
     return model.objects.all() if q is None else model.objects.filter(q)
+
+
+def visible_rows(g: Grants, label: str) -> QuerySet:
+    """The rows of model `label` that the holder of `g` may see (for rules that follow a
+    relation into another model's visibility)."""
+    return apply_rule(label, _VISIBILITY[label](g))
 
 
 def visible_to(user, model_or_qs: type[Model] | QuerySet) -> QuerySet:
@@ -340,8 +272,9 @@ def can(user, action: str, obj=None) -> bool:
     return bool(fn(grants(user), obj))
 
 
-def _visible_rule(label: str) -> ActionRule:
-    """A ".view" action is exactly membership in `visible_to`, so the two can never disagree."""
+def view_action(action: str, label: str) -> None:
+    """Register `action` (a ".view") as exactly membership in `visible_to` of model `label`, so
+    the two can never disagree."""
 
     def check(g: Grants, obj) -> bool:
         q = _VISIBILITY[label](g)
@@ -349,148 +282,12 @@ def _visible_rule(label: str) -> ActionRule:
             return True
         return obj.__class__._default_manager.filter(q, pk=obj.pk).exists()
 
-    return check
+    _ACTIONS[action] = check
 
 
-for _label, _action in [
-    ("org.congress", "congress.view"),
-    ("org.cppcc", "cppcc.view"),
-    ("org.deputy", "deputy.view"),
-    ("org.member", "member.view"),
-    ("org.handlingunit", "unit.view"),
-    ("liaison.station", "station.view"),
-]:
-    _ACTIONS[_action] = _visible_rule(_label)
-
-
-@rule("congress.manage")
-def _congress_manage(g: Grants, congress) -> bool:
-    """Business actions of a congress's office: only its own staff, never a roll-up reader."""
-    return congress.pk in g.staff_congresses
-
-
-@rule("deputy.change")
-def _deputy_change(g: Grants, deputy) -> bool:
-    return deputy.congress_id in g.staff_congresses
-
-
-@rule("deputy.view_personal")
-def _deputy_personal(g: Grants, deputy) -> bool:
-    """Full phone number: the deputy's own office, the deputy, and the administrator."""
-    return g.is_admin or deputy.congress_id in g.staff_congresses or deputy.pk in g.deputy_ids
-
-
-@rule("member.change")
-def _member_change(g: Grants, member) -> bool:
-    return member.cppcc_id in g.cppcc_staff
-
-
-@rule("member.view_personal")
-def _member_personal(g: Grants, member) -> bool:
-    return g.is_admin or member.cppcc_id in g.cppcc_staff or member.pk in g.member_ids
-
-
-@rule("station.manage")
-def _station_manage(g: Grants, station) -> bool:
-    return station.pk in g.station_ids or station.congress_id in g.staff_congresses
-
-
-# --- liaison: stations, points, reception days and records, public commitments ----------------
-# What the public sees of a station (name, place, hours, public phone, points, deputies on duty,
-# reception days) is read through lianxin.liaison.queries.public_*: it is public by definition.
-# Everything below is the internal view: staff of the congress (and readers of its region), the
-# station's own manager, and deputies for their own station and records.
-
-
-def _station_subquery(g: Grants) -> QuerySet:
-    return _apply("liaison.station", _stations(g)).values("pk")
-
-
-@visibility("liaison.point")
-def _points(g: Grants) -> Q | None:
-    return None if g.is_admin else Q(station__in=_station_subquery(g))
-
-
-@visibility("liaison.stationmembership")
-def _memberships(g: Grants) -> Q | None:
-    return None if g.is_admin else Q(station__in=_station_subquery(g))
-
-
-@visibility("liaison.receptionrule")
-def _reception_rules(g: Grants) -> Q | None:
-    return None if g.is_admin else Q(station__in=_station_subquery(g))
-
-
-@visibility("liaison.receptionday")
-def _reception_days(g: Grants) -> Q | None:
-    return None if g.is_admin else Q(station__in=_station_subquery(g))
-
-
-@visibility("liaison.receptionrecord")
-def _reception_records(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    return Q(station__in=_station_subquery(g)) | Q(deputies__in=list(g.deputy_ids))
-
-
-@visibility("liaison.commitment")
-def _commitments(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    return Q(deputy__in=_apply("org.deputy", _deputies(g)).values("pk"))
-
-
-@rule("station.create")
-def _station_create(g: Grants, congress) -> bool:
-    """Stations are opened by the deputy-affairs office of the congress that runs them."""
-    return congress is not None and congress.pk in g.staff_congresses
-
-
-@rule("station.import")
-def _station_import(g: Grants, congress) -> bool:
-    return congress is not None and congress.pk in g.staff_congresses
-
-
-@rule("station.export")
-def _station_export(g: Grants, _obj) -> bool:
-    return g.is_admin or bool(g.congress_read_regions) or bool(g.station_ids)
-
-
-@rule("station.grid")
-def _station_grid(g: Grants, _obj) -> bool:
-    """The grid with its counts by county and township: staff, leaders, the administrator."""
-    return g.is_admin or bool(g.congress_read_regions)
-
-
-@rule("station.assign")
-def _station_assign(g: Grants, target) -> bool:
-    """`target` is (station, deputy). Mixed-level grouping: the office that runs the station
-    places any deputy of its own region (its own and the township congresses below it); a
-    city's office places its own deputies into any station within the city."""
-    station, deputy = target
-    congress = station.congress
-    if congress.pk in g.staff_congresses and deputy.congress.region.code.startswith(
-        congress.region.code
-    ):
-        return True
-    return deputy.congress_id in g.staff_congresses and station.region.code.startswith(
-        deputy.congress.region.code
-    )
-
-
-@rule("reception.leaders")
-def _reception_leaders(g: Grants, _obj) -> bool:
-    return g.is_admin or bool(g.congress_read_regions)
-
-
-@rule("reception.record")
-def _reception_record(g: Grants, station) -> bool:
-    return station.pk in g.station_ids or station.congress_id in g.staff_congresses
-
-
-@rule("deputy.manage_commitments")
-def _deputy_commitments(g: Grants, deputy) -> bool:
-    return deputy.congress_id in g.staff_congresses or deputy.pk in g.deputy_ids
+def _is(obj, label: str) -> bool:
+    """Is `obj` an instance of model `label` ("app.model")?"""
+    return isinstance(obj, Model) and obj._meta.label_lower == label
 
 
 @rule("user.list")
@@ -511,16 +308,13 @@ def _user_create(g: Grants, target) -> bool:
         return True
     if not g.staff_congresses:
         return False
-    from lianxin.liaison.models import Station
-    from lianxin.org.models import Congress, Deputy, HandlingUnit
-
-    if role == Role.DEPUTY and isinstance(scope, Deputy):
+    if role == Role.DEPUTY and _is(scope, "org.deputy"):
         return scope.congress_id in g.staff_congresses
-    if role == Role.DEPUTY_AFFAIRS_STAFF and isinstance(scope, Congress):
+    if role == Role.DEPUTY_AFFAIRS_STAFF and _is(scope, "org.congress"):
         return scope.pk in g.staff_congresses
-    if role == Role.STATION_MANAGER and isinstance(scope, Station):
+    if role == Role.STATION_MANAGER and _is(scope, "liaison.station"):
         return scope.congress_id in g.staff_congresses
-    if role == Role.UNIT_OFFICER and isinstance(scope, HandlingUnit):
+    if role == Role.UNIT_OFFICER and _is(scope, "org.handlingunit"):
         return scope.region.code in g.staff_congresses.values()
     return False
 
@@ -542,422 +336,3 @@ def mask_phone(phone: str | None) -> str:
             else digits[:3] + "****"
         )
     return "*" * len(digits)
-
-
-# --- casework (the closed loop) and opinions ---------------------------------------------------
-# Who sees a case: the staff of its congress (act) and of the congresses above it (read), leaders
-# of its region subtree (read), the station it came through, the deputy it is addressed to or
-# who raised it, the member who raised it, and the officers of each unit it is assigned to
-# (never a unit it was returned from). Who acts on it: see the `case.*` rules below; the
-# workflow of each kind names the rule each transition needs.
-
-
-def _congress_case_q(codes: tuple[str, ...]) -> Q:
-    return Q(congress__isnull=False) & _prefix_q("scope_code", codes) if codes else NOTHING
-
-
-def _cppcc_case_q(codes: tuple[str, ...]) -> Q:
-    return Q(cppcc__isnull=False) & _prefix_q("scope_code", codes) if codes else NOTHING
-
-
-@visibility("casework.case")
-def _cases(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    q = _congress_case_q(g.congress_read_regions) | _cppcc_case_q(g.cppcc_read_regions)
-    q |= _any(
-        ("station_id__in", g.station_ids),
-        ("deputy_id__in", g.deputy_ids),
-        ("raised_by_deputy_id__in", g.deputy_ids),
-        ("raised_by_member_id__in", g.member_ids),
-    )
-    if g.unit_ids:
-        from lianxin.casework.models import Assignment
-
-        q |= Q(
-            pk__in=Assignment.objects.filter(
-                unit_id__in=g.unit_ids, status=Assignment.Status.ACTIVE
-            ).values("case_id")
-        )
-    return _suggestion_cases(g, q)
-
-
-def _case_office(g: Grants, case) -> bool:
-    """Staff of the body that owns the case (its congress, or its CPPCC)."""
-    return (case.congress_id is not None and case.congress_id in g.staff_congresses) or (
-        case.cppcc_id is not None and case.cppcc_id in g.cppcc_staff
-    )
-
-
-def _case_station(g: Grants, case) -> bool:
-    return case.station_id is not None and case.station_id in g.station_ids
-
-
-def _case_deputy(g: Grants, case) -> bool:
-    return case.deputy_id is not None and case.deputy_id in g.deputy_ids
-
-
-def _case_units(g: Grants, case) -> dict[int, str]:
-    """The caller's units among the case's active assignments: unit id → lead/co."""
-    if not g.unit_ids:
-        return {}
-    from lianxin.casework.queries import active_assignments
-
-    return {a.unit_id: a.role for a in active_assignments(case) if a.unit_id in g.unit_ids}
-
-
-def _case_has_lead(case) -> bool:
-    from lianxin.casework.queries import active_assignments
-
-    return any(a.role == "lead" for a in active_assignments(case))
-
-
-def _case_leader(g: Grants, case) -> bool:
-    return any(case.scope_code.startswith(code) for code in g.leader_regions)
-
-
-@rule("case.view")
-def _case_view(g: Grants, case) -> bool:
-    return is_visible_with(g, case)
-
-
-def is_visible_with(g: Grants, case) -> bool:
-    from lianxin.casework.models import Case
-
-    q = _cases(g)
-    return q is None or Case.objects.filter(q, pk=case.pk).exists()
-
-
-@rule("case.manage")
-def _case_manage(g: Grants, case) -> bool:
-    return _case_office(g, case)
-
-
-@rule("case.triage")
-def _case_triage(g: Grants, case) -> bool:
-    """Sort an opinion, merge a duplicate, decline: the office, or the station it came to."""
-    return _case_office(g, case) or _case_station(g, case)
-
-
-@rule("case.assign")
-def _case_assign(g: Grants, case) -> bool:
-    return _case_office(g, case)
-
-
-@rule("case.return")
-def _case_return(g: Grants, case) -> bool:
-    """A unit asks to return a wrong assignment (its own assignment only)."""
-    return bool(_case_units(g, case))
-
-
-@rule("case.consult")
-def _case_consult(g: Grants, case) -> bool:
-    return (
-        _case_office(g, case)
-        or _case_station(g, case)
-        or _case_deputy(g, case)
-        or bool(_case_units(g, case))
-    )
-
-
-@rule("case.reply")
-def _case_reply(g: Grants, case) -> bool:
-    """The lead unit replies; without a lead unit the deputy answers directly, or the office
-    records the answer given."""
-    if "lead" in _case_units(g, case).values():
-        return True
-    if _case_has_lead(case):
-        return False
-    return _case_deputy(g, case) or _case_office(g, case)
-
-
-@rule("case.attach")
-def _case_attach(g: Grants, case) -> bool:
-    """Add a file to a case still being handled (a reply letter, a photo of the work done): the
-    units handling it (lead or co), the office that owns it, and the deputy who may answer it
-    directly; to a suggestion or motion being written or revised, its lead sponsor. Nobody
-    adds files once it is concluded."""
-    if case.is_closed:
-        return False
-    if case.kind in ("suggestion", "motion") and case.state in ("draft", "returned"):
-        # Supporting material of a suggestion or motion: its lead sponsor, while it may still
-        # be edited (a draft, or returned for revision).
-        return case.raised_by_deputy_id in g.deputy_ids or _case_office(g, case)
-    return bool(_case_units(g, case)) or _case_office(g, case) or _case_reply(g, case)
-
-
-@rule("case.feedback")
-def _case_feedback(g: Grants, case) -> bool:
-    return _case_office(g, case) or _case_station(g, case) or _case_deputy(g, case)
-
-
-@rule("case.evaluate")
-def _case_evaluate(g: Grants, case) -> bool:
-    """Recording the citizen's rating taken on a return call (the citizen rates online with the
-    tracking code and needs no account)."""
-    return _case_office(g, case) or _case_station(g, case)
-
-
-@rule("case.rehandle")
-def _case_rehandle(g: Grants, case) -> bool:
-    return _case_office(g, case)
-
-
-@rule("case.supervise")
-def _case_supervise(g: Grants, case) -> bool:
-    return _case_office(g, case) or _case_leader(g, case)
-
-
-@rule("case.remind")
-def _case_remind(g: Grants, case) -> bool:
-    return _case_office(g, case) or _case_leader(g, case)
-
-
-@rule("case.conclude")
-def _case_conclude(g: Grants, case) -> bool:
-    return _case_office(g, case) or _case_station(g, case)
-
-
-@rule("case.view_contact")
-def _case_view_contact(g: Grants, case) -> bool:
-    """The full phone number of whoever raised the case (a logged, deliberate action)."""
-    return _case_office(g, case) or _case_station(g, case) or _case_deputy(g, case)
-
-
-@rule("opinion.intake")
-def _opinion_intake(g: Grants, target) -> bool:
-    """Enter an opinion received at a station (`target` a Station) or by a deputy (`target` a
-    Deputy seat)."""
-    from lianxin.liaison.models import Station
-    from lianxin.org.models import Deputy
-
-    if isinstance(target, Station):
-        return target.pk in g.station_ids or target.congress_id in g.staff_congresses
-    if isinstance(target, Deputy):
-        return target.pk in g.deputy_ids or target.congress_id in g.staff_congresses
-    return False
-
-
-@rule("logs.view")
-def _logs_view(g: Grants, target) -> bool:
-    """The three logs of a deputy, a station or a region (`target` one of them)."""
-    from lianxin.liaison.models import Station
-    from lianxin.org.models import Deputy, Region
-
-    if g.is_admin:
-        return True
-    if isinstance(target, Deputy):
-        return target.pk in g.deputy_ids or any(
-            target.congress.region.code.startswith(c) for c in g.congress_read_regions
-        )
-    if isinstance(target, Station):
-        return target.pk in g.station_ids or any(
-            target.region.code.startswith(c) for c in g.congress_read_regions
-        )
-    if isinstance(target, Region):
-        return any(target.code.startswith(c) for c in g.congress_read_regions)
-    return False
-
-
-# --- suggestions (deputies' suggestions and motions) -------------------------------------------
-# A suggestion's draft is the deputy's own: nobody else sees it but the deputies invited to
-# co-sign it.
-# Co-sponsors see the suggestions they were invited to; authors evaluate the replies; the office
-# of the congress reviews, assigns, supervises and assesses; the lead unit replies after its
-# head signs off; co-handling units send their opinions to the lead unit. The presidium's
-# decision on a motion is recorded by the office.
-
-_SUGGESTION_KINDS = ("suggestion", "motion")
-
-
-def _cosponsored_case_ids(g: Grants) -> QuerySet:
-    from lianxin.suggestions.models import CoSponsor
-
-    return CoSponsor.objects.filter(deputy_id__in=g.deputy_ids).values("case_id")
-
-
-def _suggestion_cases(g: Grants, q: Q) -> Q:
-    """Called by the case visibility rule: hide drafts of suggestions from everyone but their
-    deputies, and show co-sponsors what they were invited to. (A motion's draft is seen by the
-    office, which collects the co-sponsors' signatures during the session.)"""
-    q &= ~Q(kind="suggestion", state="draft")
-    if g.deputy_ids:
-        q |= Q(raised_by_deputy_id__in=g.deputy_ids)
-        q |= Q(kind__in=_SUGGESTION_KINDS, pk__in=_cosponsored_case_ids(g))
-    return q
-
-
-def _is_lead_sponsor(g: Grants, case) -> bool:
-    return case.raised_by_deputy_id is not None and case.raised_by_deputy_id in g.deputy_ids
-
-
-def _author_seats(g: Grants, case) -> set[int]:
-    """The caller's seats among the case's authors: the lead sponsor and confirmed co-sponsors."""
-    from lianxin.suggestions.models import CoSponsor
-
-    if not g.deputy_ids:
-        return set()
-    seats = {case.raised_by_deputy_id} & set(g.deputy_ids)
-    seats |= set(
-        CoSponsor.objects.filter(
-            case_id=case.pk, deputy_id__in=g.deputy_ids, status=CoSponsor.Status.CONFIRMED
-        ).values_list("deputy_id", flat=True)
-    )
-    return seats
-
-
-@rule("suggestion.create")
-def _suggestion_create(g: Grants, seat) -> bool:
-    """Write a suggestion or a motion on one's own serving seat (`seat` a Deputy)."""
-    return seat is not None and seat.pk in g.deputy_ids
-
-
-@rule("suggestion.submit")
-def _suggestion_submit(g: Grants, case) -> bool:
-    """Submit, edit a draft, invite co-sponsors, withdraw: the lead sponsor."""
-    return _is_lead_sponsor(g, case)
-
-
-@rule("suggestion.cosign")
-def _suggestion_cosign(g: Grants, case) -> bool:
-    """Confirm or decline an invitation: the invited deputy; or the office of the congress,
-    recording a co-sponsor's signature given on paper."""
-    from lianxin.suggestions.models import CoSponsor
-
-    if case.kind == "motion" and case.congress_id in g.staff_congresses:
-        return True
-    return (
-        bool(g.deputy_ids)
-        and CoSponsor.objects.filter(
-            case_id=case.pk, deputy_id__in=g.deputy_ids, status=CoSponsor.Status.INVITED
-        ).exists()
-    )
-
-
-@rule("suggestion.review")
-def _suggestion_review(g: Grants, case) -> bool:
-    return _case_office(g, case)
-
-
-@rule("suggestion.resubmit")
-def _suggestion_resubmit(g: Grants, case) -> bool:
-    return _is_lead_sponsor(g, case)
-
-
-@rule("suggestion.co_opinion")
-def _suggestion_co_opinion(g: Grants, case) -> bool:
-    return "co" in _case_units(g, case).values()
-
-
-@rule("suggestion.reply")
-def _suggestion_reply(g: Grants, case) -> bool:
-    """Only the lead unit replies to a deputy's suggestion."""
-    return "lead" in _case_units(g, case).values()
-
-
-@rule("suggestion.sign_off")
-def _suggestion_sign_off(g: Grants, case) -> bool:
-    return "lead" in _case_units(g, case).values()
-
-
-@rule("suggestion.evaluate")
-def _suggestion_evaluate(g: Grants, case) -> bool:
-    """The suggestion's own deputies, each once per round of handling."""
-    from lianxin.casework.models import Evaluation
-
-    seats = _author_seats(g, case)
-    if not seats:
-        return False
-    done = Evaluation.objects.filter(case_id=case.pk, round=case.round).filter(
-        Q(by_deputy_id__in=seats) | Q(recorded_by__person_id=g.person_id)
-    )
-    return not done.exists()
-
-
-@rule("suggestion.supervise")
-def _suggestion_supervise(g: Grants, case) -> bool:
-    """Key supervision, and opening and closing its satisfaction survey: the office."""
-    return _case_office(g, case)
-
-
-@rule("suggestion.request_extension")
-def _suggestion_request_extension(g: Grants, case) -> bool:
-    """Ask for more time: the lead unit (the office decides, under `case.assign`)."""
-    return "lead" in _case_units(g, case).values()
-
-
-@rule("suggestion.survey_answer")
-def _suggestion_survey_answer(g: Grants, case) -> bool:
-    """Answer the open satisfaction survey of a key suggestion: the deputies it asked."""
-    from lianxin.suggestions.models import SurveyAnswer
-
-    return (
-        bool(g.deputy_ids)
-        and SurveyAnswer.objects.filter(
-            round__case_id=case.pk, round__closed_at__isnull=True, deputy_id__in=g.deputy_ids
-        ).exists()
-    )
-
-
-@rule("suggestion.assess")
-def _suggestion_assess(g: Grants, case) -> bool:
-    return _case_office(g, case)
-
-
-@rule("suggestion.conclude")
-def _suggestion_conclude(g: Grants, case) -> bool:
-    return _case_office(g, case)
-
-
-@rule("motion.decide")
-def _motion_decide(g: Grants, case) -> bool:
-    """The presidium's decision, recorded by the office of the congress."""
-    return _case_office(g, case)
-
-
-@rule("suggestion.assign_batch")
-def _suggestion_assign_batch(g: Grants, congress) -> bool:
-    """Central assignment after a session (`congress` the congress whose suggestions)."""
-    return congress is not None and congress.pk in g.staff_congresses
-
-
-@rule("suggestion.report")
-def _suggestion_report(g: Grants, congress) -> bool:
-    """The special report of a congress's suggestions: its office, leaders of its region, and
-    the offices above it (read-only roll-up)."""
-    if congress is None:
-        return False
-    if g.is_admin:
-        return True
-    return any(congress.region.code.startswith(code) for code in g.congress_read_regions)
-
-
-@rule("commitment.close")
-def _commitment_close(g: Grants, commitment) -> bool:
-    """Mark a commitment kept or not kept: the office of the congress; the unit that made it may
-    report it kept."""
-    return commitment.case.congress_id in g.staff_congresses or commitment.unit_id in g.unit_ids
-
-
-@rule("commitment.mark_not_kept")
-def _commitment_not_kept(g: Grants, commitment) -> bool:
-    return commitment.case.congress_id in g.staff_congresses
-
-
-@visibility("suggestions.commitment")
-def _suggestion_commitments(g: Grants) -> Q | None:
-    """Commitments of the cases one may see; a unit sees every commitment it made."""
-    if g.is_admin:
-        return None
-    q = Q(case__in=_apply("casework.case", _cases(g)).filter(kind="suggestion").values("pk"))
-    if g.unit_ids:
-        q |= Q(unit_id__in=g.unit_ids)
-    return q
-
-
-@visibility("suggestions.session")
-def _suggestion_sessions(g: Grants) -> Q | None:
-    """Sessions of the congresses one may see (their dates are public anyway)."""
-    if g.is_admin:
-        return None
-    return Q(congress__in=_apply("org.congress", _congresses(g)).values("pk"))

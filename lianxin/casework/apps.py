@@ -10,7 +10,10 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from . import deadlines
+        from . import (
+            deadlines,
+            rules,  # noqa: F401 - registers this app's access rules
+        )
         from .models import DeadlinePolicy, WorkdayOverride
 
         for model in (DeadlinePolicy, WorkdayOverride):

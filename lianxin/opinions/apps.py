@@ -10,7 +10,11 @@ class OpinionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from . import lookups, workflow  # noqa: F401 - registers the opinion workflow
+        from . import (  # noqa: F401 - registers the opinion workflow
+            lookups,
+            rules,  # noqa: F401 - registers this app's access rules
+            workflow,
+        )
 
         # The routing of public submissions is cached for a minute (opinions.lookups).
         for model in (

@@ -6,3 +6,6 @@ class OrgConfig(AppConfig):
     name = "lianxin.org"
     label = "org"
     verbose_name = _("组织")
+
+    def ready(self) -> None:
+        from . import rules  # noqa: F401 - registers this app's access rules

@@ -9,6 +9,7 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            rules,  # noqa: F401 - registers this app's access rules
             scan,
             workflow,  # noqa: F401 - registers the suggestion and motion workflows
             worklists,

@@ -1,0 +1,232 @@
+"""Who sees and acts on a case (registered with lianxin.accounts.access)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from django.db.models import Q
+
+from lianxin.accounts.access import (
+    NOTHING,
+    Grants,
+    any_of,
+    prefix_q,
+    rule,
+    visibility,
+)
+
+# --- casework (the closed loop) and opinions ---------------------------------------------------
+# Who sees a case: the staff of its congress (act) and of the congresses above it (read), leaders
+# of its region subtree (read), the station it came through, the deputy it is addressed to or
+# who raised it, the member who raised it, and the officers of each unit it is assigned to
+# (never a unit it was returned from). Who acts on it: see the `case.*` rules below; the
+# workflow of each kind names the rule each transition needs.
+
+
+def _congress_case_q(codes: tuple[str, ...]) -> Q:
+    return Q(congress__isnull=False) & prefix_q("scope_code", codes) if codes else NOTHING
+
+
+def _cppcc_case_q(codes: tuple[str, ...]) -> Q:
+    return Q(cppcc__isnull=False) & prefix_q("scope_code", codes) if codes else NOTHING
+
+
+@visibility("casework.case")
+def _cases(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    q = _congress_case_q(g.congress_read_regions) | _cppcc_case_q(g.cppcc_read_regions)
+    q |= any_of(
+        ("station_id__in", g.station_ids),
+        ("deputy_id__in", g.deputy_ids),
+        ("raised_by_deputy_id__in", g.deputy_ids),
+        ("raised_by_member_id__in", g.member_ids),
+    )
+    if g.unit_ids:
+        from lianxin.casework.models import Assignment
+
+        q |= Q(
+            pk__in=Assignment.objects.filter(
+                unit_id__in=g.unit_ids, status=Assignment.Status.ACTIVE
+            ).values("case_id")
+        )
+    return _refine(g, q)
+
+
+# --- Kind-specific refinements, registered by the app of each kind ---------------------------
+CaseVisibility = Callable[[Grants, Q], Q]
+CaseAttach = Callable[[Grants, object], "bool | None"]
+_CASE_VISIBILITY: dict[str | None, list[CaseVisibility]] = {}
+_CASE_ATTACH: dict[str, CaseAttach] = {}
+
+
+def register_case_visibility(kind: str | None, fn: CaseVisibility) -> CaseVisibility:
+    """Refine who sees cases. `kind=None`: `fn(g, q)` returns the new Q for every case (it may
+    hide some and show others). A kind: `fn(g, q)` returns the Q of the cases of that kind the
+    holder of `g` sees (given the Q of the general rule); other kinds are left alone."""
+    _CASE_VISIBILITY.setdefault(kind, []).append(fn)
+    return fn
+
+
+def register_case_attach(kind: str, fn: CaseAttach) -> CaseAttach:
+    """Who may add a file to a case of `kind`: `fn(g, case)` answers True/False, or None to
+    leave it to the general rule."""
+    _CASE_ATTACH[kind] = fn
+    return fn
+
+
+def _refine(g: Grants, q: Q) -> Q:
+    kinds = [k for k in _CASE_VISIBILITY if k is not None]
+    if kinds:
+        base = q
+        q = base & ~Q(kind__in=kinds)
+        for kind in kinds:
+            kind_q = base
+            for fn in _CASE_VISIBILITY[kind]:
+                kind_q = fn(g, kind_q)
+            q |= Q(kind=kind) & kind_q
+    for fn in _CASE_VISIBILITY.get(None, []):
+        q = fn(g, q)
+    return q
+
+
+def case_office(g: Grants, case) -> bool:
+    """Staff of the body that owns the case (its congress, or its CPPCC)."""
+    return (case.congress_id is not None and case.congress_id in g.staff_congresses) or (
+        case.cppcc_id is not None and case.cppcc_id in g.cppcc_staff
+    )
+
+
+def case_station(g: Grants, case) -> bool:
+    return case.station_id is not None and case.station_id in g.station_ids
+
+
+def case_deputy(g: Grants, case) -> bool:
+    return case.deputy_id is not None and case.deputy_id in g.deputy_ids
+
+
+def case_units(g: Grants, case) -> dict[int, str]:
+    """The caller's units among the case's active assignments: unit id → lead/co."""
+    if not g.unit_ids:
+        return {}
+    from lianxin.casework.queries import active_assignments
+
+    return {a.unit_id: a.role for a in active_assignments(case) if a.unit_id in g.unit_ids}
+
+
+def case_has_lead(case) -> bool:
+    from lianxin.casework.queries import active_assignments
+
+    return any(a.role == "lead" for a in active_assignments(case))
+
+
+def case_leader(g: Grants, case) -> bool:
+    return any(case.scope_code.startswith(code) for code in g.leader_regions)
+
+
+@rule("case.view")
+def _case_view(g: Grants, case) -> bool:
+    return is_visible_with(g, case)
+
+
+def is_visible_with(g: Grants, case) -> bool:
+    from lianxin.casework.models import Case
+
+    q = _cases(g)
+    return q is None or Case.objects.filter(q, pk=case.pk).exists()
+
+
+@rule("case.manage")
+def _case_manage(g: Grants, case) -> bool:
+    return case_office(g, case)
+
+
+@rule("case.triage")
+def _case_triage(g: Grants, case) -> bool:
+    """Sort an opinion, merge a duplicate, decline: the office, or the station it came to."""
+    return case_office(g, case) or case_station(g, case)
+
+
+@rule("case.assign")
+def _case_assign(g: Grants, case) -> bool:
+    return case_office(g, case)
+
+
+@rule("case.return")
+def _case_return(g: Grants, case) -> bool:
+    """A unit asks to return a wrong assignment (its own assignment only)."""
+    return bool(case_units(g, case))
+
+
+@rule("case.consult")
+def _case_consult(g: Grants, case) -> bool:
+    return (
+        case_office(g, case)
+        or case_station(g, case)
+        or case_deputy(g, case)
+        or bool(case_units(g, case))
+    )
+
+
+@rule("case.reply")
+def _case_reply(g: Grants, case) -> bool:
+    """The lead unit replies; without a lead unit the deputy answers directly, or the office
+    records the answer given."""
+    if "lead" in case_units(g, case).values():
+        return True
+    if case_has_lead(case):
+        return False
+    return case_deputy(g, case) or case_office(g, case)
+
+
+@rule("case.attach")
+def _case_attach(g: Grants, case) -> bool:
+    """Add a file to a case still being handled (a reply letter, a photo of the work done): the
+    units handling it (lead or co), the office that owns it, and the deputy who may answer it
+    directly; a kind's app may answer first (register_case_attach: a suggestion being written
+    or revised takes files from its lead sponsor). Nobody adds files once it is concluded."""
+    if case.is_closed:
+        return False
+    hook = _CASE_ATTACH.get(case.kind)
+    answer = hook(g, case) if hook is not None else None
+    if answer is not None:
+        return answer
+    return bool(case_units(g, case)) or case_office(g, case) or _case_reply(g, case)
+
+
+@rule("case.feedback")
+def _case_feedback(g: Grants, case) -> bool:
+    return case_office(g, case) or case_station(g, case) or case_deputy(g, case)
+
+
+@rule("case.evaluate")
+def _case_evaluate(g: Grants, case) -> bool:
+    """Recording the citizen's rating taken on a return call (the citizen rates online with the
+    tracking code and needs no account)."""
+    return case_office(g, case) or case_station(g, case)
+
+
+@rule("case.rehandle")
+def _case_rehandle(g: Grants, case) -> bool:
+    return case_office(g, case)
+
+
+@rule("case.supervise")
+def _case_supervise(g: Grants, case) -> bool:
+    return case_office(g, case) or case_leader(g, case)
+
+
+@rule("case.remind")
+def _case_remind(g: Grants, case) -> bool:
+    return case_office(g, case) or case_leader(g, case)
+
+
+@rule("case.conclude")
+def _case_conclude(g: Grants, case) -> bool:
+    return case_office(g, case) or case_station(g, case)
+
+
+@rule("case.view_contact")
+def _case_view_contact(g: Grants, case) -> bool:
+    """The full phone number of whoever raised the case (a logged, deliberate action)."""
+    return case_office(g, case) or case_station(g, case) or case_deputy(g, case)

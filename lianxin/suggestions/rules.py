@@ -1,0 +1,236 @@
+"""Who sees and acts on suggestions and motions (registered with lianxin.accounts.access)."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from lianxin.accounts.access import (
+    Grants,
+    rule,
+    visibility,
+    visible_rows,
+)
+from lianxin.casework.rules import (
+    case_office,
+    case_units,
+    register_case_attach,
+    register_case_visibility,
+)
+
+# --- suggestions (deputies' suggestions and motions) -------------------------------------------
+# A suggestion's draft is the deputy's own: nobody else sees it but the deputies invited to
+# co-sign it.
+# Co-sponsors see the suggestions they were invited to; authors evaluate the replies; the office
+# of the congress reviews, assigns, supervises and assesses; the lead unit replies after its
+# head signs off; co-handling units send their opinions to the lead unit. The presidium's
+# decision on a motion is recorded by the office.
+
+_SUGGESTION_KINDS = ("suggestion", "motion")
+
+
+def _cosponsored_case_ids(g: Grants) -> QuerySet:
+    from lianxin.suggestions.models import CoSponsor
+
+    return CoSponsor.objects.filter(deputy_id__in=g.deputy_ids).values("case_id")
+
+
+def _suggestion_cases(g: Grants, q: Q) -> Q:
+    """Refines the case visibility rule (registered below): hide drafts of suggestions from everyone but their
+    deputies, and show co-sponsors what they were invited to. (A motion's draft is seen by the
+    office, which collects the co-sponsors' signatures during the session.)"""
+    q &= ~Q(kind="suggestion", state="draft")
+    if g.deputy_ids:
+        q |= Q(raised_by_deputy_id__in=g.deputy_ids)
+        q |= Q(kind__in=_SUGGESTION_KINDS, pk__in=_cosponsored_case_ids(g))
+    return q
+
+
+register_case_visibility(None, _suggestion_cases)
+
+
+def _attach(g: Grants, case) -> bool | None:
+    """Supporting material of a suggestion or motion: its lead sponsor (or the office), while it
+    may still be edited (a draft, or returned for revision); afterwards the general rule."""
+    if case.state in ("draft", "returned"):
+        return case.raised_by_deputy_id in g.deputy_ids or case_office(g, case)
+    return None
+
+
+for _kind in _SUGGESTION_KINDS:
+    register_case_attach(_kind, _attach)
+
+
+def _is_lead_sponsor(g: Grants, case) -> bool:
+    return case.raised_by_deputy_id is not None and case.raised_by_deputy_id in g.deputy_ids
+
+
+def _author_seats(g: Grants, case) -> set[int]:
+    """The caller's seats among the case's authors: the lead sponsor and confirmed co-sponsors."""
+    from lianxin.suggestions.models import CoSponsor
+
+    if not g.deputy_ids:
+        return set()
+    seats = {case.raised_by_deputy_id} & set(g.deputy_ids)
+    seats |= set(
+        CoSponsor.objects.filter(
+            case_id=case.pk, deputy_id__in=g.deputy_ids, status=CoSponsor.Status.CONFIRMED
+        ).values_list("deputy_id", flat=True)
+    )
+    return seats
+
+
+@rule("suggestion.create")
+def _suggestion_create(g: Grants, seat) -> bool:
+    """Write a suggestion or a motion on one's own serving seat (`seat` a Deputy)."""
+    return seat is not None and seat.pk in g.deputy_ids
+
+
+@rule("suggestion.submit")
+def _suggestion_submit(g: Grants, case) -> bool:
+    """Submit, edit a draft, invite co-sponsors, withdraw: the lead sponsor."""
+    return _is_lead_sponsor(g, case)
+
+
+@rule("suggestion.cosign")
+def _suggestion_cosign(g: Grants, case) -> bool:
+    """Confirm or decline an invitation: the invited deputy; or the office of the congress,
+    recording a co-sponsor's signature given on paper."""
+    from lianxin.suggestions.models import CoSponsor
+
+    if case.kind == "motion" and case.congress_id in g.staff_congresses:
+        return True
+    return (
+        bool(g.deputy_ids)
+        and CoSponsor.objects.filter(
+            case_id=case.pk, deputy_id__in=g.deputy_ids, status=CoSponsor.Status.INVITED
+        ).exists()
+    )
+
+
+@rule("suggestion.review")
+def _suggestion_review(g: Grants, case) -> bool:
+    return case_office(g, case)
+
+
+@rule("suggestion.resubmit")
+def _suggestion_resubmit(g: Grants, case) -> bool:
+    return _is_lead_sponsor(g, case)
+
+
+@rule("suggestion.co_opinion")
+def _suggestion_co_opinion(g: Grants, case) -> bool:
+    return "co" in case_units(g, case).values()
+
+
+@rule("suggestion.reply")
+def _suggestion_reply(g: Grants, case) -> bool:
+    """Only the lead unit replies to a deputy's suggestion."""
+    return "lead" in case_units(g, case).values()
+
+
+@rule("suggestion.sign_off")
+def _suggestion_sign_off(g: Grants, case) -> bool:
+    return "lead" in case_units(g, case).values()
+
+
+@rule("suggestion.evaluate")
+def _suggestion_evaluate(g: Grants, case) -> bool:
+    """The suggestion's own deputies, each once per round of handling."""
+    from lianxin.casework.models import Evaluation
+
+    seats = _author_seats(g, case)
+    if not seats:
+        return False
+    done = Evaluation.objects.filter(case_id=case.pk, round=case.round).filter(
+        Q(by_deputy_id__in=seats) | Q(recorded_by__person_id=g.person_id)
+    )
+    return not done.exists()
+
+
+@rule("suggestion.supervise")
+def _suggestion_supervise(g: Grants, case) -> bool:
+    """Key supervision, and opening and closing its satisfaction survey: the office."""
+    return case_office(g, case)
+
+
+@rule("suggestion.request_extension")
+def _suggestion_request_extension(g: Grants, case) -> bool:
+    """Ask for more time: the lead unit (the office decides, under `case.assign`)."""
+    return "lead" in case_units(g, case).values()
+
+
+@rule("suggestion.survey_answer")
+def _suggestion_survey_answer(g: Grants, case) -> bool:
+    """Answer the open satisfaction survey of a key suggestion: the deputies it asked."""
+    from lianxin.suggestions.models import SurveyAnswer
+
+    return (
+        bool(g.deputy_ids)
+        and SurveyAnswer.objects.filter(
+            round__case_id=case.pk, round__closed_at__isnull=True, deputy_id__in=g.deputy_ids
+        ).exists()
+    )
+
+
+@rule("suggestion.assess")
+def _suggestion_assess(g: Grants, case) -> bool:
+    return case_office(g, case)
+
+
+@rule("suggestion.conclude")
+def _suggestion_conclude(g: Grants, case) -> bool:
+    return case_office(g, case)
+
+
+@rule("motion.decide")
+def _motion_decide(g: Grants, case) -> bool:
+    """The presidium's decision, recorded by the office of the congress."""
+    return case_office(g, case)
+
+
+@rule("suggestion.assign_batch")
+def _suggestion_assign_batch(g: Grants, congress) -> bool:
+    """Central assignment after a session (`congress` the congress whose suggestions)."""
+    return congress is not None and congress.pk in g.staff_congresses
+
+
+@rule("suggestion.report")
+def _suggestion_report(g: Grants, congress) -> bool:
+    """The special report of a congress's suggestions: its office, leaders of its region, and
+    the offices above it (read-only roll-up)."""
+    if congress is None:
+        return False
+    if g.is_admin:
+        return True
+    return any(congress.region.code.startswith(code) for code in g.congress_read_regions)
+
+
+@rule("commitment.close")
+def _commitment_close(g: Grants, commitment) -> bool:
+    """Mark a commitment kept or not kept: the office of the congress; the unit that made it may
+    report it kept."""
+    return commitment.case.congress_id in g.staff_congresses or commitment.unit_id in g.unit_ids
+
+
+@rule("commitment.mark_not_kept")
+def _commitment_not_kept(g: Grants, commitment) -> bool:
+    return commitment.case.congress_id in g.staff_congresses
+
+
+@visibility("suggestions.commitment")
+def _suggestion_commitments(g: Grants) -> Q | None:
+    """Commitments of the cases one may see; a unit sees every commitment it made."""
+    if g.is_admin:
+        return None
+    q = Q(case__in=visible_rows(g, "casework.case").filter(kind="suggestion").values("pk"))
+    if g.unit_ids:
+        q |= Q(unit_id__in=g.unit_ids)
+    return q
+
+
+@visibility("suggestions.session")
+def _suggestion_sessions(g: Grants) -> Q | None:
+    """Sessions of the congresses one may see (their dates are public anyway)."""
+    if g.is_admin:
+        return None
+    return Q(congress__in=visible_rows(g, "org.congress").values("pk"))
