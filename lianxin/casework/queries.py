@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -144,10 +142,6 @@ def acted_on(user, case_id: int, qs: QuerySet[Case]) -> Case:
     return visible_to(user, qs).filter(pk=case_id).first() or qs.get(pk=case_id)
 
 
-def public_events(case: Case) -> list[CaseEvent]:
-    return list(case.events.filter(is_public=True).order_by("at", "id"))
-
-
 def by_tracking_code(code: str) -> Case | None:
     """The case a citizen follows. A merged case is followed through the case it joined."""
     code = (code or "").strip().upper()
@@ -158,10 +152,6 @@ def by_tracking_code(code: str) -> Case | None:
         .filter(tracking_code=code)
         .first()
     )
-
-
-def due_cases(on: dt.date) -> QuerySet[Case]:
-    return Case.objects.filter(due_date__isnull=False, due_date__lte=on)
 
 
 # --- Work lists for the workbench ------------------------------------------------------------------

@@ -9,7 +9,6 @@ one transaction.
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
@@ -613,27 +612,6 @@ def do_cancel_reception_date(station: Station, *, key: str, acting_user) -> None
 
 
 # --- Reception records ---------------------------------------------------------------------------
-# The opinions app provides the one-step intake of a reception into the closed loop. Until it
-# exists, a record asking for it keeps the state "requested" and is raised later by
-# `raise_requested_opinions()`.
-OPINION_INTAKE = "lianxin.opinions.actions.do_register_opinion_from_reception"
-
-
-def opinion_intake():
-    """The opinions app's intake function, or None while it does not exist yet.
-
-    Expected signature: `fn(record: ReceptionRecord, *, acting_user) -> opinion`, where the
-    opinion has a `tracking_code` (or at least a `pk`). It runs in our transaction."""
-    module_name, name = OPINION_INTAKE.rsplit(".", 1)
-    try:
-        module = importlib.import_module(module_name)
-    except ModuleNotFoundError as exc:
-        if exc.name and module_name.startswith(exc.name):
-            return None
-        raise
-    return getattr(module, name, None)
-
-
 @transaction.atomic
 def do_record_reception(
     station: Station,
@@ -693,37 +671,18 @@ def do_record_reception(
 
 
 def raise_opinion_from_record(record: ReceptionRecord, *, acting_user) -> bool:
-    """Raise a reception record into the opinion loop in one step (hook to the opinions app).
+    """Raise a reception record into the opinion loop in one step (the opinions app's intake).
+    Returns True once raised; raising a raised record again changes nothing."""
+    from lianxin.opinions.actions import do_register_opinion_from_reception
 
-    Returns True once raised. While the opinions app has no intake yet, the record is marked
-    "requested" so that nothing is forgotten, and False is returned."""
     if record.opinion_state == ReceptionRecord.OpinionState.RAISED:
         return True
-    intake = opinion_intake()
-    if intake is None:
-        record.opinion_state = ReceptionRecord.OpinionState.REQUESTED
-        record.save(update_fields=["opinion_state", "updated_at"])
-        return False
     with transaction.atomic():
-        opinion = intake(record, acting_user=acting_user)
+        opinion = do_register_opinion_from_reception(record, acting_user=acting_user)
         record.opinion_state = ReceptionRecord.OpinionState.RAISED
-        record.opinion_ref = str(
-            getattr(opinion, "tracking_code", "") or getattr(opinion, "pk", "")
-        )
+        record.opinion_ref = str(opinion.tracking_code or opinion.pk)
         record.save(update_fields=["opinion_state", "opinion_ref", "updated_at"])
     return True
-
-
-def raise_requested_opinions(*, acting_user=None) -> int:
-    """Raise every record still waiting for the opinions intake; returns how many were."""
-    if opinion_intake() is None:
-        return 0
-    raised = 0
-    for record in ReceptionRecord.objects.filter(
-        opinion_state=ReceptionRecord.OpinionState.REQUESTED
-    ).order_by("pk"):
-        raised += raise_opinion_from_record(record, acting_user=acting_user)
-    return raised
 
 
 # --- Public commitments --------------------------------------------------------------------------

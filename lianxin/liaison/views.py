@@ -503,13 +503,7 @@ def record_create(request, station_id: int):
     form.fields["deputies"].choices = _duty_choices(station)
 
     def saved(rec: ReceptionRecord):
-        if rec.opinion_state == ReceptionRecord.OpinionState.REQUESTED:
-            messages.warning(
-                request,
-                _("接待记录已保存。群众意见办理功能开通后，将自动转入办理。"),
-            )
-        else:
-            messages.success(request, _("接待记录已保存。"))
+        messages.success(request, _("接待记录已保存。"))
         return redirect("liaison_records", station.pk)
 
     return run_form_page(

@@ -54,10 +54,6 @@ class Region(models.Model):
     def __str__(self) -> str:
         return self.full_name or self.name
 
-    def is_within(self, other: Region | str) -> bool:
-        code = other if isinstance(other, str) else other.code
-        return self.code.startswith(code)
-
 
 class Congress(TimeStampedModel):
     """A people's congress at one level, of one region, in one term (届)."""

@@ -264,10 +264,6 @@ def authors(case: Case) -> list:
     return seats
 
 
-def author_names(case: Case) -> list[str]:
-    return [seat.person.name for seat in authors(case)]
-
-
 def pending_invitations(user) -> QuerySet[Case]:
     """Drafts the user was asked to co-sign and has not answered yet."""
     g = grants(user)

@@ -296,13 +296,8 @@ def test_a_reception_record_is_kept_and_asks_for_the_opinion_loop(station, users
     record.refresh_from_db()
     assert list(record.deputies.all()) == [deputy]
     assert record.recorded_by == users["yc_station"]
-    if actions.opinion_intake() is None:
-        # The opinions app has not provided its intake yet: the record waits for it.
-        assert record.opinion_state == ReceptionRecord.OpinionState.REQUESTED
-        assert actions.raise_requested_opinions() == 0
-    else:
-        assert record.opinion_state == ReceptionRecord.OpinionState.RAISED
-        assert record.opinion_ref
+    assert record.opinion_state == ReceptionRecord.OpinionState.RAISED
+    assert record.opinion_ref
 
 
 @pytest.mark.parametrize(
