@@ -46,24 +46,18 @@ def _station_subquery(g: Grants) -> QuerySet:
     return apply_rule("liaison.station", _stations(g)).values("pk")
 
 
-@visibility("liaison.point")
-def _points(g: Grants) -> Q | None:
+def _at_visible_stations(g: Grants) -> Q | None:
+    """Rows that belong to a station the user may see."""
     return None if g.is_admin else Q(station__in=_station_subquery(g))
 
 
-@visibility("liaison.stationmembership")
-def _memberships(g: Grants) -> Q | None:
-    return None if g.is_admin else Q(station__in=_station_subquery(g))
-
-
-@visibility("liaison.receptionrule")
-def _reception_rules(g: Grants) -> Q | None:
-    return None if g.is_admin else Q(station__in=_station_subquery(g))
-
-
-@visibility("liaison.receptionday")
-def _reception_days(g: Grants) -> Q | None:
-    return None if g.is_admin else Q(station__in=_station_subquery(g))
+for _label in (
+    "liaison.point",
+    "liaison.stationmembership",
+    "liaison.receptionrule",
+    "liaison.receptionday",
+):
+    visibility(_label)(_at_visible_stations)
 
 
 @visibility("liaison.receptionrecord")
