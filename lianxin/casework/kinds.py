@@ -17,9 +17,8 @@ declaration removes the kind's actions from the route and from the document.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable, Iterator
-from contextlib import contextmanager
-from dataclasses import dataclass, field, replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
 
 from django.utils.translation import gettext as _
 
@@ -98,26 +97,9 @@ def kinds_with(action: str) -> list[KindSpec]:
     return [spec for spec in _KINDS.values() if action in spec.actions]
 
 
-def with_summary(specs: Iterable[ActionSpec], **summaries: str) -> Iterator[ActionSpec]:
-    """The same actions, some with another summary (a kind's own wording of a loop action)."""
-    for item in specs:
-        yield replace(item, summary=summaries[item.action]) if item.action in summaries else item
-
-
 def forget(kind: str) -> None:
     """Take a kind's declaration away (its actions leave the route and the document)."""
     _KINDS.pop(kind, None)
-
-
-@contextmanager
-def undeclared(kind: str):
-    """Tests: the platform as if `kind` had never been declared."""
-    saved = _KINDS.pop(kind, None)
-    try:
-        yield
-    finally:
-        if saved is not None:
-            _KINDS[kind] = saved
 
 
 # --- The OpenAPI document -----------------------------------------------------------------------
