@@ -9,6 +9,7 @@ from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
+from lianxin.core import trail
 from lianxin.core.audit import record
 from lianxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
@@ -136,11 +137,48 @@ def do_create_account(
             role=role,
             scope=str(scope_obj) if scope_obj is not None else "",
         )
+        trail.record(
+            "accounts.create_account",
+            actor=acting_user,
+            obj=user,
+            object_label=username,
+            context=_scope_context(scope_obj),
+            change={"role": role, "scope": _scope_ref(role, scope_obj)},
+        )
     return user
 
 
-def grant_role(user: User, role: str, scope=None) -> RoleAssignment:
-    """Used by the demo loader and administrators' tools; records the grant."""
+def _scope_ref(role: str, scope) -> str:
+    field = SCOPE_FIELD.get(role)
+    if scope is None:
+        return ""
+    if field == "region":
+        return f"region:{scope.code}"
+    return f"{field or scope._meta.model_name}:{scope.pk}"
+
+
+def _scope_context(scope) -> dict:
+    """What the scope of a role says about the seat its granter acts in."""
+    name = getattr(getattr(scope, "_meta", None), "model_name", "")
+    if name == "congress":
+        return {"congress_id": scope.pk}
+    if name == "cppcc":
+        return {"cppcc_id": scope.pk}
+    if name == "station":
+        return {"station_id": scope.pk, "congress_id": scope.congress_id}
+    if name == "deputy":
+        return {"congress_id": scope.congress_id}
+    if name == "handlingunit":
+        return {"region_code": getattr(scope.region, "code", "") if scope.region_id else ""}
+    if name == "region":
+        return {"region_code": scope.code}
+    return {}
+
+
+@transaction.atomic
+def grant_role(user: User, role: str, scope=None, *, acting_user=None) -> RoleAssignment:
+    """Used by the demo loader and administrators' tools; records the grant in the security
+    audit and the trail. `acting_user` None is trusted code (the demo loader, a command)."""
     assignment = RoleAssignment(user=user, role=role)
     field = SCOPE_FIELD.get(role)
     if field:
@@ -148,10 +186,18 @@ def grant_role(user: User, role: str, scope=None) -> RoleAssignment:
     assignment.save()
     record(
         AuditLog.Kind.ROLE_GRANTED,
-        user=None,
+        user=acting_user,
         target=user.username,
         role=role,
         scope=str(scope or ""),
+    )
+    trail.record(
+        "accounts.grant_role",
+        actor=acting_user,
+        obj=assignment,
+        object_label=f"{user.username} {assignment}",
+        context=_scope_context(scope),
+        change={"user": user.pk, "role": role, "scope": _scope_ref(role, scope)},
     )
     access.forget_grants(user)
     return assignment

@@ -8,4 +8,9 @@ class AccountsConfig(AppConfig):
     verbose_name = _("账号与权限")
 
     def ready(self):
+        from lianxin.core import trail
+
         from . import signals  # noqa: F401 - login/logout audit receivers
+        from .seats import acting_seat
+
+        trail.set_seat_resolver(acting_seat)

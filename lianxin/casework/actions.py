@@ -22,7 +22,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianxin.core import trail
 from lianxin.core.errors import Conflict, ValidationFailed
+from lianxin.core.models import TrailEvent
 from lianxin.core.queue import enqueue_with_transaction
 
 from . import deadlines
@@ -131,18 +133,89 @@ def finish(
     locked.version += 1
     locked.updated_at = now
     locked.save(update_fields=list(dict.fromkeys([*fields, "version", "updated_at"])))
-    event = CaseEvent.objects.create(
-        case=locked,
+    return append_event(
+        locked,
+        action or transition.action,
+        user,
         at=now,
-        action=action or transition.action,
         from_state=from_state,
         to_state=locked.state,
+        note=note,
+        data=data,
+        is_public=is_public,
+        as_citizen=as_citizen,
+    )
+
+
+def seat_context(case: Case, user) -> dict:
+    """What a case says about the seat its actor acts in (core.trail.seat_of)."""
+    context = {
+        "deputy_id": case.deputy_id or case.raised_by_deputy_id,
+        "member_id": case.raised_by_member_id,
+        "congress_id": case.congress_id,
+        "cppcc_id": case.cppcc_id,
+        "station_id": case.station_id,
+    }
+    if user is not None and getattr(user, "is_authenticated", False):
+        from lianxin.accounts.access import grants
+
+        units = grants(user).unit_ids
+        if units:
+            context["unit_ids"] = list(
+                Assignment.objects.filter(case=case, unit_id__in=units).values_list(
+                    "unit_id", flat=True
+                )
+            )
+    return context
+
+
+def case_seat(case: Case, user, *, as_citizen: bool = False) -> trail.Seat:
+    if as_citizen:
+        return trail.CITIZEN
+    return trail.seat_of(user, **seat_context(case, user))
+
+
+def trail_event(case: Case, event: CaseEvent, user, *, seat: trail.Seat, at=None) -> TrailEvent:
+    """The trail row of one timeline event (unsaved: `append_event` and bulk actions save it)."""
+    change = {"from": event.from_state, "to": event.to_state, "kind": case.kind}
+    if event.data:
+        change["data"] = event.data
+    return trail.event(
+        f"casework.{event.action}", actor=user, seat=seat, obj=case, change=change, at=event.at
+    )
+
+
+def append_event(
+    case: Case,
+    action: str,
+    user,
+    *,
+    at: dt.datetime | None = None,
+    from_state: str = "",
+    to_state: str = "",
+    note: str = "",
+    data: dict | None = None,
+    is_public: bool = False,
+    as_citizen: bool = False,
+) -> CaseEvent:
+    """The one writer of case events: the timeline entry, its trail row naming the seat the
+    actor acted in, and the notifications its kind's rules name, queued in this transaction."""
+    event = CaseEvent(
+        case=case,
+        at=at or timezone.now(),
+        action=action,
+        from_state=from_state,
+        to_state=to_state,
         actor=user,
         actor_label=actor_label(user, as_citizen=as_citizen),
         note=note,
         data=data or {},
         is_public=is_public,
     )
+    row = trail_event(case, event, user, seat=case_seat(case, user, as_citizen=as_citizen))
+    row.actor_label = event.actor_label
+    event.trail = trail.record_many([row])[0]
+    event.save()
     enqueue_with_transaction(notify_event, event.pk)
     return event
 
@@ -257,18 +330,17 @@ def do_register_case(
 
 
 def _write_registration(case: Case, acting_user, *, note: str = "") -> None:
-    event = CaseEvent.objects.create(
-        case=case,
+    append_event(
+        case,
+        "register",
+        acting_user,
         at=case.created_at,
-        action="register",
         to_state=workflow_for(case.kind).initial,
-        actor=acting_user,
-        actor_label=actor_label(acting_user, as_citizen=acting_user is None),
         note=note,
         data={"channel": case.channel},
         is_public=True,
+        as_citizen=acting_user is None,
     )
-    enqueue_with_transaction(notify_event, event.pk)
 
 
 def complete_intake(*, limit: int = 500) -> int:

@@ -156,7 +156,7 @@ def do_attach_case(case: Case, *, upload, note: str = "", acting_user) -> Attach
     who added what. The case's state and version do not change."""
     from lianxin.accounts.access import can
 
-    from .actions import actor_label, clean_text
+    from .actions import append_event, clean_text
 
     spec = clean_upload(upload)
     note = clean_text(note, field="note", label=_("说明"), required=False, max_length=500)
@@ -167,13 +167,12 @@ def do_attach_case(case: Case, *, upload, note: str = "", acting_user) -> Attach
         if not can(acting_user, "case.attach", locked):
             raise Forbidden(_("您不能为该案件上传附件。"))
         item = Attachment.objects.create(case=locked, uploaded_by=acting_user, **spec)
-        CaseEvent.objects.create(
-            case=locked,
-            action=ATTACH,
+        append_event(
+            locked,
+            ATTACH,
+            acting_user,
             from_state=locked.state,
             to_state=locked.state,
-            actor=acting_user,
-            actor_label=actor_label(acting_user),
             note=note,
             data={"attachment": item.pk, "name": item.original_name},
         )

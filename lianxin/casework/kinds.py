@@ -56,9 +56,12 @@ def declare(
     actions: Iterable[ActionSpec] = (),
     detail: Callable | None = None,
     detail_schema: type | None = None,
+    notify: dict | None = None,
 ) -> KindSpec:
     """Declare a kind with its actions (later declarations of the same kind add to it; an
-    action of the same name replaces the earlier one of that kind only)."""
+    action of the same name replaces the earlier one of that kind only). `notify` maps action
+    names to `casework.notify.NotifyRule`: who hears of that action on a case of this kind, in
+    place of the loop's rule."""
     spec = _KINDS.get(kind)
     if spec is None:
         spec = _KINDS[kind] = KindSpec(kind=kind, label=str(label))
@@ -68,6 +71,11 @@ def declare(
         spec.actions[item.action] = item
     if detail is not None:
         spec.detail, spec.detail_schema = detail, detail_schema
+    if notify:
+        from .notify import notify_rule
+
+        for action, rule in notify.items():
+            notify_rule(action, rule, kind=kind)
     return spec
 
 
@@ -98,8 +106,12 @@ def kinds_with(action: str) -> list[KindSpec]:
 
 
 def forget(kind: str) -> None:
-    """Take a kind's declaration away (its actions leave the route and the document)."""
+    """Take a kind's declaration away (its actions leave the route and the document, its
+    notification rules go)."""
+    from .notify import forget_rules
+
     _KINDS.pop(kind, None)
+    forget_rules(kind)
 
 
 # --- The OpenAPI document -----------------------------------------------------------------------

@@ -628,6 +628,15 @@ class CaseEvent(models.Model):
     note = models.TextField(_("说明"), blank=True)
     data = models.JSONField(_("详情"), default=dict, blank=True)
     is_public = models.BooleanField(_("向群众公开"), default=False)
+    # Its row in the trail (core.TrailEvent), which names the seat the actor acted in.
+    trail = models.OneToOneField(
+        "core.TrailEvent",
+        verbose_name=_("操作记录"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="case_event",
+    )
 
     class Meta:
         verbose_name = _("办理记录")

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
+
 from django.conf import settings
 from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianxin.accounts.models import Role, User
 from lianxin.notifications.services import notify, send_sms
@@ -85,64 +89,156 @@ def _citizen_sms(case: Case, body: str, key: str) -> None:
             )
 
 
+def _office(case: Case, _event) -> list[User]:
+    return office_users(case)
+
+
+def _station(case: Case, _event) -> list[User]:
+    return station_users(case)
+
+
+def _deputy(case: Case, _event) -> list[User]:
+    return deputy_users(case)
+
+
+def _units(case: Case, _event) -> list[User]:
+    return unit_users(case)
+
+
+def _lead_if_dissatisfied(case: Case, event) -> list[User]:
+    if (event.data or {}).get("rating") == Rating.DISSATISFIED:
+        return unit_users(case, lead_only=True)
+    return []
+
+
+AUDIENCES: dict[str, Callable[[Case, CaseEvent], list[User]]] = {
+    "office": _office,
+    "station": _station,
+    "deputy": _deputy,
+    "units": _units,
+    "lead_if_dissatisfied": _lead_if_dissatisfied,
+}
+
+
+@dataclass(frozen=True)
+class NotifyRule:
+    """Who hears of one action on a case. `audiences` name entries of AUDIENCES; `fallback` is
+    asked when they are all empty; `sms` is the message to the citizens who raised the case."""
+
+    audiences: tuple[str, ...] = ()
+    fallback: tuple[str, ...] = ()
+    email: bool = False
+    sms: object = None
+    heading: Callable[[Case, CaseEvent], str] | None = None
+
+
+_rules: dict[tuple[str | None, str], NotifyRule] = {}
+
+
+def notify_rule(action: str, rule: NotifyRule, *, kind: str | None = None) -> None:
+    """Register who hears of `action`: for every kind (`kind` None, the loop's rules) or for one
+    kind, which then replaces the loop's rule for it."""
+    for name in (*rule.audiences, *rule.fallback):
+        if name not in AUDIENCES:
+            raise ValueError(f"unknown audience {name!r}")
+    _rules[(kind, action)] = rule
+
+
+def forget_rules(kind: str) -> None:
+    for key in [k for k in _rules if k[0] == kind]:
+        del _rules[key]
+
+
+def rule_for(kind: str, action: str) -> NotifyRule | None:
+    return _rules.get((kind, action)) or _rules.get((None, action))
+
+
+def _register_heading(case: Case, _event) -> str:
+    return _("新的%(kind)s：%(title)s") % {
+        "kind": case.get_kind_display(),
+        "title": case.display_title,
+    }
+
+
+def _assign_heading(case: Case, event) -> str:
+    # The due date as assigned (the case may have moved on before this runs).
+    return _("新交办：%(title)s（%(due)s前答复）") % {
+        "title": case.display_title,
+        "due": (event.data or {}).get("due_date", ""),
+    }
+
+
+def _overdue_heading(case: Case, _event) -> str:
+    return _("已逾期：%(title)s") % {"title": case.display_title}
+
+
+everyone = ("office", "station", "deputy")
+for _action, _rule in {
+    # The citizen keeps the tracking code even after closing the page.
+    "register": NotifyRule(
+        everyone,
+        sms=gettext_lazy("您反映的问题已登记，我们将及时办理。"),
+        heading=_register_heading,
+    ),
+    "triage": NotifyRule(("deputy", "station")),
+    "assign": NotifyRule(("units",), email=True, heading=_assign_heading),
+    "return": NotifyRule(("office",), email=True),
+    "reply": NotifyRule(everyone),
+    "feedback": NotifyRule(sms=gettext_lazy("您反映的问题已有办理结果，请查看并评价。")),
+    "merge": NotifyRule(sms=gettext_lazy("您反映的问题已与相同问题合并办理。")),
+    "decline": NotifyRule(sms=gettext_lazy("您反映的问题经梳理不予受理，理由见查询页面。")),
+    "evaluate": NotifyRule(("office", "station", "lead_if_dissatisfied")),
+    "rehandle": NotifyRule(("units",), fallback=("deputy", "station"), email=True),
+    "supervise": NotifyRule(("units",), fallback=("deputy", "station"), email=True),
+    "remind": NotifyRule(("units",), fallback=("deputy", "station"), email=True),
+    "overdue": NotifyRule(("office", "units"), email=True, heading=_overdue_heading),
+}.items():
+    notify_rule(_action, _rule)
+
+
+def audience(case: Case, event: CaseEvent, rule: NotifyRule) -> list[User]:
+    """The people `rule` names for `event`, without its actor, each once."""
+    people: list[User] = []
+    for name in rule.audiences:
+        people += AUDIENCES[name](case, event)
+    if not people:
+        for name in rule.fallback:
+            people += AUDIENCES[name](case, event)
+    seen, result = set(), []
+    for p in people:
+        if p.pk not in seen and p.pk != event.actor_id:
+            seen.add(p.pk)
+            result.append(p)
+    return result
+
+
 def on_event(event_id: int) -> None:
+    """Tell whoever the rule of the event's kind and action names."""
     event = CaseEvent.objects.select_related("case", "actor").filter(pk=event_id).first()
     if event is None:
         return
     case = event.case
-    action = event.action
-    title = case.display_title
-    url = case_url(case)
-    label = workflow_for(case.kind).action_label(action)
-    heading = _("%(action)s：%(title)s") % {"action": label, "title": title}
-    people: list[User] = []
-    email = False
-    if action == "register":
-        people = office_users(case) + station_users(case) + deputy_users(case)
-        heading = _("新的%(kind)s：%(title)s") % {"kind": case.get_kind_display(), "title": title}
-        # The citizen keeps the tracking code even after closing the page.
-        _citizen_sms(case, _("您反映的问题已登记，我们将及时办理。"), f"register:{event.pk}")
-    elif action == "triage":
-        people = deputy_users(case) + station_users(case)
-    elif action == "assign":
-        people, email = unit_users(case), True
-        # The due date as assigned (the case may have moved on before this runs).
-        heading = _("新交办：%(title)s（%(due)s前答复）") % {
-            "title": title,
-            "due": (event.data or {}).get("due_date", ""),
-        }
-    elif action == "return":
-        people, email = office_users(case), True
-    elif action == "reply":
-        people = office_users(case) + station_users(case) + deputy_users(case)
-    elif action == "feedback":
-        _citizen_sms(case, _("您反映的问题已有办理结果，请查看并评价。"), f"feedback:{event.pk}")
-    elif action == "merge":
-        _citizen_sms(case, _("您反映的问题已与相同问题合并办理。"), f"merge:{event.pk}")
-    elif action == "decline":
-        _citizen_sms(case, _("您反映的问题经梳理不予受理，理由见查询页面。"), f"decline:{event.pk}")
-    elif action == "evaluate":
-        people = office_users(case) + station_users(case)
-        if (event.data or {}).get("rating") == Rating.DISSATISFIED:
-            people += unit_users(case, lead_only=True)
-    elif action in ("rehandle", "supervise", "remind"):
-        people, email = unit_users(case), True
-        if not people:
-            people = deputy_users(case) + station_users(case)
-    elif action == "overdue":
-        people, email = office_users(case) + unit_users(case), True
-        heading = _("已逾期：%(title)s") % {"title": title}
-    if event.actor_id:
-        people = [p for p in people if p.pk != event.actor_id]
-    if people:
-        notify(
-            people,
-            verb=action,
-            title=heading,
-            body=event.note[:500],
-            url=url,
-            email=email,
-        )
+    rule = rule_for(case.kind, event.action)
+    if rule is None:
+        return
+    if rule.sms:
+        _citizen_sms(case, str(rule.sms), f"{event.action}:{event.pk}")
+    people = audience(case, event, rule)
+    if not people:
+        return
+    if rule.heading is not None:
+        heading = rule.heading(case, event)
+    else:
+        label = workflow_for(case.kind).action_label(event.action)
+        heading = _("%(action)s：%(title)s") % {"action": label, "title": case.display_title}
+    notify(
+        people,
+        verb=event.action,
+        title=heading,
+        body=event.note[:500],
+        url=case_url(case),
+        email=rule.email,
+    )
 
 
 def due_reminder(case: Case, which: str) -> int:

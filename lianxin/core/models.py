@@ -1,5 +1,6 @@
 from django.conf import settings
 from django.db import models
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 
@@ -57,3 +58,71 @@ class AuditLog(models.Model):
         if self.pk is not None:
             raise RuntimeError("AuditLog rows are append-only")
         super().save(*args, **kwargs)
+
+
+class TrailEvent(models.Model):
+    """One row for every state-changing action of every app: who acted, in which seat, on what,
+    and what changed. Append-only.
+
+    The trail is what readers downstream of the actions (notifications, the duty record, the
+    dashboards, the audit, the search index) follow: each reads the rows after its own cursor
+    (`TrailCursor`) instead of polling every table. Its ids only grow, so "after the cursor" is
+    one indexed range query."""
+
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
+    # "<app>.<verb>", e.g. "casework.assign", "liaison.create_station", "accounts.grant_role".
+    action = models.CharField(_("事项"), max_length=64)
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    # Kept as written at the time: a renamed account does not rewrite history.
+    actor_label = models.CharField(_("操作人"), max_length=100, blank=True)
+    # The seat the actor acted in: a deputy seat (org.Deputy), a CPPCC seat (org.Member), a
+    # role held over a body (accounts.RoleAssignment), a citizen, or the system.
+    seat_type = models.CharField(_("身份类别"), max_length=16, blank=True)
+    seat_id = models.PositiveBigIntegerField(_("身份编号"), null=True, blank=True)
+    seat_label = models.CharField(_("身份"), max_length=200, blank=True)
+    # The body the seat belongs to ("congress:3", "cppcc:1", "unit:7", "station:12", "region:…").
+    body = models.CharField(_("机构"), max_length=64, blank=True)
+    object_type = models.CharField(_("对象类别"), max_length=64)
+    object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
+    object_label = models.CharField(_("对象"), max_length=200, blank=True)
+    change = models.JSONField(_("变更"), default=dict, blank=True)
+
+    class Meta:
+        verbose_name = _("操作记录")
+        verbose_name_plural = _("操作记录")
+        ordering = ["id"]
+        indexes = [
+            models.Index(fields=["object_type", "object_id"], name="trail_object"),
+            models.Index(fields=["seat_type", "seat_id", "at"], name="trail_seat"),
+            models.Index(fields=["action", "at"], name="trail_action"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError("TrailEvent rows are append-only")
+        super().save(*args, **kwargs)
+
+
+class TrailCursor(models.Model):
+    """How far one reader of the trail has got: the id of the last event it has handled."""
+
+    name = models.CharField(_("读取方"), max_length=64, unique=True)
+    last_id = models.PositiveBigIntegerField(_("已处理到"), default=0)
+    updated_at = models.DateTimeField(_("更新时间"), auto_now=True)
+
+    class Meta:
+        verbose_name = _("操作记录读取进度")
+        verbose_name_plural = _("操作记录读取进度")
+
+    def __str__(self) -> str:
+        return f"{self.name}: {self.last_id}"

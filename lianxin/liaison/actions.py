@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can
+from lianxin.core import trail
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
@@ -46,6 +47,20 @@ def _require(user, action: str, obj) -> None:
 
 
 # --- Field cleaners (shared with the forms and the Excel import) ---------------------------------
+def _trail(verb: str, obj, acting_user, *, station: Station | None = None, **change) -> None:
+    """The trail row of one liaison action (core.trail), naming the seat the actor acted in."""
+    context = {}
+    if station is not None:
+        context = {"station_id": station.pk, "congress_id": station.congress_id}
+    trail.record(
+        f"liaison.{verb}",
+        actor=acting_user,
+        obj=obj,
+        context=context,
+        change=trail.jsonable(change),
+    )
+
+
 def clean_code(value) -> str:
     code = str(value or "").strip().upper()
     if not code:
@@ -264,11 +279,13 @@ def do_create_station(*, congress: Congress, code: str, data: dict, acting_user)
         raise Conflict(_("站点编码 %(code)s 已被使用。") % {"code": code}, code="duplicate_code")
     try:
         with transaction.atomic():
-            return Station.objects.create(code=code, congress=congress, **fields)
+            station = Station.objects.create(code=code, congress=congress, **fields)
     except IntegrityError:
         raise Conflict(
             _("站点编码 %(code)s 已被使用。") % {"code": code}, code="duplicate_code"
         ) from None
+    _trail("create_station", station, acting_user, station=station, code=code, fields=fields)
+    return station
 
 
 @transaction.atomic
@@ -287,6 +304,7 @@ def do_update_station(station: Station, *, data: dict, acting_user) -> Station:
         setattr(station, key, value)
     if fields:
         station.save(update_fields=[*fields, "updated_at"])
+    _trail("update_station", station, acting_user, station=station, fields=fields)
     return station
 
 
@@ -297,6 +315,7 @@ def do_set_station_active(station: Station, *, active: bool, acting_user) -> Sta
         raise Forbidden(_("只有主管人大的代表工作机构可以启用或停用联络站。"))
     station.is_active = active
     station.save(update_fields=["is_active", "updated_at"])
+    _trail("set_station_active", station, acting_user, station=station, is_active=active)
     return station
 
 
@@ -308,7 +327,9 @@ def do_add_point(station: Station, *, data: dict, acting_user) -> Point:
         raise Conflict(
             _("本站已有名为“%(name)s”的联络点。") % {"name": fields["name"]}, code="duplicate_point"
         )
-    return Point.objects.create(station=station, **fields)
+    point = Point.objects.create(station=station, **fields)
+    _trail("add_point", point, acting_user, station=station, fields=fields)
+    return point
 
 
 @transaction.atomic
@@ -333,12 +354,14 @@ def do_update_point(point: Point, *, data: dict, acting_user) -> Point:
         setattr(point, key, value)
     if fields:
         point.save(update_fields=[*fields, "updated_at"])
+    _trail("update_point", point, acting_user, station=point.station, fields=fields)
     return point
 
 
 @transaction.atomic
 def do_remove_point(point: Point, *, acting_user) -> None:
     _require(acting_user, "station.manage", point.station)
+    _trail("remove_point", point, acting_user, station=point.station, name=point.name)
     point.delete()
 
 
@@ -354,15 +377,26 @@ def do_assign_deputy(station: Station, deputy: Deputy, *, acting_user) -> Statio
         )
     _require(acting_user, "station.assign", (station, deputy))
     membership = StationMembership.objects.select_for_update().filter(deputy=deputy).first()
+    previous = membership.station_id if membership is not None else None
     if membership is None:
         try:
             with transaction.atomic():
-                return StationMembership.objects.create(station=station, deputy=deputy)
+                membership = StationMembership.objects.create(station=station, deputy=deputy)
         except IntegrityError:
             membership = StationMembership.objects.select_for_update().get(deputy=deputy)
+            previous = membership.station_id
     if membership.station_id != station.pk:
         membership.station = station
         membership.save(update_fields=["station", "updated_at"])
+    _trail(
+        "assign_deputy",
+        membership,
+        acting_user,
+        station=station,
+        deputy=deputy.pk,
+        from_station=previous,
+        to_station=station.pk,
+    )
     return membership
 
 
@@ -377,6 +411,14 @@ def do_unassign_deputy(deputy: Deputy, *, acting_user) -> None:
     if membership is None:
         return
     _require(acting_user, "station.assign", (membership.station, deputy))
+    _trail(
+        "unassign_deputy",
+        membership,
+        acting_user,
+        station=membership.station,
+        deputy=deputy.pk,
+        from_station=membership.station_id,
+    )
     membership.delete()
 
 
@@ -509,6 +551,16 @@ def do_add_reception_rule(
     deputies = _duty_deputies(station, deputy_ids, required=False)
     rule.save()
     rule.deputies.set(deputies)
+    _trail(
+        "add_reception_rule",
+        rule,
+        acting_user,
+        station=station,
+        frequency=frequency,
+        valid_from=valid_from,
+        valid_until=valid_until,
+        deputies=[d.pk for d in deputies],
+    )
     return rule
 
 
@@ -524,6 +576,14 @@ def do_end_reception_rule(rule: ReceptionRule, *, acting_user) -> ReceptionRule:
     else:
         rule.valid_until = today - dt.timedelta(days=1)
         rule.save(update_fields=["valid_until", "updated_at"])
+    _trail(
+        "end_reception_rule",
+        rule,
+        acting_user,
+        station=rule.station,
+        is_active=rule.is_active,
+        valid_until=rule.valid_until,
+    )
     return rule
 
 
@@ -562,6 +622,14 @@ def do_schedule_reception_day(
         note=clean_text(note, field="note", label=_("说明"), max_length=200),
     )
     day.deputies.set(deputies)
+    _trail(
+        "schedule_reception_day",
+        day,
+        acting_user,
+        station=station,
+        date=date,
+        deputies=[d.pk for d in deputies],
+    )
     return day
 
 
@@ -585,6 +653,7 @@ def do_cancel_reception_date(station: Station, *, key: str, acting_user) -> None
             raise ValidationFailed(_("已过去的接待日不能取消。"), field="key")
         day.status = ReceptionDay.Status.CANCELLED
         day.save(update_fields=["status", "updated_at"])
+        _trail("cancel_reception_date", day, acting_user, station=station, key=key, date=day.date)
         return
     rule = ReceptionRule.objects.filter(pk=int(match.group(2)), station=station).first()
     try:
@@ -599,7 +668,7 @@ def do_cancel_reception_date(station: Station, *, key: str, acting_user) -> None
         raise ValidationFailed(_("要取消的接待日无效。"), field="key")
     if date < today:
         raise ValidationFailed(_("已过去的接待日不能取消。"), field="key")
-    ReceptionDay.objects.update_or_create(
+    day, _created = ReceptionDay.objects.update_or_create(
         rule=rule,
         date=date,
         defaults={
@@ -609,6 +678,7 @@ def do_cancel_reception_date(station: Station, *, key: str, acting_user) -> None
             "status": ReceptionDay.Status.CANCELLED,
         },
     )
+    _trail("cancel_reception_date", day, acting_user, station=station, key=key, date=date)
 
 
 # --- Reception records ---------------------------------------------------------------------------
@@ -665,6 +735,15 @@ def do_record_reception(
         recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     record.deputies.set(deputies)
+    _trail(
+        "record_reception",
+        record,
+        acting_user,
+        station=station,
+        date=date,
+        kind=kind,
+        deputies=[d.pk for d in deputies],
+    )
     if raise_opinion:
         raise_opinion_from_record(record, acting_user=acting_user)
     return record
@@ -682,6 +761,13 @@ def raise_opinion_from_record(record: ReceptionRecord, *, acting_user) -> bool:
         record.opinion_state = ReceptionRecord.OpinionState.RAISED
         record.opinion_ref = str(opinion.tracking_code or opinion.pk)
         record.save(update_fields=["opinion_state", "opinion_ref", "updated_at"])
+        _trail(
+            "raise_opinion",
+            record,
+            acting_user,
+            station=record.station,
+            opinion=opinion.pk,
+        )
     return True
 
 
@@ -693,10 +779,23 @@ def do_add_commitment(deputy: Deputy, *, year, content: str, acting_user) -> Com
     if year_n is None or not 2000 <= year_n <= schedule_today().year + 5:
         raise ValidationFailed(_("年度有误。"), field="year")
     text = clean_text(content, field="content", label=_("承诺内容"), max_length=300, required=True)
-    return Commitment.objects.create(deputy=deputy, year=year_n, content=text)
+    commitment = Commitment.objects.create(deputy=deputy, year=year_n, content=text)
+    _deputy_trail("add_commitment", commitment, acting_user, deputy, year=year_n)
+    return commitment
+
+
+def _deputy_trail(verb: str, obj, acting_user, deputy: Deputy, **change) -> None:
+    trail.record(
+        f"liaison.{verb}",
+        actor=acting_user,
+        obj=obj,
+        context={"deputy_id": deputy.pk, "congress_id": deputy.congress_id},
+        change=trail.jsonable({"deputy": deputy.pk, **change}),
+    )
 
 
 @transaction.atomic
 def do_remove_commitment(commitment: Commitment, *, acting_user) -> None:
     _require(acting_user, "deputy.manage_commitments", commitment.deputy)
+    _deputy_trail("remove_commitment", commitment, acting_user, commitment.deputy)
     commitment.delete()

@@ -24,6 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lianxin.accounts.access import can, visible_to
+from lianxin.core import trail
 from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
@@ -719,6 +720,17 @@ def check_and_import(
     try:
         with transaction.atomic():
             _apply(report, congress, acting_user, good_stations, good_points, good_members)
+            # Each row wrote its own action's event; this one records the import as a whole.
+            trail.record(
+                "liaison.import",
+                actor=acting_user,
+                obj=congress,
+                context={"congress_id": congress.pk},
+                change={
+                    name: {"created": sheet.created, "updated": sheet.updated}
+                    for name, sheet in report.sheets.items()
+                },
+            )
     except LianxinError as exc:
         for sheet in report.sheets.values():
             sheet.created = sheet.updated = 0

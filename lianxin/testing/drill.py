@@ -16,6 +16,7 @@ from lianxin.accounts import access
 from lianxin.casework import actions as loop
 from lianxin.casework import kinds, workflow
 from lianxin.casework.models import Case
+from lianxin.casework.notify import NotifyRule
 from lianxin.web import workbench
 
 KIND = "drill"
@@ -117,7 +118,13 @@ def _worklist(user):
 
 def install() -> None:
     workflow.register(WORKFLOW)
-    kinds.declare(KIND, label="演练件", actions=ACTIONS)
+    kinds.declare(
+        KIND,
+        label="演练件",
+        actions=ACTIONS,
+        # The office hears of each inspection; the reply goes by the loop's own rule.
+        notify={"inspect": NotifyRule(("office",))},
+    )
     access.rule("drill.inspect")(_office)
     workbench.register_worklist("staff", "drills", "待检查的演练件", _worklist)
 

@@ -95,6 +95,37 @@ def test_each_action_writes_one_timeline_entry_naming_the_actor(api, drill_kind)
     assert [(e.action, e.actor.username) for e in events] == [("inspect", "yc_staff")]
 
 
+def test_the_trail_and_the_kind_s_notification_rule_follow_its_action(
+    api, drill_kind, django_capture_on_commit_callbacks
+):
+    from lianxin.accounts.actions import grant_role
+    from lianxin.accounts.models import Role, User
+    from lianxin.core.models import TrailEvent
+    from lianxin.notifications.models import Notification
+
+    case = _open()
+    colleague = User.objects.create_user("yc_staff_2", display_name="榆次区代表工委干部")
+    grant_role(colleague, Role.DEPUTY_AFFAIRS_STAFF, case.congress)
+    with django_capture_on_commit_callbacks(execute=True):
+        r = api.as_user("yc_staff").post(
+            f"/api/v1/cases/{case.pk}/actions/inspect", {"finding": "通道畅通"}
+        )
+    assert r.status_code == 200
+    event = CaseEvent.objects.filter(case=case).latest("pk")
+    row = TrailEvent.objects.get(case_event=event)
+    assert (row.action, row.object_id, row.change["kind"]) == (
+        "casework.inspect",
+        str(case.pk),
+        "drill",
+    )
+    assert (row.seat_type, row.seat_id) == (Role.DEPUTY_AFFAIRS_STAFF, case.congress_id)
+    # The drill's own rule: the office hears of an inspection (the actor does not).
+    told = set(
+        Notification.objects.filter(verb="inspect").values_list("recipient__username", flat=True)
+    )
+    assert "yc_staff_2" in told and "yc_staff" not in told
+
+
 @pytest.mark.parametrize(
     ("username", "status"),
     [("yc_staff", 200), ("jz_staff", 403), ("tg_staff", 404), ("unit_demo", 404)],
@@ -123,3 +154,6 @@ def test_removing_the_declaration_removes_the_kind_everywhere(api, db):
     assert "待检查的演练件" not in client_for("yc_staff").get("/workbench/").content.decode()
     with pytest.raises(LookupError):
         access.can(user("yc_staff"), "drill.inspect", case)
+    from lianxin.casework.notify import rule_for
+
+    assert rule_for("drill", "inspect") is None

@@ -21,6 +21,7 @@ from lianxin.casework.models import (
     DeadlinePolicy,
     Kind,
 )
+from lianxin.core import trail
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.org.models import HandlingUnit
 
@@ -78,7 +79,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
         raise ValidationFailed(
             _("建议 %(ids)s 不存在。") % {"ids": "、".join(map(str, missing[:10]))}, field="items"
         )
-    late = []
+    late, transitions = [], {}
     for item in items:
         case = locked[item.case_id]
         if case.kind != Kind.SUGGESTION:
@@ -91,6 +92,14 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
                 code="stale",
             )
         if case.state != S.ACCEPTED:
+            late.append(case)
+            continue
+        # The workflow's own check, as `do_assign_case` makes it: none of these cases has an
+        # active assignment (one query above), so its guards read nothing more.
+        case._active_assignments = []
+        try:
+            transitions[case.pk] = case.workflow.check(case, "assign", acting_user)
+        except Conflict:
             late.append(case)
     if late:
         titles = "、".join(f"“{c.display_title}”" for c in late[:5])
@@ -117,7 +126,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
         Suggestion.objects.filter(case_id__in=ids).values_list("case_id", "is_complex")
     )
     label = loop.actor_label(acting_user)
-    assignments, events, cases = [], [], []
+    assignments, events, trail_rows, cases = [], [], [], []
     for item in items:
         case = locked[item.case_id]
         co = [u for u in dict.fromkeys(item.co_units) if u.pk != item.lead_unit.pk]
@@ -148,7 +157,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
                 at=now,
                 action="assign",
                 from_state=S.ACCEPTED,
-                to_state=S.ASSIGNED,
+                to_state=transitions[case.pk].target,
                 actor=acting_user,
                 actor_label=label,
                 note=note,
@@ -160,6 +169,9 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
                 },
                 is_public=True,
             )
+        )
+        trail_rows.append(
+            loop.trail_event(case, events[-1], acting_user, seat=loop.case_seat(case, acting_user))
         )
     Assignment.objects.bulk_create(assignments, batch_size=1000)
     # Every case moves the same way; only the due date differs (plain or complex): a few
@@ -176,6 +188,8 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
                 version=F("version") + 1,
                 updated_at=now,
             )
+    for event, row in zip(events, trail.record_many(trail_rows), strict=True):
+        event.trail = row
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     open_co_opinion_deadlines(ids, today)
     _notify_units(assignments, len(items))

@@ -1,0 +1,218 @@
+"""The trail: one event row for every state-changing action of every app.
+
+An action writes its event with `record(...)` inside its own transaction, so the event exists
+exactly when the change does. Each event names the acting account **and the seat** it acted in
+(`Seat`: which deputy or CPPCC seat, or which role over which body), the object and the change.
+
+Readers of the trail come in two kinds:
+
+* `on_record(fn, prefix=…)`: called inside the action's transaction for each matching event,
+  for work that must be queued with the change (notifications queue their task this way);
+* `follow(name, fn)`: a reader that handles events in id order after its own cursor
+  (`TrailCursor`), batch by batch, in its own transaction — the duty record, dashboards and the
+  search index read the trail this way (`manage.py follow_trail`), without polling every table.
+
+core knows nothing of roles or seats; the accounts app registers how a user's seat is found
+(`set_seat_resolver`)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import transaction
+
+from .models import TrailCursor, TrailEvent
+
+
+@dataclass(frozen=True)
+class Seat:
+    """The capacity someone acted in. `type` is "deputy" (id: the org.Deputy seat), "member"
+    (id: the org.Member seat), a role name (id: the body the role is held over), "citizen",
+    "system" or "account" (an account acting with no seat that matches the object)."""
+
+    type: str
+    id: int | None = None
+    label: str = ""
+    body: str = ""
+
+
+SYSTEM = Seat("system", label="系统")
+CITIZEN = Seat("citizen", label="群众")
+
+_resolver: Callable[..., Seat] | None = None
+_on_record: list[tuple[str, Callable[[TrailEvent], None]]] = []
+_followers: dict[str, Callable[[list[TrailEvent]], None]] = {}
+
+
+def set_seat_resolver(fn: Callable[..., Seat]) -> None:
+    global _resolver
+    _resolver = fn
+
+
+def seat_of(user, **context: Any) -> Seat:
+    """The seat `user` acts in on an object described by `context` (deputy_id, member_id,
+    congress_id, cppcc_id, station_id, unit_ids, region_code)."""
+    if user is None:
+        return SYSTEM
+    if _resolver is None:
+        return Seat("account")
+    return _resolver(user, **context)
+
+
+def label_of(user) -> str:
+    if user is None:
+        return str(SYSTEM.label)
+    return (getattr(user, "display_name", "") or user.get_username())[:100]
+
+
+def record(
+    action: str,
+    *,
+    actor,
+    obj=None,
+    object_type: str = "",
+    object_id: Any = None,
+    object_label: str = "",
+    change: dict | None = None,
+    seat: Seat | None = None,
+    context: dict | None = None,
+    actor_label: str = "",
+    at=None,
+) -> TrailEvent:
+    """Append the event of one action. Must run inside the action's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("trail.record must run inside the action's transaction")
+    if obj is not None:
+        object_type = object_type or obj._meta.label_lower
+        object_id = obj.pk if object_id is None else object_id
+        object_label = object_label or str(obj)
+    if not object_type:
+        raise ValueError("a trail event names its object")
+    if seat is None:
+        seat = seat_of(actor, **(context or {}))
+    fields = {
+        "action": action,
+        "actor": actor,
+        "actor_label": actor_label or label_of(actor),
+        "seat_type": seat.type,
+        "seat_id": seat.id,
+        "seat_label": str(seat.label)[:200],
+        "body": seat.body,
+        "object_type": object_type,
+        "object_id": "" if object_id is None else str(object_id),
+        "object_label": object_label[:200],
+        "change": change or {},
+    }
+    if at is not None:
+        fields["at"] = at
+    event = TrailEvent.objects.create(**fields)
+    _announce(event)
+    return event
+
+
+def record_many(events: Iterable[TrailEvent]) -> list[TrailEvent]:
+    """Append many prepared events at once (bulk actions such as central assignment)."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("trail.record_many must run inside the action's transaction")
+    rows = TrailEvent.objects.bulk_create(list(events), batch_size=1000)
+    if rows and rows[0].pk is None:
+        # Backends that do not return ids from bulk inserts: read them back in order.
+        last = TrailEvent.objects.order_by("-id").values_list("id", flat=True)[: len(rows)]
+        for row, pk in zip(rows, sorted(last), strict=True):
+            row.pk = row.id = pk
+    for event in rows:
+        _announce(event)
+    return rows
+
+
+def event(action: str, *, actor, seat: Seat, obj, change: dict | None = None, at=None):
+    """An unsaved event for `record_many`."""
+    fields = {"at": at} if at is not None else {}
+    return TrailEvent(
+        action=action,
+        actor=actor,
+        actor_label=label_of(actor),
+        seat_type=seat.type,
+        seat_id=seat.id,
+        seat_label=str(seat.label)[:200],
+        body=seat.body,
+        object_type=obj._meta.label_lower,
+        object_id=str(obj.pk),
+        object_label=str(obj)[:200],
+        change=change or {},
+        **fields,
+    )
+
+
+def _announce(event: TrailEvent) -> None:
+    for prefix, fn in _on_record:
+        if event.action.startswith(prefix):
+            fn(event)
+
+
+def on_record(fn: Callable[[TrailEvent], None], *, prefix: str = "") -> Callable:
+    """Call `fn(event)` inside the transaction of every event whose action starts with
+    `prefix`."""
+    if (prefix, fn) not in _on_record:
+        _on_record.append((prefix, fn))
+    return fn
+
+
+def off_record(fn: Callable) -> None:
+    _on_record[:] = [(p, f) for p, f in _on_record if f is not fn]
+
+
+def follow(name: str, fn: Callable[[list[TrailEvent]], None]) -> Callable:
+    """Register a reader that handles events in id order after its cursor `name`."""
+    _followers[name] = fn
+    return fn
+
+
+def unfollow(name: str) -> None:
+    _followers.pop(name, None)
+
+
+def followers() -> list[str]:
+    return sorted(_followers)
+
+
+def deliver(name: str, *, batch: int = 500) -> int:
+    """Hand reader `name` the next batch of events after its cursor; the reader's writes and the
+    cursor's move commit together, so each event is handled once. Returns how many."""
+    fn = _followers[name]
+    with transaction.atomic():
+        cursor, _ = TrailCursor.objects.get_or_create(name=name)
+        cursor = TrailCursor.objects.select_for_update().get(pk=cursor.pk)
+        events = list(TrailEvent.objects.filter(id__gt=cursor.last_id).order_by("id")[:batch])
+        if not events:
+            return 0
+        fn(events)
+        cursor.last_id = events[-1].id
+        cursor.save(update_fields=["last_id", "updated_at"])
+    return len(events)
+
+
+def deliver_all(*, batch: int = 500) -> int:
+    """Bring every registered reader up to date."""
+    total = 0
+    for name in followers():
+        while n := deliver(name, batch=batch):
+            total += n
+    return total
+
+
+def jsonable(value):
+    """`value` with dates, decimals and model objects written as text, for `change`."""
+    if isinstance(value, dict):
+        return {str(k): jsonable(v) for k, v in value.items()}
+    if isinstance(value, list | tuple | set | frozenset):
+        return [jsonable(v) for v in value]
+    if value is None or isinstance(value, bool | int | float | str):
+        return value
+    if hasattr(value, "_meta") and hasattr(value, "pk"):
+        return value.pk
+    if hasattr(value, "isoformat"):
+        return value.isoformat()
+    return str(value)
