@@ -14,9 +14,8 @@ from ninja import Field, Schema
 
 from lianxin.accounts import access
 from lianxin.casework import actions as loop
-from lianxin.casework import kinds, workflow
+from lianxin.casework import kinds, workflow, worklists
 from lianxin.casework.models import Case
-from lianxin.web import workbench
 
 KIND = "drill"
 
@@ -119,11 +118,11 @@ def install() -> None:
     workflow.register(WORKFLOW)
     kinds.declare(KIND, label="演练件", actions=ACTIONS)
     access.rule("drill.inspect")(_office)
-    workbench.register_worklist("staff", "drills", "待检查的演练件", _worklist)
+    worklists.register("staff", "drills", "待检查的演练件", _worklist)
 
 
 def uninstall() -> None:
     workflow.unregister(KIND)
     kinds.forget(KIND)
     access.forget_rule("drill.inspect")
-    workbench.unregister_worklist("drills")
+    worklists.unregister("drills")
