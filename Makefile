@@ -57,6 +57,8 @@ format: install-test
 
 test: SYSTEM_DEPS = pdf browser testtools
 test: system-deps install-test lint
+	$(VENV)/bin/lint-imports --no-logo || { echo "模块导入违反了分层约定，见 docs/architecture.md (imports break the layers contract)"; exit 1; }
+	$(PY) scripts/check_imports.py
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null || { echo "模型有改动但没有迁移 (missing migrations)"; exit 1; }
 	$(PY) manage.py workflow_docs --check || { echo "docs/workflows 与流程定义不一致，请运行 manage.py workflow_docs (workflow diagrams are stale)"; exit 1; }
 	$(PY) -m pytest $(PYTEST_ARGS)

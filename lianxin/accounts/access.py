@@ -19,7 +19,8 @@ This module is the engine: the grants, the registries and the checks. Each app r
 own models' visibility rules and its actions' predicates in its `rules.py` (imported from its
 AppConfig.ready()): lianxin/org/rules.py, liaison/rules.py, casework/rules.py,
 opinions/rules.py, suggestions/rules.py. Only the accounts' own rules live here. The engine
-imports no other lianxin app; the Grants loader finds the seat models through the app registry.
+imports no other lianxin app; the Grants loader reaches the seat models through the login's
+person (accounts.models.seat_model).
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ from django.apps import apps
 from django.db.models import Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Role
+from .models import Role, seat_model
 
 
 @dataclass(frozen=True)
@@ -79,8 +80,8 @@ def grants(user) -> Grants:
     cached = getattr(user, "_lianxin_grants", None)
     if cached is not None:
         return cached
-    Deputy = apps.get_model("org", "Deputy")  # noqa: N806 - a model class
-    Member = apps.get_model("org", "Member")  # noqa: N806 - a model class
+    Deputy = seat_model("deputy_seats")  # noqa: N806 - a model class
+    Member = seat_model("member_seats")  # noqa: N806 - a model class
     serving = "serving"  # org.models.SeatStatus.SERVING
 
     staff, cppcc_staff, leaders = {}, {}, []

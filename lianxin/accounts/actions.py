@@ -15,34 +15,25 @@ from lianxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
 
 from . import access
-from .models import SCOPE_FIELD, Role, RoleAssignment, User
+from .models import SCOPE_FIELD, Role, RoleAssignment, User, scope_model, seat_model
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 
 
 def resolve_scope(role: str, scope):
     """The object a role is held over, from an id (or a region code for leaders)."""
-    from lianxin.liaison.models import Station
-    from lianxin.org.models import Congress, Cppcc, HandlingUnit, Region
-
     field = SCOPE_FIELD.get(role)
     if field is None:
         return None
     if scope in (None, ""):
         raise ValidationFailed(_("该角色需要指定范围（scope）。"), field="scope")
-    model = {
-        "congress": Congress,
-        "cppcc": Cppcc,
-        "unit": HandlingUnit,
-        "station": Station,
-        "region": Region,
-    }[field]
+    model = scope_model(field)  # org's Congress, Cppcc, HandlingUnit, Region; liaison's Station
     try:
         if field == "region":
             return (
-                Region.objects.get(code=str(scope))
+                model.objects.get(code=str(scope))
                 if not isinstance(scope, int)
-                else Region.objects.get(pk=scope)
+                else model.objects.get(pk=scope)
             )
         return model.objects.get(pk=int(scope))
     except (model.DoesNotExist, ValueError, TypeError) as exc:
@@ -62,7 +53,7 @@ def do_create_account(
     scope=None,
     request=None,
 ) -> User:
-    from lianxin.org.models import Deputy
+    Deputy = seat_model("deputy_seats")  # noqa: N806 - a model class
 
     username = (username or "").strip()
     if not USERNAME_RE.match(username):

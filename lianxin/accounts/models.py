@@ -96,6 +96,23 @@ class RoleAssignment(models.Model):
         return getattr(self, field) if field else None
 
 
+# accounts sits below org and liaison (their rules register with accounts.access). Its tables
+# point at theirs (a login's person, a role's scope); its code reaches those models through
+# these relations, never by importing or naming them.
+
+
+def scope_model(field: str) -> type[models.Model]:
+    """The model a role's scope field points at (org's Congress, Cppcc, HandlingUnit, Region,
+    liaison's Station)."""
+    return RoleAssignment._meta.get_field(field).related_model
+
+
+def seat_model(seats: str) -> type[models.Model]:
+    """The seat model behind a person's `deputy_seats` or `member_seats` (org's Deputy, Member)."""
+    person = User._meta.get_field("person").related_model
+    return person._meta.get_field(seats).related_model
+
+
 def hash_token(raw: str) -> str:
     return hashlib.sha256(raw.encode()).hexdigest()
 

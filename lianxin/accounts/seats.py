@@ -9,21 +9,20 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from django.apps import apps
-
 from lianxin.core.trail import Seat
 
 from .access import grants
-from .models import Role
+from .models import Role, seat_model
 
 
 def _seat_body(model: str, pk: int, field: str) -> str:
-    body = apps.get_model("org", model).objects.filter(pk=pk).values_list(f"{field}_id", flat=True)
+    seats = seat_model("deputy_seats" if model == "Deputy" else "member_seats")
+    body = seats.objects.filter(pk=pk).values_list(f"{field}_id", flat=True)
     return f"{field}:{body.first()}"
 
 
 def _deputy_in(g, congress_id: int) -> int | None:
-    Deputy = apps.get_model("org", "Deputy")  # noqa: N806 - a model class
+    Deputy = seat_model("deputy_seats")  # noqa: N806 - a model class
     return (
         Deputy.objects.filter(pk__in=g.deputy_ids, congress_id=congress_id)
         .values_list("pk", flat=True)
@@ -32,7 +31,7 @@ def _deputy_in(g, congress_id: int) -> int | None:
 
 
 def _member_in(g, cppcc_id: int) -> int | None:
-    Member = apps.get_model("org", "Member")  # noqa: N806 - a model class
+    Member = seat_model("member_seats")  # noqa: N806 - a model class
     return (
         Member.objects.filter(pk__in=g.member_ids, cppcc_id=cppcc_id)
         .values_list("pk", flat=True)

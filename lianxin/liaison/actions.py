@@ -13,6 +13,7 @@ import re
 from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
+from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -749,15 +750,25 @@ def do_record_reception(
     return record
 
 
+# The intake that raises a reception record into the opinion loop: registered by the opinions
+# app, which sits above liaison (fn(record, *, acting_user) -> the opinion's case).
+_record_intake = None
+
+
+def register_record_intake(fn) -> None:
+    global _record_intake
+    _record_intake = fn
+
+
 def raise_opinion_from_record(record: ReceptionRecord, *, acting_user) -> bool:
     """Raise a reception record into the opinion loop in one step (the opinions app's intake).
     Returns True once raised; raising a raised record again changes nothing."""
-    from lianxin.opinions.actions import do_register_opinion_from_reception
-
     if record.opinion_state == ReceptionRecord.OpinionState.RAISED:
         return True
+    if _record_intake is None:
+        raise ImproperlyConfigured("no intake registered for reception records (lianxin.opinions)")
     with transaction.atomic():
-        opinion = do_register_opinion_from_reception(record, acting_user=acting_user)
+        opinion = _record_intake(record, acting_user=acting_user)
         record.opinion_state = ReceptionRecord.OpinionState.RAISED
         record.opinion_ref = str(opinion.tracking_code or opinion.pk)
         record.save(update_fields=["opinion_state", "opinion_ref", "updated_at"])

@@ -18,8 +18,8 @@ from lianxin.api.auth import optional_user
 from lianxin.core.audit import record
 from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
-from lianxin.org.api import scan_url
 from lianxin.org.models import Congress, Deputy
+from lianxin.org.scan import scan_url
 
 from . import excel, printing, queries
 from .models import ReceptionRecord, Station, StationMembership

@@ -18,6 +18,9 @@ from decimal import Decimal
 
 from django.utils import timezone
 
+from lianxin.accounts.actions import grant_role
+from lianxin.accounts.models import Role
+from lianxin.org.demo import _user
 from lianxin.org.models import Body, Congress, Deputy, Level, Region, SeatStatus
 
 from .models import (
@@ -157,6 +160,29 @@ def _mobile(rng) -> str:
     )
 
 
+def _demo_station(ctx, congress: Congress) -> Station:
+    """北关街道, the station of the demo station manager, with both seats of deputy_demo."""
+    station = Station.objects.create(
+        code="YC-BGJD",
+        name="北关街道代表联络站",
+        kind=Station.Kind.ORDINARY,
+        region=Region.objects.get(code="140702001"),
+        congress=congress,
+        address="晋中市榆次区北关街道办事处一层",
+        latitude="37.699000",
+        longitude="112.736000",
+        opening_hours="周一至周五 9:00—12:00，14:30—17:30",
+        contact_name="北关街道人大工委",
+        contact_phone="0354-3012345",
+    )
+    grant_role(_user(ctx, "yc_station", "北关街道代表联络站"), Role.STATION_MANAGER, station)
+    StationMembership.objects.bulk_create(
+        StationMembership(station=station, deputy=seat)
+        for seat in Deputy.objects.filter(person__user__username="deputy_demo").order_by("pk")
+    )
+    return station
+
+
 def load(ctx) -> None:
     rng = ctx.rng
     today = timezone.localdate()
@@ -169,7 +195,7 @@ def load(ctx) -> None:
         )
     }
     full = set(COUNTIES) if ctx.scale != "test" else FULL_COUNTIES_AT_TEST
-    beiguan = Station.objects.get(code="YC-BGJD")
+    beiguan = _demo_station(ctx, congress_of["140702"])
     taken = [(float(beiguan.longitude), float(beiguan.latitude))]
     placer = _Placer(rng, taken)
 

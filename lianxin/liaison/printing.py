@@ -17,8 +17,8 @@ import segno
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from lianxin.org.api import scan_url
 from lianxin.org.models import Deputy
+from lianxin.org.scan import scan_url
 
 from .models import ReceptionRule, Station, StationMembership
 from .schedule import Occurrence, describe_rule

@@ -10,11 +10,17 @@ class OpinionsConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
+        from lianxin.liaison.actions import register_record_intake
+
         from . import (  # noqa: F401 - registers the opinion workflow
             lookups,
             rules,  # noqa: F401 - registers this app's access rules
             workflow,
         )
+        from .actions import do_register_opinion_from_reception
+
+        # A reception record raised into the loop becomes an opinion (liaison is below opinions).
+        register_record_intake(do_register_opinion_from_reception)
 
         # The routing of public submissions is cached for a minute (opinions.lookups).
         for model in (

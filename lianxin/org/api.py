@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
@@ -14,16 +12,9 @@ from lianxin.core.models import AuditLog
 
 from . import queries
 from .models import Deputy, Level, Region
+from .scan import scan_url, scan_url_prefix
 
 router = Router(tags=["org"])
-
-
-def scan_url(code: str) -> str:
-    return settings.LIANXIN_PUBLIC_BASE_URL + reverse("scan_to_speak", args=[code])
-
-
-def _scan_url_prefix() -> str:
-    return scan_url("X")[:-1]
 
 
 class RegionOut(Schema):
@@ -168,7 +159,7 @@ def list_deputies(request, filters: Query[DeputyFilters]):
     offset = max(0, filters.offset)
     count = qs.count()
     page = qs.order_by("congress__region__code", "person__name", "id")[offset : offset + limit]
-    prefix = _scan_url_prefix()
+    prefix = scan_url_prefix()
     levels = dict(Level.choices)
     return {
         "items": [_row_out(r, prefix, levels) for r in queries.deputy_rows(page)],

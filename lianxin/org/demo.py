@@ -1,5 +1,6 @@
 """Demo organisation of 晋中市: congresses at three levels, deputies, handling units, the city
-CPPCC and the demo accounts. Names are generated; the same seed gives the same data."""
+CPPCC and the demo accounts (the station manager's comes with its station, in liaison.demo).
+Names are generated; the same seed gives the same data."""
 
 from __future__ import annotations
 
@@ -9,7 +10,6 @@ from django.conf import settings
 
 from lianxin.accounts.actions import grant_role
 from lianxin.accounts.models import Role, User
-from lianxin.liaison.models import Station, StationMembership
 
 from .models import (
     Body,
@@ -464,22 +464,6 @@ def load(ctx: DemoContext) -> None:
     ]
     Member.objects.bulk_create(members)
 
-    # --- The station of the demo station manager -------------------------------------------------
-    beiguan = Region.objects.get(code="140702001")
-    station = Station.objects.create(
-        code="YC-BGJD",
-        name="北关街道代表联络站",
-        kind=Station.Kind.ORDINARY,
-        region=beiguan,
-        congress=county_congresses["140702"],
-        address="晋中市榆次区北关街道办事处一层",
-        latitude="37.699000",
-        longitude="112.736000",
-        opening_hours="周一至周五 9:00—12:00，14:30—17:30",
-        contact_name="北关街道人大工委",
-        contact_phone="0354-3012345",
-    )
-
     # --- Demo accounts --------------------------------------------------------------------------
     _user(ctx, "admin", "系统管理员", is_staff=True, is_superuser=True)
     grant_role(ctx.users["admin"], Role.SYSTEM_ADMIN)
@@ -496,7 +480,6 @@ def load(ctx: DemoContext) -> None:
         Role.DEPUTY_AFFAIRS_STAFF,
         county_congresses["140703"],
     )
-    grant_role(_user(ctx, "yc_station", "北关街道代表联络站"), Role.STATION_MANAGER, station)
     grant_role(
         _user(ctx, "unit_demo", "晋中市交通运输局经办人"), Role.UNIT_OFFICER, city_units["JTYSJ"]
     )
@@ -516,14 +499,14 @@ def load(ctx: DemoContext) -> None:
         occupation="榆次区北关街道顺城街社区党委书记",
     )
     demo_person.expertise.set([e for e in expertise if e.name in ("社会保障", "城乡建设")])
-    city_seat = Deputy.objects.create(
+    Deputy.objects.create(
         person=demo_person,
         congress=city_congress,
         term=CITY_TERM,
         delegation=city_bodies["delegations"]["140702"],
         electoral_unit=city_bodies["electoral_units"]["140702"],
     )
-    county_seat = Deputy.objects.create(
+    Deputy.objects.create(
         person=demo_person,
         congress=county_congresses["140702"],
         term=COUNTY_TERM,
@@ -532,12 +515,6 @@ def load(ctx: DemoContext) -> None:
         )
         .order_by("id")
         .first(),
-    )
-    StationMembership.objects.bulk_create(
-        [
-            StationMembership(station=station, deputy=city_seat),
-            StationMembership(station=station, deputy=county_seat),
-        ]
     )
     grant_role(_user(ctx, "deputy_demo", demo_person.name, person=demo_person), Role.DEPUTY)
     # deputy_b and deputy_c: city deputies, for joint suggestions.

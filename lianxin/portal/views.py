@@ -18,8 +18,8 @@ from lianxin.core.errors import ValidationFailed
 from lianxin.liaison import printing, queries
 from lianxin.liaison.models import Commitment, Station
 from lianxin.liaison.schedule import describe_rule
-from lianxin.org.api import scan_url
 from lianxin.org.models import Deputy, Region
+from lianxin.org.scan import scan_url
 
 NEAR_LIMIT = 10
 

@@ -1,6 +1,7 @@
-"""The suggestions' work lists on the workbench (lianxin.web.workbench.register_worklist): the
-office's extension requests to decide, the co-handling opinions a unit owes, and the surveys a
-deputy was asked to answer. Each shows the first few and counts them all."""
+"""The suggestions' work lists on the workbench (registered with lianxin.casework.worklists):
+the suggestions the office is to assign, its extension requests to decide, the co-handling
+opinions a unit owes, and the surveys a deputy was asked to answer. Each shows the first few
+and counts them all."""
 
 from __future__ import annotations
 
@@ -9,6 +10,10 @@ from dataclasses import dataclass
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
+
+from lianxin.accounts import access
+from lianxin.casework import worklists
+from lianxin.casework.models import Case
 
 from . import queries
 
@@ -29,6 +34,16 @@ class Item:
 
 def _detail(case_id: int) -> str:
     return reverse("suggestion_detail", args=[case_id])
+
+
+def to_assign(user) -> tuple[list[Case], int, str]:
+    """Suggestions accepted in review and waiting for assignment by the user's own office."""
+    g = access.grants(user)
+    qs = access.visible_to(user, Case).filter(
+        kind="suggestion", state="accepted", congress_id__in=list(g.staff_congresses)
+    )
+    items = list(qs.order_by("-created_at", "-id")[:LIMIT])
+    return items, qs.count(), reverse("suggestion_assign_batch")
 
 
 def extensions(user) -> tuple[list[Item], int, str]:
@@ -78,23 +93,24 @@ def surveys(user) -> tuple[list[Item], int, str]:
 
 
 def register() -> None:
-    from lianxin.web.workbench import register_worklist
-
-    register_worklist(
+    worklists.register(
+        "staff", "assign", gettext_lazy("待交办的代表建议"), to_assign, after="triage"
+    )
+    worklists.register(
         "staff",
         "extensions",
         gettext_lazy("待审批的延期申请"),
         extensions,
         empty=gettext_lazy("暂无待审批的延期申请"),
     )
-    register_worklist(
+    worklists.register(
         "unit",
         "co_opinions",
         gettext_lazy("待提出的会办意见"),
         co_opinions,
         empty=gettext_lazy("暂无待提出的会办意见"),
     )
-    register_worklist(
+    worklists.register(
         "deputy",
         "surveys",
         gettext_lazy("待填写的满意度测评"),

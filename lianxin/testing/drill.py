@@ -14,10 +14,9 @@ from ninja import Field, Schema
 
 from lianxin.accounts import access
 from lianxin.casework import actions as loop
-from lianxin.casework import kinds, workflow
+from lianxin.casework import kinds, workflow, worklists
 from lianxin.casework.models import Case
 from lianxin.casework.notify import NotifyRule
-from lianxin.web import workbench
 
 KIND = "drill"
 
@@ -126,11 +125,11 @@ def install() -> None:
         notify={"inspect": NotifyRule(("office",))},
     )
     access.rule("drill.inspect")(_office)
-    workbench.register_worklist("staff", "drills", "待检查的演练件", _worklist)
+    worklists.register("staff", "drills", "待检查的演练件", _worklist)
 
 
 def uninstall() -> None:
     workflow.unregister(KIND)
     kinds.forget(KIND)
     access.forget_rule("drill.inspect")
-    workbench.unregister_worklist("drills")
+    worklists.unregister("drills")

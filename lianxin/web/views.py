@@ -6,14 +6,12 @@ not see answers the same 404 as what does not exist.
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
-from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_POST
@@ -35,6 +33,7 @@ from lianxin.org.models import (
     Region,
     SeatStatus,
 )
+from lianxin.org.scan import scan_url as org_scan_url
 
 from . import workbench as workbench_sections
 
@@ -349,10 +348,6 @@ def _station_named(user, station_id: str) -> Station | None:
     return access.visible_to(user, Station).filter(pk=int(station_id)).first()
 
 
-def _public_scan_url(deputy: Deputy) -> str:
-    return settings.LIANXIN_PUBLIC_BASE_URL + reverse("scan_to_speak", args=[deputy.scan_code])
-
-
 def _qr_svg(url: str) -> str:
     import segno
 
@@ -365,7 +360,7 @@ def _deputy_context(request, deputy: Deputy) -> dict:
             access.visible_to(request.user, Deputy).filter(person_id=deputy.person_id)
         ).order_by("congress__region__code")
     )
-    scan_url = _public_scan_url(deputy)
+    scan_url = org_scan_url(deputy.scan_code)
     membership = getattr(deputy, "station_membership", None) if _has_station(deputy) else None
     return {
         "deputy": deputy,

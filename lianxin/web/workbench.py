@@ -8,7 +8,6 @@ every figure shown is counted from the database within the user's scope.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -133,7 +132,6 @@ def _staff_section(user, ra: RoleAssignment) -> Section:
         },
         worklists=[
             Worklist("triage", _("待梳理的群众意见")),
-            Worklist("assign", _("待交办的代表建议")),
             Worklist("overdue", _("超期未办结")),
         ],
     )
@@ -292,49 +290,17 @@ CASE_WORKLISTS = {
 }
 
 
-# Work lists an intake app adds to a role's section from its own code (suggestions: extension
-# requests to decide, co-handling opinions owed, surveys to answer). `fill(user)` returns
-# (the first items, how many in all, the page with the whole list); items render as links
-# (`get_absolute_url`, `str`). Registered from the app's ready().
-@dataclass(frozen=True)
-class ExtraWorklist:
-    partial: str
-    key: str
-    title: Any
-    fill: Callable[[Any], tuple[list, int, str | None]]
-    empty: Any = NO_WORK
+def _add_registered_worklists(user, sections: list[Section]) -> None:
+    """The work lists the kinds' apps registered (lianxin.casework.worklists)."""
+    from lianxin.casework import worklists
 
-
-_EXTRA_WORKLISTS: list[ExtraWorklist] = []
-
-
-def register_worklist(partial: str, key: str, title, fill, *, empty=NO_WORK) -> None:
-    if all(w.key != key for w in _EXTRA_WORKLISTS):
-        _EXTRA_WORKLISTS.append(ExtraWorklist(partial, key, title, fill, empty))
-
-
-def unregister_worklist(key: str) -> None:
-    _EXTRA_WORKLISTS[:] = [w for w in _EXTRA_WORKLISTS if w.key != key]
-
-
-def _add_extra_worklists(user, sections: list[Section]) -> None:
     for section in sections:
-        for extra in _EXTRA_WORKLISTS:
-            if extra.partial == section.partial:
-                wl = Worklist(extra.key, str(extra.title), empty=extra.empty)
-                wl.items, wl.total, wl.url = extra.fill(user)
-                section.worklists.append(wl)
-
-
-def _suggestions_to_assign(user) -> tuple[list, int]:
-    """Suggestions accepted in review and waiting for assignment by the user's own office."""
-    from lianxin.casework.models import Case
-
-    g = access.grants(user)
-    qs = access.visible_to(user, Case).filter(
-        kind="suggestion", state="accepted", congress_id__in=list(g.staff_congresses)
-    )
-    return list(qs.order_by("-created_at", "-id")[:10]), qs.count()
+        for reg in worklists.for_section(section.partial):
+            wl = Worklist(reg.key, str(reg.title), empty=reg.empty or NO_WORK)
+            wl.items, wl.total, wl.url = reg.fill(user)
+            keys = [w.key for w in section.worklists]
+            at = keys.index(reg.after) + 1 if reg.after in keys else len(keys)
+            section.worklists.insert(at, wl)
 
 
 def _fill_case_worklists(user, sections: list[Section]) -> None:
@@ -346,9 +312,6 @@ def _fill_case_worklists(user, sections: list[Section]) -> None:
             if wl.key in CASE_WORKLISTS:
                 wl.items, wl.total = work_items(user, wl.key)
                 wl.url = case_list + CASE_WORKLISTS[wl.key]
-            elif wl.key == "assign":
-                wl.items, wl.total = _suggestions_to_assign(user)
-                wl.url = reverse("suggestion_assign_batch")
 
 
 def build(user) -> dict[str, Any]:
@@ -391,7 +354,7 @@ def build(user) -> dict[str, Any]:
     if g.is_admin and not any(s.partial == "admin" for s in sections):
         sections.append(_admin_section(user))
     _fill_case_worklists(user, sections)
-    _add_extra_worklists(user, sections)
+    _add_registered_worklists(user, sections)
     return {
         "held_roles": held_roles(assignments, seats, member_seats),
         "sections": sections,

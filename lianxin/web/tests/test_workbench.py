@@ -90,6 +90,14 @@ def test_the_work_lists_show_the_cases_waiting_for_the_user(users):
     assert newest.get_absolute_url() not in other
 
 
+def test_registered_work_lists_take_their_place_in_the_section(users):
+    """Suggestions registers its lists with casework.worklists; "to assign" asks to follow the
+    loop's triage list, the others come after the section's own lists."""
+    html = client_for(users, "jz_staff").get("/workbench/").content.decode()
+    keys = re.findall(r'id="worklist-([a-z_]+)"', html)
+    assert keys == ["triage", "assign", "overdue", "extensions"]
+
+
 def test_staff_workbench_counts_the_deputies_of_its_own_congress(users):
     response = client_for(users, "yc_staff").get("/workbench/")
     congress = Congress.objects.get(region__code="140702", level=Level.COUNTY)

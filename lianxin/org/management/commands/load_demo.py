@@ -1,23 +1,24 @@
 """Load the demo data of 晋中市. `make run` calls it with --if-empty."""
 
-import importlib
 import random
 import time
+from importlib import import_module
 
+from django.apps import apps
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
+from django.utils.module_loading import module_has_submodule
 
 from lianxin.org.demo import SCALES, DemoContext
 from lianxin.org.models import Congress
 
-# Each app that has demo data of its own, in dependency order.
-DEMO_MODULES = [
-    "lianxin.org.demo",
-    "lianxin.liaison.demo",
-    "lianxin.casework.demo",
-    "lianxin.opinions.demo",
-    "lianxin.suggestions.demo",
-]
+
+def demo_modules():
+    """The `demo` module of each installed app that has one, in INSTALLED_APPS order (which
+    follows the layers: an app's demo data may use the data of the apps loaded before it)."""
+    for config in apps.get_app_configs():
+        if module_has_submodule(config.module, "demo"):
+            yield import_module(f"{config.name}.demo")
 
 
 class Command(BaseCommand):
@@ -48,13 +49,7 @@ class Command(BaseCommand):
         started = time.monotonic()
         ctx = DemoContext(rng=random.Random(seed), scale=scale, stdout=self.stdout, users={})
         with transaction.atomic():
-            for name in DEMO_MODULES:
-                try:
-                    module = importlib.import_module(name)
-                except ModuleNotFoundError as exc:
-                    if exc.name == name:
-                        continue  # this app has no demo data (yet)
-                    raise
+            for module in demo_modules():
                 module.load(ctx)
         self.stdout.write(
             f"演示数据已载入（规模 {scale}，用时 {time.monotonic() - started:.1f} 秒）。 demo data loaded ({scale})."
