@@ -57,11 +57,15 @@ def declare(
     detail: Callable | None = None,
     detail_schema: type | None = None,
     notify: dict | None = None,
+    visibility: Callable | None = None,
+    attach: Callable | None = None,
 ) -> KindSpec:
     """Declare a kind with its actions (later declarations of the same kind add to it; an
     action of the same name replaces the earlier one of that kind only). `notify` maps action
     names to `casework.notify.NotifyRule`: who hears of that action on a case of this kind, in
-    place of the loop's rule."""
+    place of the loop's rule. `visibility(g, q)` returns the Q of the cases of this kind the
+    holder of grants `g` sees, given the loop's rule `q`; `attach(g, case)` answers who may add
+    files to a case of this kind (True/False, or None for the loop's rule)."""
     spec = _KINDS.get(kind)
     if spec is None:
         spec = _KINDS[kind] = KindSpec(kind=kind, label=str(label))
@@ -71,6 +75,13 @@ def declare(
         spec.actions[item.action] = item
     if detail is not None:
         spec.detail, spec.detail_schema = detail, detail_schema
+    if visibility is not None or attach is not None:
+        from . import rules
+
+        if visibility is not None:
+            rules.register_case_visibility(kind, visibility)
+        if attach is not None:
+            rules.register_case_attach(kind, attach)
     if notify:
         from .notify import notify_rule
 
@@ -109,9 +120,11 @@ def forget(kind: str) -> None:
     """Take a kind's declaration away (its actions leave the route and the document, its
     notification rules go)."""
     from .notify import forget_rules
+    from .rules import forget_case_rules
 
     _KINDS.pop(kind, None)
     forget_rules(kind)
+    forget_case_rules(kind)
 
 
 # --- The OpenAPI document -----------------------------------------------------------------------

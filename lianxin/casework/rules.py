@@ -68,6 +68,12 @@ def register_case_visibility(kind: str | None, fn: CaseVisibility) -> CaseVisibi
     return fn
 
 
+def forget_case_rules(kind: str) -> None:
+    """Take away what a kind registered (its declaration is being removed)."""
+    _CASE_VISIBILITY.pop(kind, None)
+    _CASE_ATTACH.pop(kind, None)
+
+
 def register_case_attach(kind: str, fn: CaseAttach) -> CaseAttach:
     """Who may add a file to a case of `kind`: `fn(g, case)` answers True/False, or None to
     leave it to the general rule."""

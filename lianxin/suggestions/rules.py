@@ -10,11 +10,10 @@ from lianxin.accounts.access import (
     visibility,
     visible_rows,
 )
+from lianxin.casework.kinds import declare
 from lianxin.casework.rules import (
     case_office,
     case_units,
-    register_case_attach,
-    register_case_visibility,
 )
 
 # --- suggestions (deputies' suggestions and motions) -------------------------------------------
@@ -35,17 +34,21 @@ def _cosponsored_case_ids(g: Grants) -> QuerySet:
 
 
 def _suggestion_cases(g: Grants, q: Q) -> Q:
-    """Refines the case visibility rule (registered below): hide drafts of suggestions from everyone but their
-    deputies, and show co-sponsors what they were invited to. (A motion's draft is seen by the
-    office, which collects the co-sponsors' signatures during the session.)"""
-    q &= ~Q(kind="suggestion", state="draft")
+    """The suggestions the holder of `g` sees: by the loop's rule, but a draft only by its
+    deputies; and those they were invited to co-sign."""
+    q &= ~Q(state="draft")
     if g.deputy_ids:
         q |= Q(raised_by_deputy_id__in=g.deputy_ids)
-        q |= Q(kind__in=_SUGGESTION_KINDS, pk__in=_cosponsored_case_ids(g))
+        q |= Q(pk__in=_cosponsored_case_ids(g))
     return q
 
 
-register_case_visibility(None, _suggestion_cases)
+def _motion_cases(g: Grants, q: Q) -> Q:
+    """A motion's draft is seen by the office, which collects the co-sponsors' signatures
+    during the session; co-sponsors see the motions they were invited to."""
+    if g.deputy_ids:
+        q |= Q(pk__in=_cosponsored_case_ids(g))
+    return q
 
 
 def _attach(g: Grants, case) -> bool | None:
@@ -56,8 +59,9 @@ def _attach(g: Grants, case) -> bool | None:
     return None
 
 
-for _kind in _SUGGESTION_KINDS:
-    register_case_attach(_kind, _attach)
+# Kind-specific rules come through the kinds' declarations.
+declare("suggestion", visibility=_suggestion_cases, attach=_attach)
+declare("motion", visibility=_motion_cases, attach=_attach)
 
 
 def _is_lead_sponsor(g: Grants, case) -> bool:
