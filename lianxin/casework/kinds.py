@@ -44,6 +44,10 @@ class KindSpec:
     # `detail_schema`; None: the loop's own case detail.
     detail: Callable | None = None
     detail_schema: type | None = None
+    # The heading of the kind's figures page (casework.stats); empty: the kind has none.
+    figures: str = ""
+    # case → the text a search index keeps for it; None: its title and content.
+    search_text: Callable | None = None
 
 
 _KINDS: dict[str, KindSpec] = {}
@@ -59,13 +63,17 @@ def declare(
     notify: dict | None = None,
     visibility: Callable | None = None,
     attach: Callable | None = None,
+    figures: str = "",
+    search_text: Callable | None = None,
 ) -> KindSpec:
     """Declare a kind with its actions (later declarations of the same kind add to it; an
     action of the same name replaces the earlier one of that kind only). `notify` maps action
     names to `casework.notify.NotifyRule`: who hears of that action on a case of this kind, in
     place of the loop's rule. `visibility(g, q)` returns the Q of the cases of this kind the
     holder of grants `g` sees, given the loop's rule `q`; `attach(g, case)` answers who may add
-    files to a case of this kind (True/False, or None for the loop's rule)."""
+    files to a case of this kind (True/False, or None for the loop's rule). `figures` is the
+    heading of its figures page (a kind without one has no figures); `search_text(case)` the text
+    a search index keeps for a case of this kind."""
     spec = _KINDS.get(kind)
     if spec is None:
         spec = _KINDS[kind] = KindSpec(kind=kind, label=str(label))
@@ -75,6 +83,10 @@ def declare(
         spec.actions[item.action] = item
     if detail is not None:
         spec.detail, spec.detail_schema = detail, detail_schema
+    if figures:
+        spec.figures = str(figures)
+    if search_text is not None:
+        spec.search_text = search_text
     if visibility is not None or attach is not None:
         from . import rules
 
@@ -96,6 +108,19 @@ def kind_spec(kind: str) -> KindSpec | None:
 
 def declared() -> list[KindSpec]:
     return list(_KINDS.values())
+
+
+def with_figures() -> list[KindSpec]:
+    """The kinds that have a figures page, in declaration order."""
+    return [spec for spec in _KINDS.values() if spec.figures]
+
+
+def search_text(case) -> str:
+    """The text a search index keeps for `case`, as its kind declares it."""
+    spec = _KINDS.get(case.kind)
+    if spec is not None and spec.search_text is not None:
+        return spec.search_text(case)
+    return "\n".join(part for part in (case.title, case.content) if part)
 
 
 def action_for(kind: str, action: str) -> ActionSpec:

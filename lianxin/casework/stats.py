@@ -16,7 +16,8 @@ from django.utils.translation import gettext_lazy
 from lianxin.accounts.access import visible_to
 from lianxin.core.errors import ValidationFailed
 
-from .models import Case, CaseEvent, Kind, Rating
+from . import kinds
+from .models import Case, CaseEvent, Rating
 
 GROUPS = {
     "region": (gettext_lazy("区划"), ("region__code", "region__name")),
@@ -63,7 +64,7 @@ def figures(
     user,
     *,
     by: str = "month",
-    kind: str = Kind.OPINION,
+    kind: str,
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> tuple[list[FigureRow], FigureRow]:
@@ -71,7 +72,8 @@ def figures(
     basically satisfied; `overdue` counts cases overdue now or at any time before."""
     if by not in GROUPS:
         raise ValidationFailed(_("分组方式有误。"), field="by")
-    if kind not in Kind.values:
+    spec = kinds.kind_spec(kind)
+    if spec is None or not spec.figures:
         raise ValidationFailed(_("案件类别有误。"), field="kind")
     qs = visible_to(user, Case).filter(kind=kind)
     tz = timezone.get_current_timezone()

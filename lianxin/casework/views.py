@@ -24,7 +24,7 @@ from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visi
 from lianxin.core.errors import LianxinError
 from lianxin.core.forms import show_error
 
-from . import actions, attachments, forms, queries, resolve, serialize, similar, stats
+from . import actions, attachments, forms, kinds, queries, resolve, serialize, similar, stats
 from .models import Attachment, Case, Kind
 from .workflow import workflow_for
 
@@ -421,10 +421,11 @@ def figures(request):
     error = None
     start = _date(request.GET.get("from"))
     end = _date(request.GET.get("to"))
+    declared = kinds.with_figures()
+    kind = request.GET.get("kind") or (declared[0].kind if declared else "")
+    spec = kinds.kind_spec(kind)
     try:
-        rows, total = stats.figures(
-            request.user, by=by, kind=request.GET.get("kind") or Kind.OPINION, start=start, end=end
-        )
+        rows, total = stats.figures(request.user, by=by, kind=kind, start=start, end=end)
     except LianxinError as exc:
         error, rows, total = exc.message, [], None
     peak = max([r.collected for r in rows] or [1])
@@ -440,6 +441,9 @@ def figures(request):
             "error": error,
             "start": start,
             "end": end,
+            "kind": kind,
+            "kinds": [(k.kind, k.figures) for k in declared],
+            "heading": spec.figures if spec and spec.figures else _("统计"),
         },
         status=422 if error else 200,
     )

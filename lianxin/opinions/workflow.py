@@ -7,7 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.casework import deadlines
+from lianxin.casework import deadlines, kinds
 from lianxin.casework.models import DeadlinePolicy, Kind, Rating
 from lianxin.casework.workflow import (
     Transition,
@@ -186,4 +186,17 @@ OPINION_WORKFLOW = register(
             ),
         ],
     )
+)
+
+
+def _search_text(case) -> str:
+    return "\n".join(part for part in (case.title, case.content, case.place) if part)
+
+
+# The rest of the opinion's declaration: its figures page and what a search index keeps.
+kinds.declare(
+    Kind.OPINION,
+    label=Kind.OPINION.label,
+    figures=_("群众意见统计"),
+    search_text=_search_text,
 )

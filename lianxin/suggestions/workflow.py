@@ -12,6 +12,7 @@ from django.db import models
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.casework import kinds
 from lianxin.casework.models import DeadlinePolicy, Kind, Rating
 from lianxin.casework.workflow import (
     Transition,
@@ -490,3 +491,15 @@ MOTION_WORKFLOW = register(
         ],
     )
 )
+
+
+def _search_text(case) -> str:
+    """A suggestion is found by its title, its text and its problem and measures."""
+    suggestion = getattr(case, "suggestion", None)
+    parts = [case.title, case.content]
+    if suggestion is not None:
+        parts += [suggestion.problem, suggestion.measures]
+    return "\n".join(part for part in parts if part)
+
+
+kinds.declare(Kind.SUGGESTION, search_text=_search_text)

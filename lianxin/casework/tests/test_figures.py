@@ -10,8 +10,9 @@ import time_machine
 
 from lianxin.casework import stats
 from lianxin.casework.scan import scan_deadlines
+from lianxin.core.errors import ValidationFailed
 
-from .helpers import advance, new_opinion, user
+from .helpers import advance, client_for, new_opinion, user
 
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 pytestmark = pytest.mark.django_db
@@ -33,7 +34,11 @@ def april(db):
 
 def test_the_totals_count_collected_fed_back_satisfaction_and_overdue(april):
     rows, total = stats.figures(
-        user("yc_staff"), by="month", start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)
+        user("yc_staff"),
+        kind="opinion",
+        by="month",
+        start=dt.date(2026, 4, 1),
+        end=dt.date(2026, 4, 30),
     )
     assert [r.label for r in rows] == ["2026-04"]
     assert (total.collected, total.fed_back, total.evaluated, total.satisfied, total.overdue) == (
@@ -53,17 +58,21 @@ def test_the_figures_group_by_deputy_station_category_and_region(april):
         ("station", "北关街道代表联络站"),
         ("category", "交通运输"),
     ]:
-        rows, _ = stats.figures(user("yc_staff"), by=by, start=start, end=end)
+        rows, _ = stats.figures(user("yc_staff"), kind="opinion", by=by, start=start, end=end)
         row = next(r for r in rows if r.label == label)
         assert row.collected >= 3, by
-    rows, _ = stats.figures(user("yc_staff"), by="region", start=start, end=end)
+    rows, _ = stats.figures(user("yc_staff"), kind="opinion", by="region", start=start, end=end)
     assert sum(r.collected for r in rows) == 4
 
 
 def test_figures_see_only_what_the_user_may_see(april):
-    _, total = stats.figures(user("tg_staff"), start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30))
+    _, total = stats.figures(
+        user("tg_staff"), kind="opinion", start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)
+    )
     assert total.collected == 0
-    _, total = stats.figures(user("jz_staff"), start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30))
+    _, total = stats.figures(
+        user("jz_staff"), kind="opinion", start=dt.date(2026, 4, 1), end=dt.date(2026, 4, 30)
+    )
     assert total.collected == 4
 
 
@@ -75,3 +84,12 @@ def test_the_figures_page_shows_the_totals(client, april):
     assert client.get("/cases/figures/", {"by": "weather"}).status_code == 422
     client.force_login(user("unit_demo"))
     assert client.get("/cases/figures/").status_code == 403
+
+
+def test_only_kinds_declared_with_figures_have_them():
+    with pytest.raises(ValidationFailed):
+        stats.figures(user("yc_staff"), kind="suggestion")
+    page = client_for("yc_staff").get("/cases/figures/?kind=suggestion")
+    assert page.status_code == 422 and "案件类别有误" in page.content.decode()
+    ok = client_for("yc_staff").get("/cases/figures/")
+    assert ok.status_code == 200 and "群众意见统计" in ok.content.decode()

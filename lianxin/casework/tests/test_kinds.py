@@ -157,3 +157,12 @@ def test_removing_the_declaration_removes_the_kind_everywhere(api, db):
     from lianxin.casework.notify import rule_for
 
     assert rule_for("drill", "inspect") is None
+
+
+def test_a_kind_declares_its_searchable_text(drill_kind):
+    from lianxin.casework.tests.helpers import new_opinion
+
+    case = _open(title="演练：消防通道")
+    assert kinds.search_text(case) == "演练：消防通道\n演练：消防通道"
+    opinion = new_opinion("顺城街路灯不亮。", place="顺城街 12 号")
+    assert "顺城街 12 号" in kinds.search_text(opinion)
