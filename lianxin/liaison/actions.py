@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.validators import clean_phone
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
 from . import schedule
@@ -34,7 +35,6 @@ from .models import (
 )
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
-PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 # The extent of China's territory, to catch swapped or mistyped coordinates.
 CHINA_LAT = (3.0, 54.0)
 CHINA_LNG = (73.0, 136.0)
@@ -66,17 +66,6 @@ def clean_text(value, *, field: str, label: str, max_length: int, required: bool
             _("%(label)s不能超过 %(n)d 个字。") % {"label": label, "n": max_length}, field=field
         )
     return text
-
-
-def clean_phone(value, *, field: str = "contact_phone") -> str:
-    phone = "" if value is None else str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        phone = str(int(value))
-    if phone and not PHONE_RE.match(phone):
-        raise ValidationFailed(
-            _("电话号码格式有误：只能包含数字、“-”、“+”、括号和空格，5 至 20 位。"), field=field
-        )
-    return phone
 
 
 def _decimal(value, *, field: str, label: str) -> Decimal | None:
@@ -216,9 +205,9 @@ def clean_station_fields(data: dict, *, congress: Congress, partial: bool = Fals
         out["region"] = clean_region(
             region.code if isinstance(region, Region) else region, within=congress.region
         )
-    for key in ("contact_phone", "manager_phone"):
+    for key, label in (("contact_phone", _("联系电话")), ("manager_phone", _("站长手机"))):
         if key in data or not partial:
-            out[key] = clean_phone(data.get(key), field=key)
+            out[key] = clean_phone(data.get(key), field=key, label=label)
     if "latitude" in data or "longitude" in data or not partial:
         out["latitude"], out["longitude"] = clean_coordinates(
             data.get("latitude"), data.get("longitude")
@@ -246,7 +235,9 @@ def clean_point_fields(data: dict, *, station: Station, partial: bool = False) -
             within=station.congress.region,
         )
     if "contact_phone" in data or not partial:
-        out["contact_phone"] = clean_phone(data.get("contact_phone"))
+        out["contact_phone"] = clean_phone(
+            data.get("contact_phone"), field="contact_phone", label=_("联系电话")
+        )
     if "latitude" in data or "longitude" in data or not partial:
         out["latitude"], out["longitude"] = clean_coordinates(
             data.get("latitude"), data.get("longitude")
@@ -653,7 +644,7 @@ def do_record_reception(
         visitor_name=clean_text(
             visitor_name, field="visitor_name", label=_("来访群众"), max_length=64
         ),
-        visitor_phone=clean_phone(visitor_phone, field="visitor_phone"),
+        visitor_phone=clean_phone(visitor_phone, field="visitor_phone", label=_("联系电话")),
         visitor_count=count,
         subject=clean_text(
             subject, field="subject", label=_("事项"), max_length=100, required=True

@@ -308,6 +308,7 @@ def test_a_reception_record_is_kept_and_asks_for_the_opinion_loop(station, users
         ({"subject": ""}, "subject"),
         ({"visitor_count": 0}, "visitor_count"),
         ({"visitor_phone": "call me"}, "visitor_phone"),
+        ({"visitor_phone": "12345"}, "visitor_phone"),
     ],
 )
 def test_a_bad_reception_record_is_refused(station, users, changes, field):
