@@ -24,6 +24,7 @@ from django.utils.translation import gettext_lazy
 
 from lianxin.core.errors import Conflict, ValidationFailed
 from lianxin.core.queue import enqueue_with_transaction
+from lianxin.core.validators import clean_text
 
 from . import deadlines
 from .models import (
@@ -46,7 +47,6 @@ from .workflow import Transition, workflow_for
 Step = DeadlinePolicy.Step
 
 MAX_CONTENT = 5000
-MAX_TEXT = 10000
 
 
 # --- Helpers shared by every action --------------------------------------------------------------
@@ -56,23 +56,6 @@ def actor_label(user, *, as_citizen: bool = False) -> str:
     if user is None:
         return _("群众") if as_citizen else _("系统")
     return (getattr(user, "display_name", "") or user.get_username())[:100]
-
-
-def clean_text(
-    value, *, field: str, label: str, required: bool = True, max_length: int = MAX_TEXT
-) -> str:
-    """Text as typed (markup is kept and escaped on output), minus outer whitespace."""
-    text = "" if value is None else str(value)
-    text = text.replace("\x00", "").strip()
-    if required and not text:
-        raise ValidationFailed(_("请填写%(label)s。") % {"label": label}, field=field)
-    if len(text) > max_length:
-        raise ValidationFailed(
-            _("%(label)s不能超过 %(max)s 字（现有 %(n)s 字）。")
-            % {"label": label, "max": max_length, "n": len(text)},
-            field=field,
-        )
-    return text
 
 
 # The three steps every action takes, public so that an intake app's own actions (suggestions'
@@ -335,7 +318,9 @@ def do_triage_case(
         fields.append("deputy")
         data["deputy"] = deputy.person.name
     if title:
-        locked.title = clean_text(title, field="title", label=_("标题"), max_length=200)
+        locked.title = clean_text(
+            title, field="title", label=_("标题"), max_length=200, required=True
+        )
         fields.append("title")
     finish(
         locked,
@@ -386,7 +371,7 @@ def do_merge_case(
 
 @transaction.atomic
 def do_decline_case(case: Case, *, reason: str, acting_user, version: int | None = None) -> Case:
-    reason = clean_text(reason, field="reason", label=_("不予受理的理由"))
+    reason = clean_text(reason, field="reason", label=_("不予受理的理由"), required=True)
     locked, t = begin(case, "decline", acting_user, version=version)
     locked.concluded_at = timezone.now()
     finish(locked, t, acting_user, fields=["concluded_at"], note=reason, is_public=True)
@@ -469,7 +454,7 @@ def do_return_case(
 ) -> Case:
     """A unit returns a wrong assignment with a reason, within the return window; staff then
     reassign."""
-    reason = clean_text(reason, field="reason", label=_("退回理由"))
+    reason = clean_text(reason, field="reason", label=_("退回理由"), required=True)
     locked, t = begin(case, "return", acting_user, version=version)
     mine = _own_units(acting_user, locked)
     if unit is not None:
@@ -514,7 +499,7 @@ def do_consult_case(
         raise ValidationFailed(_("沟通阶段有误。"), field="stage")
     if form not in Consultation.Form.values:
         raise ValidationFailed(_("沟通方式有误。"), field="form")
-    summary = clean_text(summary, field="summary", label=_("情况摘要"))
+    summary = clean_text(summary, field="summary", label=_("情况摘要"), required=True)
     with_whom = clean_text(
         with_whom, field="with_whom", label=_("沟通对象"), required=False, max_length=100
     )
@@ -569,7 +554,7 @@ def do_reply_case(
     """The lead unit's reply (or the deputy's direct answer), with its A/B/C category. New files
     come as `attachments`; files the replier uploaded to the case beforehand (through
     `attachments.do_attach_case`) are named by `attachment_ids`."""
-    content = clean_text(content, field="content", label=_("答复内容"))
+    content = clean_text(content, field="content", label=_("答复内容"), required=True)
     reply_category = None
     if category not in (None, ""):
         if isinstance(category, ReplyCategory):
@@ -636,7 +621,7 @@ def do_feedback_case(
 ) -> Case:
     """Tell whoever raised the case what was done (shown on the tracking page; by SMS too when
     they left a number)."""
-    content = clean_text(content, field="content", label=_("反馈内容"))
+    content = clean_text(content, field="content", label=_("反馈内容"), required=True)
     if method not in FEEDBACK_METHODS:
         raise ValidationFailed(_("反馈方式有误。"), field="method")
     locked, t = begin(case, "feedback", acting_user, version=version)
@@ -716,7 +701,7 @@ def do_rehandle_case(
 ) -> Case:
     """After a dissatisfied rating: handle it again, with a new due date for every unit still on
     it."""
-    reason = clean_text(reason, field="reason", label=_("重新办理的要求"))
+    reason = clean_text(reason, field="reason", label=_("重新办理的要求"), required=True)
     due = _future_date(due_date, field="due_at", label=_("答复期限"))
     locked, t = begin(case, "rehandle", acting_user, version=version)
     due = due or deadlines.due(locked.kind, Step.REHANDLE)
@@ -741,7 +726,7 @@ def do_rehandle_case(
 @transaction.atomic
 def do_supervise_case(case: Case, *, note: str, acting_user, version: int | None = None) -> Case:
     """Mark for key supervision (重点督办), by whom, with notes."""
-    note = clean_text(note, field="note", label=_("督办意见"))
+    note = clean_text(note, field="note", label=_("督办意见"), required=True)
     locked, t = begin(case, "supervise", acting_user, version=version)
     locked.is_key_supervision = True
     locked.supervised_by = acting_user

@@ -11,6 +11,7 @@ from .errors import ValidationFailed
 
 MOBILE = re.compile(r"^1[3-9]\d{9}$")
 # Area code (3 or 4 digits from 0), number (7 or 8 digits), optional extension.
+MAX_TEXT = 10000
 LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}(?:(?:-|转|#)\d{1,6})?$")
 
 
@@ -36,3 +37,20 @@ def clean_phone(value, *, field: str, label: str) -> str:
         _("%(label)s格式不正确：请填写手机号码或带区号的固定电话。") % {"label": label},
         field=field,
     )
+
+
+def clean_text(value, *, field: str, label: str, required: bool, max_length: int = MAX_TEXT) -> str:
+    """Text as typed (markup is kept and escaped on output), minus outer whitespace and NUL
+    characters. `required` is always said: an empty required text is refused ("请填写…"), an
+    optional one stays empty. Longer than `max_length` characters is refused under `field`."""
+    text = "" if value is None else str(value)
+    text = text.replace("\x00", "").strip()
+    if required and not text:
+        raise ValidationFailed(_("请填写%(label)s。") % {"label": label}, field=field)
+    if len(text) > max_length:
+        raise ValidationFailed(
+            _("%(label)s不能超过 %(max)s 字（现有 %(n)s 字）。")
+            % {"label": label, "max": max_length, "n": len(text)},
+            field=field,
+        )
+    return text

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
-from lianxin.core.validators import clean_phone
+from lianxin.core.validators import clean_phone, clean_text
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
 from . import schedule
@@ -55,17 +55,6 @@ def clean_code(value) -> str:
             _("站点编码只能由 2 至 32 位字母、数字、“-”或“_”组成。"), field="code"
         )
     return code
-
-
-def clean_text(value, *, field: str, label: str, max_length: int, required: bool = False) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise ValidationFailed(_("%(label)s不能为空。") % {"label": label}, field=field)
-    if len(text) > max_length:
-        raise ValidationFailed(
-            _("%(label)s不能超过 %(n)d 个字。") % {"label": label, "n": max_length}, field=field
-        )
-    return text
 
 
 def _decimal(value, *, field: str, label: str) -> Decimal | None:
@@ -489,8 +478,8 @@ def do_add_reception_rule(
         valid_from=valid_from,
         valid_until=valid_until,
         holiday_policy=holiday_policy,
-        place=clean_text(place, field="place", label=_("接待地点"), max_length=200),
-        note=clean_text(note, field="note", label=_("说明"), max_length=200),
+        place=clean_text(place, field="place", label=_("接待地点"), max_length=200, required=False),
+        note=clean_text(note, field="note", label=_("说明"), max_length=200, required=False),
     )
     if schedule.first_date(rule, max(valid_from, today)) is None:
         raise ValidationFailed(
@@ -549,8 +538,8 @@ def do_schedule_reception_day(
         date=date,
         start_time=start,
         end_time=end,
-        place=clean_text(place, field="place", label=_("接待地点"), max_length=200),
-        note=clean_text(note, field="note", label=_("说明"), max_length=200),
+        place=clean_text(place, field="place", label=_("接待地点"), max_length=200, required=False),
+        note=clean_text(note, field="note", label=_("说明"), max_length=200, required=False),
     )
     day.deputies.set(deputies)
     return day
@@ -642,7 +631,7 @@ def do_record_reception(
         kind=kind,
         reception_day=reception_day,
         visitor_name=clean_text(
-            visitor_name, field="visitor_name", label=_("来访群众"), max_length=64
+            visitor_name, field="visitor_name", label=_("来访群众"), max_length=64, required=False
         ),
         visitor_phone=clean_phone(visitor_phone, field="visitor_phone", label=_("联系电话")),
         visitor_count=count,
@@ -652,7 +641,9 @@ def do_record_reception(
         content=clean_text(
             content, field="content", label=_("反映的问题"), max_length=5000, required=True
         ),
-        response=clean_text(response, field="response", label=_("现场答复及处理"), max_length=5000),
+        response=clean_text(
+            response, field="response", label=_("现场答复及处理"), max_length=5000, required=False
+        ),
         recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     record.deputies.set(deputies)

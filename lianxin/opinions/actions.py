@@ -10,11 +10,11 @@ from collections.abc import Sequence
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from lianxin.casework.actions import MAX_CONTENT, clean_text, do_register_case, fingerprint
+from lianxin.casework.actions import MAX_CONTENT, do_register_case, fingerprint
 from lianxin.casework.models import Attachment, Case, Category, Channel, Kind
 from lianxin.casework.photos import clean_photos
 from lianxin.core.errors import Forbidden, ValidationFailed
-from lianxin.core.validators import clean_phone
+from lianxin.core.validators import clean_phone, clean_text
 
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{8,100}$")
 
@@ -117,7 +117,9 @@ def do_register_opinion(
     submission returns the first case. Bad input is refused before anything is stored. With
     `defer_followups` (the public API) the committed case row is the acknowledgement and the
     intake loop writes its registration entry and notifications (casework.complete_intake)."""
-    content = clean_text(content, field="content", label=_("反映的问题"), max_length=MAX_CONTENT)
+    content = clean_text(
+        content, field="content", label=_("反映的问题"), max_length=MAX_CONTENT, required=True
+    )
     title = clean_text(title, field="title", label=_("标题"), required=False, max_length=100)
     place = clean_text(place, field="place", label=_("地点"), required=False, max_length=200)
     contact_name = clean_text(

@@ -98,7 +98,7 @@ class MemberSeatInline(admin.TabularInline):
 class PersonForm(forms.ModelForm):
     class Meta:
         model = Person
-        fields = "__all__"
+        fields = "__all__"  # noqa: DJ007 — the admin lays out every field itself
 
     def clean_phone(self):
         try:

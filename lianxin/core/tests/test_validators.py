@@ -44,3 +44,18 @@ def test_the_admin_person_form_uses_the_same_rule():
     form = PersonForm(data={"name": "测试", "phone": "12345"})
     assert not form.is_valid()
     assert form.errors["phone"] == ["手机号码格式不正确：请填写手机号码或带区号的固定电话。"]
+
+
+def test_text_is_trimmed_and_required_or_optional_as_the_caller_says():
+    from lianxin.core.validators import clean_text
+
+    assert clean_text("  问题\x00 ", field="content", label="内容", required=True) == "问题"
+    assert clean_text(None, field="note", label="说明", required=False) == ""
+    with pytest.raises(ValidationFailed) as exc:
+        clean_text(" ", field="content", label="内容", required=True)
+    assert (exc.value.field, exc.value.message) == ("content", "请填写内容。")
+    with pytest.raises(ValidationFailed) as exc:
+        clean_text("长" * 6, field="note", label="说明", required=False, max_length=5)
+    assert exc.value.message == "说明不能超过 5 字（现有 6 字）。"
+    with pytest.raises(TypeError):
+        clean_text("x", field="note", label="说明")  # whether it is required is always said

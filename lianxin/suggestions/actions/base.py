@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
 from lianxin.casework import deadlines
-from lianxin.casework.actions import clean_text
 from lianxin.casework.models import (
     Case,
     Category,
@@ -21,6 +20,7 @@ from lianxin.casework.models import (
 )
 from lianxin.casework.workflow import Transition
 from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 from lianxin.org.models import Deputy, SeatStatus
 
 from .. import queries
@@ -188,9 +188,11 @@ def _category(value) -> Category | None:
 
 def _texts(title, content, problem, measures) -> dict[str, str]:
     return {
-        "title": clean_text(title, field="title", label=_("标题"), max_length=MAX_TITLE),
+        "title": clean_text(
+            title, field="title", label=_("标题"), max_length=MAX_TITLE, required=True
+        ),
         "content": clean_text(
-            content, field="content", label=_("建议内容"), max_length=MAX_CONTENT
+            content, field="content", label=_("建议内容"), max_length=MAX_CONTENT, required=True
         ),
         "problem": clean_text(
             problem, field="problem", label=_("存在的问题"), required=False, max_length=MAX_CONTENT

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import can
 from lianxin.casework import actions as loop
 from lianxin.casework import deadlines
-from lianxin.casework.actions import clean_text
 from lianxin.casework.models import (
     Assignment,
     Case,
@@ -22,6 +21,7 @@ from lianxin.casework.models import (
     Kind,
 )
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 from lianxin.org.models import HandlingUnit
 
 from ..models import (

@@ -13,10 +13,11 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import grants
 from lianxin.casework import actions as loop
 from lianxin.casework import deadlines
-from lianxin.casework.actions import begin, clean_text, finish
+from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import Assignment, Case
 from lianxin.casework.queries import active_assignments, forget_assignments
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 
 from ..models import CoOpinionDeadline, ExtensionRequest
 from .base import _notify, co_opinion_due, detail_url, unit_officers
@@ -63,7 +64,7 @@ def do_request_extension(
 ) -> ExtensionRequest:
     """The lead unit asks, before its due date, to reply later: a reason and the date it asks
     for (after the current due date). One request at a time; the office is told."""
-    reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000)
+    reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000, required=True)
     wanted = _date(due_date, field="due_at", label=_("申请延至的日期"))
     if wanted is None:
         raise ValidationFailed(_("请填写申请延至的日期。"), field="due_at")

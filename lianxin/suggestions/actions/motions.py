@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import can
 from lianxin.casework import actions as loop
 from lianxin.casework import deadlines
-from lianxin.casework.actions import begin, clean_text, finish
+from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import (
     Case,
     Channel,
@@ -20,6 +20,7 @@ from lianxin.casework.models import (
 )
 from lianxin.casework.workflow import Transition
 from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 from lianxin.org.models import Body, Deputy
 
 from .. import queries
@@ -62,8 +63,10 @@ def do_create_motion(
     acting_user,
 ) -> Case:
     """A motion, kept as a draft until its co-sponsors confirm; only in session."""
-    title = clean_text(title, field="title", label=_("标题"), max_length=MAX_TITLE)
-    content = clean_text(content, field="content", label=_("议案内容"), max_length=MAX_CONTENT)
+    title = clean_text(title, field="title", label=_("标题"), max_length=MAX_TITLE, required=True)
+    content = clean_text(
+        content, field="content", label=_("议案内容"), max_length=MAX_CONTENT, required=True
+    )
     if acting_user is not None and not can(acting_user, "suggestion.create", author):
         raise Forbidden(_("只能以本人的代表身份提出议案。"))
     cosponsors = clean_cosponsors(author, co_sponsors)
