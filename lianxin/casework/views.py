@@ -13,7 +13,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import FileResponse, Http404, HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -406,19 +406,7 @@ def attachment(request, pk: int, attachment_id: int):
     item = Attachment.objects.filter(case=case, pk=attachment_id).first()
     if item is None or not item.file:
         raise Http404
-    try:
-        handle = item.file.open("rb")
-    except FileNotFoundError:
-        raise Http404 from None
-    response = FileResponse(handle, content_type=item.content_type)
-    disposition = "inline" if item.content_type.startswith("image/") else "attachment"
-    from lianxin.opinions.logs import content_disposition
-
-    response["Content-Disposition"] = content_disposition(item.original_name or "file").replace(
-        "attachment", disposition, 1
-    )
-    response["Cache-Control"] = "private, max-age=3600"
-    return response
+    return attachments.file_response(item)
 
 
 # --- Figures ------------------------------------------------------------------------------------

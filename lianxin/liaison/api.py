@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -318,7 +319,9 @@ def list_stations(request, filters: Query[StationFilters]):
 def station_template(request):
     """The Excel template for importing stations, points and deputy assignments."""
     response = HttpResponse(excel.template(), content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''station-import-template.xlsx"
+    response["Content-Disposition"] = content_disposition_header(
+        True, "station-import-template.xlsx"
+    )
     return response
 
 
@@ -337,7 +340,7 @@ def station_export(request, region: str | None = None):
         region=region or "",
     )
     response = HttpResponse(data, content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''stations.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, "stations.xlsx")
     return response
 
 
@@ -404,7 +407,7 @@ def station_schedule(
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=printing.PDF_TYPE)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 
 

@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -573,7 +574,7 @@ def import_page(request):
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -606,7 +607,7 @@ def export(request):
 # --- Printing -----------------------------------------------------------------------------------------
 def _pdf(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=printing.PDF_TYPE)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 
 

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -443,10 +442,3 @@ def export(log: Log, fmt: str, *, user, request=None) -> tuple[bytes, str, str]:
         rows=len(log.rows),
     )
     return content, content_type, f"{log.slug}.{fmt}"
-
-
-def content_disposition(filename: str) -> str:
-    ascii_name = "".join(
-        ch if ch.isascii() and ch.isalnum() or ch in ".-_" else "_" for ch in filename
-    )
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -12,6 +12,7 @@ import datetime as dt
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
 from lianxin.core.errors import ValidationFailed
@@ -195,7 +196,7 @@ def county_notice(request, code: str):
     occurrences = queries.reception_schedule([s.pk for s in stations], start, end)
     data = printing.county_notice_pdf(place, stations, occurrences, start, end)
     response = HttpResponse(data, content_type=printing.PDF_TYPE)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''notice-{place.code}.pdf"
+    response["Content-Disposition"] = content_disposition_header(False, f"notice-{place.code}.pdf")
     return response
 
 

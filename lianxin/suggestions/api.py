@@ -19,6 +19,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
@@ -682,9 +683,7 @@ def special_report(request, congress: int, session: int | None = None, format: s
         }
     content, content_type, filename = report.export(data, format, user=user, request=request)
     response = HttpResponse(content, content_type=content_type)
-    from lianxin.opinions.logs import content_disposition
-
-    response["Content-Disposition"] = content_disposition(filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 

@@ -12,6 +12,7 @@ from django.db.models import Q
 from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
@@ -731,9 +732,7 @@ def special_report(request):
             data, fmt, user=request.user, request=request
         )
         response = HttpResponse(content, content_type=content_type)
-        from lianxin.opinions.logs import content_disposition
-
-        response["Content-Disposition"] = content_disposition(filename)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
         return response
     return render(
         request,
