@@ -799,17 +799,15 @@ def do_mark_overdue_case(case: Case, *, acting_user=None) -> bool:
 def reveal_contact(case: Case, *, acting_user, request=None) -> str:
     """The full phone number of whoever raised the case: a deliberate action, audited."""
     from lianxin.accounts.access import can
-    from lianxin.core.audit import record
+    from lianxin.core.audit import reveal
     from lianxin.core.errors import Forbidden
-    from lianxin.core.models import AuditLog
 
     if not can(acting_user, "case.view_contact", case):
         raise Forbidden(_("您没有权限查看该案件的联系方式。"))
-    record(
-        AuditLog.Kind.PERSONAL_DATA_VIEWED,
-        request=request,
+    return reveal(
+        case.contact_phone,
         user=acting_user,
         target=f"case:{case.pk}",
         field="contact_phone",
+        request=request,
     )
-    return case.contact_phone
