@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianxin.core import dates
 from lianxin.core.errors import Conflict, ValidationFailed
 from lianxin.core.queue import enqueue_with_transaction
 from lianxin.core.validators import clean_text
@@ -155,9 +156,9 @@ def _future_date(value, *, field: str, label: str) -> dt.date | None:
             raise ValidationFailed(
                 _("%(label)s格式有误，应为 YYYY-MM-DD。") % {"label": label}, field=field
             ) from None
-    if value < deadlines.today():
+    if value < dates.today():
         raise ValidationFailed(_("%(label)s不能早于今天。") % {"label": label}, field=field)
-    if value > deadlines.today() + dt.timedelta(days=800):
+    if value > dates.today() + dt.timedelta(days=800):
         raise ValidationFailed(_("%(label)s过远。") % {"label": label}, field=field)
     return value
 
@@ -406,7 +407,7 @@ def do_assign_case(
             )
     due = _future_date(due_date, field="due_at", label=_("答复期限"))
     locked, t = begin(case, "assign", acting_user, version=version)
-    today = deadlines.today()
+    today = dates.today()
     due = due or deadlines.due(
         locked.kind, Step.HANDLE_COMPLEX if is_complex else Step.HANDLE, today
     )
@@ -462,7 +463,7 @@ def do_return_case(
     if not mine:
         raise ValidationFailed(_("您的单位没有该案件的交办。"), field="unit")
     assignment = mine[0]
-    if deadlines.today() > assignment.return_deadline:
+    if dates.today() > assignment.return_deadline:
         raise Conflict(
             _("已超过申请退回的期限（%(date)s），请与交办机关联系。")
             % {"date": assignment.return_deadline.isoformat()},
@@ -504,13 +505,13 @@ def do_consult_case(
         with_whom, field="with_whom", label=_("沟通对象"), required=False, max_length=100
     )
     if held_on in (None, ""):
-        day = deadlines.today()
+        day = dates.today()
     else:
         try:
             day = held_on if isinstance(held_on, dt.date) else dt.date.fromisoformat(str(held_on))
         except ValueError:
             raise ValidationFailed(_("日期格式有误。"), field="held_on") from None
-        if day > deadlines.today():
+        if day > dates.today():
             raise ValidationFailed(_("沟通日期不能晚于今天。"), field="held_on")
     locked, t = begin(case, "consult", acting_user, version=version)
     mine = _own_units(acting_user, locked)
@@ -782,7 +783,7 @@ def do_mark_overdue_case(case: Case, *, acting_user=None) -> bool:
     step = locked.workflow.deadline_steps.get(locked.state)
     if not step or locked.is_overdue or locked.due_date is None:
         return False
-    if locked.due_date >= deadlines.today():
+    if locked.due_date >= dates.today():
         return False
     locked.is_overdue = True
     finish(

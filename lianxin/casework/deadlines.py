@@ -15,8 +15,8 @@ import calendar
 import datetime as dt
 
 import chinese_calendar
-from django.utils import timezone
 
+from lianxin.core import dates
 from lianxin.core.memo import Memo
 
 from .models import DeadlinePolicy, WorkdayOverride
@@ -130,15 +130,11 @@ def due(kind: str, step: str, start: dt.date | None = None) -> dt.date:
         amount, unit = policy(kind, step)
         return shift(start, amount, unit)
     known = _tables()["due_today"]
-    key = (kind, step, today())
+    key = (kind, step, dates.today())
     if key not in known:
         amount, unit = policy(kind, step)
         known[key] = shift(key[2], amount, unit)
     return known[key]
-
-
-def today() -> dt.date:
-    return timezone.localdate()
 
 
 def remind_from(

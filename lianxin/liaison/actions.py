@@ -14,10 +14,10 @@ from collections.abc import Iterable
 from decimal import Decimal, InvalidOperation
 
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can
+from lianxin.core import dates
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.core.validators import clean_phone, clean_text
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
@@ -438,7 +438,7 @@ def do_add_reception_rule(
     acting_user,
 ) -> ReceptionRule:
     _require(acting_user, "station.manage", station)
-    today = schedule_today()
+    today = dates.today()
     if frequency not in ReceptionRule.Frequency.values:
         raise ValidationFailed(_("请选择接待周期。"), field="frequency")
     if holiday_policy not in HolidayPolicy.values:
@@ -497,7 +497,7 @@ def do_end_reception_rule(rule: ReceptionRule, *, acting_user) -> ReceptionRule:
     """Stop a rule from today on; its past dates stay as they were."""
     rule = ReceptionRule.objects.select_for_update().select_related("station").get(pk=rule.pk)
     _require(acting_user, "station.manage", rule.station)
-    today = schedule_today()
+    today = dates.today()
     if rule.valid_from >= today:
         rule.is_active = False
         rule.save(update_fields=["is_active", "updated_at"])
@@ -505,10 +505,6 @@ def do_end_reception_rule(rule: ReceptionRule, *, acting_user) -> ReceptionRule:
         rule.valid_until = today - dt.timedelta(days=1)
         rule.save(update_fields=["valid_until", "updated_at"])
     return rule
-
-
-def schedule_today() -> dt.date:
-    return timezone.localdate()
 
 
 @transaction.atomic
@@ -527,9 +523,9 @@ def do_schedule_reception_day(
     _require(acting_user, "station.manage", station)
     if not isinstance(date, dt.date):
         raise ValidationFailed(_("请填写接待日期。"), field="date")
-    if date < schedule_today():
+    if date < dates.today():
         raise ValidationFailed(_("接待日不能安排在今天之前。"), field="date")
-    if date > schedule_today() + schedule.RULE_HORIZON:
+    if date > dates.today() + schedule.RULE_HORIZON:
         raise ValidationFailed(_("接待日最多提前一年安排。"), field="date")
     start, end = _times(start_time, end_time)
     deputies = _duty_deputies(station, deputy_ids, required=False)
@@ -549,7 +545,7 @@ def do_schedule_reception_day(
 def do_cancel_reception_date(station: Station, *, key: str, acting_user) -> None:
     """Cancel one reception date, named as in the schedule: d<day id> or r<rule id>-YYYYMMDD."""
     _require(acting_user, "station.manage", station)
-    today = schedule_today()
+    today = dates.today()
     match = re.fullmatch(r"d(\d+)|r(\d+)-(\d{8})", key or "")
     if not match:
         raise ValidationFailed(_("要取消的接待日无效。"), field="key")
@@ -613,9 +609,9 @@ def do_record_reception(
     _require(acting_user, "reception.record", station)
     if not isinstance(date, dt.date):
         raise ValidationFailed(_("请填写接待日期。"), field="date")
-    if date > schedule_today():
+    if date > dates.today():
         raise ValidationFailed(_("接待记录的日期不能晚于今天。"), field="date")
-    if date < schedule_today() - dt.timedelta(days=3 * 366):
+    if date < dates.today() - dt.timedelta(days=3 * 366):
         raise ValidationFailed(_("接待日期过早，请检查。"), field="date")
     if kind not in ReceptionRecord.Kind.values:
         raise ValidationFailed(_("请选择接待或走访。"), field="kind")
@@ -672,7 +668,7 @@ def raise_opinion_from_record(record: ReceptionRecord, *, acting_user) -> bool:
 def do_add_commitment(deputy: Deputy, *, year, content: str, acting_user) -> Commitment:
     _require(acting_user, "deputy.manage_commitments", deputy)
     year_n = _int_or_none(year, field="year", label=_("年度"))
-    if year_n is None or not 2000 <= year_n <= schedule_today().year + 5:
+    if year_n is None or not 2000 <= year_n <= dates.today().year + 5:
         raise ValidationFailed(_("年度有误。"), field="year")
     text = clean_text(content, field="content", label=_("承诺内容"), max_length=300, required=True)
     return Commitment.objects.create(deputy=deputy, year=year_n, content=text)

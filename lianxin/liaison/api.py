@@ -16,6 +16,7 @@ from ninja.files import UploadedFile
 from lianxin.accounts import access
 from lianxin.accounts.access import grants
 from lianxin.api.auth import optional_user
+from lianxin.core import dates
 from lianxin.core.audit import record
 from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
@@ -168,7 +169,7 @@ def internal_counts(ids: list[int] | set[int]) -> dict[int, tuple[int, int]]:
     ids = list(ids)
     if not ids:
         return {}
-    year = queries.today().year
+    year = dates.today().year
     deputies = dict(
         StationMembership.objects.filter(station_id__in=ids, deputy__status="serving")
         .values_list("station_id")
@@ -377,7 +378,7 @@ def get_station(request, station_id: int):
         rules=[
             describe_rule(r)
             for r in rules
-            if r.valid_until is None or r.valid_until >= queries.today()
+            if r.valid_until is None or r.valid_until >= dates.today()
         ],
         upcoming=[occurrence_out(o) for o in upcoming],
     )

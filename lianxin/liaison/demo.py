@@ -16,8 +16,7 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from django.utils import timezone
-
+from lianxin.core import dates
 from lianxin.org.models import Body, Congress, Deputy, Level, Region, SeatStatus
 
 from .models import (
@@ -159,7 +158,7 @@ def _mobile(rng) -> str:
 
 def load(ctx) -> None:
     rng = ctx.rng
-    today = timezone.localdate()
+    today = dates.today()
     city = Region.objects.get(code=CITY)
     counties = list(Region.objects.filter(parent=city).order_by("code"))
     congress_of = {

@@ -26,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from lianxin.accounts.access import can, get_visible_or_404, mask_phone, visible_to
 from lianxin.casework.models import Case, CaseEvent, Channel, Kind, Rating, Reply
 from lianxin.casework.workflow import workflow_for
+from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 
 KINDS = {
@@ -134,7 +135,7 @@ def resolve_scope(user, *, deputy=None, station=None, region=None) -> Scope:
 
 
 def period_of(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
+    today = dates.today()
     start = start or dt.date(today.year, 1, 1)
     end = end or today
     if start > end:

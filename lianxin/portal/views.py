@@ -15,6 +15,7 @@ from django.urls import reverse
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from lianxin.core import dates
 from lianxin.core.errors import ValidationFailed
 from lianxin.liaison import printing, queries
 from lianxin.liaison.models import Commitment, Station
@@ -83,7 +84,7 @@ def _station_or_404(station_id: int) -> Station:
 
 
 def _rules(station: Station) -> list[str]:
-    today = queries.today()
+    today = dates.today()
     return [
         describe_rule(r)
         for r in station.rules.filter(is_active=True).order_by("valid_from", "pk")

@@ -19,6 +19,7 @@ from lianxin.casework.models import (
     Rating,
 )
 from lianxin.casework.workflow import Transition
+from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 from lianxin.org.models import Deputy, SeatStatus
@@ -215,7 +216,7 @@ def _owner(seat: Deputy) -> dict:
 
 
 def _session_for(congress, session: Session | None, in_session: bool | None):
-    today = deadlines.today()
+    today = dates.today()
     if session is not None:
         if session.congress_id != congress.pk:
             raise ValidationFailed(_("所选会议不属于该人民代表大会。"), field="session")

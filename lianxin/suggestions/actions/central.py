@@ -20,6 +20,7 @@ from lianxin.casework.models import (
     DeadlinePolicy,
     Kind,
 )
+from lianxin.core import dates
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 from lianxin.org.models import HandlingUnit
@@ -102,7 +103,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
     if Assignment.objects.filter(case_id__in=ids, status=Assignment.Status.ACTIVE).exists():
         raise Conflict(_("部分建议已有在办的交办。"), code="invalid_transition")
 
-    today = deadlines.today()
+    today = dates.today()
     now = timezone.now()
     due = {False: due_after_assignment(today), True: due_after_assignment(today, complex=True)}
     return_deadline = deadlines.due(Kind.SUGGESTION, DeadlinePolicy.Step.RETURN_WINDOW, today)

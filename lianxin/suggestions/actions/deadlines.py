@@ -12,10 +12,10 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
 from lianxin.casework import actions as loop
-from lianxin.casework import deadlines
 from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import Assignment, Case
 from lianxin.casework.queries import active_assignments, forget_assignments
+from lianxin.core import dates
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 
@@ -48,7 +48,7 @@ def _later_than(day: dt.date, current: dt.date | None, *, field: str) -> dt.date
             _("延期后的答复期限应晚于现答复期限（%(date)s）。") % {"date": current.isoformat()},
             field=field,
         )
-    if day < deadlines.today():
+    if day < dates.today():
         raise ValidationFailed(_("延期后的答复期限不能早于今天。"), field=field)
     if current is not None and day > current + dt.timedelta(days=MAX_EXTENSION_DAYS):
         raise ValidationFailed(_("延期不能超过一年。"), field=field)
@@ -242,7 +242,7 @@ def withdraw_orphaned_extensions(locked: Case, acting_user) -> list[ExtensionReq
 def open_co_opinion_deadlines(case_ids: Iterable[int], start: dt.date | None = None) -> int:
     """Each co-handling unit newly assigned to these suggestions owes its opinion one calendar
     month from `start` (today). Called inside the assignment's transaction."""
-    due = co_opinion_due(start or deadlines.today())
+    due = co_opinion_due(start or dates.today())
     ids = list(case_ids)
     made = 0
     for first in range(0, len(ids), 5000):
@@ -268,7 +268,7 @@ def renew_co_opinion_deadlines(case: Case, start: dt.date | None = None) -> int:
     owes it one calendar month from `start` (today), counted as at assignment. The earlier
     deadline's opinion and overdue mark are cleared, so the scan watches it again (its
     reminders are keyed by due date and round). Called inside the re-handling's transaction."""
-    due = co_opinion_due(start or deadlines.today())
+    due = co_opinion_due(start or dates.today())
     renewed = CoOpinionDeadline.objects.filter(
         case_id=case.pk,
         assignment__role=Assignment.Role.CO,
@@ -293,7 +293,7 @@ def do_mark_co_opinion_overdue(deadline: CoOpinionDeadline, *, acting_user=None)
     if (
         row.is_overdue
         or row.opinion_id
-        or row.due_on >= deadlines.today()
+        or row.due_on >= dates.today()
         or row.assignment.status != Assignment.Status.ACTIVE
     ):
         return False

@@ -12,7 +12,6 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can, grants
 from lianxin.casework import actions as loop
-from lianxin.casework import deadlines
 from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import (
     Case,
@@ -24,6 +23,7 @@ from lianxin.casework.models import (
     ReplyCategory,
 )
 from lianxin.casework.queries import active_assignments
+from lianxin.core import dates
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 from lianxin.org.models import Body, Deputy, SeatStatus
@@ -203,7 +203,7 @@ def do_cosign(
 def do_submit_suggestion(case: Case, *, acting_user, version: int | None = None) -> Case:
     locked, t = begin(case, "submit", acting_user, version=version)
     suggestion = Suggestion.objects.select_for_update().get(case=locked)
-    today = deadlines.today()
+    today = dates.today()
     if (
         suggestion.in_session
         and suggestion.session
@@ -428,7 +428,7 @@ def do_assign_suggestion(
     if complex is not None and complex != suggestion.is_complex:
         suggestion.is_complex = bool(complex)
         suggestion.save(update_fields=["is_complex"])
-    due = due_date or due_after_assignment(deadlines.today(), complex=suggestion.is_complex)
+    due = due_date or due_after_assignment(dates.today(), complex=suggestion.is_complex)
     assigned = loop.do_assign_case(
         case,
         lead_unit=lead_unit,
@@ -520,9 +520,9 @@ def _clean_commitment(commitment, category: ReplyCategory) -> tuple[str, dt.date
         raise ValidationFailed(
             _("承诺完成时间格式有误，应为 YYYY-MM-DD。"), field="commitment.due_on"
         ) from None
-    if due < deadlines.today():
+    if due < dates.today():
         raise ValidationFailed(_("承诺完成时间不能早于今天。"), field="commitment.due_on")
-    if due > deadlines.today() + dt.timedelta(days=366 * 5):
+    if due > dates.today() + dt.timedelta(days=366 * 5):
         raise ValidationFailed(_("承诺完成时间不能超过五年。"), field="commitment.due_on")
     return content, due
 
