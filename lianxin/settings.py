@@ -132,6 +132,28 @@ if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
 
+# --- Cache ----------------------------------------------------------------------------------
+# What is read on every request and changes rarely (deadline policy, scan-code routing, large
+# list totals; see docs/settings.md). This process's memory by default; with REDIS_URL a Redis
+# shared by every app server, so that they agree at once when a row changes.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("LIANXIN_CACHE_PREFIX", "lianxin"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "lianxin",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
+
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
