@@ -25,7 +25,7 @@ from django.utils.translation import gettext_lazy
 from lianxin.core import dates
 from lianxin.core.errors import Conflict, ValidationFailed
 from lianxin.core.queue import enqueue_with_transaction
-from lianxin.core.validators import clean_text
+from lianxin.core.validators import clean_phone, clean_text
 
 from . import deadlines
 from .models import (
@@ -202,6 +202,10 @@ def do_register_case(
     """
     workflow = workflow_for(kind)
     attachments = list(attachments)
+    if fields.get("contact_phone"):  # the one phone rule, whichever kind registers the case
+        fields["contact_phone"] = clean_phone(
+            fields["contact_phone"], field="contact_phone", label=_("联系电话")
+        )
     # A deferred submission without files is one INSERT: in autocommit mode that statement is
     # its own transaction, and the round trips of a transaction block are saved.
     one_statement = (
