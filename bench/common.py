@@ -36,7 +36,7 @@ def setup_django(name: str) -> str:
         os.environ["DATABASE_URL"] = f"{base}/{db}"
         label = "PostgreSQL"
     else:
-        os.environ["SQLITE_PATH"] = str(workdir / "bench.sqlite3")
+        os.environ["LIANXIN_SQLITE_PATH"] = str(workdir / "bench.sqlite3")
         label = "SQLite"
     import django
 

@@ -35,16 +35,15 @@ def django_db_setup(django_db_setup, django_db_blocker):
 
 @pytest.fixture(autouse=True)
 def _reset_axes(request):
-    """Lock-outs from one test must not leak into the next, nor a deadline policy cached
-    (or a routing lookup or a list total) inside a test whose transaction was rolled back."""
-    yield
-    from lianxin.casework import deadlines
-    from lianxin.core.paging import clear_counts
-    from lianxin.opinions import lookups
+    """Lock-outs from one test must not leak into the next, nor anything cached (a deadline
+    policy, a routing lookup, a list total) inside a test whose transaction was rolled back."""
+    from django.core.cache import caches
 
-    deadlines.clear_cache()
-    lookups.clear_cache()
-    clear_counts()
+    for alias in caches:
+        caches[alias].clear()
+    yield
+    for alias in caches:
+        caches[alias].clear()
     if "django_db" in request.keywords or "db" in request.fixturenames:
         from axes.models import AccessAttempt
 

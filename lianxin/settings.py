@@ -1,4 +1,8 @@
-"""Settings for Lianxin. Everything that differs between machines comes from the environment."""
+"""Settings for Lianxin. Everything that differs between machines comes from the environment,
+under one scheme (every variable is listed in docs/settings.md): `LIANXIN_<NAME>`, except the
+names every deployment tool knows (`SECRET_KEY`, `DATABASE_URL`, `REDIS_URL`). The older
+unprefixed names (`DEBUG`, `PUBLIC_BASE_URL`, `SMS_BACKEND`, …) are still read when the
+prefixed one is not set."""
 
 import os
 from datetime import timedelta
@@ -8,20 +12,34 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
 BASE_DIR = Path(__file__).resolve().parent.parent
-VAR_DIR = Path(os.environ.get("LIANXIN_VAR_DIR", BASE_DIR / "var"))
-VAR_DIR.mkdir(parents=True, exist_ok=True)
+
+
+def env(name: str, default: str = "") -> str:
+    """`LIANXIN_<name>`, else the older unprefixed `<name>`, else `default`."""
+    for key in (f"LIANXIN_{name}", name):
+        value = os.environ.get(key)
+        if value is not None:
+            return value
+    return default
 
 
 def env_bool(name: str, default: bool) -> bool:
-    value = os.environ.get(name)
-    if value is None:
+    value = env(name, "")
+    if not value.strip():
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
-def env_list(name: str, default: str) -> list[str]:
-    return [item.strip() for item in os.environ.get(name, default).split(",") if item.strip()]
+def env_int(name: str, default: int) -> int:
+    return int(env(name, "").strip() or default)
 
+
+def env_list(name: str, default: str) -> list[str]:
+    return [item.strip() for item in env(name, default).split(",") if item.strip()]
+
+
+VAR_DIR = Path(env("VAR_DIR") or BASE_DIR / "var")
+VAR_DIR.mkdir(parents=True, exist_ok=True)
 
 DEBUG = env_bool("DEBUG", False)
 
@@ -111,7 +129,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": os.environ.get("SQLITE_PATH", str(VAR_DIR / "lianxin.sqlite3")),
+            "NAME": env("SQLITE_PATH") or str(VAR_DIR / "lianxin.sqlite3"),
             "OPTIONS": {
                 # Writers take the lock at BEGIN, so two writers queue on the busy timeout
                 # instead of failing half-way with "database is locked".
@@ -127,10 +145,32 @@ else:
         }
     }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
-    DATABASES["default"].setdefault("TEST", {})["NAME"] = os.environ.get("SQLITE_TEST_PATH") or None
+    DATABASES["default"].setdefault("TEST", {})["NAME"] = env("SQLITE_TEST_PATH") or None
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
+
+# --- Cache ----------------------------------------------------------------------------------
+# What is read on every request and changes rarely (deadline policy, scan-code routing, large
+# list totals; see docs/settings.md). This process's memory by default; with REDIS_URL a Redis
+# shared by every app server, so that they agree at once when a row changes.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": env("CACHE_PREFIX", "lianxin"),
+        }
+    }
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            "LOCATION": "lianxin",
+            "OPTIONS": {"MAX_ENTRIES": 10_000},
+        }
+    }
 
 # --- Authentication -------------------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
@@ -155,8 +195,8 @@ SESSION_COOKIE_SECURE = env_bool("SECURE_COOKIES", False)
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 
 # Lock-out: 5 failures within 15 minutes lock the account name for 15 minutes.
-AXES_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
-AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_FAILURE_LIMIT = env_int("LOGIN_FAILURE_LIMIT", 5)
+AXES_COOLOFF_TIME = timedelta(minutes=env_int("LOGIN_LOCKOUT_MINUTES", 15))
 AXES_LOCKOUT_PARAMETERS = ["username"]
 AXES_RESET_ON_SUCCESS = True
 AXES_LOCKOUT_CALLABLE = "lianxin.accounts.views.locked_out"
@@ -178,7 +218,7 @@ STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("MEDIA_ROOT", VAR_DIR / "media"))
+MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -193,19 +233,17 @@ WHITENOISE_AUTOREFRESH = DEBUG
 # --- Background work ------------------------------------------------------------------------
 TASKS = {
     "default": {
-        "BACKEND": os.environ.get("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
+        "BACKEND": env("TASKS_BACKEND", "django_tasks_db.DatabaseBackend"),
     }
 }
 
 # --- Mail and SMS ---------------------------------------------------------------------------
-EMAIL_BACKEND = os.environ.get("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
-DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "lianxin@localhost")
+EMAIL_BACKEND = env("EMAIL_BACKEND", "django.core.mail.backends.console.EmailBackend")
+DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "lianxin@localhost")
 # SMS: a dotted path to a backend class (lianxin.notifications.sms.ConsoleBackend / FileBackend,
 # or a gateway's); the file backend appends JSON lines to NOTIFICATIONS_SMS_FILE_PATH.
-NOTIFICATIONS_SMS_BACKEND = os.environ.get(
-    "SMS_BACKEND", "lianxin.notifications.sms.ConsoleBackend"
-)
-NOTIFICATIONS_SMS_FILE_PATH = os.environ.get("SMS_FILE_PATH", str(VAR_DIR / "sms.jsonl"))
+NOTIFICATIONS_SMS_BACKEND = env("SMS_BACKEND", "lianxin.notifications.sms.ConsoleBackend")
+NOTIFICATIONS_SMS_FILE_PATH = env("SMS_FILE_PATH") or str(VAR_DIR / "sms.jsonl")
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -217,22 +255,22 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "root": {"handlers": ["console"], "level": os.environ.get("LOG_LEVEL", "WARNING")},
+    "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
 # --- Lianxin --------------------------------------------------------------------------------
-LIANXIN_PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
-LIANXIN_DEMO_PASSWORD = os.environ.get("LIANXIN_DEMO_PASSWORD", "lianxin-demo")
-LIANXIN_API_TOKEN_DAYS = int(os.environ.get("API_TOKEN_DAYS", "30"))
+LIANXIN_PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
+LIANXIN_DEMO_PASSWORD = env("DEMO_PASSWORD", "lianxin-demo")
+LIANXIN_API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 # API list totals of this many rows or more are kept for a while per query (core.paging);
 # 0 counts every time.
-LIANXIN_COUNT_CACHE_FROM = int(os.environ.get("COUNT_CACHE_FROM", "10000"))
-LIANXIN_COUNT_CACHE_SECONDS = int(os.environ.get("COUNT_CACHE_SECONDS", "30"))
+LIANXIN_COUNT_CACHE_FROM = env_int("COUNT_CACHE_FROM", 10000)
+LIANXIN_COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 30)
 # Files added to a case (reply letters, documents, photos of the work done): the largest one.
-LIANXIN_ATTACHMENT_MAX_BYTES = int(os.environ.get("ATTACHMENT_MAX_MB", "10")) * 1024 * 1024
+LIANXIN_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
 # `manage.py apply_retention` defaults; 0 keeps that table whole. The security trail is kept for
 # three years (the Cybersecurity Law asks for at least six months of logs), sent and failed
 # e-mails and SMS for 180 days; the timeline of concluded cases is kept unless told otherwise.
-LIANXIN_RETENTION_AUDIT_DAYS = int(os.environ.get("RETENTION_AUDIT_DAYS", "1095"))
-LIANXIN_RETENTION_OUTBOUND_DAYS = int(os.environ.get("RETENTION_OUTBOUND_DAYS", "180"))
-LIANXIN_RETENTION_EVENTS_YEARS = int(os.environ.get("RETENTION_EVENTS_YEARS", "0"))
+LIANXIN_RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1095)
+LIANXIN_RETENTION_OUTBOUND_DAYS = env_int("RETENTION_OUTBOUND_DAYS", 180)
+LIANXIN_RETENTION_EVENTS_YEARS = env_int("RETENTION_EVENTS_YEARS", 0)

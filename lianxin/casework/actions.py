@@ -22,10 +22,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianxin.core import trail
+from lianxin.core import dates, trail
 from lianxin.core.errors import Conflict, ValidationFailed
 from lianxin.core.models import TrailEvent
 from lianxin.core.queue import enqueue_with_transaction
+from lianxin.core.validators import clean_phone, clean_text
 
 from . import deadlines
 from .models import (
@@ -48,7 +49,6 @@ from .workflow import Transition, workflow_for
 Step = DeadlinePolicy.Step
 
 MAX_CONTENT = 5000
-MAX_TEXT = 10000
 
 
 # --- Helpers shared by every action --------------------------------------------------------------
@@ -58,23 +58,6 @@ def actor_label(user, *, as_citizen: bool = False) -> str:
     if user is None:
         return _("群众") if as_citizen else _("系统")
     return (getattr(user, "display_name", "") or user.get_username())[:100]
-
-
-def clean_text(
-    value, *, field: str, label: str, required: bool = True, max_length: int = MAX_TEXT
-) -> str:
-    """Text as typed (markup is kept and escaped on output), minus outer whitespace."""
-    text = "" if value is None else str(value)
-    text = text.replace("\x00", "").strip()
-    if required and not text:
-        raise ValidationFailed(_("请填写%(label)s。") % {"label": label}, field=field)
-    if len(text) > max_length:
-        raise ValidationFailed(
-            _("%(label)s不能超过 %(max)s 字（现有 %(n)s 字）。")
-            % {"label": label, "max": max_length, "n": len(text)},
-            field=field,
-        )
-    return text
 
 
 # The three steps every action takes, public so that an intake app's own actions (suggestions'
@@ -245,9 +228,9 @@ def _future_date(value, *, field: str, label: str) -> dt.date | None:
             raise ValidationFailed(
                 _("%(label)s格式有误，应为 YYYY-MM-DD。") % {"label": label}, field=field
             ) from None
-    if value < deadlines.today():
+    if value < dates.today():
         raise ValidationFailed(_("%(label)s不能早于今天。") % {"label": label}, field=field)
-    if value > deadlines.today() + dt.timedelta(days=800):
+    if value > dates.today() + dt.timedelta(days=800):
         raise ValidationFailed(_("%(label)s过远。") % {"label": label}, field=field)
     return value
 
@@ -291,6 +274,10 @@ def do_register_case(
     """
     workflow = workflow_for(kind)
     attachments = list(attachments)
+    if fields.get("contact_phone"):  # the one phone rule, whichever kind registers the case
+        fields["contact_phone"] = clean_phone(
+            fields["contact_phone"], field="contact_phone", label=_("联系电话")
+        )
     # A deferred submission without files is one INSERT: in autocommit mode that statement is
     # its own transaction, and the round trips of a transaction block are saved.
     one_statement = (
@@ -407,7 +394,9 @@ def do_triage_case(
         fields.append("deputy")
         data["deputy"] = deputy.person.name
     if title:
-        locked.title = clean_text(title, field="title", label=_("标题"), max_length=200)
+        locked.title = clean_text(
+            title, field="title", label=_("标题"), max_length=200, required=True
+        )
         fields.append("title")
     finish(
         locked,
@@ -458,7 +447,7 @@ def do_merge_case(
 
 @transaction.atomic
 def do_decline_case(case: Case, *, reason: str, acting_user, version: int | None = None) -> Case:
-    reason = clean_text(reason, field="reason", label=_("不予受理的理由"))
+    reason = clean_text(reason, field="reason", label=_("不予受理的理由"), required=True)
     locked, t = begin(case, "decline", acting_user, version=version)
     locked.concluded_at = timezone.now()
     finish(locked, t, acting_user, fields=["concluded_at"], note=reason, is_public=True)
@@ -493,7 +482,7 @@ def do_assign_case(
             )
     due = _future_date(due_date, field="due_at", label=_("答复期限"))
     locked, t = begin(case, "assign", acting_user, version=version)
-    today = deadlines.today()
+    today = dates.today()
     due = due or deadlines.due(
         locked.kind, Step.HANDLE_COMPLEX if is_complex else Step.HANDLE, today
     )
@@ -541,7 +530,7 @@ def do_return_case(
 ) -> Case:
     """A unit returns a wrong assignment with a reason, within the return window; staff then
     reassign."""
-    reason = clean_text(reason, field="reason", label=_("退回理由"))
+    reason = clean_text(reason, field="reason", label=_("退回理由"), required=True)
     locked, t = begin(case, "return", acting_user, version=version)
     mine = _own_units(acting_user, locked)
     if unit is not None:
@@ -549,7 +538,7 @@ def do_return_case(
     if not mine:
         raise ValidationFailed(_("您的单位没有该案件的交办。"), field="unit")
     assignment = mine[0]
-    if deadlines.today() > assignment.return_deadline:
+    if dates.today() > assignment.return_deadline:
         raise Conflict(
             _("已超过申请退回的期限（%(date)s），请与交办机关联系。")
             % {"date": assignment.return_deadline.isoformat()},
@@ -586,18 +575,18 @@ def do_consult_case(
         raise ValidationFailed(_("沟通阶段有误。"), field="stage")
     if form not in Consultation.Form.values:
         raise ValidationFailed(_("沟通方式有误。"), field="form")
-    summary = clean_text(summary, field="summary", label=_("情况摘要"))
+    summary = clean_text(summary, field="summary", label=_("情况摘要"), required=True)
     with_whom = clean_text(
         with_whom, field="with_whom", label=_("沟通对象"), required=False, max_length=100
     )
     if held_on in (None, ""):
-        day = deadlines.today()
+        day = dates.today()
     else:
         try:
             day = held_on if isinstance(held_on, dt.date) else dt.date.fromisoformat(str(held_on))
         except ValueError:
             raise ValidationFailed(_("日期格式有误。"), field="held_on") from None
-        if day > deadlines.today():
+        if day > dates.today():
             raise ValidationFailed(_("沟通日期不能晚于今天。"), field="held_on")
     locked, t = begin(case, "consult", acting_user, version=version)
     mine = _own_units(acting_user, locked)
@@ -641,7 +630,7 @@ def do_reply_case(
     """The lead unit's reply (or the deputy's direct answer), with its A/B/C category. New files
     come as `attachments`; files the replier uploaded to the case beforehand (through
     `attachments.do_attach_case`) are named by `attachment_ids`."""
-    content = clean_text(content, field="content", label=_("答复内容"))
+    content = clean_text(content, field="content", label=_("答复内容"), required=True)
     reply_category = None
     if category not in (None, ""):
         if isinstance(category, ReplyCategory):
@@ -708,7 +697,7 @@ def do_feedback_case(
 ) -> Case:
     """Tell whoever raised the case what was done (shown on the tracking page; by SMS too when
     they left a number)."""
-    content = clean_text(content, field="content", label=_("反馈内容"))
+    content = clean_text(content, field="content", label=_("反馈内容"), required=True)
     if method not in FEEDBACK_METHODS:
         raise ValidationFailed(_("反馈方式有误。"), field="method")
     locked, t = begin(case, "feedback", acting_user, version=version)
@@ -788,7 +777,7 @@ def do_rehandle_case(
 ) -> Case:
     """After a dissatisfied rating: handle it again, with a new due date for every unit still on
     it."""
-    reason = clean_text(reason, field="reason", label=_("重新办理的要求"))
+    reason = clean_text(reason, field="reason", label=_("重新办理的要求"), required=True)
     due = _future_date(due_date, field="due_at", label=_("答复期限"))
     locked, t = begin(case, "rehandle", acting_user, version=version)
     due = due or deadlines.due(locked.kind, Step.REHANDLE)
@@ -813,7 +802,7 @@ def do_rehandle_case(
 @transaction.atomic
 def do_supervise_case(case: Case, *, note: str, acting_user, version: int | None = None) -> Case:
     """Mark for key supervision (重点督办), by whom, with notes."""
-    note = clean_text(note, field="note", label=_("督办意见"))
+    note = clean_text(note, field="note", label=_("督办意见"), required=True)
     locked, t = begin(case, "supervise", acting_user, version=version)
     locked.is_key_supervision = True
     locked.supervised_by = acting_user
@@ -869,7 +858,7 @@ def do_mark_overdue_case(case: Case, *, acting_user=None) -> bool:
     step = locked.workflow.deadline_steps.get(locked.state)
     if not step or locked.is_overdue or locked.due_date is None:
         return False
-    if locked.due_date >= deadlines.today():
+    if locked.due_date >= dates.today():
         return False
     locked.is_overdue = True
     finish(
@@ -886,17 +875,15 @@ def do_mark_overdue_case(case: Case, *, acting_user=None) -> bool:
 def reveal_contact(case: Case, *, acting_user, request=None) -> str:
     """The full phone number of whoever raised the case: a deliberate action, audited."""
     from lianxin.accounts.access import can
-    from lianxin.core.audit import record
+    from lianxin.core.audit import reveal
     from lianxin.core.errors import Forbidden
-    from lianxin.core.models import AuditLog
 
     if not can(acting_user, "case.view_contact", case):
         raise Forbidden(_("您没有权限查看该案件的联系方式。"))
-    record(
-        AuditLog.Kind.PERSONAL_DATA_VIEWED,
-        request=request,
+    return reveal(
+        case.contact_phone,
         user=acting_user,
         target=f"case:{case.pk}",
         field="contact_phone",
+        request=request,
     )
-    return case.contact_phone

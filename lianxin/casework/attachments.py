@@ -155,8 +155,9 @@ def do_attach_case(case: Case, *, upload, note: str = "", acting_user) -> Attach
     """Add one file to a case that is still being handled; an internal timeline entry records
     who added what. The case's state and version do not change."""
     from lianxin.accounts.access import can
+    from lianxin.core.validators import clean_text
 
-    from .actions import append_event, clean_text
+    from .actions import append_event
 
     spec = clean_upload(upload)
     note = clean_text(note, field="note", label=_("说明"), required=False, max_length=500)

@@ -5,19 +5,23 @@ administrators' `WorkdayOverride` rows win over it; for years the library does n
 (it is updated each December) weekends are the only days off until it is.
 
 Both tables are small and read on every registration and assignment, so they are kept in
-memory for `CACHE_SECONDS`; saving or deleting a row clears this process's copy at once (see
-apps.py), other server processes read the change within that time.
+Django's cache (`CACHES`: this process's memory, or Redis shared by every server) for
+`CACHE_SECONDS`; saving or deleting a row deletes the cached copy at once (see apps.py): with
+Redis every server reads the change at once, with the local-memory cache other processes
+within that time.
 """
 
 from __future__ import annotations
 
 import calendar
 import datetime as dt
+import secrets
 
 import chinese_calendar
-from django.utils import timezone
+from django.core.cache import cache
+from django.db import transaction
 
-from lianxin.core.memo import Memo
+from lianxin.core import dates
 
 from .models import DeadlinePolicy, WorkdayOverride
 
@@ -37,11 +41,14 @@ FALLBACK = {
 
 
 CACHE_SECONDS = 60
-_memo = Memo(seconds=CACHE_SECONDS, size=1)
+# Versioned: a change of the cached value's shape takes a new key, never an old value.
+TABLES_KEY = "lianxin:deadlines:tables:v1"
 
 
 def _load_tables() -> dict:
     return {
+        # Names this copy of the tables, so the due dates worked out from it go with it.
+        "stamp": secrets.token_hex(8),
         "policies": {
             (kind, step): (amount, unit)
             for kind, step, amount, unit in DeadlinePolicy.objects.values_list(
@@ -49,17 +56,19 @@ def _load_tables() -> dict:
             )
         },
         "overrides": dict(WorkdayOverride.objects.values_list("date", "is_workday")),
-        "due_today": {},  # filled by due()
     }
 
 
 def _tables() -> dict:
-    return _memo.get("tables", _load_tables)
+    return cache.get_or_set(TABLES_KEY, _load_tables, CACHE_SECONDS)
 
 
 def clear_cache(**kwargs) -> None:
-    """Forget the cached policy (a row was saved or deleted; tests after each rollback)."""
-    _memo.clear()
+    """Forget the cached policy (a row was saved or deleted). Takes a signal's keyword
+    arguments, so it is connected to `post_save` / `post_delete` directly. Again after the
+    commit: a copy read inside the transaction must not outlive it."""
+    cache.delete(TABLES_KEY)
+    transaction.on_commit(lambda: cache.delete(TABLES_KEY))
 
 
 def is_workday(day: dt.date, overrides: dict[dt.date, bool] | None = None) -> bool:
@@ -125,20 +134,19 @@ def shift(start: dt.date, amount: int, unit: str) -> dt.date:
 
 def due(kind: str, step: str, start: dt.date | None = None) -> dt.date:
     """The due date of `step` for a case of `kind` that enters the step on `start` (today).
-    Today's answers are kept with the cached policy (every registration asks the same)."""
+    Today's answers are cached with the policy they were worked out from (every registration
+    asks the same): a new copy of the tables has a new stamp, so they are never stale."""
     if start is not None:
         amount, unit = policy(kind, step)
         return shift(start, amount, unit)
-    known = _tables()["due_today"]
-    key = (kind, step, today())
-    if key not in known:
+    today = dates.today()
+    key = f"lianxin:deadlines:due:v1:{_tables()['stamp']}:{kind}:{step}:{today.isoformat()}"
+    known = cache.get(key)
+    if known is None:
         amount, unit = policy(kind, step)
-        known[key] = shift(key[2], amount, unit)
-    return known[key]
-
-
-def today() -> dt.date:
-    return timezone.localdate()
+        known = shift(today, amount, unit)
+        cache.set(key, known, CACHE_SECONDS)
+    return known
 
 
 def remind_from(

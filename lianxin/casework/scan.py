@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from django.utils import timezone
 from django_tasks import task
 
+from lianxin.core import dates
 from lianxin.core.errors import LianxinError
 
 from . import deadlines
@@ -57,7 +58,7 @@ def _ids(qs) -> list[int]:
 
 
 def scan_deadlines(today: dt.date | None = None) -> ScanResult:
-    today = today or deadlines.today()
+    today = today or dates.today()
     result = ScanResult()
     for wf in workflows():
         states = list(wf.deadline_steps)

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
+import hashlib
+
 from django.conf import settings
+from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
-
-from .memo import Memo
-
-_counts = Memo(size=2000)
 
 
 def page_of(
@@ -27,7 +26,7 @@ def page_of(
 
 def count_of(qs: QuerySet) -> int:
     """How many rows `qs` has. A large total (`LIANXIN_COUNT_CACHE_FROM`, 10,000 rows, or
-    more) is kept for `LIANXIN_COUNT_CACHE_SECONDS` (30) per query in this process: the same
+    more) is kept for `LIANXIN_COUNT_CACHE_SECONDS` (30) per query in Django's cache: the same
     filters in the same scope are the same SQL, and counting 100,000 rows exactly costs
     15–30 ms on PostgreSQL on every page a city office turns, while a total that large read
     half a minute late misleads nobody. Smaller totals are counted afresh every time."""
@@ -38,12 +37,11 @@ def count_of(qs: QuerySet) -> int:
         sql, params = qs.query.sql_with_params()
     except EmptyResultSet:
         return 0
-    return _counts.get(
-        (qs.db, sql, tuple(map(repr, params))),
-        qs.count,
-        keep=lambda n: n >= big,
-        seconds=getattr(settings, "LIANXIN_COUNT_CACHE_SECONDS", 30),
-    )
-
-
-clear_counts = _counts.clear
+    digest = hashlib.sha256(repr((qs.db, sql, tuple(map(repr, params)))).encode()).hexdigest()
+    key = f"lianxin:count:v1:{digest}"
+    n = cache.get(key)
+    if n is None:
+        n = qs.count()
+        if n >= big:
+            cache.set(key, n, getattr(settings, "LIANXIN_COUNT_CACHE_SECONDS", 30))
+    return n

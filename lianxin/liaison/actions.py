@@ -15,12 +15,12 @@ from decimal import Decimal, InvalidOperation
 
 from django.core.exceptions import ImproperlyConfigured
 from django.db import IntegrityError, transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can
-from lianxin.core import trail
+from lianxin.core import dates, trail
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.validators import clean_phone, clean_text
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
 from . import schedule
@@ -36,7 +36,6 @@ from .models import (
 )
 
 CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{1,31}$")
-PHONE_RE = re.compile(r"^[0-9+\-() ]{5,20}$")
 # The extent of China's territory, to catch swapped or mistyped coordinates.
 CHINA_LAT = (3.0, 54.0)
 CHINA_LNG = (73.0, 136.0)
@@ -71,28 +70,6 @@ def clean_code(value) -> str:
             _("站点编码只能由 2 至 32 位字母、数字、“-”或“_”组成。"), field="code"
         )
     return code
-
-
-def clean_text(value, *, field: str, label: str, max_length: int, required: bool = False) -> str:
-    text = "" if value is None else str(value).strip()
-    if required and not text:
-        raise ValidationFailed(_("%(label)s不能为空。") % {"label": label}, field=field)
-    if len(text) > max_length:
-        raise ValidationFailed(
-            _("%(label)s不能超过 %(n)d 个字。") % {"label": label, "n": max_length}, field=field
-        )
-    return text
-
-
-def clean_phone(value, *, field: str = "contact_phone") -> str:
-    phone = "" if value is None else str(value).strip()
-    if isinstance(value, float) and value.is_integer():
-        phone = str(int(value))
-    if phone and not PHONE_RE.match(phone):
-        raise ValidationFailed(
-            _("电话号码格式有误：只能包含数字、“-”、“+”、括号和空格，5 至 20 位。"), field=field
-        )
-    return phone
 
 
 def _decimal(value, *, field: str, label: str) -> Decimal | None:
@@ -232,9 +209,9 @@ def clean_station_fields(data: dict, *, congress: Congress, partial: bool = Fals
         out["region"] = clean_region(
             region.code if isinstance(region, Region) else region, within=congress.region
         )
-    for key in ("contact_phone", "manager_phone"):
+    for key, label in (("contact_phone", _("联系电话")), ("manager_phone", _("站长手机"))):
         if key in data or not partial:
-            out[key] = clean_phone(data.get(key), field=key)
+            out[key] = clean_phone(data.get(key), field=key, label=label)
     if "latitude" in data or "longitude" in data or not partial:
         out["latitude"], out["longitude"] = clean_coordinates(
             data.get("latitude"), data.get("longitude")
@@ -262,7 +239,9 @@ def clean_point_fields(data: dict, *, station: Station, partial: bool = False) -
             within=station.congress.region,
         )
     if "contact_phone" in data or not partial:
-        out["contact_phone"] = clean_phone(data.get("contact_phone"))
+        out["contact_phone"] = clean_phone(
+            data.get("contact_phone"), field="contact_phone", label=_("联系电话")
+        )
     if "latitude" in data or "longitude" in data or not partial:
         out["latitude"], out["longitude"] = clean_coordinates(
             data.get("latitude"), data.get("longitude")
@@ -501,7 +480,7 @@ def do_add_reception_rule(
     acting_user,
 ) -> ReceptionRule:
     _require(acting_user, "station.manage", station)
-    today = schedule_today()
+    today = dates.today()
     if frequency not in ReceptionRule.Frequency.values:
         raise ValidationFailed(_("请选择接待周期。"), field="frequency")
     if holiday_policy not in HolidayPolicy.values:
@@ -541,8 +520,8 @@ def do_add_reception_rule(
         valid_from=valid_from,
         valid_until=valid_until,
         holiday_policy=holiday_policy,
-        place=clean_text(place, field="place", label=_("接待地点"), max_length=200),
-        note=clean_text(note, field="note", label=_("说明"), max_length=200),
+        place=clean_text(place, field="place", label=_("接待地点"), max_length=200, required=False),
+        note=clean_text(note, field="note", label=_("说明"), max_length=200, required=False),
     )
     if schedule.first_date(rule, max(valid_from, today)) is None:
         raise ValidationFailed(
@@ -570,7 +549,7 @@ def do_end_reception_rule(rule: ReceptionRule, *, acting_user) -> ReceptionRule:
     """Stop a rule from today on; its past dates stay as they were."""
     rule = ReceptionRule.objects.select_for_update().select_related("station").get(pk=rule.pk)
     _require(acting_user, "station.manage", rule.station)
-    today = schedule_today()
+    today = dates.today()
     if rule.valid_from >= today:
         rule.is_active = False
         rule.save(update_fields=["is_active", "updated_at"])
@@ -586,10 +565,6 @@ def do_end_reception_rule(rule: ReceptionRule, *, acting_user) -> ReceptionRule:
         valid_until=rule.valid_until,
     )
     return rule
-
-
-def schedule_today() -> dt.date:
-    return timezone.localdate()
 
 
 @transaction.atomic
@@ -608,9 +583,9 @@ def do_schedule_reception_day(
     _require(acting_user, "station.manage", station)
     if not isinstance(date, dt.date):
         raise ValidationFailed(_("请填写接待日期。"), field="date")
-    if date < schedule_today():
+    if date < dates.today():
         raise ValidationFailed(_("接待日不能安排在今天之前。"), field="date")
-    if date > schedule_today() + schedule.RULE_HORIZON:
+    if date > dates.today() + schedule.RULE_HORIZON:
         raise ValidationFailed(_("接待日最多提前一年安排。"), field="date")
     start, end = _times(start_time, end_time)
     deputies = _duty_deputies(station, deputy_ids, required=False)
@@ -619,8 +594,8 @@ def do_schedule_reception_day(
         date=date,
         start_time=start,
         end_time=end,
-        place=clean_text(place, field="place", label=_("接待地点"), max_length=200),
-        note=clean_text(note, field="note", label=_("说明"), max_length=200),
+        place=clean_text(place, field="place", label=_("接待地点"), max_length=200, required=False),
+        note=clean_text(note, field="note", label=_("说明"), max_length=200, required=False),
     )
     day.deputies.set(deputies)
     _trail(
@@ -638,7 +613,7 @@ def do_schedule_reception_day(
 def do_cancel_reception_date(station: Station, *, key: str, acting_user) -> None:
     """Cancel one reception date, named as in the schedule: d<day id> or r<rule id>-YYYYMMDD."""
     _require(acting_user, "station.manage", station)
-    today = schedule_today()
+    today = dates.today()
     match = re.fullmatch(r"d(\d+)|r(\d+)-(\d{8})", key or "")
     if not match:
         raise ValidationFailed(_("要取消的接待日无效。"), field="key")
@@ -704,9 +679,9 @@ def do_record_reception(
     _require(acting_user, "reception.record", station)
     if not isinstance(date, dt.date):
         raise ValidationFailed(_("请填写接待日期。"), field="date")
-    if date > schedule_today():
+    if date > dates.today():
         raise ValidationFailed(_("接待记录的日期不能晚于今天。"), field="date")
-    if date < schedule_today() - dt.timedelta(days=3 * 366):
+    if date < dates.today() - dt.timedelta(days=3 * 366):
         raise ValidationFailed(_("接待日期过早，请检查。"), field="date")
     if kind not in ReceptionRecord.Kind.values:
         raise ValidationFailed(_("请选择接待或走访。"), field="kind")
@@ -722,9 +697,9 @@ def do_record_reception(
         kind=kind,
         reception_day=reception_day,
         visitor_name=clean_text(
-            visitor_name, field="visitor_name", label=_("来访群众"), max_length=64
+            visitor_name, field="visitor_name", label=_("来访群众"), max_length=64, required=False
         ),
-        visitor_phone=clean_phone(visitor_phone, field="visitor_phone"),
+        visitor_phone=clean_phone(visitor_phone, field="visitor_phone", label=_("联系电话")),
         visitor_count=count,
         subject=clean_text(
             subject, field="subject", label=_("事项"), max_length=100, required=True
@@ -732,7 +707,9 @@ def do_record_reception(
         content=clean_text(
             content, field="content", label=_("反映的问题"), max_length=5000, required=True
         ),
-        response=clean_text(response, field="response", label=_("现场答复及处理"), max_length=5000),
+        response=clean_text(
+            response, field="response", label=_("现场答复及处理"), max_length=5000, required=False
+        ),
         recorded_by=acting_user if getattr(acting_user, "pk", None) else None,
     )
     record.deputies.set(deputies)
@@ -787,7 +764,7 @@ def raise_opinion_from_record(record: ReceptionRecord, *, acting_user) -> bool:
 def do_add_commitment(deputy: Deputy, *, year, content: str, acting_user) -> Commitment:
     _require(acting_user, "deputy.manage_commitments", deputy)
     year_n = _int_or_none(year, field="year", label=_("年度"))
-    if year_n is None or not 2000 <= year_n <= schedule_today().year + 5:
+    if year_n is None or not 2000 <= year_n <= dates.today().year + 5:
         raise ValidationFailed(_("年度有误。"), field="year")
     text = clean_text(content, field="content", label=_("承诺内容"), max_length=300, required=True)
     commitment = Commitment.objects.create(deputy=deputy, year=year_n, content=text)

@@ -8,6 +8,7 @@ import datetime as dt
 from django.db.models import Count
 from django.http import HttpResponse
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import File, Form, Query, Router, Schema, Status
 from ninja.files import UploadedFile
@@ -15,6 +16,7 @@ from ninja.files import UploadedFile
 from lianxin.accounts import access
 from lianxin.accounts.access import grants
 from lianxin.api.auth import optional_user
+from lianxin.core import dates
 from lianxin.core.audit import record
 from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
@@ -167,7 +169,7 @@ def internal_counts(ids: list[int] | set[int]) -> dict[int, tuple[int, int]]:
     ids = list(ids)
     if not ids:
         return {}
-    year = queries.today().year
+    year = dates.today().year
     deputies = dict(
         StationMembership.objects.filter(station_id__in=ids, deputy__status="serving")
         .values_list("station_id")
@@ -318,7 +320,9 @@ def list_stations(request, filters: Query[StationFilters]):
 def station_template(request):
     """The Excel template for importing stations, points and deputy assignments."""
     response = HttpResponse(excel.template(), content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''station-import-template.xlsx"
+    response["Content-Disposition"] = content_disposition_header(
+        True, "station-import-template.xlsx"
+    )
     return response
 
 
@@ -337,7 +341,7 @@ def station_export(request, region: str | None = None):
         region=region or "",
     )
     response = HttpResponse(data, content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = "attachment; filename*=UTF-8''stations.xlsx"
+    response["Content-Disposition"] = content_disposition_header(True, "stations.xlsx")
     return response
 
 
@@ -374,7 +378,7 @@ def get_station(request, station_id: int):
         rules=[
             describe_rule(r)
             for r in rules
-            if r.valid_until is None or r.valid_until >= queries.today()
+            if r.valid_until is None or r.valid_until >= dates.today()
         ],
         upcoming=[occurrence_out(o) for o in upcoming],
     )
@@ -404,7 +408,7 @@ def station_schedule(
 
 def pdf_response(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=printing.PDF_TYPE)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 
 

@@ -16,10 +16,9 @@ import re
 from collections import defaultdict
 from decimal import Decimal
 
-from django.utils import timezone
-
 from lianxin.accounts.actions import grant_role
 from lianxin.accounts.models import Role
+from lianxin.core import dates
 from lianxin.org.demo import _user
 from lianxin.org.models import Body, Congress, Deputy, Level, Region, SeatStatus
 
@@ -185,7 +184,7 @@ def _demo_station(ctx, congress: Congress) -> Station:
 
 def load(ctx) -> None:
     rng = ctx.rng
-    today = timezone.localdate()
+    today = dates.today()
     city = Region.objects.get(code=CITY)
     counties = list(Region.objects.filter(parent=city).order_by("code"))
     congress_of = {

@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 from lianxin.accounts.access import can, visible_to
 from lianxin.core import trail
 from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
+from lianxin.core.validators import clean_phone
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
 from . import actions
@@ -410,7 +411,14 @@ class _Checker:
         ok &= good
         if "contact_phone" in v:
             fields["contact_phone"], good = self._clean(
-                sheet, row, cols, "contact_phone", actions.clean_phone, row.raw.get("contact_phone")
+                sheet,
+                row,
+                cols,
+                "contact_phone",
+                clean_phone,
+                row.raw.get("contact_phone"),
+                field="contact_phone",
+                label=_("联系电话"),
             )
             ok &= good
         if "latitude" in v or "longitude" in v:
@@ -505,7 +513,14 @@ class _Checker:
             fields["region"] = station.region
         if "contact_phone" in v:
             fields["contact_phone"], good = self._clean(
-                sheet, row, cols, "contact_phone", actions.clean_phone, row.raw.get("contact_phone")
+                sheet,
+                row,
+                cols,
+                "contact_phone",
+                clean_phone,
+                row.raw.get("contact_phone"),
+                field="contact_phone",
+                label=_("联系电话"),
             )
             ok &= good
         if "latitude" in v or "longitude" in v:

@@ -15,8 +15,8 @@ from collections.abc import Iterable
 
 import segno
 from django.template.loader import render_to_string
-from django.utils import timezone
 
+from lianxin.core import dates
 from lianxin.org.models import Deputy
 from lianxin.org.scan import scan_url
 
@@ -53,7 +53,7 @@ LEVEL_SHORT = {
 
 
 def _rules_by_station(station_ids: Iterable[int], *, short: bool = False) -> dict[int, list[str]]:
-    today = timezone.localdate()
+    today = dates.today()
     result: dict[int, list[str]] = defaultdict(list)
     for rule in ReceptionRule.objects.filter(
         station_id__in=list(station_ids), is_active=True
@@ -162,7 +162,7 @@ def notice_pdf(
             "period": period_text(start, end),
             "url": url,
             "qr": qr_svg(url),
-            "issued": timezone.localdate(),
+            "issued": dates.today(),
         },
     )
 
@@ -192,6 +192,6 @@ def county_notice_pdf(
             "region": region,
             "sections": sections,
             "period": period_text(start, end),
-            "issued": timezone.localdate(),
+            "issued": dates.today(),
         },
     )

@@ -11,10 +11,10 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.db.models import Count, Q, QuerySet, Sum
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants, visible_to
+from lianxin.core import dates
 from lianxin.core.errors import ValidationFailed
 from lianxin.org.models import Deputy, Region, SeatStatus
 
@@ -268,10 +268,6 @@ def search_public(term: str, *, limit: int = 20) -> dict:
 
 
 # --- Schedules ------------------------------------------------------------------------------------
-def today() -> dt.date:
-    return timezone.localdate()
-
-
 def parse_date(value: str | None, *, field: str) -> dt.date | None:
     if value in (None, ""):
         return None
@@ -288,7 +284,7 @@ def schedule_window(
 ) -> tuple[dt.date, dt.date]:
     start_d = start if isinstance(start, dt.date) else parse_date(start, field="from")
     end_d = end if isinstance(end, dt.date) else parse_date(end, field="to")
-    start_d = start_d or today()
+    start_d = start_d or dates.today()
     end_d = end_d or start_d + dt.timedelta(days=default_days)
     if end_d < start_d:
         raise ValidationFailed(_("截止日期不能早于起始日期。"), field="to")
@@ -342,7 +338,7 @@ def reception_schedule(
 
 
 def next_reception_days(station: Station, *, count: int = 3, days: int = 120) -> list[Occurrence]:
-    start = today()
+    start = dates.today()
     return reception_schedule([station.pk], start, start + dt.timedelta(days=days))[:count]
 
 
@@ -521,7 +517,7 @@ def leaders_by_quarter(user, year: int, *, region: Region | None = None) -> list
         if (person, record_id) not in seen:  # one record with both seats of a person counts once
             seen.add((person, record_id))
             rows[person].quarters[quarter_of(date) - 1] += 1
-    now = today()
+    now = dates.today()
     for row in rows.values():
         for q in range(4):
             begins = dt.date(year, q * 3 + 1, 1)

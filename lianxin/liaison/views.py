@@ -13,11 +13,13 @@ from django.core.paginator import Paginator
 from django.db.models import Count, Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from lianxin.accounts import access
 from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
+from lianxin.core import dates
 from lianxin.core.audit import record
 from lianxin.core.errors import LianxinError
 from lianxin.core.forms import run_form_page, show_error
@@ -71,7 +73,7 @@ def grid(request):
     code = request.GET.get("region")
     try:
         region = queries.region_or_422(code) if code else queries.grid_root(request.user)
-        year = int(request.GET.get("year") or queries.today().year)
+        year = int(request.GET.get("year") or dates.today().year)
     except (LianxinError, ValueError):
         raise Http404 from None
     rows, total = queries.grid_counts(request.user, region, year)
@@ -96,7 +98,7 @@ def grid(request):
             "rows": rows,
             "total": total,
             "year": year,
-            "years": list(range(queries.today().year, queries.today().year - 4, -1)),
+            "years": list(range(dates.today().year, dates.today().year - 4, -1)),
             "leaf_stations": leaf_stations,
             "unassigned": unassigned,
             "can_import": bool(_staff_congresses(request.user)),
@@ -170,7 +172,7 @@ def _duty_choices(station: Station) -> list[tuple[int, str]]:
 def station_detail(request, station_id: int):
     station = _station(request, station_id)
     manage = can(request.user, "station.manage", station)
-    today = queries.today()
+    today = dates.today()
     upcoming = queries.reception_schedule([station.pk], today, today + dt.timedelta(days=92))
     members = list(
         Deputy.objects.filter(station_membership__station=station)
@@ -394,7 +396,7 @@ def unassigned(request):
 @login_required
 def rule_create(request, station_id: int):
     station = _managed_station(request, station_id)
-    form = forms.RuleForm(request.POST or None, initial={"valid_from": queries.today()})
+    form = forms.RuleForm(request.POST or None, initial={"valid_from": dates.today()})
     form.fields["deputies"].choices = _duty_choices(station)
     return run_form_page(
         request,
@@ -499,7 +501,7 @@ def record_create(request, station_id: int):
     station = _station(request, station_id)
     if not can(request.user, "reception.record", station):
         raise PermissionDenied
-    form = forms.RecordForm(request.POST or None, initial={"date": queries.today()})
+    form = forms.RecordForm(request.POST or None, initial={"date": dates.today()})
     form.fields["deputies"].choices = _duty_choices(station)
 
     def saved(rec: ReceptionRecord):
@@ -573,7 +575,7 @@ def import_page(request):
 
 def _xlsx(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=excel.XLSX_TYPE)
-    response["Content-Disposition"] = f"attachment; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
 
 
@@ -606,7 +608,7 @@ def export(request):
 # --- Printing -----------------------------------------------------------------------------------------
 def _pdf(data: bytes, filename: str) -> HttpResponse:
     response = HttpResponse(data, content_type=printing.PDF_TYPE)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''{filename}"
+    response["Content-Disposition"] = content_disposition_header(False, filename)
     return response
 
 
@@ -681,8 +683,8 @@ def leaders(request):
     if not can(request.user, "reception.leaders"):
         raise PermissionDenied
     try:
-        year = int(request.GET.get("year") or queries.today().year)
-        if not 2000 <= year <= queries.today().year + 1:
+        year = int(request.GET.get("year") or dates.today().year)
+        if not 2000 <= year <= dates.today().year + 1:
             raise ValueError
     except ValueError:
         raise Http404 from None
@@ -711,7 +713,7 @@ def leaders(request):
             "region": region,
             "regions": regions,
             "year": year,
-            "years": list(range(queries.today().year, queries.today().year - 4, -1)),
+            "years": list(range(dates.today().year, dates.today().year - 4, -1)),
             "quarters": quarters,
             "quarter_summary": list(zip(quarters, missing_counts, strict=True)),
             "only_missing": only_missing,
@@ -727,7 +729,7 @@ def commitments(request, deputy_id: int):
     )
     if not can(request.user, "deputy.manage_commitments", deputy):
         raise PermissionDenied
-    form = forms.CommitmentForm(request.POST or None, initial={"year": queries.today().year})
+    form = forms.CommitmentForm(request.POST or None, initial={"year": dates.today().year})
     if remove := request.POST.get("remove"):
         item = Commitment.objects.filter(
             pk=remove if remove.isdigit() else None, deputy=deputy

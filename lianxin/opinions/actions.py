@@ -10,31 +10,13 @@ from collections.abc import Sequence
 from django.core.files.base import ContentFile
 from django.utils.translation import gettext as _
 
-from lianxin.casework.actions import MAX_CONTENT, clean_text, do_register_case, fingerprint
+from lianxin.casework.actions import MAX_CONTENT, do_register_case, fingerprint
 from lianxin.casework.models import Attachment, Case, Category, Channel, Kind
 from lianxin.casework.photos import clean_photos
 from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.validators import clean_phone, clean_text
 
-MOBILE = re.compile(r"^1[3-9]\d{9}$")
-LANDLINE = re.compile(r"^0\d{2,3}-?\d{7,8}$")
 IDEMPOTENCY_KEY = re.compile(r"^[A-Za-z0-9_\-:.]{8,100}$")
-
-
-def clean_phone(value: str | None) -> str:
-    """A mainland mobile number (13812345678) or a landline with area code (0354-1234567)."""
-    text = (value or "").strip()
-    if not text:
-        return ""
-    compact = re.sub(r"[\s()（）]", "", text)
-    if compact.startswith("+86"):
-        compact = compact[3:]
-    if MOBILE.match(compact.replace("-", "")):
-        return compact.replace("-", "")
-    if LANDLINE.match(compact):
-        return compact
-    raise ValidationFailed(
-        _("联系电话格式有误，请填写 11 位手机号码或带区号的固定电话。"), field="contact_phone"
-    )
 
 
 def clean_key(value: str | None) -> str | None:
@@ -129,18 +111,23 @@ def do_register_opinion(
     acting_user=None,
     note: str = "",
     defer_followups: bool = False,
+    phone_label: str | None = None,
 ) -> tuple[Case, bool]:
     """Register a citizen's opinion; returns (case, created). With an idempotency key a retried
     submission returns the first case. Bad input is refused before anything is stored. With
     `defer_followups` (the public API) the committed case row is the acknowledgement and the
     intake loop writes its registration entry and notifications (casework.complete_intake)."""
-    content = clean_text(content, field="content", label=_("反映的问题"), max_length=MAX_CONTENT)
+    content = clean_text(
+        content, field="content", label=_("反映的问题"), max_length=MAX_CONTENT, required=True
+    )
     title = clean_text(title, field="title", label=_("标题"), required=False, max_length=100)
     place = clean_text(place, field="place", label=_("地点"), required=False, max_length=200)
     contact_name = clean_text(
         contact_name, field="contact_name", label=_("姓名"), required=False, max_length=32
     )
-    contact_phone = clean_phone(contact_phone)
+    contact_phone = clean_phone(
+        contact_phone, field="contact_phone", label=phone_label or _("联系电话")
+    )
     if is_anonymous:
         contact_name, contact_phone = "", ""
     key = clean_key(idempotency_key)
@@ -194,6 +181,8 @@ def do_register_opinion_from_reception(record, *, acting_user=None) -> Case:
     in one step: the station's opinion, addressed to the first receiving deputy. Raising the
     same record twice returns the same case."""
     deputy = record.deputies.select_related("person", "congress").order_by("pk").first()
+    # The record's own field: its phone was checked by the same rule when it was written.
+    clean_phone(record.visitor_phone, field="visitor_phone", label=_("联系电话"))
     case, _created = do_register_opinion(
         content=record.content,
         title=record.subject,

@@ -7,6 +7,7 @@ import json
 
 import pydantic
 from django.http import HttpResponse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Query, Router, Schema, Status
 from ninja.errors import HttpError
@@ -295,5 +296,5 @@ def get_log(request, kind: str, filters: Query[LogFilters]):
         return log.as_dict()
     content, content_type, filename = logs.export(log, filters.format, user=user, request=request)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = logs.content_disposition(filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

@@ -16,7 +16,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
-from urllib.parse import quote
 
 from django.db.models import Q
 from django.template.loader import render_to_string
@@ -27,6 +26,7 @@ from django.utils.translation import gettext_lazy
 from lianxin.accounts.access import can, get_visible_or_404, mask_phone, visible_to
 from lianxin.casework.models import Case, CaseEvent, Channel, Kind, Rating, Reply
 from lianxin.casework.workflow import workflow_for
+from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 
 KINDS = {
@@ -135,7 +135,7 @@ def resolve_scope(user, *, deputy=None, station=None, region=None) -> Scope:
 
 
 def period_of(start: dt.date | None, end: dt.date | None) -> tuple[dt.date, dt.date]:
-    today = timezone.localdate()
+    today = dates.today()
     start = start or dt.date(today.year, 1, 1)
     end = end or today
     if start > end:
@@ -443,10 +443,3 @@ def export(log: Log, fmt: str, *, user, request=None) -> tuple[bytes, str, str]:
         rows=len(log.rows),
     )
     return content, content_type, f"{log.slug}.{fmt}"
-
-
-def content_disposition(filename: str) -> str:
-    ascii_name = "".join(
-        ch if ch.isascii() and ch.isalnum() or ch in ".-_" else "_" for ch in filename
-    )
-    return f"attachment; filename=\"{ascii_name}\"; filename*=UTF-8''{quote(filename)}"

@@ -2,17 +2,22 @@
 
 The public submission endpoint resolves a code on every request; what it finds (the seat with
 its person, congress and station, or the station with its congress) is kept for a minute in
-each process, and forgotten at once in the process that saves or deletes a seat, person,
-station, station membership or congress (see OpinionsConfig.ready). Another process may route
-a submission by the old data for up to that minute.
+Django's cache, and forgotten at once when a seat, person, station, station membership or
+congress is saved or deleted (see OpinionsConfig.ready): the keys carry a generation, and
+forgetting takes a new one. With Redis (`REDIS_URL`) every server forgets at once; with the
+local-memory cache another process may route a submission by the old data for up to that
+minute.
 """
 
 from __future__ import annotations
 
+import secrets
+
+from django.core.cache import cache
+from django.db import transaction
 from django.utils.translation import gettext as _
 
 from lianxin.core.errors import ValidationFailed
-from lianxin.core.memo import Memo
 from lianxin.liaison.models import Station
 from lianxin.org.models import Deputy, SeatStatus
 
@@ -23,9 +28,31 @@ def _deputies():
     )
 
 
-_memo = Memo(seconds=60, size=5000)
-_cached = _memo.get
-clear_cache = _memo.clear
+CACHE_SECONDS = 60
+GENERATION_KEY = "lianxin:lookups:generation:v1"
+
+
+def _generation() -> str:
+    return cache.get_or_set(GENERATION_KEY, lambda: secrets.token_hex(8), None)
+
+
+def _cached(key: tuple, load):
+    """What `load()` found for `key` (a seat or station; None is not kept)."""
+    name = f"lianxin:lookups:v1:{_generation()}:" + ":".join(map(str, key))
+    found = cache.get(name)
+    if found is None:
+        found = load()
+        if found is not None:
+            cache.set(name, found, CACHE_SECONDS)
+    return found
+
+
+def clear_cache(**kwargs) -> None:
+    """Forget every routing (a row it was read from changed). Takes a signal's keyword
+    arguments, so it is connected to `post_save` / `post_delete` directly. Again after the
+    commit: what was read inside the transaction must not outlive it."""
+    cache.set(GENERATION_KEY, secrets.token_hex(8), None)
+    transaction.on_commit(lambda: cache.set(GENERATION_KEY, secrets.token_hex(8), None))
 
 
 def _serving(**lookup) -> Deputy | None:

@@ -11,6 +11,7 @@ from django.core.exceptions import PermissionDenied
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
@@ -67,6 +68,7 @@ def scan_to_speak(request, code: str):
                     place=data["place"],
                     contact_name=data["contact_name"],
                     contact_phone=data["contact_phone"],
+                    phone_label=str(form.fields["contact_phone"].label),
                     is_anonymous=data["anonymous"],
                     photos=request.FILES.getlist("photos"),
                     channel=Channel.SCAN,
@@ -230,6 +232,7 @@ def intake(request):
                     place=data["place"],
                     contact_name=data["contact_name"],
                     contact_phone=data["contact_phone"],
+                    phone_label=str(form.fields["contact_phone"].label),
                     is_anonymous=data["anonymous"],
                     photos=request.FILES.getlist("photos"),
                     channel=data["channel"],
@@ -333,5 +336,5 @@ def logs_export(request):
         raise Http404 from None
     content, content_type, filename = logs.export(log, fmt, user=request.user, request=request)
     response = HttpResponse(content, content_type=content_type)
-    response["Content-Disposition"] = logs.content_disposition(filename)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
     return response

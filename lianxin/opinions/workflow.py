@@ -16,6 +16,7 @@ from lianxin.casework.workflow import (
     no_active_lead,
     register,
 )
+from lianxin.core import dates
 
 
 class OpinionState(models.TextChoices):
@@ -54,7 +55,7 @@ def _may_conclude(case) -> str | None:
         return gettext("尚未反馈群众。")
     amount, unit = deadlines.policy(case.kind, DeadlinePolicy.Step.AUTO_CONCLUDE)
     fed_back_on = timezone.localtime(case.fed_back_at).date()
-    if deadlines.today() < deadlines.shift(fed_back_on, amount, unit):
+    if dates.today() < deadlines.shift(fed_back_on, amount, unit):
         return gettext("反馈后群众尚未评价，%(n)s%(unit)s后方可办结。") % {
             "n": amount,
             "unit": DeadlinePolicy.Unit(unit).label,

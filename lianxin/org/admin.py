@@ -1,8 +1,12 @@
 """Django admin of the organisation (system administrators only, see lianxin.web.admin_site)."""
 
+from django import forms
 from django.contrib import admin
 from django.db.models import Count
 from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.errors import ValidationFailed
+from lianxin.core.validators import clean_phone
 
 from .models import Body, Congress, Cppcc, Deputy, Expertise, HandlingUnit, Member, Person, Region
 
@@ -91,8 +95,21 @@ class MemberSeatInline(admin.TabularInline):
     show_change_link = True
 
 
+class PersonForm(forms.ModelForm):
+    class Meta:
+        model = Person
+        fields = "__all__"  # noqa: DJ007 — the admin lays out every field itself
+
+    def clean_phone(self):
+        try:
+            return clean_phone(self.cleaned_data.get("phone"), field="phone", label=_("手机号码"))
+        except ValidationFailed as exc:
+            raise forms.ValidationError(exc.message) from None
+
+
 @admin.register(Person)
 class PersonAdmin(admin.ModelAdmin):
+    form = PersonForm
     list_display = ["name", "gender", "birth_year", "occupation", "is_leading_cadre"]
     list_filter = ["gender", "is_leading_cadre", "expertise"]
     search_fields = ["name", "occupation", "phone"]

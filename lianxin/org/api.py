@@ -2,15 +2,11 @@
 
 from __future__ import annotations
 
-from django.utils.translation import gettext as _
 from ninja import Query, Router, Schema
 
 from lianxin.accounts import access
-from lianxin.core.audit import record
-from lianxin.core.errors import Forbidden
-from lianxin.core.models import AuditLog
 
-from . import queries
+from . import personal, queries
 from .models import Deputy, Level, Region
 from .scan import scan_url, scan_url_prefix
 
@@ -216,16 +212,7 @@ def reveal_deputy_phone(request, deputy_id: int):
     deputy = access.get_visible_or_404(
         request.auth, Deputy.objects.select_related("person", "congress"), pk=deputy_id
     )
-    if not access.can(request.auth, "deputy.view_personal", deputy):
-        raise Forbidden(_("您没有权限查看该代表的完整联系方式。"))
-    record(
-        AuditLog.Kind.PERSONAL_DATA_VIEWED,
-        request=request,
-        user=request.auth,
-        target=f"deputy:{deputy.pk}",
-        field="phone",
-    )
-    return {"phone": deputy.person.phone}
+    return {"phone": personal.reveal_phone(deputy, acting_user=request.auth, request=request)}
 
 
 class UnitOut(Schema):

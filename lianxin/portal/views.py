@@ -12,8 +12,10 @@ import datetime as dt
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 
+from lianxin.core import dates
 from lianxin.core.errors import ValidationFailed
 from lianxin.liaison import printing, queries
 from lianxin.liaison.models import Commitment, Station
@@ -82,7 +84,7 @@ def _station_or_404(station_id: int) -> Station:
 
 
 def _rules(station: Station) -> list[str]:
-    today = queries.today()
+    today = dates.today()
     return [
         describe_rule(r)
         for r in station.rules.filter(is_active=True).order_by("valid_from", "pk")
@@ -195,7 +197,7 @@ def county_notice(request, code: str):
     occurrences = queries.reception_schedule([s.pk for s in stations], start, end)
     data = printing.county_notice_pdf(place, stations, occurrences, start, end)
     response = HttpResponse(data, content_type=printing.PDF_TYPE)
-    response["Content-Disposition"] = f"inline; filename*=UTF-8''notice-{place.code}.pdf"
+    response["Content-Disposition"] = content_disposition_header(False, f"notice-{place.code}.pdf")
     return response
 
 

@@ -41,6 +41,7 @@ from lianxin.casework.api import (
     Versioned,
 )
 from lianxin.casework.models import Case, Kind
+from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.paging import page_of
 from lianxin.org.models import Body, Congress, HandlingUnit
@@ -565,7 +566,6 @@ class CloseIn(Schema):
 
 
 def _commitment_out(c: Commitment) -> dict:
-    from lianxin.casework import deadlines
 
     case = c.case
     suggestion = getattr(case, "suggestion", None)
@@ -582,7 +582,7 @@ def _commitment_out(c: Commitment) -> dict:
         "status_label": str(c.get_status_display()),
         "closed_at": c.closed_at,
         "close_note": c.close_note,
-        "overdue": c.status == Commitment.Status.OPEN and c.due_on < deadlines.today(),
+        "overdue": c.status == Commitment.Status.OPEN and c.due_on < dates.today(),
     }
 
 

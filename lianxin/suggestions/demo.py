@@ -7,8 +7,8 @@ from __future__ import annotations
 import datetime as dt
 
 from lianxin.casework import actions as loop
-from lianxin.casework import deadlines
 from lianxin.casework.models import Category
+from lianxin.core import dates
 from lianxin.org.models import Body, Congress, Deputy, HandlingUnit, Level
 
 from . import actions
@@ -54,7 +54,7 @@ def load(ctx) -> None:
     ):
         return
     city = Congress.objects.get(region__code="1407", level=Level.CITY)
-    today = deadlines.today()
+    today = dates.today()
     Session.objects.create(
         congress=city,
         term=city.term,

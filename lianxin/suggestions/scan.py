@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework import deadlines
 from lianxin.casework.models import Assignment, DeadlinePolicy, Kind
+from lianxin.core import dates
 
 from .actions import co_opinion_reminder, do_mark_co_opinion_overdue
 from .models import CoOpinionDeadline
@@ -32,7 +33,7 @@ def remind_from(due_on: dt.date) -> dt.date:
 
 
 def scan_co_opinions(today: dt.date | None = None) -> dict[str, int]:
-    today = today or deadlines.today()
+    today = today or dates.today()
     result = dict.fromkeys(LABELS, 0)
     waiting = CoOpinionDeadline.objects.filter(
         opinion__isnull=True,

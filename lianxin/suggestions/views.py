@@ -19,10 +19,11 @@ from django.views.decorators.http import require_http_methods
 
 from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
 from lianxin.casework import actions as loop
-from lianxin.casework import deadlines, resolve
+from lianxin.casework import resolve
 from lianxin.casework.attachments import clean_uploads
 from lianxin.casework.models import Case, Kind
 from lianxin.casework.views import ActionPage, ActionSpec, run_action_page
+from lianxin.core import dates
 from lianxin.core.errors import LianxinError
 from lianxin.core.forms import show_error
 from lianxin.org.models import Body, Congress, Deputy, HandlingUnit, SeatStatus
@@ -645,7 +646,7 @@ def commitment_list(request):
     except LianxinError as exc:
         error, qs = exc.message, Commitment.objects.none()
     page = Paginator(qs, PAGE_SIZE).get_page(request.GET.get("page"))
-    today = deadlines.today()
+    today = dates.today()
     return render(
         request,
         "suggestions/commitments.html",

@@ -21,6 +21,7 @@ from lianxin.casework.workflow import (
     no_active_lead,
     register,
 )
+from lianxin.core import dates
 
 
 class SuggestionState(models.TextChoices):
@@ -100,7 +101,6 @@ def _is_key(case) -> str | None:
 
 
 def _may_request_extension(case) -> str | None:
-    from lianxin.casework import deadlines
 
     from .models import ExtensionRequest
 
@@ -110,7 +110,7 @@ def _may_request_extension(case) -> str | None:
         return gettext("已有一份延期申请正在审批，请待审批后再申请。")
     if case.due_date is None:
         return gettext("该建议没有答复期限。")
-    if case.due_date < deadlines.today():
+    if case.due_date < dates.today():
         return gettext("答复期限（%(date)s）已过，不能再申请延期。") % {
             "date": case.due_date.isoformat()
         }

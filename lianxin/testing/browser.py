@@ -15,7 +15,9 @@ from pathlib import Path
 from django.conf import settings
 
 ROOT = Path(settings.BASE_DIR)
-CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM = os.environ.get("LIANXIN_CHROMIUM_PATH") or os.environ.get(
+    "CHROMIUM_PATH", "/usr/bin/chromium"
+)
 CHROMIUM_ARGS = [
     "--no-sandbox",
     "--disable-gpu",
@@ -42,12 +44,13 @@ def free_port() -> int:
 class LiveApp:
     def __init__(self, workdir: Path):
         self.workdir = workdir
-        self.env = {k: v for k, v in os.environ.items() if k not in {"DATABASE_URL", "SQLITE_PATH"}}
+        own = {"DATABASE_URL", "SQLITE_PATH", "LIANXIN_SQLITE_PATH"}  # the live app's own database
+        self.env = {k: v for k, v in os.environ.items() if k not in own}
         self.env.update(
             LIANXIN_VAR_DIR=str(workdir),
-            DEBUG="0",
-            TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
-            EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
+            LIANXIN_DEBUG="0",
+            LIANXIN_TASKS_BACKEND="django_tasks.backends.immediate.ImmediateBackend",
+            LIANXIN_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             DJANGO_SETTINGS_MODULE="lianxin.settings",
             LIANXIN_DEMO_PASSWORD="lianxin-demo",
         )
@@ -62,10 +65,10 @@ class LiveApp:
             port = db.get("PORT") or 5432
             self.env["DATABASE_URL"] = f"postgres://{user}@{host}:{port}/{self.pg_name}"
         else:
-            self.env["SQLITE_PATH"] = str(workdir / "browser.sqlite3")
+            self.env["LIANXIN_SQLITE_PATH"] = str(workdir / "browser.sqlite3")
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
-        self.env["PUBLIC_BASE_URL"] = self.url
+        self.env["LIANXIN_PUBLIC_BASE_URL"] = self.url
         self.proc = None
         self.intake = None
 

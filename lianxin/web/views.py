@@ -18,11 +18,9 @@ from django.views.decorators.http import require_GET, require_POST
 from django.views.decorators.vary import vary_on_headers
 
 from lianxin.accounts import access
-from lianxin.core.audit import record
-from lianxin.core.errors import ValidationFailed
-from lianxin.core.models import AuditLog
+from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.liaison.models import Station
-from lianxin.org import queries
+from lianxin.org import personal, queries
 from lianxin.org.models import (
     Body,
     Congress,
@@ -400,15 +398,11 @@ def deputy_reveal_phone(request, deputy_id: int):
     deputy = access.get_visible_or_404(
         request.user, queries.with_details(Deputy.objects.all()), pk=deputy_id
     )
-    if not access.can(request.user, "deputy.view_personal", deputy):
+    try:
+        phone = personal.reveal_phone(deputy, acting_user=request.user, request=request)
+    except Forbidden:
         return forbidden(request)
-    record(
-        AuditLog.Kind.PERSONAL_DATA_VIEWED,
-        request=request,
-        target=f"deputy:{deputy.pk}",
-        field="phone",
-    )
-    context = _deputy_context(request, deputy) | {"revealed_phone": deputy.person.phone or ""}
+    context = _deputy_context(request, deputy) | {"revealed_phone": phone}
     if request.htmx:
         return render(request, "web/deputy_detail.html#phone", context)
     return render(request, "web/deputy_detail.html", context)

@@ -1,9 +1,10 @@
 """The workbench home: one section of "my work" per role the user holds.
 
 Each section is a partial of web/workbench.html (django-template-partials) named after the
-role, so the issues that bring cases (opinions, suggestions, proposals) fill its work lists
-without touching the page around it. Work lists that have no source yet are empty and say so;
-every figure shown is counted from the database within the user's scope.
+role, so the apps that bring cases (opinions, suggestions) fill its work lists without
+touching the page around it. A section shows only lists that have a source (the CPPCC
+sections have none until proposals and sentiment reports are on the loop); an empty list says
+so, and every figure shown is counted from the database within the user's scope.
 """
 
 from __future__ import annotations
@@ -234,10 +235,6 @@ def _cppcc_section(user, ra: RoleAssignment) -> Section:
             "sectors": list(sectors),
             "party_org_count": cppcc.bodies.filter(kind="party_org").count(),
         },
-        worklists=[
-            Worklist("proposals_review", _("待审查的提案")),
-            Worklist("sentiment", _("待编报的社情民意")),
-        ],
     )
 
 
@@ -246,7 +243,6 @@ def _member_section(user, member_seats: list[Member]) -> Section:
         partial="member",
         title=_("我的委员履职"),
         context={"seats": member_seats},
-        worklists=[Worklist("proposals", _("我的提案"), empty=_("暂无提案"))],
     )
 
 

@@ -11,7 +11,7 @@ import time_machine
 from django.core import mail
 
 from lianxin.casework import actions
-from lianxin.casework.models import Assignment
+from lianxin.casework.models import Assignment, Case
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.notifications.models import Notification, OutboundMessage
 
@@ -175,6 +175,23 @@ def test_a_case_created_from_another_keeps_its_lineage():
     )
     assert created and child.parent_id == source.pk
     assert list(source.children.all()) == [child]
+
+
+def test_any_kind_registering_a_case_meets_the_one_phone_rule():
+    source = new_opinion()
+    before = Case.objects.count()
+    with pytest.raises(ValidationFailed) as exc:
+        actions.do_register_case(
+            kind="opinion",
+            content="电话有误的件",
+            channel="staff",
+            scope_code=source.scope_code,
+            congress=source.congress,
+            contact_phone="12345",
+            acting_user=user("yc_staff"),
+        )
+    assert exc.value.field == "contact_phone" and "联系电话格式不正确" in exc.value.message
+    assert Case.objects.count() == before
 
 
 def test_supervision_records_who_and_why():

@@ -60,10 +60,12 @@ def test_staff_open_a_station_with_its_fields(yc, users):
         ({"latitude": "北纬37度"}, "latitude", "应为数字"),
         ({"region": "140703101"}, "region", "不在榆次区范围内"),
         ({"region": "999999999"}, "region", "不存在"),
-        ({"name": ""}, "name", "不能为空"),
+        ({"name": ""}, "name", "请填写名称"),
         ({"kind": "会客厅"}, "kind", "不存在"),
         ({"fused_kinds": "代表联络中心"}, "fused_kinds", "只有融合站点"),
-        ({"contact_phone": "电话号码"}, "contact_phone", "格式有误"),
+        ({"contact_phone": "电话号码"}, "contact_phone", "联系电话格式不正确"),
+        ({"contact_phone": "12345"}, "contact_phone", "联系电话格式不正确"),
+        ({"manager_phone": "12345"}, "manager_phone", "站长手机格式不正确"),
     ],
 )
 def test_bad_station_fields_are_refused_with_a_message(yc, users, data, field, words):

@@ -7,6 +7,7 @@ from zoneinfo import ZoneInfo
 import pytest
 import time_machine
 
+from lianxin.core import dates as core_dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.liaison import actions, queries
 from lianxin.liaison.models import ReceptionDay, ReceptionRecord, ReceptionRule, Station
@@ -272,7 +273,7 @@ def test_another_station_manager_cannot_change_this_schedule(users):
     with pytest.raises(Forbidden):
         actions.do_schedule_reception_day(
             other,
-            date=queries.today() + dt.timedelta(days=3),
+            date=core_dates.today() + dt.timedelta(days=3),
             start_time="09:00",
             end_time="11:00",
             acting_user=users["yc_station"],
@@ -283,7 +284,7 @@ def test_a_reception_record_is_kept_and_asks_for_the_opinion_loop(station, users
     deputy = members(station)[0]
     record = actions.do_record_reception(
         station,
-        date=queries.today(),
+        date=core_dates.today(),
         subject="小区加装电梯",
         content="六层住宅无电梯，老人上下楼困难。",
         deputy_ids=[deputy.pk],
@@ -308,11 +309,12 @@ def test_a_reception_record_is_kept_and_asks_for_the_opinion_loop(station, users
         ({"subject": ""}, "subject"),
         ({"visitor_count": 0}, "visitor_count"),
         ({"visitor_phone": "call me"}, "visitor_phone"),
+        ({"visitor_phone": "12345"}, "visitor_phone"),
     ],
 )
 def test_a_bad_reception_record_is_refused(station, users, changes, field):
     args = {
-        "date": queries.today(),
+        "date": core_dates.today(),
         "subject": "供暖",
         "content": "室温偏低",
         "deputy_ids": [members(station)[0].pk],
@@ -353,14 +355,14 @@ def test_the_contact_log_reads_a_deputy_s_receptions_over_a_period(station, user
     other_seat = Deputy.objects.get(person__user__username="deputy_demo", congress__level="county")
     record = actions.do_record_reception(
         station,
-        date=queries.today(),
+        date=core_dates.today(),
         subject="垃圾清运",
         content="清运不及时",
         deputy_ids=[other_seat.pk],
         acting_user=users["yc_station"],
     )
     found = queries.reception_records_between(
-        users["yc_staff"], deputy=seat, start=queries.today(), end=queries.today()
+        users["yc_staff"], deputy=seat, start=core_dates.today(), end=core_dates.today()
     )
     assert record in list(found)  # the county seat's reception counts for the person
     assert record not in list(queries.reception_records_between(users["tg_staff"], deputy=seat))

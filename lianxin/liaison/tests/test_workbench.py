@@ -279,3 +279,46 @@ def test_deputies_publish_their_commitments(as_user):
     assert "每月走访十户群众" in public
     other = Deputy.objects.filter(congress__region__code="140703").first()
     assert client.get(reverse("liaison_commitments", args=[other.pk])).status_code == 404
+
+
+def _record_form(beiguan, phone: str) -> dict:
+    duty = Deputy.objects.filter(station_membership__station=beiguan).order_by("pk").first()
+    return {
+        "date": dt.date.today().isoformat(),
+        "kind": "reception",
+        "deputies": [duty.pk],
+        "visitor_name": "钱先生",
+        "visitor_phone": phone,
+        "visitor_count": "1",
+        "subject": "井盖缺失",
+        "content": "菜市场门口的井盖丢了。",
+        "raise_opinion": "on",
+    }
+
+
+def test_a_short_phone_is_refused_on_the_record_form_under_its_own_field(as_user, beiguan):
+    client = as_user("yc_station")
+    before = ReceptionRecord.objects.count()
+    response = client.post(
+        reverse("liaison_record_create", args=[beiguan.pk]), _record_form(beiguan, "12345")
+    )
+    assert response.status_code == 422
+    form = response.context["form"]
+    assert form.errors == {
+        "visitor_phone": ["联系电话格式不正确：请填写手机号码或带区号的固定电话。"]
+    }
+    assert ReceptionRecord.objects.count() == before
+
+
+def test_a_record_with_a_valid_phone_is_raised_into_the_loop(as_user, beiguan):
+    from lianxin.casework.models import Case
+
+    client = as_user("yc_station")
+    response = client.post(
+        reverse("liaison_record_create", args=[beiguan.pk]), _record_form(beiguan, "0354-3012345")
+    )
+    assert response.status_code == 302
+    record = ReceptionRecord.objects.get(subject="井盖缺失")
+    assert record.opinion_state == ReceptionRecord.OpinionState.RAISED
+    case = Case.objects.get(tracking_code=record.opinion_ref)
+    assert case.contact_phone == "0354-3012345"

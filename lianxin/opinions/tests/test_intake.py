@@ -117,7 +117,7 @@ def test_an_unknown_code_is_a_clear_404():
         ({"content": ""}, {}, "请填写反映的问题"),
         ({"content": " \n\t　 "}, {}, "请填写反映的问题"),
         ({"content": "长" * 5001}, {}, "不能超过 5000 字"),
-        ({"content": "问题", "contact_phone": "12345"}, {}, "联系电话格式有误"),
+        ({"content": "问题", "contact_phone": "12345"}, {}, "手机号码格式不正确"),
         (
             {"content": "问题"},
             {"photos": [SimpleUploadedFile("a.pdf", b"%PDF-1.4 x", "application/pdf")]},

@@ -5,6 +5,7 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
+from urllib.parse import unquote
 from zoneinfo import ZoneInfo
 
 import pytest
@@ -81,7 +82,11 @@ def test_the_logs_export_to_excel_and_read_back(api, march_cases):
     r = log(api, "yc_staff", "contact", "xlsx", deputy=demo_seat().pk)
     assert r.status_code == 200
     assert r["Content-Type"].startswith("application/vnd.openxmlformats")
-    assert "filename*=UTF-8''" in r["Content-Disposition"]
+    # The Chinese file name arrives whole, percent-encoded as RFC 6266 says (filename*).
+    disposition = r["Content-Disposition"]
+    assert disposition.startswith("attachment; filename*=utf-8''")
+    name = unquote(disposition.split("''", 1)[1])
+    assert name.startswith("联系和接待走访群众记录簿-") and name.endswith(".xlsx")
     ws = load_workbook(io.BytesIO(r.content)).active
     values = [[c.value for c in row] for row in ws.iter_rows()]
     assert values[0][0] == "联系和接待走访群众记录簿"

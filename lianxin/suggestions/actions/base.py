@@ -10,7 +10,6 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
 from lianxin.casework import deadlines
-from lianxin.casework.actions import clean_text
 from lianxin.casework.models import (
     Case,
     Category,
@@ -20,7 +19,9 @@ from lianxin.casework.models import (
     Rating,
 )
 from lianxin.casework.workflow import Transition
+from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 from lianxin.org.models import Deputy, SeatStatus
 
 from .. import queries
@@ -188,9 +189,11 @@ def _category(value) -> Category | None:
 
 def _texts(title, content, problem, measures) -> dict[str, str]:
     return {
-        "title": clean_text(title, field="title", label=_("标题"), max_length=MAX_TITLE),
+        "title": clean_text(
+            title, field="title", label=_("标题"), max_length=MAX_TITLE, required=True
+        ),
         "content": clean_text(
-            content, field="content", label=_("建议内容"), max_length=MAX_CONTENT
+            content, field="content", label=_("建议内容"), max_length=MAX_CONTENT, required=True
         ),
         "problem": clean_text(
             problem, field="problem", label=_("存在的问题"), required=False, max_length=MAX_CONTENT
@@ -213,7 +216,7 @@ def _owner(seat: Deputy) -> dict:
 
 
 def _session_for(congress, session: Session | None, in_session: bool | None):
-    today = deadlines.today()
+    today = dates.today()
     if session is not None:
         if session.congress_id != congress.pk:
             raise ValidationFailed(_("所选会议不属于该人民代表大会。"), field="session")

@@ -13,7 +13,6 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import can
 from lianxin.casework import actions as loop
 from lianxin.casework import deadlines
-from lianxin.casework.actions import clean_text
 from lianxin.casework.models import (
     Assignment,
     Case,
@@ -21,8 +20,9 @@ from lianxin.casework.models import (
     DeadlinePolicy,
     Kind,
 )
-from lianxin.core import trail
+from lianxin.core import dates, trail
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 from lianxin.org.models import HandlingUnit
 
 from ..models import (
@@ -111,7 +111,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
     if Assignment.objects.filter(case_id__in=ids, status=Assignment.Status.ACTIVE).exists():
         raise Conflict(_("部分建议已有在办的交办。"), code="invalid_transition")
 
-    today = deadlines.today()
+    today = dates.today()
     now = timezone.now()
     due = {False: due_after_assignment(today), True: due_after_assignment(today, complex=True)}
     return_deadline = deadlines.due(Kind.SUGGESTION, DeadlinePolicy.Step.RETURN_WINDOW, today)

@@ -12,11 +12,12 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
 from lianxin.casework import actions as loop
-from lianxin.casework import deadlines
-from lianxin.casework.actions import begin, clean_text, finish
+from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import Assignment, Case
 from lianxin.casework.queries import active_assignments, forget_assignments
+from lianxin.core import dates
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 
 from ..models import CoOpinionDeadline, ExtensionRequest
 from .base import _notify, co_opinion_due, detail_url, unit_officers
@@ -47,7 +48,7 @@ def _later_than(day: dt.date, current: dt.date | None, *, field: str) -> dt.date
             _("延期后的答复期限应晚于现答复期限（%(date)s）。") % {"date": current.isoformat()},
             field=field,
         )
-    if day < deadlines.today():
+    if day < dates.today():
         raise ValidationFailed(_("延期后的答复期限不能早于今天。"), field=field)
     if current is not None and day > current + dt.timedelta(days=MAX_EXTENSION_DAYS):
         raise ValidationFailed(_("延期不能超过一年。"), field=field)
@@ -63,7 +64,7 @@ def do_request_extension(
 ) -> ExtensionRequest:
     """The lead unit asks, before its due date, to reply later: a reason and the date it asks
     for (after the current due date). One request at a time; the office is told."""
-    reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000)
+    reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000, required=True)
     wanted = _date(due_date, field="due_at", label=_("申请延至的日期"))
     if wanted is None:
         raise ValidationFailed(_("请填写申请延至的日期。"), field="due_at")
@@ -241,7 +242,7 @@ def withdraw_orphaned_extensions(locked: Case, acting_user) -> list[ExtensionReq
 def open_co_opinion_deadlines(case_ids: Iterable[int], start: dt.date | None = None) -> int:
     """Each co-handling unit newly assigned to these suggestions owes its opinion one calendar
     month from `start` (today). Called inside the assignment's transaction."""
-    due = co_opinion_due(start or deadlines.today())
+    due = co_opinion_due(start or dates.today())
     ids = list(case_ids)
     made = 0
     for first in range(0, len(ids), 5000):
@@ -267,7 +268,7 @@ def renew_co_opinion_deadlines(case: Case, start: dt.date | None = None) -> int:
     owes it one calendar month from `start` (today), counted as at assignment. The earlier
     deadline's opinion and overdue mark are cleared, so the scan watches it again (its
     reminders are keyed by due date and round). Called inside the re-handling's transaction."""
-    due = co_opinion_due(start or deadlines.today())
+    due = co_opinion_due(start or dates.today())
     renewed = CoOpinionDeadline.objects.filter(
         case_id=case.pk,
         assignment__role=Assignment.Role.CO,
@@ -292,7 +293,7 @@ def do_mark_co_opinion_overdue(deadline: CoOpinionDeadline, *, acting_user=None)
     if (
         row.is_overdue
         or row.opinion_id
-        or row.due_on >= deadlines.today()
+        or row.due_on >= dates.today()
         or row.assignment.status != Assignment.Status.ACTIVE
     ):
         return False

@@ -11,15 +11,16 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can
 from lianxin.casework import actions as loop
-from lianxin.casework import deadlines
-from lianxin.casework.actions import begin, clean_text, finish
+from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import (
     Case,
     Channel,
     Kind,
 )
 from lianxin.casework.workflow import Transition
+from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 from lianxin.org.models import Body, Deputy
 
 from .. import queries
@@ -62,8 +63,10 @@ def do_create_motion(
     acting_user,
 ) -> Case:
     """A motion, kept as a draft until its co-sponsors confirm; only in session."""
-    title = clean_text(title, field="title", label=_("标题"), max_length=MAX_TITLE)
-    content = clean_text(content, field="content", label=_("议案内容"), max_length=MAX_CONTENT)
+    title = clean_text(title, field="title", label=_("标题"), max_length=MAX_TITLE, required=True)
+    content = clean_text(
+        content, field="content", label=_("议案内容"), max_length=MAX_CONTENT, required=True
+    )
     if acting_user is not None and not can(acting_user, "suggestion.create", author):
         raise Forbidden(_("只能以本人的代表身份提出议案。"))
     cosponsors = clean_cosponsors(author, co_sponsors)
@@ -71,7 +74,7 @@ def do_create_motion(
         delegation.kind != Body.Kind.DELEGATION or author.delegation_id != delegation.pk
     ):
         raise ValidationFailed(_("只能以本人所在代表团的名义提出议案。"), field="delegation")
-    session = session or queries.open_session(author.congress, deadlines.today(), motions=True)
+    session = session or queries.open_session(author.congress, dates.today(), motions=True)
     if session is None or session.congress_id != author.congress_id:
         raise ValidationFailed(
             _("议案须在本级人民代表大会会议期间提出；%(congress)s当前不在会议期间。")
@@ -92,7 +95,7 @@ def do_submit_motion(case: Case, *, acting_user, version: int | None = None) -> 
     motion = (
         Motion.objects.select_for_update(of=("self",)).select_related("session").get(case=locked)
     )
-    if not motion.session.accepts_motions_on(deadlines.today()):
+    if not motion.session.accepts_motions_on(dates.today()):
         raise ValidationFailed(
             _("%(session)s的议案提交截止日期已过。") % {"session": motion.session.name},
             field="session",

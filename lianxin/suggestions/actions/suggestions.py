@@ -12,8 +12,7 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can, grants
 from lianxin.casework import actions as loop
-from lianxin.casework import deadlines
-from lianxin.casework.actions import begin, clean_text, finish
+from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import (
     Case,
     CaseEvent,
@@ -24,7 +23,9 @@ from lianxin.casework.models import (
     ReplyCategory,
 )
 from lianxin.casework.queries import active_assignments
+from lianxin.core import dates
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 from lianxin.org.models import Body, Deputy, SeatStatus
 
 from .. import queries
@@ -202,7 +203,7 @@ def do_cosign(
 def do_submit_suggestion(case: Case, *, acting_user, version: int | None = None) -> Case:
     locked, t = begin(case, "submit", acting_user, version=version)
     suggestion = Suggestion.objects.select_for_update().get(case=locked)
-    today = deadlines.today()
+    today = dates.today()
     if (
         suggestion.in_session
         and suggestion.session
@@ -427,7 +428,7 @@ def do_assign_suggestion(
     if complex is not None and complex != suggestion.is_complex:
         suggestion.is_complex = bool(complex)
         suggestion.save(update_fields=["is_complex"])
-    due = due_date or due_after_assignment(deadlines.today(), complex=suggestion.is_complex)
+    due = due_date or due_after_assignment(dates.today(), complex=suggestion.is_complex)
     assigned = loop.do_assign_case(
         case,
         lead_unit=lead_unit,
@@ -459,7 +460,7 @@ def do_co_opinion(
     case: Case, *, content: str, acting_user, version: int | None = None
 ) -> CoOpinion:
     """A co-handling unit's opinion to the lead unit."""
-    content = clean_text(content, field="content", label=_("会办意见"))
+    content = clean_text(content, field="content", label=_("会办意见"), required=True)
     locked, t = begin(case, "co_opinion", acting_user, version=version)
     g = grants(acting_user)
     mine = [a for a in active_assignments(locked) if a.role == "co" and a.unit_id in g.unit_ids]
@@ -504,7 +505,11 @@ def _clean_commitment(commitment, category: ReplyCategory) -> tuple[str, dt.date
             _("承诺事项应包括内容（content）和完成时间（due_on）。"), field="commitment"
         )
     content = clean_text(
-        commitment.get("content"), field="commitment.content", label=_("承诺事项"), max_length=2000
+        commitment.get("content"),
+        field="commitment.content",
+        label=_("承诺事项"),
+        max_length=2000,
+        required=True,
     )
     raw = commitment.get("due_on")
     if raw in (None, ""):
@@ -515,9 +520,9 @@ def _clean_commitment(commitment, category: ReplyCategory) -> tuple[str, dt.date
         raise ValidationFailed(
             _("承诺完成时间格式有误，应为 YYYY-MM-DD。"), field="commitment.due_on"
         ) from None
-    if due < deadlines.today():
+    if due < dates.today():
         raise ValidationFailed(_("承诺完成时间不能早于今天。"), field="commitment.due_on")
-    if due > deadlines.today() + dt.timedelta(days=366 * 5):
+    if due > dates.today() + dt.timedelta(days=366 * 5):
         raise ValidationFailed(_("承诺完成时间不能超过五年。"), field="commitment.due_on")
     return content, due
 
@@ -694,7 +699,7 @@ def do_key_supervise(
     version: int | None = None,
 ) -> Case:
     """Choose a suggestion for key supervision, with the leader or committee who supervises."""
-    note = clean_text(note, field="note", label=_("督办意见"))
+    note = clean_text(note, field="note", label=_("督办意见"), required=True)
     leader = clean_text(leader, field="leader", label=_("督办领导"), required=False, max_length=50)
     if committee is not None and committee.congress_id != case.congress_id:
         raise ValidationFailed(_("督办委员会应属于本级人大。"), field="committee")
@@ -726,7 +731,7 @@ def do_record_supervision(
 ) -> Case:
     """A supervision activity or progress (visits, meetings); `result` records the circulated
     result of the supervision."""
-    note = clean_text(note, field="note", label=_("督办情况"))
+    note = clean_text(note, field="note", label=_("督办情况"), required=True)
     locked, t = begin(case, "supervision_progress", acting_user, version=version)
     if result:
         KeySupervision.objects.update_or_create(case=locked, defaults={"result": note})
@@ -790,7 +795,7 @@ def do_close_commitment(
 ) -> Commitment:
     """Mark a commitment kept (the unit that made it, or the office) or not kept (the office),
     with what was done; recorded on the suggestion's timeline, whatever state it is in."""
-    note = clean_text(note, field="note", label=_("兑现情况"))
+    note = clean_text(note, field="note", label=_("兑现情况"), required=True)
     row = (
         Commitment.objects.select_for_update(of=("self",))
         .select_related("case", "unit")

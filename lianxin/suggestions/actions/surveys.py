@@ -11,9 +11,10 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
-from lianxin.casework.actions import begin, clean_text, finish
+from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import Case, Rating
 from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
 
 from .. import queries
 from ..models import SurveyAnswer, SurveyRound

@@ -10,8 +10,8 @@ from __future__ import annotations
 import datetime as dt
 
 from lianxin.accounts.models import User
-from lianxin.casework import deadlines
 from lianxin.casework.models import Case
+from lianxin.core import dates
 from lianxin.org.models import Congress, Deputy, HandlingUnit, Level
 
 from .. import actions
@@ -60,7 +60,7 @@ def fresh(case: Case) -> Case:
 def open_session(congress: Congress | None = None) -> Session:
     """A session of the congress in progress today (the demo has one; a test may make its own)."""
     congress = congress or city()
-    today = deadlines.today()
+    today = dates.today()
     found = Session.objects.filter(
         congress=congress, opens_on__lte=today, closes_on__gte=today
     ).first()
@@ -140,7 +140,7 @@ def advance(case: Case, to: str, *, rating: str = "dissatisfied") -> Case:
                 category="B",
                 commitment={
                     "content": "年内完成顺城街两处公交站台遮雨棚建设",
-                    "due_on": (deadlines.today() + dt.timedelta(days=120)).isoformat(),
+                    "due_on": (dates.today() + dt.timedelta(days=120)).isoformat(),
                 },
                 is_public=True,
                 acting_user=lead,

@@ -9,6 +9,7 @@ import pytest
 
 from lianxin.casework import deadlines
 from lianxin.casework.models import Case, CaseEvent
+from lianxin.core import dates
 
 from ..models import Commitment, CoSponsor
 from .helpers import advance, city, fresh, new_suggestion, open_session, seat
@@ -80,7 +81,7 @@ def test_the_story_of_a_joint_suggestion_through_the_api(api):
         "JZ-JTYSJ": "lead",
         "JZ-ZFCXJSJ": "co",
     }
-    assert dt.date.fromisoformat(r.json()["due_date"]) >= deadlines.add_months(deadlines.today(), 3)
+    assert dt.date.fromisoformat(r.json()["due_date"]) >= deadlines.add_months(dates.today(), 3)
     assert actions_of(co.get(f"/api/v1/suggestions/{case_id}")) >= {"co_opinion", "consult"}
     assert "reply" not in actions_of(co.get(f"/api/v1/suggestions/{case_id}"))
     assert act(co, case_id, "co_opinion", {"content": "同意，纳入改造计划。"}).status_code == 200
@@ -91,7 +92,7 @@ def test_the_story_of_a_joint_suggestion_through_the_api(api):
         {"stage": "before", "form": "phone", "summary": "与代表电话沟通站点位置。"},
     )
     assert r.json()["state"] == "handling"
-    due = (deadlines.today() + dt.timedelta(days=150)).isoformat()
+    due = (dates.today() + dt.timedelta(days=150)).isoformat()
     r = act(
         lead,
         case_id,

@@ -22,7 +22,7 @@ ACCOUNTS = {
     "unit_demo": "晋中市交通运输局",
     "unit_other": "晋中市住房和城乡建设局",
     "cppcc_staff": "在任委员",
-    "member_demo": "我的提案",
+    "member_demo": "我的委员履职",
     "leader_demo": "在任人大代表",
 }
 

@@ -48,8 +48,9 @@ EXPECTED = {
         ["晋中市住房和城乡建设局 · 承办单位经办人", "JZ-ZFCXJSJ", "待办理"],
         "待梳理的群众意见",
     ),
-    "cppcc_staff": (["政协工作人员", "在任委员", "待审查的提案"], "待梳理的群众意见"),
-    "member_demo": (["政协委员", "我的提案"], "待审查的提案"),
+    # No CPPCC work list until proposals are on the loop: none is shown without a source.
+    "cppcc_staff": (["政协工作人员", "在任委员", "界别"], "待审查的提案"),
+    "member_demo": (["政协委员", "我的委员履职"], "我的提案"),
     "leader_demo": (["山西省晋中市 · 领导", "在任人大代表", "重点督办事项"], "账号管理"),
 }
 
