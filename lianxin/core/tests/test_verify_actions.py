@@ -1,0 +1,615 @@
+"""Every action of every app writes exactly one trail event, names its actor and seat, and
+queues only the notifications its rules name (issue 10, Deliver 2).
+
+The actions are found by `inspect` (public `do_*` functions of the apps' modules, plus the few
+named otherwise), so a new action without a scenario fails `test_every_action_has_a_scenario`."""
+
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import inspect
+import pkgutil
+from collections.abc import Callable
+from dataclasses import dataclass
+
+import pytest
+
+from lianxin.casework.tests.helpers import advance, category, demo_seat, new_opinion, unit, user
+from lianxin.core.models import TrailEvent
+
+pytestmark = pytest.mark.django_db
+
+APPS = ["casework", "opinions", "suggestions", "liaison", "accounts"]
+NAMED = [
+    "accounts.actions.grant_role",
+    "liaison.actions.raise_opinion_from_record",
+    "liaison.excel.check_and_import",
+]
+SKIP_PARTS = {"tests", "migrations", "management", "api", "views", "admin", "templatetags"}
+
+# Functions named do_* that change nothing (none today); each with its reason.
+EXEMPT: dict[str, str] = {}
+
+# Actions whose scenario is not written yet: listed by name so that the gap is explicit and a
+# *new* action still fails the enumeration test. Each must move to SCENARIOS.
+PENDING: dict[str, str] = {}
+
+
+def enumerate_actions() -> set[str]:
+    found: set[str] = set()
+    for app in APPS:
+        package = importlib.import_module(f"lianxin.{app}")
+        names = [f"lianxin.{app}"] + [
+            m.name
+            for m in pkgutil.walk_packages(package.__path__, f"lianxin.{app}.")
+            if not SKIP_PARTS & set(m.name.split("."))
+        ]
+        for name in names:
+            module = importlib.import_module(name)
+            for fname, fn in inspect.getmembers(module, inspect.isfunction):
+                if fname.startswith("do_") and fn.__module__ == name:
+                    found.add(f"{name.removeprefix('lianxin.')}.{fname}")
+    return found | set(NAMED)
+
+
+@dataclass
+class Act:
+    call: Callable[[], object]
+    actor: object = None  # a User, or None for trusted code
+    seat: str = ""  # for trusted code: "system" or "citizen"
+
+
+@dataclass
+class Scenario:
+    trail: str
+    setup: Callable[[], Act]
+    chained: tuple[str, ...] = ()
+
+
+SCENARIOS: dict[str, Scenario] = {}
+
+
+def scenario(name: str, trail: str, chained: tuple[str, ...] = ()):
+    def register(fn):
+        SCENARIOS[name] = Scenario(trail, fn, chained)
+        return fn
+
+    return register
+
+
+# Notifications sent directly through suggestions/actions/base.py `_notify`, not from the
+# trail by rule (the second path issue 10 wants removed): scenario → verbs.
+KNOWN_DIRECT: dict[str, set[str]] = {}
+
+
+def staff():
+    return user("yc_staff")
+
+
+def officer():
+    return user("unit_demo")
+
+
+# --- casework ------------------------------------------------------------------------------------
+
+
+@scenario("casework.actions.do_register_case", "casework.register")
+def _():
+    from lianxin.casework import actions
+
+    s = demo_seat()
+    return Act(
+        lambda: actions.do_register_case(
+            kind="opinion",
+            content="顺城街下水道堵塞。",
+            channel="deputy",
+            scope_code=s.congress.region.code,
+            congress=s.congress,
+            deputy=s,
+            acting_user=user("deputy_demo"),
+        ),
+        user("deputy_demo"),
+    )
+
+
+def _case_action(name, state, verb, call, actor, chained=()):
+    @scenario(f"casework.actions.do_{name}", f"casework.{verb}", chained)
+    def _():
+        case = advance(new_opinion(), state) if state != "registered" else new_opinion()
+        return Act(lambda: call(case), actor())
+
+
+def _loop():
+    from lianxin.casework import actions
+
+    return actions
+
+
+_case_action(
+    "triage_case",
+    "registered",
+    "triage",
+    lambda c: _loop().do_triage_case(c, category=category(), acting_user=staff()),
+    staff,
+)
+_case_action(
+    "decline_case",
+    "registered",
+    "decline",
+    lambda c: _loop().do_decline_case(c, reason="不属于受理范围。", acting_user=staff()),
+    staff,
+)
+_case_action(
+    "assign_case",
+    "triaged",
+    "assign",
+    lambda c: _loop().do_assign_case(c, lead_unit=unit(), acting_user=staff()),
+    staff,
+)
+_case_action(
+    "return_case",
+    "handling",
+    "return",
+    lambda c: _loop().do_return_case(c, reason="不属于本单位职责。", acting_user=officer()),
+    officer,
+)
+_case_action(
+    "consult_case",
+    "handling",
+    "consult",
+    lambda c: _loop().do_consult_case(
+        c, stage="before", form="phone", summary="电话沟通维修时间。", acting_user=officer()
+    ),
+    officer,
+)
+_case_action(
+    "reply_case",
+    "handling",
+    "reply",
+    lambda c: _loop().do_reply_case(c, content="已安排维修。", acting_user=officer()),
+    officer,
+)
+_case_action(
+    "feedback_case",
+    "replied",
+    "feedback",
+    lambda c: _loop().do_feedback_case(c, content="已修复，请评价。", acting_user=staff()),
+    staff,
+)
+_case_action(
+    "rehandle_case",
+    "evaluated",
+    "rehandle",
+    lambda c: _loop().do_rehandle_case(c, reason="群众不满意。", acting_user=staff()),
+    staff,
+)
+_case_action(
+    "supervise_case",
+    "handling",
+    "supervise",
+    lambda c: _loop().do_supervise_case(c, note="请加快办理。", acting_user=staff()),
+    staff,
+)
+_case_action(
+    "remind_case",
+    "handling",
+    "remind",
+    lambda c: _loop().do_remind_case(c, note="请及时答复。", acting_user=staff()),
+    staff,
+)
+
+
+@scenario("casework.actions.do_evaluate_case", "casework.evaluate")
+def _():
+    from lianxin.casework import actions
+
+    case = advance(new_opinion(), "fed_back")
+    return Act(
+        lambda: actions.do_evaluate_case(case, rating="dissatisfied", as_citizen=True),
+        None,
+        "citizen",
+    )
+
+
+@scenario("casework.actions.do_conclude_case", "casework.conclude")
+def _():
+    from lianxin.casework import actions
+
+    case = advance(new_opinion(), "evaluated", rating="satisfied")
+    return Act(lambda: actions.do_conclude_case(case, acting_user=staff()), staff())
+
+
+@scenario("casework.actions.do_merge_case", "casework.merge", chained=("casework.merged_in",))
+def _():
+    from lianxin.casework import actions
+
+    into = new_opinion("顺城街路灯不亮。")
+    case = new_opinion("顺城街路灯坏了。", contact_phone="13812340000")
+    return Act(lambda: actions.do_merge_case(case, into=into, acting_user=staff()), staff())
+
+
+@scenario("casework.actions.do_mark_overdue_case", "casework.overdue")
+def _():
+    import time_machine
+
+    from lianxin.casework import actions
+
+    case = advance(new_opinion(), "handling")
+    due = case.due_date
+
+    def call():
+        with time_machine.travel(dt.datetime.combine(due + dt.timedelta(days=2), dt.time(12))):
+            assert actions.do_mark_overdue_case(case)
+
+    return Act(call, None, "system")
+
+
+@scenario("casework.attachments.do_attach_case", "casework.attach")
+def _():
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from lianxin.casework.attachments import do_attach_case
+
+    case = advance(new_opinion(), "handling")
+    upload = SimpleUploadedFile("情况说明.pdf", b"%PDF-1.4\n%verify\n", "application/pdf")
+    return Act(lambda: do_attach_case(case, upload=upload, acting_user=staff()), staff())
+
+
+# --- opinions -------------------------------------------------------------------------------------
+
+
+@scenario("opinions.actions.do_register_opinion", "casework.register")
+def _():
+    return Act(lambda: new_opinion("顺城街人行道破损。"), None, "citizen")
+
+
+def _record():
+    from lianxin.casework.tests.helpers import station
+    from lianxin.liaison import actions
+    from lianxin.liaison import queries as lq
+    from lianxin.org.models import Deputy
+
+    s = station()
+    deputy = Deputy.objects.filter(station_membership__station=s).first()
+    return actions.do_record_reception(
+        s,
+        date=lq.today(),
+        subject="小区加装电梯",
+        content="六层住宅无电梯，老人上下楼困难。",
+        deputy_ids=[deputy.pk],
+        visitor_name="王大爷",
+        visitor_phone="13800001111",
+        acting_user=user("yc_station"),
+    )
+
+
+@scenario("opinions.actions.do_register_opinion_from_reception", "casework.register")
+def _():
+    from lianxin.opinions.actions import do_register_opinion_from_reception
+
+    record = _record()
+    station_user = user("yc_station")
+    return Act(
+        lambda: do_register_opinion_from_reception(record, acting_user=station_user),
+        station_user,
+    )
+
+
+# --- liaison --------------------------------------------------------------------------------------
+
+
+def _liaison():
+    from lianxin.liaison import actions
+
+    return actions
+
+
+def _bgjd():
+    from lianxin.casework.tests.helpers import station
+
+    return station()
+
+
+def _yc():
+    from lianxin.org.models import Congress
+
+    return Congress.objects.select_related("region").get(region__code="140702", level="county")
+
+
+STATION_FIELDS = {
+    "name": "核验联络站",
+    "region": "140702104",
+    "kind": "ordinary",
+    "address": "北田镇人民政府院内",
+}
+
+
+@scenario("liaison.actions.do_create_station", "liaison.create_station")
+def _():
+    return Act(
+        lambda: _liaison().do_create_station(
+            congress=_yc(), code="YC-VERIFY", data=dict(STATION_FIELDS), acting_user=staff()
+        ),
+        staff(),
+    )
+
+
+@scenario("liaison.actions.do_update_station", "liaison.update_station")
+def _():
+    s = _bgjd()
+    return Act(
+        lambda: _liaison().do_update_station(s, data={"address": "顺城街 2 号"}, acting_user=staff()),
+        staff(),
+    )
+
+
+@scenario("liaison.actions.do_set_station_active", "liaison.set_station_active")
+def _():
+    s = _bgjd()
+    return Act(
+        lambda: _liaison().do_set_station_active(s, active=False, acting_user=staff()), staff()
+    )
+
+
+@scenario("liaison.actions.do_add_point", "liaison.add_point")
+def _():
+    s = _bgjd()
+    return Act(
+        lambda: _liaison().do_add_point(
+            s, data={"name": "核验联络点", "address": "顺城街 1 号"}, acting_user=staff()
+        ),
+        staff(),
+    )
+
+
+def _point():
+    return _liaison().do_add_point(
+        _bgjd(), data={"name": "核验联络点", "address": "顺城街 1 号"}, acting_user=staff()
+    )
+
+
+@scenario("liaison.actions.do_update_point", "liaison.update_point")
+def _():
+    p = _point()
+    return Act(
+        lambda: _liaison().do_update_point(p, data={"address": "顺城街 3 号"}, acting_user=staff()),
+        staff(),
+    )
+
+
+@scenario("liaison.actions.do_remove_point", "liaison.remove_point")
+def _():
+    p = _point()
+    return Act(lambda: _liaison().do_remove_point(p, acting_user=staff()), staff())
+
+
+def _township_deputy():
+    from lianxin.org.models import Deputy
+
+    return (
+        Deputy.objects.filter(congress__region__code="140702100", status="serving")
+        .select_related("person", "congress__region")
+        .first()
+    )
+
+
+@scenario("liaison.actions.do_assign_deputy", "liaison.assign_deputy")
+def _():
+    d = _township_deputy()
+    s = _bgjd()
+    return Act(lambda: _liaison().do_assign_deputy(s, d, acting_user=staff()), staff())
+
+
+@scenario("liaison.actions.do_unassign_deputy", "liaison.unassign_deputy")
+def _():
+    d = _township_deputy()
+    _liaison().do_assign_deputy(_bgjd(), d, acting_user=staff())
+    return Act(lambda: _liaison().do_unassign_deputy(d, acting_user=staff()), staff())
+
+
+def _rule():
+    return _liaison().do_add_reception_rule(
+        _bgjd(),
+        frequency="weekly",
+        weekday=1,
+        start_time="14:30",
+        end_time="17:00",
+        acting_user=user("yc_station"),
+    )
+
+
+@scenario("liaison.actions.do_add_reception_rule", "liaison.add_reception_rule")
+def _():
+    return Act(_rule, user("yc_station"))
+
+
+@scenario("liaison.actions.do_end_reception_rule", "liaison.end_reception_rule")
+def _():
+    rule = _rule()
+    return Act(
+        lambda: _liaison().do_end_reception_rule(rule, acting_user=user("yc_station")),
+        user("yc_station"),
+    )
+
+
+@scenario("liaison.actions.do_schedule_reception_day", "liaison.schedule_reception_day")
+def _():
+    from lianxin.liaison import queries as lq
+
+    return Act(
+        lambda: _liaison().do_schedule_reception_day(
+            _bgjd(),
+            date=lq.today() + dt.timedelta(days=3),
+            start_time="09:00",
+            end_time="11:00",
+            acting_user=user("yc_station"),
+        ),
+        user("yc_station"),
+    )
+
+
+@scenario("liaison.actions.do_cancel_reception_date", "liaison.cancel_reception_date")
+def _():
+    from lianxin.liaison import queries as lq
+
+    day = _liaison().do_schedule_reception_day(
+        _bgjd(),
+        date=lq.today() + dt.timedelta(days=3),
+        start_time="09:00",
+        end_time="11:00",
+        acting_user=user("yc_station"),
+    )
+    key = f"d{day.pk}"
+    return Act(
+        lambda: _liaison().do_cancel_reception_date(
+            _bgjd(), key=key, acting_user=user("yc_station")
+        ),
+        user("yc_station"),
+    )
+
+
+@scenario("liaison.actions.do_record_reception", "liaison.record_reception")
+def _():
+    return Act(_record, user("yc_station"))
+
+
+@scenario(
+    "liaison.actions.raise_opinion_from_record",
+    "liaison.raise_opinion",
+    chained=("casework.register",),
+)
+def _():
+    record = _record()
+    u = user("yc_station")
+    return Act(lambda: _liaison().raise_opinion_from_record(record, acting_user=u), u)
+
+
+@scenario("liaison.actions.do_add_commitment", "liaison.add_commitment")
+def _():
+    d = demo_seat()
+    u = user("deputy_demo")
+    return Act(
+        lambda: _liaison().do_add_commitment(d, year=2026, content="每月接待群众一次。", acting_user=u),
+        u,
+    )
+
+
+@scenario("liaison.actions.do_remove_commitment", "liaison.remove_commitment")
+def _():
+    u = user("deputy_demo")
+    c = _liaison().do_add_commitment(
+        demo_seat(), year=2026, content="每月接待群众一次。", acting_user=u
+    )
+    return Act(lambda: _liaison().do_remove_commitment(c, acting_user=u), u)
+
+
+@scenario(
+    "liaison.excel.check_and_import",
+    "liaison.import",
+    chained=("liaison.create_station", "liaison.add_point"),
+)
+def _():
+    from lianxin.liaison import excel
+    from lianxin.liaison.tests.test_excel import POINT_HEAD, STATION_HEAD, xlsx
+
+    data = xlsx(
+        {
+            "联络站": [
+                STATION_HEAD,
+                ["YC-NEW9", "东阳镇核验联络站", "代表联络站", 140702101, "东阳村", "", "", ""],
+            ],
+            "联络点": [POINT_HEAD, ["YC-NEW9", "东阳村核验点", "代表联络点", "东阳村", ""]],
+        }
+    )
+
+    def call():
+        report = excel.check_and_import(data, congress=_yc(), acting_user=staff())
+        assert report.imported, [i.text() for i in report.issues]
+
+    return Act(call, staff())
+
+
+# --- accounts -------------------------------------------------------------------------------------
+
+
+@scenario("accounts.actions.grant_role", "accounts.grant_role")
+def _():
+    from lianxin.accounts.actions import grant_role
+    from lianxin.accounts.models import Role
+
+    return Act(lambda: grant_role(officer(), Role.STATION_MANAGER, _bgjd()), None, "system")
+
+
+@scenario("accounts.actions.do_create_account", "accounts.create_account")
+def _():
+    from lianxin.accounts.actions import do_create_account
+    from lianxin.accounts.models import Role
+
+    return Act(
+        lambda: do_create_account(
+            username="verify_station",
+            password="a-long-enough-password-1",
+            role=Role.STATION_MANAGER,
+            scope=_bgjd().pk,
+            acting_user=staff(),
+        ),
+        staff(),
+    )
+
+
+# --- the tests ------------------------------------------------------------------------------------
+
+
+def test_every_action_has_a_scenario():
+    found = enumerate_actions()
+    covered = set(SCENARIOS) | set(EXEMPT) | set(PENDING)
+    missing = sorted(found - covered)
+    stale = sorted(covered - found)
+    assert not missing, f"actions without a scenario in SCENARIOS (or EXEMPT): {missing}"
+    assert not stale, f"scenarios for functions that no longer exist: {stale}"
+    assert not set(SCENARIOS) & set(EXEMPT)
+
+
+def _last(model) -> int:
+    return model.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+
+
+@pytest.mark.parametrize("name", sorted(SCENARIOS))
+def test_the_action_writes_one_event_and_notifies_by_rule(name, django_capture_on_commit_callbacks):
+    from lianxin.casework.models import CaseEvent
+    from lianxin.casework.notify import audience, rule_for
+    from lianxin.notifications.models import Notification
+
+    sc = SCENARIOS[name]
+    act = sc.setup()
+    trail_start, note_start = _last(TrailEvent), _last(Notification)
+    with django_capture_on_commit_callbacks(execute=True):
+        act.call()
+    events = list(TrailEvent.objects.filter(pk__gt=trail_start).order_by("pk"))
+    own = [e for e in events if e.action == sc.trail]
+    others = sorted({e.action for e in events} - {sc.trail} - set(sc.chained))
+    assert len(own) == 1, f"{name}: {len(own)} {sc.trail} events ({[e.action for e in events]})"
+    assert not others, f"{name}: events not declared as chained: {others}"
+    event = own[0]
+    if act.actor is not None:
+        assert event.actor_id == act.actor.pk, f"{name}: the event names another actor"
+    else:
+        assert event.actor_id is None and event.seat_type == act.seat, name
+    assert event.seat_type and event.object_type, name
+
+    # Notifications: those of case events go where the kind's rule says, no others.
+    notes = list(Notification.objects.filter(pk__gt=note_start))
+    allowed: dict[str, set[int]] = {}
+    for ce in CaseEvent.objects.filter(trail__in=events).select_related("case"):
+        rule = rule_for(ce.case.kind, ce.action)
+        people = audience(ce.case, ce, rule) if rule is not None else []
+        allowed.setdefault(ce.action, set()).update(p.pk for p in people)
+    direct = KNOWN_DIRECT.get(name, set())
+    for n in notes:
+        if n.verb in direct:
+            continue
+        assert n.verb in allowed, f"{name}: notification {n.verb!r} named by no rule"
+        assert n.recipient_id in allowed[n.verb], (
+            f"{name}: {n.verb!r} sent to user {n.recipient_id}, outside its rule's audience"
+        )
