@@ -36,16 +36,10 @@ EXEMPT: dict[str, str] = {}
 PENDING: dict[str, str] = {
     f"suggestions.actions.{n}": "scenario not written yet"
     for n in [
-        "deadlines.do_decide_extension",
         "deadlines.do_mark_co_opinion_overdue",
         "motions.do_create_motion",
         "motions.do_decide_motion",
         "motions.do_submit_motion",
-        "suggestions.do_close_commitment",
-        "suggestions.do_conclude_suggestion",
-        "surveys.do_answer_survey",
-        "surveys.do_close_survey",
-        "surveys.do_open_survey",
     ]
 }
 
@@ -100,6 +94,8 @@ KNOWN_DIRECT: dict[str, set[str]] = {
     "suggestions.actions.suggestions.do_sign_off_reply": {"replied"},
     "suggestions.actions.central.do_assign_suggestions": {"assign"},
     "suggestions.actions.deadlines.do_request_extension": {"extension_requested"},
+    "suggestions.actions.deadlines.do_decide_extension": {"extension_decided"},
+    "suggestions.actions.surveys.do_open_survey": {"survey"},
 }
 
 
@@ -359,7 +355,9 @@ def _():
 def _():
     s = _bgjd()
     return Act(
-        lambda: _liaison().do_update_station(s, data={"address": "顺城街 2 号"}, acting_user=staff()),
+        lambda: _liaison().do_update_station(
+            s, data={"address": "顺城街 2 号"}, acting_user=staff()
+        ),
         staff(),
     )
 
@@ -510,7 +508,9 @@ def _():
     d = demo_seat()
     u = user("deputy_demo")
     return Act(
-        lambda: _liaison().do_add_commitment(d, year=2026, content="每月接待群众一次。", acting_user=u),
+        lambda: _liaison().do_add_commitment(
+            d, year=2026, content="每月接待群众一次。", acting_user=u
+        ),
         u,
     )
 
@@ -576,7 +576,6 @@ def _():
         ),
         staff(),
     )
-
 
 
 # --- suggestions ----------------------------------------------------------------------------------
@@ -681,7 +680,9 @@ _sug_action(
     "return_suggestion",
     "assigned",
     "casework.return",
-    lambda c: _sug().do_return_suggestion(c, reason="不属于本单位职责。", acting_user=_u("unit_demo")),
+    lambda c: _sug().do_return_suggestion(
+        c, reason="不属于本单位职责。", acting_user=_u("unit_demo")
+    ),
     "unit_demo",
 )
 _sug_action(
@@ -726,20 +727,27 @@ _sug_action(
     "handling",
     "casework.supervise",
     lambda c: _sug().do_key_supervise(
-        c, note="列为重点督办。", leader="王副主任", acting_user=_u("jz_staff")),
+        c, note="列为重点督办。", leader="王副主任", acting_user=_u("jz_staff")
+    ),
     "jz_staff",
 )
+
+
 @scenario("suggestions.actions.suggestions.do_record_supervision", "casework.supervision_progress")
 def _():
     h = _sh()
     case = h.advance(h.new_suggestion("核验用重点督办建议"), "handling")
-    _sug().do_key_supervise(case, note="列为重点督办。", leader="王副主任", acting_user=_u("jz_staff"))
+    _sug().do_key_supervise(
+        case, note="列为重点督办。", leader="王副主任", acting_user=_u("jz_staff")
+    )
     return Act(
         lambda: _sug().do_record_supervision(
             h.fresh(case), note="已实地督办。", acting_user=_u("jz_staff")
         ),
         _u("jz_staff"),
     )
+
+
 _sug_action(
     "assess_quality",
     "accepted",
@@ -769,6 +777,92 @@ _sug_action(
     "unit_demo",
     module="deadlines",
 )
+
+
+@scenario("suggestions.actions.suggestions.do_conclude_suggestion", "casework.conclude")
+def _():
+    h = _sh()
+    case = h.advance(h.new_suggestion("核验用办结建议"), "evaluated", rating="satisfied")
+    _sug().do_determine_outcome(
+        case, handling_rating="good", outcome="being_solved", acting_user=_u("jz_staff")
+    )
+    return Act(
+        lambda: _sug().do_conclude_suggestion(h.fresh(case), acting_user=_u("jz_staff")),
+        _u("jz_staff"),
+    )
+
+
+@scenario("suggestions.actions.suggestions.do_close_commitment", "casework.commitment_kept")
+def _():
+    from lianxin.suggestions.models import Commitment
+
+    h = _sh()
+    case = h.advance(h.new_suggestion("核验用承诺建议"), "replied")
+    commitment = Commitment.objects.get(case=case)
+    return Act(
+        lambda: _sug().do_close_commitment(
+            commitment, kept=True, note="已建成。", acting_user=_u("unit_demo")
+        ),
+        _u("unit_demo"),
+    )
+
+
+@scenario("suggestions.actions.deadlines.do_decide_extension", "casework.decide_extension")
+def _():
+    h = _sh()
+    case = h.advance(h.new_suggestion("核验用延期建议"), "handling")
+    _sug().do_request_extension(
+        case,
+        reason="需协调资金。",
+        due_date=(case.due_date + dt.timedelta(days=30)).isoformat(),
+        acting_user=_u("unit_demo"),
+    )
+    return Act(
+        lambda: _sug().do_decide_extension(
+            h.fresh(case), decision="approve", note="同意。", acting_user=_u("jz_staff")
+        ),
+        _u("jz_staff"),
+    )
+
+
+def _key_case(title):
+    h = _sh()
+    case = h.advance(h.new_suggestion(title, co=("deputy_b",)), "handling")
+    _sug().do_key_supervise(
+        case, note="列为重点督办。", leader="王副主任", acting_user=_u("jz_staff")
+    )
+    return h.fresh(case)
+
+
+@scenario("suggestions.actions.surveys.do_open_survey", "casework.open_survey")
+def _():
+    case = _key_case("核验用测评建议")
+    return Act(
+        lambda: _sug().do_open_survey(case, note="请评价。", acting_user=_u("jz_staff")),
+        _u("jz_staff"),
+    )
+
+
+@scenario("suggestions.actions.surveys.do_answer_survey", "casework.answer_survey")
+def _():
+    case = _key_case("核验用测评建议")
+    _sug().do_open_survey(case, note="请评价。", acting_user=_u("jz_staff"))
+    return Act(
+        lambda: _sug().do_answer_survey(
+            _sh().fresh(case), rating="satisfied", acting_user=_u("deputy_b")
+        ),
+        _u("deputy_b"),
+    )
+
+
+@scenario("suggestions.actions.surveys.do_close_survey", "casework.close_survey")
+def _():
+    case = _key_case("核验用测评建议")
+    _sug().do_open_survey(case, note="请评价。", acting_user=_u("jz_staff"))
+    return Act(
+        lambda: _sug().do_close_survey(_sh().fresh(case), acting_user=_u("jz_staff")),
+        _u("jz_staff"),
+    )
 
 
 # --- the tests ------------------------------------------------------------------------------------
