@@ -33,15 +33,7 @@ EXEMPT: dict[str, str] = {}
 
 # Actions whose scenario is not written yet: listed by name so that the gap is explicit and a
 # *new* action still fails the enumeration test. Each must move to SCENARIOS.
-PENDING: dict[str, str] = {
-    f"suggestions.actions.{n}": "scenario not written yet"
-    for n in [
-        "deadlines.do_mark_co_opinion_overdue",
-        "motions.do_create_motion",
-        "motions.do_decide_motion",
-        "motions.do_submit_motion",
-    ]
-}
+PENDING: dict[str, str] = {}
 
 
 def enumerate_actions() -> set[str]:
@@ -863,6 +855,81 @@ def _():
         lambda: _sug().do_close_survey(_sh().fresh(case), acting_user=_u("jz_staff")),
         _u("jz_staff"),
     )
+
+
+def _motion(submit: bool = False):
+    from lianxin.suggestions.models import MotionPolicy
+
+    h = _sh()
+    h.open_session()
+    # The policy an administrator sets: two co-sponsors are enough in this world.
+    MotionPolicy.objects.update_or_create(congress=h.city(), defaults={"min_cosponsors": 2})
+    case = _sug().do_create_motion(
+        author=h.seat("deputy_demo"),
+        title="核验用议案",
+        content="关于制定停车管理条例的议案。",
+        co_sponsors=[h.seat(u) for u in ("deputy_b", "deputy_c")],
+        acting_user=_u("deputy_demo"),
+    )
+    if submit:
+        for u in ("deputy_b", "deputy_c"):
+            _sug().do_cosign(h.fresh(case), acting_user=_u(u))
+        _sug().do_submit_motion(h.fresh(case), acting_user=_u("deputy_demo"))
+    return h.fresh(case)
+
+
+@scenario("suggestions.actions.motions.do_create_motion", "casework.register")
+def _():
+    return Act(_motion, _u("deputy_demo"))
+
+
+KNOWN_DIRECT["suggestions.actions.motions.do_create_motion"] = {"cosign_invite"}
+
+
+@scenario("suggestions.actions.motions.do_submit_motion", "casework.submit")
+def _():
+    case = _motion()
+    for u in ("deputy_b", "deputy_c"):
+        _sug().do_cosign(_sh().fresh(case), acting_user=_u(u))
+    return Act(
+        lambda: _sug().do_submit_motion(_sh().fresh(case), acting_user=_u("deputy_demo")),
+        _u("deputy_demo"),
+    )
+
+
+# Converting a motion into a suggestion registers the suggestion, which records its origin.
+@scenario(
+    "suggestions.actions.motions.do_decide_motion",
+    "casework.decide",
+    chained=("casework.register", "casework.from_motion"),
+)
+def _():
+    case = _motion(submit=True)
+    return Act(
+        lambda: _sug().do_decide_motion(case, decision="convert", acting_user=_u("jz_staff")),
+        _u("jz_staff"),
+    )
+
+
+@scenario("suggestions.actions.deadlines.do_mark_co_opinion_overdue", "casework.co_opinion_overdue")
+def _():
+    import time_machine
+
+    from lianxin.suggestions.models import CoOpinionDeadline
+
+    h = _sh()
+    case = h.advance(h.new_suggestion("核验用会办建议"), "assigned")
+    row = CoOpinionDeadline.objects.get(case=case)
+    when = dt.datetime.combine(row.due_on + dt.timedelta(days=2), dt.time(12))
+
+    def call():
+        with time_machine.travel(when):
+            assert _sug().do_mark_co_opinion_overdue(row)
+
+    return Act(call, None, "system")
+
+
+KNOWN_DIRECT["suggestions.actions.deadlines.do_mark_co_opinion_overdue"] = {"co_opinion_overdue"}
 
 
 # --- the tests ------------------------------------------------------------------------------------
