@@ -980,6 +980,14 @@ def test_the_action_writes_one_event_and_notifies_by_rule(name, django_capture_o
         people = audience(ce.case, ce, rule) if rule is not None else []
         allowed.setdefault(ce.action, set()).update(p.pk for p in people)
     direct = KNOWN_DIRECT.get(name, set())
+    # The rules' audiences are told (so the checks below are not vacuous).
+    for verb, people in allowed.items():
+        if verb in direct:
+            continue
+        told = {n.recipient_id for n in notes if n.verb == verb}
+        assert told == people, (
+            f"{name}: {verb!r} told {sorted(told)}, its rule names {sorted(people)}"
+        )
     for n in notes:
         if n.verb in direct:
             continue
