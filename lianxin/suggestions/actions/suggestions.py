@@ -23,7 +23,7 @@ from lianxin.casework.models import (
     ReplyCategory,
 )
 from lianxin.casework.queries import active_assignments
-from lianxin.core import dates
+from lianxin.core import dates, trail
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 from lianxin.org.models import Body, Deputy, SeatStatus
@@ -147,6 +147,14 @@ def do_update_draft(
         )
     locked.version += 1
     locked.save(update_fields=[*fields, "version", "updated_at"])
+    # A draft's edit is no step on the timeline, but it is an action: its trail row.
+    trail.record(
+        "casework.update_draft",
+        actor=acting_user,
+        obj=locked,
+        seat=loop.case_seat(locked, acting_user),
+        change={"kind": locked.kind, "fields": fields},
+    )
     return locked
 
 
