@@ -16,6 +16,7 @@ from dataclasses import dataclass
 import pytest
 
 from lianxin.casework.tests.helpers import advance, category, demo_seat, new_opinion, unit, user
+from lianxin.core import dates
 from lianxin.core.models import TrailEvent
 
 pytestmark = pytest.mark.django_db
@@ -271,14 +272,13 @@ def _():
 def _record():
     from lianxin.casework.tests.helpers import station
     from lianxin.liaison import actions
-    from lianxin.liaison import queries as lq
     from lianxin.org.models import Deputy
 
     s = station()
     deputy = Deputy.objects.filter(station_membership__station=s).first()
     return actions.do_record_reception(
         s,
-        date=lq.today(),
+        date=dates.today(),
         subject="小区加装电梯",
         content="六层住宅无电梯，老人上下楼困难。",
         deputy_ids=[deputy.pk],
@@ -441,12 +441,11 @@ def _():
 
 @scenario("liaison.actions.do_schedule_reception_day", "liaison.schedule_reception_day")
 def _():
-    from lianxin.liaison import queries as lq
 
     return Act(
         lambda: _liaison().do_schedule_reception_day(
             _bgjd(),
-            date=lq.today() + dt.timedelta(days=3),
+            date=dates.today() + dt.timedelta(days=3),
             start_time="09:00",
             end_time="11:00",
             acting_user=user("yc_station"),
@@ -457,11 +456,10 @@ def _():
 
 @scenario("liaison.actions.do_cancel_reception_date", "liaison.cancel_reception_date")
 def _():
-    from lianxin.liaison import queries as lq
 
     day = _liaison().do_schedule_reception_day(
         _bgjd(),
-        date=lq.today() + dt.timedelta(days=3),
+        date=dates.today() + dt.timedelta(days=3),
         start_time="09:00",
         end_time="11:00",
         acting_user=user("yc_station"),
