@@ -84,7 +84,7 @@ class TrailEvent(models.Model):
     actor_label = models.CharField(_("操作人"), max_length=100, blank=True)
     # The seat the actor acted in: a deputy seat (org.Deputy), a CPPCC seat (org.Member), a
     # role held over a body (accounts.RoleAssignment), a citizen, or the system.
-    seat_type = models.CharField(_("身份类别"), max_length=16, blank=True)
+    seat_type = models.CharField(_("身份类别"), max_length=32, blank=True)
     seat_id = models.PositiveBigIntegerField(_("身份编号"), null=True, blank=True)
     seat_label = models.CharField(_("身份"), max_length=200, blank=True)
     # The body the seat belongs to ("congress:3", "cppcc:1", "unit:7", "station:12", "region:…").

@@ -34,7 +34,7 @@ class Migration(migrations.Migration):
                 ('at', models.DateTimeField(db_index=True, default=django.utils.timezone.now, verbose_name='时间')),
                 ('action', models.CharField(max_length=64, verbose_name='事项')),
                 ('actor_label', models.CharField(blank=True, max_length=100, verbose_name='操作人')),
-                ('seat_type', models.CharField(blank=True, max_length=16, verbose_name='身份类别')),
+                ('seat_type', models.CharField(blank=True, max_length=32, verbose_name='身份类别')),
                 ('seat_id', models.PositiveBigIntegerField(blank=True, null=True, verbose_name='身份编号')),
                 ('seat_label', models.CharField(blank=True, max_length=200, verbose_name='身份')),
                 ('body', models.CharField(blank=True, max_length=64, verbose_name='机构')),
