@@ -144,7 +144,21 @@ def finish(
         is_public=is_public,
     )
     enqueue_with_transaction(notify_event, event.pk)
+    if event.to_state != from_state:
+        for follow_up in _FOLLOW_UPS:
+            follow_up(locked, event)
     return event
+
+
+# Steps that follow a state change in the same transaction, registered by casework modules
+# (lineage: a derived case's reply reaches the cases it came from). Each gets the case and
+# the event just written.
+_FOLLOW_UPS: list = []
+
+
+def register_follow_up(fn) -> None:
+    if fn not in _FOLLOW_UPS:
+        _FOLLOW_UPS.append(fn)
 
 
 def _set_due(locked: Case, due_date: dt.date) -> list[str]:

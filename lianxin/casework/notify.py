@@ -121,6 +121,19 @@ def on_event(event_id: int) -> None:
         _citizen_sms(case, _("您反映的问题已与相同问题合并办理。"), f"merge:{event.pk}")
     elif action == "decline":
         _citizen_sms(case, _("您反映的问题经梳理不予受理，理由见查询页面。"), f"decline:{event.pk}")
+    elif action == "derive":
+        # casework.lineage: the opinion was turned into a case of another kind.
+        _citizen_sms(
+            case,
+            _("您反映的问题已由代表转为代表建议办理，可凭查询码查看进展。"),
+            f"derive:{event.pk}",
+        )
+    elif action == "origin_reply":
+        _citizen_sms(
+            case,
+            _("您反映的问题所转的代表建议已有答复，请查看并评价。"),
+            f"origin_reply:{event.pk}",
+        )
     elif action == "evaluate":
         people = office_users(case) + station_users(case)
         if (event.data or {}).get("rating") == Rating.DISSATISFIED:
