@@ -116,7 +116,7 @@ def finish(
     locked.version += 1
     locked.updated_at = now
     locked.save(update_fields=list(dict.fromkeys([*fields, "version", "updated_at"])))
-    return append_event(
+    event = append_event(
         locked,
         action or transition.action,
         user,
@@ -128,6 +128,10 @@ def finish(
         is_public=is_public,
         as_citizen=as_citizen,
     )
+    if event.to_state != from_state:
+        for follow_up in _FOLLOW_UPS:
+            follow_up(locked, event)
+    return event
 
 
 def seat_context(case: Case, user) -> dict:
@@ -201,6 +205,17 @@ def append_event(
     event.save()
     enqueue_with_transaction(notify_event, event.pk)
     return event
+
+
+# Steps that follow a state change in the same transaction, registered by casework modules
+# (lineage: a derived case's reply reaches the cases it came from). Each gets the case and
+# the event just written.
+_FOLLOW_UPS: list = []
+
+
+def register_follow_up(fn) -> None:
+    if fn not in _FOLLOW_UPS:
+        _FOLLOW_UPS.append(fn)
 
 
 def _set_due(locked: Case, due_date: dt.date) -> list[str]:

@@ -12,6 +12,7 @@ class CaseworkConfig(AppConfig):
 
         from . import (
             deadlines,
+            lineage,  # noqa: F401 - follows a derived case's reply to its origins
             rules,  # noqa: F401 - registers this app's access rules
         )
         from .models import DeadlinePolicy, WorkdayOverride

@@ -654,3 +654,36 @@ class CaseEvent(models.Model):
         if self.pk is not None:
             raise RuntimeError("CaseEvent rows are append-only")
         super().save(*args, **kwargs)
+
+
+class CaseOrigin(models.Model):
+    """Lineage across kinds: `case` was made from `origin` (citizens' opinions turned into a
+    deputy's suggestion; later a hot issue into a proposal, an opinion into a sentiment report).
+    Written only by `casework.lineage`."""
+
+    case = models.ForeignKey(
+        Case, verbose_name=_("案件"), on_delete=models.CASCADE, related_name="origin_links"
+    )
+    origin = models.ForeignKey(
+        Case, verbose_name=_("来源案件"), on_delete=models.PROTECT, related_name="derived_links"
+    )
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+    by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("操作人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("案件来源")
+        verbose_name_plural = _("案件来源")
+        ordering = ["case", "at", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "origin"], name="one_link_per_case_origin")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.origin_id} → {self.case_id}"

@@ -232,6 +232,13 @@ def _case_conclude(g: Grants, case) -> bool:
     return case_office(g, case) or case_station(g, case)
 
 
+@rule("case.derive")
+def _case_derive(g: Grants, case) -> bool:
+    """Turn a case into one of another kind (citizens' opinions into a deputy's suggestion,
+    casework.lineage): the deputy it is addressed to, or the office that triages it."""
+    return case_deputy(g, case) or case_office(g, case)
+
+
 @rule("case.view_contact")
 def _case_view_contact(g: Grants, case) -> bool:
     """The full phone number of whoever raised the case (a logged, deliberate action)."""

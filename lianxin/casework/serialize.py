@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from lianxin.accounts.access import mask_phone
 
-from . import attachments
+from . import attachments, lineage
 from .models import Assignment, Case, CaseEvent, Channel
 from .workflow import EVENT_LABELS, workflow_for
 
 # Timeline notes a citizen may read on the tracking page; other notes are internal.
-PUBLIC_NOTE_ACTIONS = {"decline", "feedback", "conclude"}
+PUBLIC_NOTE_ACTIONS = {"decline", "feedback", "conclude", "derive", "origin_reply"}
 
 
 def _ref(obj, name: str | None = None) -> dict | None:
@@ -231,6 +231,8 @@ def public_view(case: Case) -> dict:
         "rating": case.rating or None,
         "rating_label": str(case.get_rating_display()) if case.rating else "",
         "can_evaluate": bool(evaluate and evaluate.citizen and not evaluate.refusal(case)),
+        # Cases made from this one (casework.lineage): a draft only as "being written".
+        "derived": lineage.public_derived(case),
     }
 
 

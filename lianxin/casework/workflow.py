@@ -252,4 +252,5 @@ EVENT_LABELS = {
     "merged_in": _("并入重复件"),
     "contact_revealed": _("查看联系方式"),
     "attach": _("上传附件"),
+    "origins": _("关联来源案件"),
 }

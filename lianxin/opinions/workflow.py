@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework import deadlines, kinds
 from lianxin.casework.models import DeadlinePolicy, Kind, Rating
+from lianxin.casework.notify import NotifyRule
 from lianxin.casework.workflow import (
     Transition,
     Workflow,
@@ -29,6 +30,7 @@ class OpinionState(models.TextChoices):
     CONCLUDED = "concluded", _("已办结")
     DECLINED = "declined", _("不予受理")
     MERGED = "merged", _("已合并")
+    CONVERTED = "converted", _("已转为代表建议")
 
 
 S = OpinionState
@@ -47,7 +49,9 @@ def _dissatisfied(case) -> str | None:
 
 def _may_conclude(case) -> str | None:
     if case.state == S.EVALUATED:
-        if case.rating == Rating.DISSATISFIED and case.round == 1:
+        # Turned into a suggestion, the opinion is handled there: it concludes with the rating
+        # of the suggestion's reply, whatever it is (casework.lineage).
+        if case.rating == Rating.DISSATISFIED and case.round == 1 and not _is_derived(case):
             return gettext("群众评价为“不满意”，应先重新办理。")
         return None
     # Fed back but not rated: only after the waiting time.
@@ -61,6 +65,12 @@ def _may_conclude(case) -> str | None:
             "unit": DeadlinePolicy.Unit(unit).label,
         }
     return None
+
+
+def _is_derived(case) -> bool:
+    from lianxin.casework.lineage import is_derived
+
+    return is_derived(case)
 
 
 OPINION_WORKFLOW = register(
@@ -101,6 +111,25 @@ OPINION_WORKFLOW = register(
                 "case.triage",
                 _("不予受理"),
                 description=_("无效信息或不属于受理范围，须说明理由"),
+            ),
+            Transition(
+                "derive",
+                (S.REGISTERED, S.TRIAGED),
+                S.CONVERTED,
+                "case.derive",
+                _("转为代表建议"),
+                description=_(
+                    "代表（或梳理时工作机构）将一件或几件意见转为代表建议草稿；意见等待建议的答复"
+                ),
+            ),
+            Transition(
+                "origin_reply",
+                (S.CONVERTED,),
+                S.FED_BACK,
+                "case.feedback",
+                _("代表建议已答复"),
+                system=True,
+                description=_("所转代表建议答复后，答复送达群众（查询页和短信），请群众评价"),
             ),
             Transition(
                 "assign",
@@ -200,4 +229,9 @@ kinds.declare(
     label=Kind.OPINION.label,
     figures=_("群众意见统计"),
     search_text=_search_text,
+    # casework.lineage: the citizen hears that the opinion became a suggestion, and of its reply.
+    notify={
+        "derive": NotifyRule(sms=_("您反映的问题已由代表转为代表建议办理，可凭查询码查看进展。")),
+        "origin_reply": NotifyRule(sms=_("您反映的问题所转的代表建议已有答复，请查看并评价。")),
+    },
 )

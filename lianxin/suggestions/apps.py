@@ -9,6 +9,7 @@ class SuggestionsConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            lineage,
             rules,  # noqa: F401 - registers this app's access rules
             scan,
             workflow,  # noqa: F401 - registers the suggestion and motion workflows
@@ -19,3 +20,5 @@ class SuggestionsConfig(AppConfig):
         # workbench.
         scan.register()
         worklists.register()
+        # Citizens' opinions may be turned into a suggestion's draft (casework.lineage).
+        lineage.register()

@@ -26,6 +26,7 @@ NAMED = [
     "accounts.actions.grant_role",
     "liaison.actions.raise_opinion_from_record",
     "liaison.excel.check_and_import",
+    "casework.lineage.derive",
 ]
 SKIP_PARTS = {"tests", "migrations", "management", "api", "views", "admin", "templatetags"}
 
@@ -487,6 +488,22 @@ def _():
     record = _record()
     u = user("yc_station")
     return Act(lambda: _liaison().raise_opinion_from_record(record, acting_user=u), u)
+
+
+@scenario(
+    "casework.lineage.derive", "casework.derive", chained=("casework.register", "casework.origins")
+)
+def _():
+    from lianxin.casework import lineage
+
+    u = user("deputy_demo")
+    opinion = new_opinion("顺城街公交站没有站牌。", deputy=demo_seat("city"))
+    return Act(
+        lambda: lineage.derive(
+            lineage.resolve_origins(u, [opinion.pk]), kind="suggestion", acting_user=u
+        ),
+        u,
+    )
 
 
 @scenario("liaison.actions.do_add_commitment", "liaison.add_commitment")

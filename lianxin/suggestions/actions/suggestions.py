@@ -82,11 +82,20 @@ def do_create_suggestion(
     co_sponsors: Sequence = (),
     attachments: Iterable[dict] = (),
     acting_user,
+    for_origins: bool = False,
 ) -> Case:
-    """A deputy's suggestion, kept as a draft; the co-sponsors are invited to confirm."""
+    """A deputy's suggestion, kept as a draft; the co-sponsors are invited to confirm.
+
+    `for_origins`: the draft is made from citizens' opinions (casework.lineage), whose
+    `derive` transition already checked the caller (the deputy, or the office writing it for
+    the deputy the opinions are addressed to)."""
     texts = _texts(title, content, problem, measures)
     category = _category(category)
-    if acting_user is not None and not can(acting_user, "suggestion.create", author):
+    if (
+        acting_user is not None
+        and not for_origins
+        and not can(acting_user, "suggestion.create", author)
+    ):
         raise Forbidden(_("只能以本人的代表身份提出建议。"))
     if author.status != SeatStatus.SERVING:
         raise ValidationFailed(_("该代表已不在任。"), field="congress")

@@ -1,0 +1,175 @@
+"""Lineage across kinds (casework.lineage): citizens' opinions turned into a deputy's
+suggestion, its reply reaching every citizen, who rates it, and the opinions conclude."""
+
+from __future__ import annotations
+
+import json
+
+import pytest
+from django.http import Http404
+
+from lianxin.casework import actions, lineage
+from lianxin.casework.models import Case, CaseEvent, CaseOrigin
+from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
+from lianxin.notifications.models import OutboundMessage
+from lianxin.suggestions.tests import helpers as sg
+
+from .helpers import advance, demo_seat, fresh, new_opinion, user
+
+pytestmark = pytest.mark.django_db
+
+
+def two_opinions():
+    seat = demo_seat("city")
+    a = new_opinion("顺城街公交站没有站牌，外地人找不到车站。", deputy=seat)
+    b = new_opinion(
+        "顺城街北口公交站台没有遮雨棚，下雨天候车很不方便。",
+        deputy=seat,
+        contact_name="钱群众",
+        contact_phone="13900002222",
+    )
+    return a, b
+
+
+def derive_as(username, *cases, **fields):
+    origins = lineage.resolve_origins(user(username), [c.pk for c in cases])
+    return lineage.derive(origins, kind="suggestion", acting_user=user(username), **fields)
+
+
+def test_two_opinions_become_one_draft_that_carries_both():
+    a, b = two_opinions()
+    draft = derive_as("deputy_demo", a, b)
+    assert draft.kind == "suggestion" and draft.state == "draft"
+    assert draft.raised_by_deputy == demo_seat("city")
+    assert set(CaseOrigin.objects.filter(case=draft).values_list("origin_id", flat=True)) == {
+        a.pk,
+        b.pk,
+    }
+    # Prefilled from the opinions.
+    assert "顺城街公交站没有站牌" in draft.title
+    assert a.tracking_code in draft.suggestion.problem
+    assert b.tracking_code in draft.suggestion.problem
+    for origin in (a, b):
+        origin = fresh(origin)
+        assert origin.state == "converted"
+        assert origin.state_label == "已转为代表建议"
+        event = origin.events.get(action="derive")
+        assert event.is_public and event.data["case"] == draft.pk
+        assert event.actor.username == "deputy_demo"
+    assert draft.events.filter(action="origins").get().data["origins"] == sorted([a.pk, b.pk])
+
+
+def test_an_opinion_not_yours_is_404_and_nothing_is_made():
+    mine = new_opinion("顺城街路灯不亮。", deputy=demo_seat("city"))
+    other = new_opinion(
+        "太谷区某路段积水。", deputy=sg.seat("deputy_b"), contact_phone="13900003333"
+    )
+    with pytest.raises(NotFound):
+        lineage.resolve_origins(user("deputy_demo"), [mine.pk, other.pk])
+    # The action itself refuses it the same way, and stores nothing.
+    with pytest.raises((NotFound, Http404)):
+        lineage.derive([mine, other], kind="suggestion", acting_user=user("deputy_demo"))
+    assert fresh(mine).state == "registered"
+    assert not CaseOrigin.objects.exists()
+    assert (
+        not Case.objects.filter(kind="suggestion", raised_by_deputy=demo_seat("city"))
+        .filter(title__contains="路灯")
+        .exists()
+    )
+
+
+def test_a_concluded_or_converted_opinion_is_refused_in_plain_words():
+    concluded = advance(new_opinion("顺城街井盖缺失。", deputy=demo_seat("city")), "concluded")
+    open_one = new_opinion("顺城街路面破损。", deputy=demo_seat("city"), contact_phone="")
+    with pytest.raises(ValidationFailed) as refused:
+        derive_as("yc_staff", open_one, concluded)
+    assert "已办结" in refused.value.message and "不能再转为代表建议" in refused.value.message
+    assert fresh(open_one).state == "registered"
+    assert not CaseOrigin.objects.exists()
+    derive_as("deputy_demo", open_one)
+    with pytest.raises(ValidationFailed) as again:
+        derive_as("deputy_demo", open_one)
+    assert "已转为代表建议" in again.value.message
+
+
+def test_only_its_deputy_or_the_office_may_turn_it():
+    case = new_opinion("顺城街路灯不亮。", deputy=demo_seat("city"))
+    with pytest.raises(Forbidden):
+        derive_as("yc_station", case)  # sees it (its station), may not turn it
+    draft = derive_as("yc_staff", case)  # the office, for the opinion's deputy
+    assert draft.raised_by_deputy == demo_seat("city")
+    assert draft.entered_by.username == "yc_staff"
+
+
+def test_the_reply_reaches_both_citizens_who_rate_it_and_the_opinions_conclude(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    settings.NOTIFICATIONS_SMS_BACKEND = "lianxin.notifications.sms.FileBackend"
+    settings.NOTIFICATIONS_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+    a, b = two_opinions()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft = derive_as("deputy_demo", a, b)
+    sg.open_session()
+    suggestion = sg.advance(draft, "reply_pending_signoff")
+    # Not signed off yet: nothing reaches the citizens.
+    assert fresh(a).state == "converted"
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion = sg.advance(suggestion, "replied")
+    sent = [json.loads(x) for x in (tmp_path / "sms.jsonl").read_text().splitlines()]
+    for origin, phone in ((a, "13812345678"), (b, "13900002222")):
+        origin = fresh(origin)
+        assert origin.state == "fed_back"
+        reply = origin.replies.get()
+        assert reply.content == "经研究，将于年内完成两处站台遮雨棚建设。"
+        assert reply.unit.code == "JZ-JTYSJ"
+        assert origin.events.get(action="origin_reply").actor is None
+        mine = [m for m in sent if m["to"] == phone]
+        assert any("转为代表建议办理" in m["body"] for m in mine)
+        assert any("已有答复" in m["body"] and origin.tracking_code in m["body"] for m in mine)
+        row = OutboundMessage.objects.get(dedupe_key__startswith="origin_reply:", to=phone)
+        assert row.status == "sent"
+    # Each rates on the tracking page (as the citizen); each opinion concludes with it.
+    actions.do_evaluate_case(fresh(a), rating="satisfied", as_citizen=True)
+    actions.do_evaluate_case(fresh(b), rating="dissatisfied", as_citizen=True)
+    for origin, rating in ((a, "satisfied"), (b, "dissatisfied")):
+        origin = fresh(origin)
+        assert origin.state == "concluded", origin.state
+        assert origin.rating == rating
+        assert [e.action for e in origin.events.order_by("at", "id")][-3:] == [
+            "origin_reply",
+            "evaluate",
+            "conclude",
+        ]
+    # The suggestion goes on in its own way (the deputy's rating, the office's conclusion).
+    assert fresh(suggestion).state == "replied"
+
+
+def test_the_tracking_view_hides_the_draft_and_shows_the_suggestion_after_submission():
+    from lianxin.casework import serialize
+
+    a, _b = two_opinions()
+    draft = derive_as("deputy_demo", a)
+    view = serialize.public_view(fresh(a))
+    [item] = view["derived"]
+    assert item["private"] and item["title"] == "" and item["kind_label"] == "代表建议"
+    sg.open_session()
+    sg.advance(draft, "submitted")
+    [item] = serialize.public_view(fresh(a))["derived"]
+    assert not item["private"]
+    assert item["title"] == fresh(draft).display_title
+    assert item["state_label"] == "已提交"
+    assert item["replies"] == []
+    sg.advance(draft, "reply_pending_signoff")
+    assert serialize.public_view(fresh(a))["derived"][0]["replies"] == []
+    sg.advance(draft, "replied")
+    [item] = serialize.public_view(fresh(a))["derived"]
+    assert [r["content"] for r in item["replies"]] == ["经研究，将于年内完成两处站台遮雨棚建设。"]
+
+
+def test_every_step_is_one_event_per_case():
+    a, b = two_opinions()
+    before = CaseEvent.objects.count()
+    draft = derive_as("deputy_demo", a, b)
+    # register + origins on the draft, one derive on each opinion.
+    assert CaseEvent.objects.count() - before == 4
+    assert draft.events.filter(action="register").count() == 1
