@@ -18,8 +18,17 @@ HIDDEN = None  # the persona does not see the case at all
 
 EXPECTED: dict[str, dict[str, set[str] | None]] = {
     "yc_staff": {
-        "registered": {"triage", "merge", "decline", "supervise", "remind"},
-        "triaged": {"merge", "decline", "assign", "consult", "reply", "supervise", "remind"},
+        "registered": {"triage", "merge", "decline", "supervise", "remind", "derive"},
+        "triaged": {
+            "merge",
+            "decline",
+            "assign",
+            "consult",
+            "reply",
+            "supervise",
+            "remind",
+            "derive",
+        },
         "handling": {"consult", "supervise", "remind"},
         "replied": {"consult", "feedback", "supervise", "remind"},
         "fed_back": {"consult", "evaluate", "supervise"},
@@ -36,8 +45,9 @@ EXPECTED: dict[str, dict[str, set[str] | None]] = {
         "concluded": set(),
     },
     "deputy_demo": {
-        "registered": set(),
-        "triaged": {"consult", "reply"},
+        # The opinion's deputy (or the office) may turn it into a suggestion (casework.lineage).
+        "registered": {"derive"},
+        "triaged": {"consult", "reply", "derive"},
         "handling": {"consult"},
         "replied": {"consult", "feedback"},
         "fed_back": {"consult"},
