@@ -307,6 +307,25 @@ def _acted(request, case_id: int) -> dict:
     return serialize.case_detail(case, request.auth)
 
 
+class DeriveIn(Schema):
+    origins: list[int] = Field(..., min_length=1, description="要转办的案件（如群众意见）编号")
+    kind: str = Field("suggestion", description="转为的类别，如 suggestion（代表建议）")
+    title: str | None = None
+
+
+@router.post("/cases/derive", response={201: CaseDetail})
+def derive_case(request, body: DeriveIn):
+    """Turn one or several cases (citizens' opinions) into a draft of another kind (a deputy's
+    suggestion) that carries them as its origins (casework.lineage). An origin the caller may
+    not see is 404; a concluded or already converted one is refused with 409 or 422."""
+    from . import lineage
+
+    origins = lineage.resolve_origins(request.auth, body.origins)
+    fields = {"title": body.title} if body.title else {}
+    case = lineage.derive(origins, kind=body.kind, acting_user=request.auth, **fields)
+    return 201, _acted(request, case.pk)
+
+
 @router.get("/cases/{case_id}", response=CaseDetail)
 def get_case(request, case_id: int):
     """One case with its assignments, replies, consultations, evaluations, timeline and the

@@ -173,3 +173,36 @@ def test_every_step_is_one_event_per_case():
     # register + origins on the draft, one derive on each opinion.
     assert CaseEvent.objects.count() - before == 4
     assert draft.events.filter(action="register").count() == 1
+
+
+def test_the_api_turns_opinions_into_a_draft_and_refuses_what_it_must(api):
+    a, b = two_opinions()
+    deputy = api.as_user("deputy_demo")
+    r = deputy.post("/api/v1/cases/derive", {"origins": [a.pk, b.pk], "kind": "suggestion"})
+    assert r.status_code == 201, r.content
+    draft = Case.objects.get(pk=r.json()["id"])
+    assert draft.kind == "suggestion" and draft.state == "draft"
+    assert {o.pk for o in lineage.origins_of(draft)} == {a.pk, b.pk}
+    again = deputy.post("/api/v1/cases/derive", {"origins": [a.pk]})
+    assert again.status_code in (409, 422) and "已转为" in again.json()["message"]
+    c = new_opinion("顺城街南口井盖松动。")
+    hidden = api.as_user("tg_staff").post("/api/v1/cases/derive", {"origins": [c.pk]})
+    assert hidden.status_code == 404 and hidden.json()["code"]
+    empty = deputy.post("/api/v1/cases/derive", {"origins": []})
+    assert empty.status_code == 422
+    assert fresh(c).state == "registered"
+
+
+def test_the_tracking_page_shows_the_suggestion_being_written_then_its_progress(client):
+    a, _b = two_opinions()
+    draft = derive_as("deputy_demo", a)
+    page = client.get(f"/t/{a.tracking_code}").content.decode()
+    assert "已转为代表建议" in page and "代表正在撰写代表建议" in page
+    assert (
+        fresh(draft).display_title not in page.split("已转为代表建议", 1)[1].split("</section>")[0]
+    )
+    sg.open_session()
+    sg.advance(draft, "submitted")
+    page = client.get(f"/t/{a.tracking_code}").content.decode()
+    section = page.split(f'id="derived-{draft.pk}"', 1)[1].split("</section>")[0]
+    assert fresh(draft).display_title in section and "已提交" in section
