@@ -323,7 +323,7 @@ def derive_case(request, body: DeriveIn):
     origins = lineage.resolve_origins(request.auth, body.origins)
     fields = {"title": body.title} if body.title else {}
     case = lineage.derive(origins, kind=body.kind, acting_user=request.auth, **fields)
-    return 201, _acted(request, case.pk)
+    return Status(201, _acted(request, case.pk))
 
 
 @router.get("/cases/{case_id}", response=CaseDetail)

@@ -162,3 +162,30 @@ class NoteForm(Versioned):
     note = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class DeriveForm(Versioned):
+    """Turn this case, and others the user chooses, into a draft of another kind
+    (casework.lineage): a deputy's suggestion made from citizens' opinions."""
+
+    kind = forms.ChoiceField(label=_("转为"), choices=())
+    also = forms.MultipleChoiceField(
+        label=_("一并转办的其他意见"),
+        required=False,
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("反映同一问题的意见可以合为一件建议。"),
+    )
+    title = forms.CharField(
+        label=_("标题"),
+        required=False,
+        max_length=200,
+        help_text=_("留空则按意见内容拟定；转为草稿后，提交前仍可修改。"),
+    )
+
+    def __init__(self, *args, targets=(), others=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(t.kind, t.label) for t in targets]
+        self.fields["also"].choices = [
+            (str(c.pk), f"{c.tracking_code or c.pk} {c.display_title}") for c in others
+        ]

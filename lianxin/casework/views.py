@@ -326,6 +326,21 @@ def _conclude(case, d, user, request):
     actions.do_conclude_case(case, note=d["note"], acting_user=user, version=d["version"])
 
 
+def _derive(case, d, user, request):
+    from . import lineage
+
+    origins = lineage.resolve_origins(user, [case.pk, *d["also"]])
+    fields = {"title": d["title"]} if d["title"] else {}
+    lineage.derive(origins, kind=d["kind"], acting_user=user, **fields)
+
+
+def _derive_choices(case, user) -> dict:
+    from . import lineage
+
+    others = [c for c in lineage.candidates(user, limit=31) if c.pk != case.pk][:30]
+    return {"targets": lineage.targets(), "others": others}
+
+
 ACTIONS: dict[str, ActionSpec] = {
     "triage": ActionSpec(
         forms.TriageForm,
@@ -343,6 +358,7 @@ ACTIONS: dict[str, ActionSpec] = {
         },
     ),
     "merge": ActionSpec(forms.MergeForm, _merge, from_query=("merge_into",)),
+    "derive": ActionSpec(forms.DeriveForm, _derive, _derive_choices),
     "decline": ActionSpec(forms.ReasonForm, _decline),
     "assign": ActionSpec(
         forms.AssignForm, _assign, lambda case, user: {"units": _units_for(case, user)}

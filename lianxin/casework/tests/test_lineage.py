@@ -206,3 +206,27 @@ def test_the_tracking_page_shows_the_suggestion_being_written_then_its_progress(
     page = client.get(f"/t/{a.tracking_code}").content.decode()
     section = page.split(f'id="derived-{draft.pk}"', 1)[1].split("</section>")[0]
     assert fresh(draft).display_title in section and "已提交" in section
+
+
+def test_the_deputy_turns_two_opinions_into_a_suggestion_from_the_case_page():
+    from .helpers import client_for
+
+    a, b = two_opinions()
+    deputy = client_for("deputy_demo")
+    page = deputy.get(f"/cases/{a.pk}/").content.decode()
+    assert f"/cases/{a.pk}/actions/derive/" in page
+    form = deputy.get(f"/cases/{a.pk}/actions/derive/").content.decode()
+    assert "一并转办的其他意见" in form and b.display_title in form
+    r = deputy.post(
+        f"/cases/{a.pk}/actions/derive/",
+        {"kind": "suggestion", "also": [str(b.pk)], "title": "关于完善顺城街公交站设施的建议"},
+    )
+    assert r.status_code == 302, r.content.decode()[:2000]
+    draft = Case.objects.get(kind="suggestion", title="关于完善顺城街公交站设施的建议")
+    assert {o.pk for o in lineage.origins_of(draft)} == {a.pk, b.pk}
+    assert fresh(a).state == fresh(b).state == "converted"
+    # Asked again, the page says why in plain words and stores nothing.
+    before = Case.objects.filter(kind="suggestion").count()
+    again = deputy.post(f"/cases/{b.pk}/actions/derive/", {"kind": "suggestion"})
+    assert again.status_code in (403, 409, 422)
+    assert Case.objects.filter(kind="suggestion").count() == before
