@@ -69,8 +69,9 @@ def declare(
     """Declare a kind with its actions (later declarations of the same kind add to it; an
     action of the same name replaces the earlier one of that kind only). `notify` maps action
     names to `casework.notify.NotifyRule`: who hears of that action on a case of this kind, in
-    place of the loop's rule. `visibility(g, q)` returns the Q of the cases of this kind the
-    holder of grants `g` sees, given the loop's rule `q`; `attach(g, case)` answers who may add
+    place of the loop's rule. `visibility(g)` returns `(hidden, shown)`: the Q of the cases of
+    this kind that the loop's rule shows but the holder of grants `g` must not see, and of those
+    it does not show that they may (None for either); `attach(g, case)` answers who may add
     files to a case of this kind (True/False, or None for the loop's rule). `figures` is the
     heading of its figures page (a kind without one has no figures); `search_text(case)` the text
     a search index keeps for a case of this kind."""

@@ -54,16 +54,17 @@ def _cases(g: Grants) -> Q | None:
 
 
 # --- Kind-specific refinements, registered by the app of each kind ---------------------------
-CaseVisibility = Callable[[Grants, Q], Q]
 CaseAttach = Callable[[Grants, object], "bool | None"]
-_CASE_VISIBILITY: dict[str | None, list[CaseVisibility]] = {}
+_CASE_VISIBILITY: dict[str | None, list[Callable]] = {}
 _CASE_ATTACH: dict[str, CaseAttach] = {}
 
 
-def register_case_visibility(kind: str | None, fn: CaseVisibility) -> CaseVisibility:
+def register_case_visibility(kind: str | None, fn) -> Callable:
     """Refine who sees cases. `kind=None`: `fn(g, q)` returns the new Q for every case (it may
-    hide some and show others). A kind: `fn(g, q)` returns the Q of the cases of that kind the
-    holder of `g` sees (given the Q of the general rule); other kinds are left alone."""
+    hide some and show others). A kind: `fn(g)` returns `(hidden, shown)`, two Q (or None) over
+    the cases of that kind: those the general rule shows that the holder of `g` must not see
+    (a suggestion's draft), and those it does not show that they may (what they were invited
+    to co-sign). Kept in this shape so that the query stays one filter plus a few ORs."""
     _CASE_VISIBILITY.setdefault(kind, []).append(fn)
     return fn
 
@@ -82,15 +83,18 @@ def register_case_attach(kind: str, fn: CaseAttach) -> CaseAttach:
 
 
 def _refine(g: Grants, q: Q) -> Q:
-    kinds = [k for k in _CASE_VISIBILITY if k is not None]
-    if kinds:
-        base = q
-        q = base & ~Q(kind__in=kinds)
-        for kind in kinds:
-            kind_q = base
-            for fn in _CASE_VISIBILITY[kind]:
-                kind_q = fn(g, kind_q)
-            q |= Q(kind=kind) & kind_q
+    shown = []
+    for kind, fns in _CASE_VISIBILITY.items():
+        if kind is None:
+            continue
+        for fn in fns:
+            hide, show = fn(g)
+            if hide is not None:
+                q &= ~(Q(kind=kind) & hide)
+            if show is not None:
+                shown.append(Q(kind=kind) & show)
+    for extra in shown:
+        q |= extra
     for fn in _CASE_VISIBILITY.get(None, []):
         q = fn(g, q)
     return q

@@ -33,22 +33,19 @@ def _cosponsored_case_ids(g: Grants) -> QuerySet:
     return CoSponsor.objects.filter(deputy_id__in=g.deputy_ids).values("case_id")
 
 
-def _suggestion_cases(g: Grants, q: Q) -> Q:
-    """The suggestions the holder of `g` sees: by the loop's rule, but a draft only by its
-    deputies; and those they were invited to co-sign."""
-    q &= ~Q(state="draft")
+def _suggestion_cases(g: Grants) -> tuple[Q, Q | None]:
+    """A suggestion's draft is seen only by its deputies; deputies also see the suggestions
+    they were invited to co-sign."""
+    shown = None
     if g.deputy_ids:
-        q |= Q(raised_by_deputy_id__in=g.deputy_ids)
-        q |= Q(pk__in=_cosponsored_case_ids(g))
-    return q
+        shown = Q(raised_by_deputy_id__in=g.deputy_ids) | Q(pk__in=_cosponsored_case_ids(g))
+    return Q(state="draft"), shown
 
 
-def _motion_cases(g: Grants, q: Q) -> Q:
+def _motion_cases(g: Grants) -> tuple[None, Q | None]:
     """A motion's draft is seen by the office, which collects the co-sponsors' signatures
     during the session; co-sponsors see the motions they were invited to."""
-    if g.deputy_ids:
-        q |= Q(pk__in=_cosponsored_case_ids(g))
-    return q
+    return None, (Q(pk__in=_cosponsored_case_ids(g)) if g.deputy_ids else None)
 
 
 def _attach(g: Grants, case) -> bool | None:
