@@ -162,13 +162,19 @@ def case_seat(case: Case, user, *, as_citizen: bool = False) -> trail.Seat:
     return trail.seat_of(user, **seat_context(case, user))
 
 
-def trail_event(case: Case, event: CaseEvent, user, *, seat: trail.Seat, at=None) -> TrailEvent:
+def trail_event(case: Case, event: CaseEvent, user, *, seat: trail.Seat) -> TrailEvent:
     """The trail row of one timeline event (unsaved: `append_event` and bulk actions save it)."""
     change = {"from": event.from_state, "to": event.to_state, "kind": case.kind}
     if event.data:
         change["data"] = event.data
     return trail.event(
-        f"casework.{event.action}", actor=user, seat=seat, obj=case, change=change, at=event.at
+        f"casework.{event.action}",
+        actor=user,
+        actor_label=event.actor_label,
+        seat=seat,
+        obj=case,
+        change=change,
+        at=event.at,
     )
 
 
@@ -200,7 +206,6 @@ def append_event(
         is_public=is_public,
     )
     row = trail_event(case, event, user, seat=case_seat(case, user, as_citizen=as_citizen))
-    row.actor_label = event.actor_label
     event.trail = trail.record_many([row])[0]
     event.save()
     enqueue_with_transaction(notify_event, event.pk)

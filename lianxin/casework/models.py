@@ -14,7 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.models import TimeStampedModel
+from lianxin.core.models import AppendOnly, TimeStampedModel
 
 
 class Kind(models.TextChoices):
@@ -607,7 +607,7 @@ class Evaluation(models.Model):
         return self.get_rating_display()
 
 
-class CaseEvent(models.Model):
+class CaseEvent(AppendOnly):
     """The case timeline: shown to users and the source of the figures. Append-only."""
 
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="events")
@@ -649,11 +649,6 @@ class CaseEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.action} {self.at:%Y-%m-%d %H:%M}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("CaseEvent rows are append-only")
-        super().save(*args, **kwargs)
 
 
 class CaseOrigin(models.Model):

@@ -12,7 +12,20 @@ class TimeStampedModel(models.Model):
         abstract = True
 
 
-class AuditLog(models.Model):
+class AppendOnly(models.Model):
+    """Rows written once and never changed (the audit, the trail, case timelines): saving a
+    saved row is refused; only an explicit retention command deletes."""
+
+    class Meta:
+        abstract = True
+
+    def save(self, *args, **kwargs):
+        if self.pk is not None:
+            raise RuntimeError(f"{type(self).__name__} rows are append-only")
+        super().save(*args, **kwargs)
+
+
+class AuditLog(AppendOnly):
     """The security trail: logins, role changes, exports, every viewing of personal data.
 
     Append-only: nothing updates or deletes a row except an explicit retention command.
@@ -54,13 +67,8 @@ class AuditLog(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.get_kind_display()} {self.username}"
 
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("AuditLog rows are append-only")
-        super().save(*args, **kwargs)
 
-
-class TrailEvent(models.Model):
+class TrailEvent(AppendOnly):
     """One row for every state-changing action of every app: who acted, in which seat, on what,
     and what changed. Append-only.
 
@@ -106,11 +114,6 @@ class TrailEvent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.action} {self.object_type}:{self.object_id}"
-
-    def save(self, *args, **kwargs):
-        if self.pk is not None:
-            raise RuntimeError("TrailEvent rows are append-only")
-        super().save(*args, **kwargs)
 
 
 class TrailCursor(models.Model):

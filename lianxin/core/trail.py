@@ -67,23 +67,22 @@ def label_of(user) -> str:
     return (getattr(user, "display_name", "") or user.get_username())[:100]
 
 
-def record(
+def event(
     action: str,
     *,
     actor,
     obj=None,
+    seat: Seat | None = None,
+    change: dict | None = None,
     object_type: str = "",
     object_id: Any = None,
     object_label: str = "",
-    change: dict | None = None,
-    seat: Seat | None = None,
     context: dict | None = None,
     actor_label: str = "",
     at=None,
 ) -> TrailEvent:
-    """Append the event of one action. Must run inside the action's transaction."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("trail.record must run inside the action's transaction")
+    """An unsaved event: `record` saves one, `record_many` many at once (bulk actions such as
+    central assignment)."""
     if obj is not None:
         object_type = object_type or obj._meta.label_lower
         object_id = obj.pk if object_id is None else object_id
@@ -92,58 +91,42 @@ def record(
         raise ValueError("a trail event names its object")
     if seat is None:
         seat = seat_of(actor, **(context or {}))
-    fields = {
-        "action": action,
-        "actor": actor,
-        "actor_label": actor_label or label_of(actor),
-        "seat_type": seat.type,
-        "seat_id": seat.id,
-        "seat_label": str(seat.label)[:200],
-        "body": seat.body,
-        "object_type": object_type,
-        "object_id": "" if object_id is None else str(object_id),
-        "object_label": object_label[:200],
-        "change": change or {},
-    }
-    if at is not None:
-        fields["at"] = at
-    event = TrailEvent.objects.create(**fields)
-    _announce(event)
-    return event
-
-
-def record_many(events: Iterable[TrailEvent]) -> list[TrailEvent]:
-    """Append many prepared events at once (bulk actions such as central assignment)."""
-    if not transaction.get_connection().in_atomic_block:
-        raise RuntimeError("trail.record_many must run inside the action's transaction")
-    rows = TrailEvent.objects.bulk_create(list(events), batch_size=1000)
-    if rows and rows[0].pk is None:
-        # Backends that do not return ids from bulk inserts: read them back in order.
-        last = TrailEvent.objects.order_by("-id").values_list("id", flat=True)[: len(rows)]
-        for row, pk in zip(rows, sorted(last), strict=True):
-            row.pk = row.id = pk
-    for event in rows:
-        _announce(event)
-    return rows
-
-
-def event(action: str, *, actor, seat: Seat, obj, change: dict | None = None, at=None):
-    """An unsaved event for `record_many`."""
     fields = {"at": at} if at is not None else {}
     return TrailEvent(
         action=action,
         actor=actor,
-        actor_label=label_of(actor),
+        actor_label=actor_label or label_of(actor),
         seat_type=seat.type,
         seat_id=seat.id,
         seat_label=str(seat.label)[:200],
         body=seat.body,
-        object_type=obj._meta.label_lower,
-        object_id=str(obj.pk),
-        object_label=str(obj)[:200],
+        object_type=object_type,
+        object_id="" if object_id is None else str(object_id),
+        object_label=object_label[:200],
         change=change or {},
         **fields,
     )
+
+
+def record(action: str, **kwargs) -> TrailEvent:
+    """Append the event of one action (the arguments of `event`). Must run inside the action's
+    transaction."""
+    return record_many([event(action, **kwargs)])[0]
+
+
+def record_many(events: Iterable[TrailEvent]) -> list[TrailEvent]:
+    """Append prepared events. Must run inside the action's transaction."""
+    if not transaction.get_connection().in_atomic_block:
+        raise RuntimeError("the trail is written inside the action's transaction")
+    rows = list(events)
+    if len(rows) == 1:
+        rows[0].save()
+    else:
+        # SQLite (3.35+) and PostgreSQL return the new ids from a bulk insert.
+        TrailEvent.objects.bulk_create(rows, batch_size=1000)
+    for row in rows:
+        _announce(row)
+    return rows
 
 
 def _announce(event: TrailEvent) -> None:

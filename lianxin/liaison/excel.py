@@ -333,6 +333,19 @@ class _Checker:
             )
             return None, False
 
+    def _phone(self, sheet, row, columns):
+        """The contact phone of a station or point row, by the one phone rule."""
+        return self._clean(
+            sheet,
+            row,
+            columns,
+            "contact_phone",
+            clean_phone,
+            row.raw.get("contact_phone"),
+            field="contact_phone",
+            label=_("联系电话"),
+        )
+
     def station(self, row: Row) -> tuple[dict, str] | None:
         sheet, cols = STATIONS, STATION_COLUMNS
         v = row.values
@@ -410,16 +423,7 @@ class _Checker:
         )
         ok &= good
         if "contact_phone" in v:
-            fields["contact_phone"], good = self._clean(
-                sheet,
-                row,
-                cols,
-                "contact_phone",
-                clean_phone,
-                row.raw.get("contact_phone"),
-                field="contact_phone",
-                label=_("联系电话"),
-            )
+            fields["contact_phone"], good = self._phone(sheet, row, cols)
             ok &= good
         if "latitude" in v or "longitude" in v:
             coords, good = self._clean(
@@ -512,16 +516,7 @@ class _Checker:
         elif station is not None:
             fields["region"] = station.region
         if "contact_phone" in v:
-            fields["contact_phone"], good = self._clean(
-                sheet,
-                row,
-                cols,
-                "contact_phone",
-                clean_phone,
-                row.raw.get("contact_phone"),
-                field="contact_phone",
-                label=_("联系电话"),
-            )
+            fields["contact_phone"], good = self._phone(sheet, row, cols)
             ok &= good
         if "latitude" in v or "longitude" in v:
             coords, good = self._clean(
