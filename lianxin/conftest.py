@@ -116,15 +116,35 @@ def _require_browser() -> None:
 
 
 @pytest.fixture(scope="session")
-def live_app(tmp_path_factory):
+def live_server_app(tmp_path_factory):
+    """The live server (gunicorn on its own database with the demo loaded), as an object."""
     _require_browser()
     from lianxin.testing.browser import LiveApp
 
     app = LiveApp(tmp_path_factory.mktemp("live")).start()
     try:
-        yield app.url
+        yield app
     finally:
         app.stop()
+
+
+@pytest.fixture(scope="session")
+def live_app(live_server_app):
+    return live_server_app.url
+
+
+@pytest.fixture
+def live_sms(live_server_app):
+    """The text messages the live server has sent so far: a list of {"to", "body", "at"}."""
+    import json
+
+    def read() -> list[dict]:
+        path = live_server_app.sms_path
+        if not path.exists():
+            return []
+        return [json.loads(line) for line in path.read_text().splitlines() if line.strip()]
+
+    return read
 
 
 @pytest.fixture(scope="session")

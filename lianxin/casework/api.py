@@ -122,8 +122,11 @@ class ConsultationOut(Schema):
 
 class EvaluationOut(Schema):
     round: int
+    direction: str = Field(description="handling：提出人评价办理；submission：承办单位评价质量")
     rating: str
     rating_label: str
+    quality: str
+    quality_label: str
     comment: str
     by_citizen: bool
     created_at: dt.datetime

@@ -48,6 +48,9 @@ class KindSpec:
     figures: str = ""
     # case → the text a search index keeps for it; None: its title and content.
     search_text: Callable | None = None
+    # Each side of a two-way evaluation sees the other's rating only after giving its own
+    # (背靠背评, casework.evaluations); False: every rating is shown to whoever sees the case.
+    blind_evaluation: bool = False
 
 
 _KINDS: dict[str, KindSpec] = {}
@@ -65,6 +68,7 @@ def declare(
     attach: Callable | None = None,
     figures: str = "",
     search_text: Callable | None = None,
+    blind_evaluation: bool | None = None,
 ) -> KindSpec:
     """Declare a kind with its actions (later declarations of the same kind add to it; an
     action of the same name replaces the earlier one of that kind only). `notify` maps action
@@ -74,7 +78,8 @@ def declare(
     it does not show that they may (None for either); `attach(g, case)` answers who may add
     files to a case of this kind (True/False, or None for the loop's rule). `figures` is the
     heading of its figures page (a kind without one has no figures); `search_text(case)` the text
-    a search index keeps for a case of this kind."""
+    a search index keeps for a case of this kind; `blind_evaluation` hides each side's rating of
+    a two-way evaluation from the other until it has given its own."""
     spec = _KINDS.get(kind)
     if spec is None:
         spec = _KINDS[kind] = KindSpec(kind=kind, label=str(label))
@@ -88,6 +93,8 @@ def declare(
         spec.figures = str(figures)
     if search_text is not None:
         spec.search_text = search_text
+    if blind_evaluation is not None:
+        spec.blind_evaluation = bool(blind_evaluation)
     if visibility is not None or attach is not None:
         from . import rules
 

@@ -47,6 +47,15 @@ class Rating(models.TextChoices):
     DISSATISFIED = "dissatisfied", _("不满意")
 
 
+class Quality(models.TextChoices):
+    """How good a submission was, as the handling unit or the office rates it."""
+
+    EXCELLENT = "excellent", _("优秀")
+    GOOD = "good", _("良好")
+    FAIR = "fair", _("一般")
+    POOR = "poor", _("较差")
+
+
 TRACKING_ALPHABET = "23456789ABCDEFGHJKMNPQRSTUVWXYZ"
 
 
@@ -585,13 +594,33 @@ class Attachment(models.Model):
 
 
 class Evaluation(models.Model):
+    """One rating on the loop, in one of two directions: whoever raised the case rates the
+    handling (`rating`: satisfied / basically / dissatisfied), or a handling unit rates the
+    submission's quality (`quality`: excellent … poor). The rater is the citizen, a deputy's or
+    a CPPCC member's seat, or a unit; kinds that declare `blind_evaluation` show each side the
+    other's rating only after it has given its own (casework.evaluations)."""
+
+    class Direction(models.TextChoices):
+        HANDLING = "handling", _("对办理工作的评价")
+        SUBMISSION = "submission", _("对提交件质量的评价")
+
     case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="evaluations")
     round = models.PositiveSmallIntegerField(_("办理轮次"), default=1)
-    rating = models.CharField(_("评价"), max_length=32, choices=Rating.choices)
+    direction = models.CharField(
+        _("评价方向"), max_length=16, choices=Direction.choices, default=Direction.HANDLING
+    )
+    rating = models.CharField(_("评价"), max_length=32, choices=Rating.choices, blank=True)
+    quality = models.CharField(_("质量评价"), max_length=16, choices=Quality.choices, blank=True)
     comment = models.TextField(_("意见"), blank=True)
     by_citizen = models.BooleanField(_("群众本人评价"), default=False)
     by_deputy = models.ForeignKey(
         "org.Deputy", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_member = models.ForeignKey(
+        "org.Member", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    by_unit = models.ForeignKey(
+        "org.HandlingUnit", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     recorded_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
@@ -602,8 +631,21 @@ class Evaluation(models.Model):
         verbose_name = _("评价")
         verbose_name_plural = _("评价")
         ordering = ["case", "created_at", "id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=(models.Q(direction="handling") & ~models.Q(rating=""))
+                | (
+                    models.Q(direction="submission")
+                    & ~models.Q(quality="")
+                    & models.Q(by_unit__isnull=False)
+                ),
+                name="evaluation_direction_has_its_scale",
+            )
+        ]
 
     def __str__(self) -> str:
+        if self.direction == self.Direction.SUBMISSION:
+            return self.get_quality_display()
         return self.get_rating_display()
 
 
@@ -682,3 +724,304 @@ class CaseOrigin(models.Model):
 
     def __str__(self) -> str:
         return f"{self.origin_id} → {self.case_id}"
+
+
+# --- Shared pieces for any seat: co-sponsors, sign-off, commitments, extensions, surveys ---------
+#
+# A deputy's seat (org.Deputy) and a CPPCC member's seat (org.Member) both take part: each row
+# names exactly one of the two. Suggestions and motions use them for deputies, CPPCC proposals
+# for members; the actions that write them are in casework.shared.
+
+
+def one_seat(prefix: str) -> models.CheckConstraint:
+    """Exactly one of `deputy` and `member` is set."""
+    return models.CheckConstraint(
+        condition=models.Q(deputy__isnull=False, member__isnull=True)
+        | models.Q(deputy__isnull=True, member__isnull=False),
+        name=f"{prefix}_one_seat",
+    )
+
+
+class SeatRow(models.Model):
+    """A row that belongs to one deputy's or one CPPCC member's seat."""
+
+    deputy = models.ForeignKey(
+        "org.Deputy",
+        verbose_name=_("代表"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)s_rows",
+    )
+    member = models.ForeignKey(
+        "org.Member",
+        verbose_name=_("委员"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="%(class)s_rows",
+    )
+
+    class Meta:
+        abstract = True
+
+    @property
+    def seat(self):
+        return self.deputy if self.deputy_id else self.member
+
+    @property
+    def seat_key(self) -> tuple[str, int]:
+        return ("deputy", self.deputy_id) if self.deputy_id else ("member", self.member_id)
+
+    @property
+    def seat_name(self) -> str:
+        seat = self.seat
+        return seat.person.name if seat is not None else ""
+
+
+class CoSponsor(SeatRow):
+    """A seat asked to join a case as co-sponsor (联名): deputies on a suggestion or a motion,
+    members on a joint proposal. The case counts a co-sponsor once confirmed; the lead is the
+    case's `raised_by_deputy` / `raised_by_member`."""
+
+    class Status(models.TextChoices):
+        INVITED = "invited", _("待确认")
+        CONFIRMED = "confirmed", _("已确认")
+        DECLINED = "declined", _("已谢绝")
+
+    class Source(models.TextChoices):
+        INVITED = "invited", _("联名邀请")
+        MERGED = "merged", _("合并")
+        CONVERTED = "converted", _("议案转建议")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="cosponsors")
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.INVITED
+    )
+    source = models.CharField(
+        _("来源"), max_length=16, choices=Source.choices, default=Source.INVITED
+    )
+    invited_at = models.DateTimeField(_("邀请时间"), default=timezone.now)
+    # Reply by this date; an invitation still open after it lapses (casework.shared).
+    respond_by = models.DateField(_("确认截止日期"), null=True, blank=True)
+    responded_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("确认人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+        help_text=_("工作人员代为登记书面确认时为该工作人员。"),
+    )
+
+    class Meta:
+        verbose_name = _("联名人")
+        verbose_name_plural = _("联名人")
+        ordering = ["case", "id"]
+        indexes = [
+            models.Index(fields=["deputy", "case"], name="cosponsor_deputy"),
+            models.Index(fields=["member", "case"], name="cosponsor_member"),
+        ]
+        constraints = [
+            one_seat("cosponsor"),
+            models.UniqueConstraint(fields=["case", "deputy"], name="one_cosponsorship_per_case"),
+            models.UniqueConstraint(
+                fields=["case", "member"], name="one_member_cosponsorship_per_case"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.seat_key} → {self.case_id}"
+
+
+class ReplySignoff(models.Model):
+    """The unit head's sign-off of a reply letter before it leaves the unit (内部签发)."""
+
+    reply = models.OneToOneField(
+        Reply, primary_key=True, on_delete=models.CASCADE, related_name="signoff"
+    )
+    approved = models.BooleanField(_("同意签发"))
+    signed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    signed_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
+    note = models.TextField(_("签发意见"), blank=True)
+
+    class Meta:
+        verbose_name = _("答复签发")
+        verbose_name_plural = _("答复签发")
+
+    def __str__(self) -> str:
+        return f"{self.reply_id} {'✓' if self.approved else '✗'}"
+
+
+class Commitment(models.Model):
+    """What a reply promised (承诺事项), by whom and by when; followed up until kept, across
+    years and sessions."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待签发")
+        OPEN = "open", _("待兑现")
+        KEPT = "kept", _("已兑现")
+        NOT_KEPT = "not_kept", _("未兑现")
+        VOID = "void", _("已作废")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="commitments")
+    reply = models.ForeignKey(Reply, on_delete=models.CASCADE, related_name="commitments")
+    unit = models.ForeignKey(
+        "org.HandlingUnit", verbose_name=_("承诺单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    content = models.TextField(_("承诺事项"))
+    due_on = models.DateField(_("承诺完成时间"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    close_note = models.TextField(_("兑现情况"), blank=True)
+    created_at = models.DateTimeField(_("登记时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("承诺事项")
+        verbose_name_plural = _("承诺事项")
+        ordering = ["due_on", "id"]
+        indexes = [
+            models.Index(fields=["status", "due_on"], name="commitment_status"),
+            models.Index(fields=["unit", "status"], name="commitment_unit"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.content[:20]}（{self.due_on}）"
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("case_detail", args=[self.case_id])
+
+
+class ExtensionRequest(models.Model):
+    """A lead unit's request for more time (延期申请) before its due date, decided by the office:
+    approved (the due date moves) or rejected with a reason. At most one is pending per case. A
+    reply signed off lapses a pending request; the lead unit's returning its assignment
+    withdraws it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审批")
+        APPROVED = "approved", _("已同意")
+        REJECTED = "rejected", _("不同意")
+        LAPSED = "lapsed", _("已失效")
+        WITHDRAWN = "withdrawn", _("已撤回（交办已退回）")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="extension_requests")
+    assignment = models.ForeignKey(
+        Assignment, on_delete=models.CASCADE, related_name="extension_requests"
+    )
+    unit = models.ForeignKey(
+        "org.HandlingUnit", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
+    )
+    reason = models.TextField(_("延期理由"))
+    due_before = models.DateField(_("原答复期限"))
+    requested_due = models.DateField(_("申请延至"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
+    )
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
+    decision_note = models.TextField(_("审批意见"), blank=True)
+    approved_due = models.DateField(_("批准延至"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("延期申请")
+        verbose_name_plural = _("延期申请")
+        ordering = ["case", "requested_at", "id"]
+        indexes = [models.Index(fields=["status", "case"], name="extension_status")]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(status="pending"),
+                name="one_pending_extension_per_case",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return _("%(title)s：申请延至 %(date)s") % {
+            "title": self.case.display_title,
+            "date": self.requested_due.isoformat(),
+        }
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("case_detail", args=[self.case_id])
+
+
+class SurveyRound(models.Model):
+    """One round of a satisfaction survey (满意度测评): the seats concerned (the lead and the
+    confirmed co-sponsors when it opened) each rate the handling once, and may change their
+    answer until the office closes the round."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="survey_rounds")
+    number = models.PositiveSmallIntegerField(_("轮次"))
+    note = models.TextField(_("测评说明"), blank=True)
+    opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
+    closed_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("满意度测评")
+        verbose_name_plural = _("满意度测评")
+        ordering = ["case", "number"]
+        constraints = [
+            models.UniqueConstraint(fields=["case", "number"], name="one_survey_per_number"),
+            models.UniqueConstraint(
+                fields=["case"],
+                condition=models.Q(closed_at__isnull=True),
+                name="one_open_survey_per_case",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.case_id} #{self.number}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.closed_at is None
+
+
+class SurveyAnswer(SeatRow):
+    """One seat's place in a survey round; `rating` stays empty until it answers."""
+
+    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="answers")
+    rating = models.CharField(_("测评结果"), max_length=32, choices=Rating.choices, blank=True)
+    comment = models.TextField(_("意见"), blank=True)
+    answered_at = models.DateTimeField(_("填写时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+
+    class Meta:
+        verbose_name = _("满意度测评答卷")
+        verbose_name_plural = _("满意度测评答卷")
+        ordering = ["round", "id"]
+        constraints = [
+            one_seat("survey_answer"),
+            models.UniqueConstraint(fields=["round", "deputy"], name="one_answer_per_deputy"),
+            models.UniqueConstraint(fields=["round", "member"], name="one_answer_per_member"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.round_id} {self.seat_key} {self.rating or '—'}"

@@ -13,6 +13,7 @@ from lianxin.accounts.access import (
     prefix_q,
     rule,
     visibility,
+    visible_rows,
 )
 
 # --- casework (the closed loop) and opinions ---------------------------------------------------
@@ -247,3 +248,29 @@ def _case_derive(g: Grants, case) -> bool:
 def _case_view_contact(g: Grants, case) -> bool:
     """The full phone number of whoever raised the case (a logged, deliberate action)."""
     return case_office(g, case) or case_station(g, case) or case_deputy(g, case)
+
+
+# --- Commitments a reply made (casework.shared) -----------------------------------------------------
+
+
+@rule("commitment.close")
+def _commitment_close(g: Grants, commitment) -> bool:
+    """Mark a commitment kept or not kept: the office of the case; the unit that made it may
+    report it kept."""
+    return case_office(g, commitment.case) or commitment.unit_id in g.unit_ids
+
+
+@rule("commitment.mark_not_kept")
+def _commitment_not_kept(g: Grants, commitment) -> bool:
+    return case_office(g, commitment.case)
+
+
+@visibility("casework.commitment")
+def _commitments(g: Grants) -> Q | None:
+    """Commitments of the cases one may see; a unit sees every commitment it made."""
+    if g.is_admin:
+        return None
+    q = Q(case__in=visible_rows(g, "casework.case").values("pk"))
+    if g.unit_ids:
+        q |= Q(unit_id__in=g.unit_ids)
+    return q

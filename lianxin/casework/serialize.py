@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lianxin.accounts.access import mask_phone
 
-from . import attachments, lineage
+from . import attachments, evaluations, lineage
 from .models import Assignment, Case, CaseEvent, Channel
 from .workflow import EVENT_LABELS, workflow_for
 
@@ -140,13 +140,16 @@ def case_detail(case: Case, user) -> dict:
             "evaluations": [
                 {
                     "round": ev.round,
+                    "direction": ev.direction,
                     "rating": ev.rating,
-                    "rating_label": str(ev.get_rating_display()),
+                    "rating_label": str(ev.get_rating_display()) if ev.rating else "",
+                    "quality": ev.quality,
+                    "quality_label": str(ev.get_quality_display()) if ev.quality else "",
                     "comment": ev.comment,
                     "by_citizen": ev.by_citizen,
                     "created_at": ev.created_at,
                 }
-                for ev in case.evaluations.all()
+                for ev in evaluations.shown_to(user, case, case.evaluations.all())
             ],
             "attachments": attachments.case_attachments(case),
             "timeline": [event_out(case, e) for e in case.events.all()],

@@ -111,6 +111,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
     may_merge = any(a["action"] == "merge" for a in view["available_actions"])
     duplicates = similar.possible_duplicates(request.user, case) if may_merge else []
     return {
+        "derived": _derived(request.user, case),
         "case": case,
         "view": view,
         "duplicates": [similar.as_row(m) for m in duplicates],
@@ -123,6 +124,29 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "documents": documents,
         **extra,
     }
+
+
+def _derived(user, case: Case) -> list[dict]:
+    """The cases made from this one that `user` may open (a deputy's draft shows to them and
+    the office, not to a unit): kind, title, state and address of each."""
+    from lianxin.accounts.access import visible_to
+
+    from . import lineage
+
+    made = {c.pk: c for c in lineage.derived_from(case)}
+    if not made:
+        return []
+    shown = set(visible_to(user, Case).filter(pk__in=made).values_list("pk", flat=True))
+    return [
+        {
+            "kind_label": c.get_kind_display(),
+            "title": c.display_title,
+            "state_label": workflow_for(c.kind).state_label(c.state),
+            "url": c.get_absolute_url(),
+        }
+        for pk, c in made.items()
+        if pk in shown
+    ]
 
 
 @dataclass

@@ -40,14 +40,14 @@ from lianxin.casework.api import (
     ReturnIn,
     Versioned,
 )
-from lianxin.casework.models import Case, Kind
+from lianxin.casework.models import Case, Commitment, Kind
 from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.paging import page_of
 from lianxin.org.models import Body, Congress, HandlingUnit
 
 from . import actions, queries, report, serialize, similar
-from .models import Commitment, Session
+from .models import Session
 
 router = Router(tags=["suggestions"])
 KINDS = (Kind.SUGGESTION, Kind.MOTION)

@@ -7,9 +7,9 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.forms import ConsultForm, MultipleFileField, ReasonForm, Versioned
-from lianxin.casework.models import Category, Rating, ReplyCategory
+from lianxin.casework.models import Category, Quality, Rating, ReplyCategory
 
-from .models import HandlingRating, Outcome, Quality
+from .models import HandlingRating, Outcome
 
 
 def _deputy_label(d) -> str:

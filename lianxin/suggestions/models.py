@@ -9,10 +9,9 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.db import models
-from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.casework.models import Rating as SurveyRating
+from lianxin.casework.models import Quality
 
 # --- Congress sessions and policy (edited by administrators) ------------------------------------
 
@@ -114,13 +113,6 @@ class MotionPolicy(models.Model):
 # --- A suggestion's and a motion's own records --------------------------------------------------
 
 
-class Quality(models.TextChoices):
-    EXCELLENT = "excellent", _("优秀")
-    GOOD = "good", _("良好")
-    FAIR = "fair", _("一般")
-    POOR = "poor", _("较差")
-
-
 class HandlingRating(models.TextChoices):
     GOOD = "good", _("好")
     FAIR = "fair", _("较好")
@@ -217,58 +209,6 @@ class Motion(models.Model):
         return str(self.case)
 
 
-class CoSponsor(models.Model):
-    """A deputy asked to join a suggestion or a motion. The case counts a co-sponsor once
-    confirmed; the lead sponsor is `Case.raised_by_deputy`."""
-
-    class Status(models.TextChoices):
-        INVITED = "invited", _("待确认")
-        CONFIRMED = "confirmed", _("已确认")
-        DECLINED = "declined", _("已谢绝")
-
-    class Source(models.TextChoices):
-        INVITED = "invited", _("联名邀请")
-        MERGED = "merged", _("建议合并")
-        CONVERTED = "converted", _("议案转建议")
-
-    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="cosponsors")
-    deputy = models.ForeignKey(
-        "org.Deputy",
-        verbose_name=_("代表"),
-        on_delete=models.PROTECT,
-        related_name="cosponsorships",
-    )
-    status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.INVITED
-    )
-    source = models.CharField(
-        _("来源"), max_length=16, choices=Source.choices, default=Source.INVITED
-    )
-    invited_at = models.DateTimeField(_("邀请时间"), auto_now_add=True)
-    responded_at = models.DateTimeField(_("确认时间"), null=True, blank=True)
-    recorded_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL,
-        verbose_name=_("确认人"),
-        null=True,
-        blank=True,
-        on_delete=models.SET_NULL,
-        related_name="+",
-        help_text=_("工作人员代为登记书面确认时为该工作人员。"),
-    )
-
-    class Meta:
-        verbose_name = _("联名代表")
-        verbose_name_plural = _("联名代表")
-        ordering = ["case", "id"]
-        indexes = [models.Index(fields=["deputy", "case"], name="cosponsor_deputy")]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "deputy"], name="one_cosponsorship_per_case")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.deputy_id} → {self.case_id}"
-
-
 class CoOpinion(models.Model):
     """A co-handling unit's opinion (会办意见), sent to the lead unit before it replies."""
 
@@ -290,70 +230,6 @@ class CoOpinion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.unit_id} → {self.case_id}"
-
-
-class ReplySignoff(models.Model):
-    """The unit head's sign-off of a reply letter before it leaves the unit."""
-
-    reply = models.OneToOneField(
-        "casework.Reply", primary_key=True, on_delete=models.CASCADE, related_name="signoff"
-    )
-    approved = models.BooleanField(_("同意签发"))
-    signed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    signed_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
-    note = models.TextField(_("签发意见"), blank=True)
-
-    class Meta:
-        verbose_name = _("答复签发")
-        verbose_name_plural = _("答复签发")
-
-    def __str__(self) -> str:
-        return f"{self.reply_id} {'✓' if self.approved else '✗'}"
-
-
-class Commitment(models.Model):
-    """What a reply promised (承诺事项), by whom and by when; followed up until kept, across
-    years and sessions."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待签发")
-        OPEN = "open", _("待兑现")
-        KEPT = "kept", _("已兑现")
-        NOT_KEPT = "not_kept", _("未兑现")
-        VOID = "void", _("已作废")
-
-    case = models.ForeignKey("casework.Case", on_delete=models.CASCADE, related_name="commitments")
-    reply = models.ForeignKey(
-        "casework.Reply", on_delete=models.CASCADE, related_name="commitments"
-    )
-    unit = models.ForeignKey(
-        "org.HandlingUnit", verbose_name=_("承诺单位"), on_delete=models.PROTECT, related_name="+"
-    )
-    content = models.TextField(_("承诺事项"))
-    due_on = models.DateField(_("承诺完成时间"))
-    status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
-    )
-    closed_at = models.DateTimeField(_("销号时间"), null=True, blank=True)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    close_note = models.TextField(_("兑现情况"), blank=True)
-    created_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
-
-    class Meta:
-        verbose_name = _("承诺事项")
-        verbose_name_plural = _("承诺事项")
-        ordering = ["due_on", "id"]
-        indexes = [
-            models.Index(fields=["status", "due_on"], name="commitment_status"),
-            models.Index(fields=["unit", "status"], name="commitment_unit"),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.content[:20]}（{self.due_on}）"
 
 
 class KeySupervision(models.Model):
@@ -391,71 +267,7 @@ class KeySupervision(models.Model):
         return "、".join(p for p in parts if p)
 
 
-# --- Extensions, co-handling deadlines and the key-supervision survey ---------------------------
-
-
-class ExtensionRequest(models.Model):
-    """A lead unit's request for more time (延期申请) before its due date, decided by the office
-    of the congress: approved (the due date moves) or rejected with a reason. At most one is
-    pending per suggestion. A reply signed off lapses a pending request; the lead unit's
-    returning its assignment withdraws it."""
-
-    class Status(models.TextChoices):
-        PENDING = "pending", _("待审批")
-        APPROVED = "approved", _("已同意")
-        REJECTED = "rejected", _("不同意")
-        LAPSED = "lapsed", _("已失效")
-        WITHDRAWN = "withdrawn", _("已撤回（交办已退回）")
-
-    case = models.ForeignKey(
-        "casework.Case", on_delete=models.CASCADE, related_name="extension_requests"
-    )
-    assignment = models.ForeignKey(
-        "casework.Assignment", on_delete=models.CASCADE, related_name="extension_requests"
-    )
-    unit = models.ForeignKey(
-        "org.HandlingUnit", verbose_name=_("申请单位"), on_delete=models.PROTECT, related_name="+"
-    )
-    reason = models.TextField(_("延期理由"))
-    due_before = models.DateField(_("原答复期限"))
-    requested_due = models.DateField(_("申请延至"))
-    status = models.CharField(
-        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING
-    )
-    requested_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    requested_at = models.DateTimeField(_("申请时间"), default=timezone.now)
-    decided_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    decided_at = models.DateTimeField(_("审批时间"), null=True, blank=True)
-    decision_note = models.TextField(_("审批意见"), blank=True)
-    approved_due = models.DateField(_("批准延至"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("延期申请")
-        verbose_name_plural = _("延期申请")
-        ordering = ["case", "requested_at", "id"]
-        indexes = [models.Index(fields=["status", "case"], name="extension_status")]
-        constraints = [
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=models.Q(status="pending"),
-                name="one_pending_extension_per_case",
-            )
-        ]
-
-    def __str__(self) -> str:
-        return _("%(title)s：申请延至 %(date)s") % {
-            "title": self.case.display_title,
-            "date": self.requested_due.isoformat(),
-        }
-
-    def get_absolute_url(self) -> str:
-        from django.urls import reverse
-
-        return reverse("suggestion_detail", args=[self.case_id])
+# --- Co-handling deadlines ----------------------------------------------------------------------
 
 
 class CoOpinionDeadline(models.Model):
@@ -500,71 +312,3 @@ class CoOpinionDeadline(models.Model):
         from django.urls import reverse
 
         return reverse("suggestion_detail", args=[self.case_id])
-
-
-class SurveyRound(models.Model):
-    """One round of the satisfaction survey (满意度测评) of a key-supervision suggestion: the
-    deputies concerned (the lead sponsor and the confirmed co-sponsors when it opened) each rate
-    the handling once, and may change their answer until the office closes the round."""
-
-    case = models.ForeignKey(
-        "casework.Case", on_delete=models.CASCADE, related_name="survey_rounds"
-    )
-    number = models.PositiveSmallIntegerField(_("轮次"))
-    note = models.TextField(_("测评说明"), blank=True)
-    opened_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    opened_at = models.DateTimeField(_("开始时间"), default=timezone.now)
-    closed_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-    closed_at = models.DateTimeField(_("结束时间"), null=True, blank=True)
-
-    class Meta:
-        verbose_name = _("满意度测评")
-        verbose_name_plural = _("满意度测评")
-        ordering = ["case", "number"]
-        constraints = [
-            models.UniqueConstraint(fields=["case", "number"], name="one_survey_per_number"),
-            models.UniqueConstraint(
-                fields=["case"],
-                condition=models.Q(closed_at__isnull=True),
-                name="one_open_survey_per_case",
-            ),
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.case_id} #{self.number}"
-
-    @property
-    def is_open(self) -> bool:
-        return self.closed_at is None
-
-
-class SurveyAnswer(models.Model):
-    """One deputy's place in a survey round; `rating` stays empty until they answer."""
-
-    round = models.ForeignKey(SurveyRound, on_delete=models.CASCADE, related_name="answers")
-    deputy = models.ForeignKey(
-        "org.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="+"
-    )
-    rating = models.CharField(
-        _("测评结果"), max_length=32, choices=SurveyRating.choices, blank=True
-    )
-    comment = models.TextField(_("意见"), blank=True)
-    answered_at = models.DateTimeField(_("填写时间"), null=True, blank=True)
-    answered_by = models.ForeignKey(
-        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
-    )
-
-    class Meta:
-        verbose_name = _("满意度测评答卷")
-        verbose_name_plural = _("满意度测评答卷")
-        ordering = ["round", "id"]
-        constraints = [
-            models.UniqueConstraint(fields=["round", "deputy"], name="one_answer_per_deputy")
-        ]
-
-    def __str__(self) -> str:
-        return f"{self.round_id} {self.deputy_id} {self.rating or '—'}"

@@ -10,20 +10,20 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianxin.accounts.access import grants, visible_to
-from lianxin.casework.models import Assignment, Case, Kind
-from lianxin.core.errors import ValidationFailed
-
-from .models import (
+from lianxin.casework.models import (
+    Assignment,
+    Case,
     Commitment,
-    CoOpinion,
-    CoOpinionDeadline,
     CoSponsor,
     ExtensionRequest,
-    ReviewTier,
-    Session,
+    Kind,
     SurveyAnswer,
     SurveyRound,
 )
+from lianxin.casework.shared import survey_tally  # noqa: F401 - read by the report and pages
+from lianxin.core.errors import ValidationFailed
+
+from .models import CoOpinion, CoOpinionDeadline, ReviewTier, Session
 from .workflow import UNDER_HANDLING, SuggestionState
 
 KINDS = (Kind.SUGGESTION, Kind.MOTION)
@@ -415,17 +415,6 @@ def surveys_to_answer(user) -> QuerySet[SurveyAnswer]:
         .select_related("round__case")
         .order_by("round__opened_at", "id")
     )
-
-
-def survey_tally(survey: SurveyRound) -> dict[str, int]:
-    """How many deputies were asked, how many answered, and how many gave each rating."""
-    from lianxin.casework.models import Rating
-
-    answers = list(survey.answers.all())
-    out = {"asked": len(answers), "answered": sum(1 for a in answers if a.rating)}
-    for value in Rating.values:
-        out[value] = sum(1 for a in answers if a.rating == value)
-    return out
 
 
 def latest_survey_tallies(case_ids) -> dict[int, dict]:

@@ -20,6 +20,7 @@ from lianxin.casework.models import (
     Assignment,
     Case,
     CaseEvent,
+    Commitment,
     Consultation,
     Kind,
     Rating,
@@ -27,7 +28,7 @@ from lianxin.casework.models import (
 )
 from lianxin.core.errors import ValidationFailed
 
-from .models import Commitment, KeySupervision
+from .models import KeySupervision
 from .queries import latest_survey_tallies
 from .workflow import SuggestionState as S
 

@@ -28,7 +28,7 @@ _SUGGESTION_KINDS = ("suggestion", "motion")
 
 
 def _cosponsored_case_ids(g: Grants) -> QuerySet:
-    from lianxin.suggestions.models import CoSponsor
+    from lianxin.casework.models import CoSponsor
 
     return CoSponsor.objects.filter(deputy_id__in=g.deputy_ids).values("case_id")
 
@@ -67,7 +67,7 @@ def _is_lead_sponsor(g: Grants, case) -> bool:
 
 def _author_seats(g: Grants, case) -> set[int]:
     """The caller's seats among the case's authors: the lead sponsor and confirmed co-sponsors."""
-    from lianxin.suggestions.models import CoSponsor
+    from lianxin.casework.models import CoSponsor
 
     if not g.deputy_ids:
         return set()
@@ -96,7 +96,7 @@ def _suggestion_submit(g: Grants, case) -> bool:
 def _suggestion_cosign(g: Grants, case) -> bool:
     """Confirm or decline an invitation: the invited deputy; or the office of the congress,
     recording a co-sponsor's signature given on paper."""
-    from lianxin.suggestions.models import CoSponsor
+    from lianxin.casework.models import CoSponsor
 
     if case.kind == "motion" and case.congress_id in g.staff_congresses:
         return True
@@ -163,7 +163,7 @@ def _suggestion_request_extension(g: Grants, case) -> bool:
 @rule("suggestion.survey_answer")
 def _suggestion_survey_answer(g: Grants, case) -> bool:
     """Answer the open satisfaction survey of a key suggestion: the deputies it asked."""
-    from lianxin.suggestions.models import SurveyAnswer
+    from lianxin.casework.models import SurveyAnswer
 
     return (
         bool(g.deputy_ids)
@@ -204,29 +204,6 @@ def _suggestion_report(g: Grants, congress) -> bool:
     if g.is_admin:
         return True
     return any(congress.region.code.startswith(code) for code in g.congress_read_regions)
-
-
-@rule("commitment.close")
-def _commitment_close(g: Grants, commitment) -> bool:
-    """Mark a commitment kept or not kept: the office of the congress; the unit that made it may
-    report it kept."""
-    return commitment.case.congress_id in g.staff_congresses or commitment.unit_id in g.unit_ids
-
-
-@rule("commitment.mark_not_kept")
-def _commitment_not_kept(g: Grants, commitment) -> bool:
-    return commitment.case.congress_id in g.staff_congresses
-
-
-@visibility("suggestions.commitment")
-def _suggestion_commitments(g: Grants) -> Q | None:
-    """Commitments of the cases one may see; a unit sees every commitment it made."""
-    if g.is_admin:
-        return None
-    q = Q(case__in=visible_rows(g, "casework.case").filter(kind="suggestion").values("pk"))
-    if g.unit_ids:
-        q |= Q(unit_id__in=g.unit_ids)
-    return q
 
 
 @visibility("suggestions.session")

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from lianxin.casework import serialize as loop
-from lianxin.casework.models import Case
+from lianxin.casework.models import Case, CoSponsor, ReplySignoff
 
 from . import queries
-from .models import CoSponsor, KeySupervision, Motion, ReplySignoff, Suggestion
+from .models import KeySupervision, Motion, Suggestion
 
 
 def _one(case: Case, name: str):

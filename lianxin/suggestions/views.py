@@ -21,7 +21,14 @@ from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
 from lianxin.casework import actions as loop
 from lianxin.casework import resolve
 from lianxin.casework.attachments import clean_uploads
-from lianxin.casework.models import Case, Kind
+from lianxin.casework.models import (
+    Case,
+    Commitment,
+    CoSponsor,
+    ExtensionRequest,
+    Kind,
+    SurveyAnswer,
+)
 from lianxin.casework.views import ActionPage, ActionSpec, run_action_page
 from lianxin.core import dates
 from lianxin.core.errors import LianxinError
@@ -29,7 +36,6 @@ from lianxin.core.forms import show_error
 from lianxin.org.models import Body, Congress, Deputy, HandlingUnit, SeatStatus
 
 from . import actions, forms, queries, report, serialize, similar
-from .models import Commitment, CoSponsor, ExtensionRequest, SurveyAnswer
 from .workflow import MOTION_WORKFLOW, SUGGESTION_WORKFLOW, SuggestionState
 
 PAGE_SIZE = 50
@@ -336,7 +342,7 @@ def _committees(case: Case, user):
 
 def _pending_cosigners(case: Case):
     return Deputy.objects.filter(
-        cosponsorships__case=case, cosponsorships__status=CoSponsor.Status.INVITED
+        cosponsor_rows__case=case, cosponsor_rows__status=CoSponsor.Status.INVITED
     ).select_related("person")
 
 

@@ -66,7 +66,7 @@ SURVEY_STATES = (*UNDER_HANDLING, S.REPLIED, S.EVALUATED, S.CONCLUDED)
 
 
 def _no_pending_cosponsor(case) -> str | None:
-    from .models import CoSponsor
+    from lianxin.casework.models import CoSponsor
 
     if CoSponsor.objects.filter(case=case, status=CoSponsor.Status.INVITED).exists():
         return gettext("还有联名代表尚未确认，全部确认或谢绝后方可提交。")
@@ -102,7 +102,7 @@ def _is_key(case) -> str | None:
 
 def _may_request_extension(case) -> str | None:
 
-    from .models import ExtensionRequest
+    from lianxin.casework.models import ExtensionRequest
 
     if ExtensionRequest.objects.filter(
         case_id=case.pk, status=ExtensionRequest.Status.PENDING
@@ -118,7 +118,7 @@ def _may_request_extension(case) -> str | None:
 
 
 def _extension_pending(case) -> str | None:
-    from .models import ExtensionRequest
+    from lianxin.casework.models import ExtensionRequest
 
     if not ExtensionRequest.objects.filter(
         case_id=case.pk, status=ExtensionRequest.Status.PENDING
@@ -128,7 +128,7 @@ def _extension_pending(case) -> str | None:
 
 
 def _open_survey_round(case) -> bool:
-    from .models import SurveyRound
+    from lianxin.casework.models import SurveyRound
 
     return SurveyRound.objects.filter(case_id=case.pk, closed_at__isnull=True).exists()
 

@@ -795,9 +795,9 @@ def _():
     )
 
 
-@scenario("suggestions.actions.suggestions.do_close_commitment", "casework.commitment_kept")
+@scenario("casework.shared.do_close_commitment", "casework.commitment_kept")
 def _():
-    from lianxin.suggestions.models import Commitment
+    from lianxin.casework.models import Commitment
 
     h = _sh()
     case = h.advance(h.new_suggestion("核验用承诺建议"), "replied")

@@ -10,6 +10,8 @@ event through the loop's own helpers, so every change looks the same on the time
 `acting_user=None` is trusted code (imports, the demo loader).
 """
 
+from lianxin.casework.shared import do_close_commitment
+
 from .base import (
     MAX_CONTENT,
     MAX_TITLE,
@@ -27,7 +29,6 @@ from .deadlines import (
     do_request_extension,
     open_co_opinion_deadlines,
     renew_co_opinion_deadlines,
-    withdraw_orphaned_extensions,
 )
 from .motions import (
     do_create_motion,
@@ -38,7 +39,6 @@ from .motions import (
 from .suggestions import (
     do_assess_quality,
     do_assign_suggestion,
-    do_close_commitment,
     do_co_opinion,
     do_conclude_suggestion,
     do_cosign,
@@ -107,5 +107,4 @@ __all__ = [
     "renew_co_opinion_deadlines",
     "seat_for",
     "timeline_with_history",
-    "withdraw_orphaned_extensions",
 ]

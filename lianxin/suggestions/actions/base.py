@@ -9,7 +9,7 @@ from dataclasses import replace
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
-from lianxin.casework import deadlines
+from lianxin.casework import deadlines, shared
 from lianxin.casework.models import (
     Case,
     Category,
@@ -25,10 +25,7 @@ from lianxin.core.validators import clean_text
 from lianxin.org.models import Deputy, SeatStatus
 
 from .. import queries
-from ..models import (
-    CoSponsor,
-    Session,
-)
+from ..models import Session
 from ..workflow import MotionState, SuggestionState
 
 S = SuggestionState
@@ -238,7 +235,7 @@ def _session_for(congress, session: Session | None, in_session: bool | None):
 def _invite(case: Case, seats: Sequence[Deputy], acting_user) -> None:
     if not seats:
         return
-    CoSponsor.objects.bulk_create([CoSponsor(case=case, deputy=s) for s in seats])
+    shared.invite(case, seats)
     lead = case.raised_by_deputy.person.name if case.raised_by_deputy_id else ""
     _notify(
         _users_of_seats(s.pk for s in seats),

@@ -25,9 +25,7 @@ from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 from lianxin.org.models import HandlingUnit
 
-from ..models import (
-    Suggestion,
-)
+from ..models import Suggestion
 from .base import (
     S,
     _notify,

@@ -1,5 +1,6 @@
 """Time on a suggestion beyond the loop's own due date: the lead unit's extension requests
-(延期申请) and the co-handling units' opinion deadlines (会办意见期限)."""
+(延期申请, kept by casework.shared for every kind; here who hears of them) and the co-handling
+units' opinion deadlines (会办意见期限)."""
 
 from __future__ import annotations
 
@@ -7,52 +8,21 @@ import datetime as dt
 from collections.abc import Iterable
 
 from django.db import transaction
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.accounts.access import grants
 from lianxin.casework import actions as loop
+from lianxin.casework import shared
 from lianxin.casework.actions import begin, finish
-from lianxin.casework.models import Assignment, Case
-from lianxin.casework.queries import active_assignments, forget_assignments
+from lianxin.casework.models import Assignment, Case, ExtensionRequest
+from lianxin.casework.queries import active_assignments
 from lianxin.core import dates
-from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.errors import ValidationFailed
 from lianxin.core.validators import clean_text
 
-from ..models import CoOpinionDeadline, ExtensionRequest
+from ..models import CoOpinionDeadline
 from .base import _notify, co_opinion_due, detail_url, unit_officers
 
-# An extension may reach at most this far past the current due date.
-MAX_EXTENSION_DAYS = 366
-DECISIONS = ("approve", "reject")
-
-
-def _date(value, *, field: str, label: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise ValidationFailed(
-            _("%(label)s格式有误，应为 YYYY-MM-DD。") % {"label": label}, field=field
-        ) from None
-
-
-def _later_than(day: dt.date, current: dt.date | None, *, field: str) -> dt.date:
-    if current is not None and day <= current:
-        raise ValidationFailed(
-            _("延期后的答复期限应晚于现答复期限（%(date)s）。") % {"date": current.isoformat()},
-            field=field,
-        )
-    if day < dates.today():
-        raise ValidationFailed(_("延期后的答复期限不能早于今天。"), field=field)
-    if current is not None and day > current + dt.timedelta(days=MAX_EXTENSION_DAYS):
-        raise ValidationFailed(_("延期不能超过一年。"), field=field)
-    return day
+DECISIONS = shared.DECISIONS
 
 
 # --- Extension requests ---------------------------------------------------------------------------
@@ -65,29 +35,13 @@ def do_request_extension(
     """The lead unit asks, before its due date, to reply later: a reason and the date it asks
     for (after the current due date). One request at a time; the office is told."""
     reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000, required=True)
-    wanted = _date(due_date, field="due_at", label=_("申请延至的日期"))
+    wanted = shared.clean_date(due_date, field="due_at", label=_("申请延至的日期"))
     if wanted is None:
         raise ValidationFailed(_("请填写申请延至的日期。"), field="due_at")
     locked, t = begin(case, "request_extension", acting_user, version=version)
-    units = grants(acting_user).unit_ids if acting_user is not None else None
-    lead = [
-        a
-        for a in active_assignments(locked)
-        if a.role == Assignment.Role.LEAD and (units is None or a.unit_id in units)
-    ]
-    if not lead:
-        raise Forbidden(_("只有主办单位可以申请延期。"))
-    wanted = _later_than(wanted, locked.due_date, field="due_at")
-    assignment = lead[0]
-    row = ExtensionRequest.objects.create(
-        case=locked,
-        assignment=assignment,
-        unit=assignment.unit,
-        reason=reason,
-        due_before=locked.due_date,
-        requested_due=wanted,
-        requested_by=acting_user,
-    )
+    row = shared.request_extension(locked, reason=reason, wanted=wanted, acting_user=acting_user)
+    assignment = row.assignment
+    wanted = row.requested_due
     finish(
         locked,
         t,
@@ -143,43 +97,13 @@ def do_decide_extension(
         required=not approve,
         max_length=2000,
     )
-    other = _date(due_date, field="due_at", label=_("批准延至的日期")) if approve else None
-    locked, t = begin(case, "decide_extension", acting_user, version=version)
-    row = (
-        ExtensionRequest.objects.select_for_update(of=("self",))
-        .select_related("unit", "assignment")
-        .get(case=locked, status=ExtensionRequest.Status.PENDING)
+    other = (
+        shared.clean_date(due_date, field="due_at", label=_("批准延至的日期")) if approve else None
     )
-    before = locked.due_date
-    fields: list[str] = []
-    data = {
-        "extension": row.pk,
-        "decision": decision,
-        "unit": row.unit.name,
-        "requested_due": row.requested_due.isoformat(),
-    }
-    if approve:
-        if row.assignment.status != Assignment.Status.ACTIVE:
-            raise Conflict(
-                _("%(unit)s已退回交办，该申请不能再同意。") % {"unit": row.unit.name},
-                code="invalid_transition",
-            )
-        new_due = _later_than(other or row.requested_due, before, field="due_at")
-        Assignment.objects.filter(case=locked, status=Assignment.Status.ACTIVE).update(
-            due_date=new_due
-        )
-        forget_assignments(locked)
-        locked.due_date = new_due
-        locked.is_overdue = False
-        fields = ["due_date", "is_overdue"]
-        row.approved_due = new_due
-        data["due_date_before"] = before.isoformat() if before else ""
-        data["due_date"] = new_due.isoformat()
-    row.status = ExtensionRequest.Status.APPROVED if approve else ExtensionRequest.Status.REJECTED
-    row.decided_by = acting_user
-    row.decided_at = timezone.now()
-    row.decision_note = note
-    row.save(update_fields=["status", "decided_by", "decided_at", "decision_note", "approved_due"])
+    locked, t = begin(case, "decide_extension", acting_user, version=version)
+    row, fields, data = shared.decide_extension(
+        locked, approve=approve, note=note, other=other, acting_user=acting_user
+    )
     finish(locked, t, acting_user, fields=fields, note=note, data=data)
     if approve:
         title = _("延期申请已同意，答复期限延至%(date)s：%(title)s") % {
@@ -196,44 +120,6 @@ def do_decide_extension(
         url=detail_url(locked),
     )
     return row
-
-
-def lapse_pending_extensions(case: Case) -> int:
-    """A reply signed off answers the suggestion: a request still pending has nothing left to
-    extend (called inside the sign-off's transaction)."""
-    return ExtensionRequest.objects.filter(
-        case_id=case.pk, status=ExtensionRequest.Status.PENDING
-    ).update(status=ExtensionRequest.Status.LAPSED, decided_at=timezone.now())
-
-
-def withdraw_orphaned_extensions(locked: Case, acting_user) -> list[ExtensionRequest]:
-    """A pending request whose assignment is no longer active (the lead unit returned it) has
-    nobody left to reply: it is withdrawn, with an entry on the timeline, and leaves the
-    office's list. Called inside the return's transaction, with the case locked."""
-    rows = list(
-        ExtensionRequest.objects.select_for_update(of=("self",))
-        .select_related("unit")
-        .filter(case_id=locked.pk, status=ExtensionRequest.Status.PENDING)
-        .exclude(assignment__status=Assignment.Status.ACTIVE)
-    )
-    for row in rows:
-        row.status = ExtensionRequest.Status.WITHDRAWN
-        row.decided_at = timezone.now()
-        row.save(update_fields=["status", "decided_at"])
-        finish(
-            locked,
-            None,
-            acting_user,
-            action="extension_withdrawn",
-            note=_("%(unit)s已退回交办，其延期申请（申请延至%(date)s）随之撤回。")
-            % {"unit": row.unit.name, "date": row.requested_due.isoformat()},
-            data={
-                "extension": row.pk,
-                "unit": row.unit.name,
-                "requested_due": row.requested_due.isoformat(),
-            },
-        )
-    return rows
 
 
 # --- Co-handling units' opinion deadlines -----------------------------------------------------------

@@ -15,6 +15,7 @@ from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import (
     Case,
     Channel,
+    CoSponsor,
     Kind,
 )
 from lianxin.casework.workflow import Transition
@@ -24,13 +25,7 @@ from lianxin.core.validators import clean_text
 from lianxin.org.models import Body, Deputy
 
 from .. import queries
-from ..models import (
-    CoSponsor,
-    Motion,
-    MotionPolicy,
-    Session,
-    Suggestion,
-)
+from ..models import Motion, MotionPolicy, Session, Suggestion
 from ..workflow import MOTION_WORKFLOW
 from .base import (
     MAX_CONTENT,

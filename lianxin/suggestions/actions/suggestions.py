@@ -12,12 +12,15 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import can, grants
 from lianxin.casework import actions as loop
+from lianxin.casework import shared
 from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import (
     Case,
     CaseEvent,
+    CoSponsor,
     Evaluation,
     Kind,
+    Quality,
     Rating,
     Reply,
     ReplyCategory,
@@ -30,15 +33,11 @@ from lianxin.org.models import Body, Deputy, SeatStatus
 
 from .. import queries
 from ..models import (
-    Commitment,
     CoOpinion,
     CoOpinionDeadline,
-    CoSponsor,
     HandlingRating,
     KeySupervision,
     Outcome,
-    Quality,
-    ReplySignoff,
     Session,
     Suggestion,
 )
@@ -58,12 +57,7 @@ from .base import (
     detail_url,
     due_after_assignment,
 )
-from .deadlines import (
-    lapse_pending_extensions,
-    open_co_opinion_deadlines,
-    renew_co_opinion_deadlines,
-    withdraw_orphaned_extensions,
-)
+from .deadlines import open_co_opinion_deadlines, renew_co_opinion_deadlines
 
 # --- Writing and submitting -----------------------------------------------------------------------
 
@@ -179,25 +173,7 @@ def do_cosign(
     """An invited deputy confirms (or declines) co-signing. The office of the congress may
     record a signature given on paper for a motion (`deputy` names whose)."""
     locked, t = begin(case, "cosign", acting_user, version=version)
-    g = grants(acting_user)
-    rows = CoSponsor.objects.select_for_update().filter(case=locked)
-    if deputy is not None:
-        row = rows.filter(deputy=deputy).first()
-        own = deputy.pk in g.deputy_ids
-        if row is None:
-            raise ValidationFailed(_("该代表不在联名邀请之列。"), field="deputy")
-        if not own and locked.congress_id not in g.staff_congresses:
-            raise Forbidden(_("只能确认本人的联名。"))
-    else:
-        row = rows.filter(deputy_id__in=g.deputy_ids).order_by("id").first()
-        if row is None:
-            raise ValidationFailed(_("您不在联名邀请之列。"), field="deputy")
-    if row.status != CoSponsor.Status.INVITED:
-        raise Conflict(_("该联名邀请已答复。"), code="already_answered")
-    row.status = CoSponsor.Status.CONFIRMED if accept else CoSponsor.Status.DECLINED
-    row.responded_at = timezone.now()
-    row.recorded_by = acting_user
-    row.save(update_fields=["status", "responded_at", "recorded_by"])
+    row = shared.respond(locked, acting_user, accept=accept, seat=deputy)
     name = row.deputy.person.name
     finish(
         locked,
@@ -468,7 +444,7 @@ def do_return_suggestion(
     returned = loop.do_return_case(
         case, reason=reason, unit=unit, acting_user=acting_user, version=version
     )
-    withdraw_orphaned_extensions(returned, acting_user)
+    shared.withdraw_orphaned_extensions(returned, acting_user)
     return returned
 
 
@@ -512,38 +488,6 @@ def do_co_opinion(
 # --- Reply, sign-off, evaluation ------------------------------------------------------------------
 
 
-def _clean_commitment(commitment, category: ReplyCategory) -> tuple[str, dt.date] | None:
-    if commitment in (None, "", {}):
-        if category.code == "B":
-            raise ValidationFailed(_("B 类答复须写明承诺事项及完成时间。"), field="commitment")
-        return None
-    if isinstance(commitment, str):
-        raise ValidationFailed(
-            _("承诺事项应包括内容（content）和完成时间（due_on）。"), field="commitment"
-        )
-    content = clean_text(
-        commitment.get("content"),
-        field="commitment.content",
-        label=_("承诺事项"),
-        max_length=2000,
-        required=True,
-    )
-    raw = commitment.get("due_on")
-    if raw in (None, ""):
-        raise ValidationFailed(_("请填写承诺完成时间。"), field="commitment.due_on")
-    try:
-        due = raw if isinstance(raw, dt.date) else dt.date.fromisoformat(str(raw)[:10])
-    except ValueError:
-        raise ValidationFailed(
-            _("承诺完成时间格式有误，应为 YYYY-MM-DD。"), field="commitment.due_on"
-        ) from None
-    if due < dates.today():
-        raise ValidationFailed(_("承诺完成时间不能早于今天。"), field="commitment.due_on")
-    if due > dates.today() + dt.timedelta(days=366 * 5):
-        raise ValidationFailed(_("承诺完成时间不能超过五年。"), field="commitment.due_on")
-    return content, due
-
-
 def _reply_category(value) -> ReplyCategory:
     if isinstance(value, ReplyCategory):
         return value
@@ -571,7 +515,7 @@ def do_reply_suggestion(
     unit head's sign-off before it reaches the deputies. Files come as for the loop's reply
     (`casework.actions.do_reply_case`)."""
     reply_category = _reply_category(category)
-    promised = _clean_commitment(commitment, reply_category)
+    promised = shared.clean_commitment(commitment, reply_category)
     reply = loop.do_reply_case(
         case,
         content=content,
@@ -582,14 +526,7 @@ def do_reply_suggestion(
         acting_user=acting_user,
         version=version,
     )
-    if promised:
-        Commitment.objects.create(
-            case_id=case.pk,
-            reply=reply,
-            unit=reply.unit,
-            content=promised[0],
-            due_on=promised[1],
-        )
+    shared.promise(case, reply, promised)
     return reply
 
 
@@ -601,29 +538,7 @@ def do_sign_off_reply(
     to be rewritten (with a reason)."""
     note = clean_text(note, field="note", label=_("签发意见"), required=not approve)
     locked, t = begin(case, "sign_off", acting_user, version=version)
-    reply = (
-        Reply.objects.select_for_update(of=("self",))
-        .filter(case=locked, signoff__isnull=True)
-        .select_related("category")
-        .order_by("-created_at", "-id")
-        .first()
-    )
-    if reply is None:
-        raise Conflict(_("没有待签发的答复。"), code="invalid_transition")
-    commitments = Commitment.objects.filter(reply=reply, status=Commitment.Status.PENDING)
-    if approve:
-        if reply.category_id is None:
-            raise ValidationFailed(
-                _("该答复未标明答复类别，不能签发，请退回经办人修改。"), field="approve"
-            )
-        if reply.category.code == "B" and not commitments.exists():
-            raise ValidationFailed(
-                _("B 类答复未写明承诺事项，不能签发，请退回经办人修改。"), field="approve"
-            )
-    ReplySignoff.objects.create(reply=reply, approved=approve, signed_by=acting_user, note=note)
-    if approve:
-        lapse_pending_extensions(locked)
-    commitments.update(status=Commitment.Status.OPEN if approve else Commitment.Status.VOID)
+    reply = shared.sign_off(locked, approve=approve, note=note, acting_user=acting_user)
     fields = []
     if approve:
         locked.replied_at = timezone.now()
@@ -801,44 +716,6 @@ def do_determine_outcome(
 
 def do_conclude_suggestion(case: Case, *, note: str = "", acting_user, version: int | None = None):
     return loop.do_conclude_case(case, note=note, acting_user=acting_user, version=version)
-
-
-# --- Commitments --------------------------------------------------------------------------------
-
-
-@transaction.atomic
-def do_close_commitment(
-    commitment: Commitment, *, kept: bool, note: str, acting_user
-) -> Commitment:
-    """Mark a commitment kept (the unit that made it, or the office) or not kept (the office),
-    with what was done; recorded on the suggestion's timeline, whatever state it is in."""
-    note = clean_text(note, field="note", label=_("兑现情况"), required=True)
-    row = (
-        Commitment.objects.select_for_update(of=("self",))
-        .select_related("case", "unit")
-        .get(pk=commitment.pk)
-    )
-    rule = "commitment.close" if kept else "commitment.mark_not_kept"
-    if acting_user is not None and not can(acting_user, rule, row):
-        raise Forbidden(_("您不能对该承诺事项销号。"))
-    if row.status != Commitment.Status.OPEN:
-        raise Conflict(_("该承诺事项已销号。"), code="already_closed")
-    row.status = Commitment.Status.KEPT if kept else Commitment.Status.NOT_KEPT
-    row.closed_at = timezone.now()
-    row.closed_by = acting_user
-    row.close_note = note
-    row.save(update_fields=["status", "closed_at", "closed_by", "close_note"])
-    locked = loop.lock_case(row.case)
-    finish(
-        locked,
-        None,
-        acting_user,
-        action="commitment_kept" if kept else "commitment_not_kept",
-        note=note,
-        data={"commitment": row.pk, "content": row.content[:200], "due_on": row.due_on.isoformat()},
-        is_public=True,
-    )
-    return row
 
 
 # --- Lineage ----------------------------------------------------------------------------------------

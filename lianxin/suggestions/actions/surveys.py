@@ -5,19 +5,16 @@ the office closes it; the result goes into the key-supervision part of the speci
 from __future__ import annotations
 
 from django.db import transaction
-from django.db.models import Max
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.accounts.access import grants
+from lianxin.casework import shared
 from lianxin.casework.actions import begin, finish
-from lianxin.casework.models import Case, Rating
+from lianxin.casework.models import Case, Rating, SurveyAnswer, SurveyRound
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 
 from .. import queries
-from ..models import SurveyAnswer, SurveyRound
 from .base import _notify, _users_of_seats
 
 
@@ -31,11 +28,7 @@ def do_open_survey(
     seats = queries.authors(locked)
     if not seats:
         raise ValidationFailed(_("该建议没有可参加测评的代表。"), field="note")
-    last = SurveyRound.objects.filter(case=locked).aggregate(n=Max("number"))["n"] or 0
-    survey = SurveyRound.objects.create(
-        case=locked, number=last + 1, note=note, opened_by=acting_user
-    )
-    SurveyAnswer.objects.bulk_create([SurveyAnswer(round=survey, deputy=s) for s in seats])
+    survey = shared.open_survey(locked, seats, note=note, acting_user=acting_user)
     finish(
         locked,
         t,
@@ -60,33 +53,21 @@ def do_answer_survey(
 ) -> SurveyAnswer:
     """A deputy asked in the open round rates the handling (满意 / 基本满意 / 不满意); answering
     again before the round closes replaces the answer."""
-    if rating not in Rating.values:
-        raise ValidationFailed(_("请选择满意、基本满意或不满意。"), field="rating")
     comment = clean_text(
         comment, field="comment", label=_("测评意见"), required=False, max_length=2000
     )
+    if rating not in Rating.values:
+        raise ValidationFailed(_("请选择满意、基本满意或不满意。"), field="rating")
     if acting_user is None:
         raise Forbidden(_("满意度测评须由代表本人填写。"))
     locked, t = begin(case, "answer_survey", acting_user, version=version)
-    answer = (
-        SurveyAnswer.objects.select_for_update(of=("self",))
-        .select_related("deputy__person", "round")
-        .filter(
-            round__case=locked,
-            round__closed_at__isnull=True,
-            deputy_id__in=grants(acting_user).deputy_ids,
+    try:
+        answer = shared.answer_survey(
+            locked, rating=rating, comment=comment, acting_user=acting_user
         )
-        .order_by("id")
-        .first()
-    )
-    if answer is None:
-        raise Forbidden(_("只有受邀参加测评的代表可以填写。"))
-    changed = bool(answer.rating)
-    answer.rating = rating
-    answer.comment = comment
-    answer.answered_at = timezone.now()
-    answer.answered_by = acting_user
-    answer.save(update_fields=["rating", "comment", "answered_at", "answered_by"])
+    except Forbidden:
+        raise Forbidden(_("只有受邀参加测评的代表可以填写。")) from None
+    changed = answer.changed
     finish(
         locked,
         t,
@@ -94,7 +75,7 @@ def do_answer_survey(
         note=comment,
         data={
             "round": answer.round.number,
-            "deputy": answer.deputy.person.name,
+            "deputy": answer.seat_name,
             "rating": rating,
             "changed": changed,
         },
@@ -109,10 +90,7 @@ def do_close_survey(
     """Close the open round; its tally is kept on the timeline and in the report."""
     note = clean_text(note, field="note", label=_("说明"), required=False, max_length=2000)
     locked, t = begin(case, "close_survey", acting_user, version=version)
-    survey = SurveyRound.objects.select_for_update().get(case=locked, closed_at__isnull=True)
-    survey.closed_at = timezone.now()
-    survey.closed_by = acting_user
-    survey.save(update_fields=["closed_at", "closed_by"])
+    survey = shared.close_survey(locked, acting_user=acting_user)
     tally = queries.survey_tally(survey)
     finish(
         locked,

@@ -7,11 +7,18 @@ import datetime as dt
 import pytest
 import time_machine
 
-from lianxin.casework.models import Assignment, CaseEvent, Evaluation
+from lianxin.casework.models import (
+    Assignment,
+    CaseEvent,
+    Commitment,
+    CoSponsor,
+    Evaluation,
+    ReplySignoff,
+)
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 
 from .. import actions
-from ..models import Commitment, CoSponsor, ReplySignoff, Suggestion
+from ..models import Suggestion
 from .helpers import advance, fresh, new_suggestion, open_session, seat, unit, user
 
 pytestmark = pytest.mark.django_db

@@ -10,8 +10,10 @@ import datetime as dt
 import pytest
 from django.test import Client
 
+from lianxin.casework.models import ExtensionRequest, SurveyAnswer, SurveyRound
+
 from .. import actions
-from ..models import CoOpinionDeadline, ExtensionRequest, SurveyAnswer, SurveyRound
+from ..models import CoOpinionDeadline
 from .helpers import advance, fresh, new_suggestion, user
 
 pytestmark = pytest.mark.django_db
@@ -54,7 +56,8 @@ def test_the_administrator_reads_the_records_of_the_actions():
     rows = records()
     client = admin_client()
     for model, row in rows.items():
-        base = f"/admin/suggestions/{model}/"
+        app = "suggestions" if model == "coopiniondeadline" else "casework"
+        base = f"/admin/{app}/{model}/"
         listing = client.get(base)
         assert listing.status_code == 200, model
         assert TITLE in listing.content.decode(), model
@@ -77,12 +80,13 @@ def test_the_lists_filter_by_what_they_show():
         ("surveyround", {"closed_at__isempty": "1"}),
         ("surveyanswer", {"rating__exact": "satisfied"}),
     ]:
-        r = client.get(f"/admin/suggestions/{path}/", query)
+        app = "suggestions" if path == "coopiniondeadline" else "casework"
+        r = client.get(f"/admin/{app}/{path}/", query)
         assert r.status_code == 200, path
         assert TITLE in r.content.decode(), path
-    survey = client.get("/admin/suggestions/surveyround/").content.decode()
+    survey = client.get("/admin/casework/surveyround/").content.decode()
     assert "1 / 2" in survey  # answered / asked
-    pending = client.get("/admin/suggestions/extensionrequest/", {"status__exact": "approved"})
+    pending = client.get("/admin/casework/extensionrequest/", {"status__exact": "approved"})
     assert TITLE not in pending.content.decode()
 
 
@@ -90,4 +94,5 @@ def test_everyone_else_is_refused_these_lists():
     c = Client()
     c.force_login(user("jz_staff"))
     for model in ("extensionrequest", "coopiniondeadline", "surveyround", "surveyanswer"):
-        assert c.get(f"/admin/suggestions/{model}/", follow=True).status_code == 403
+        app = "suggestions" if model == "coopiniondeadline" else "casework"
+        assert c.get(f"/admin/{app}/{model}/", follow=True).status_code == 403

@@ -8,10 +8,9 @@ import datetime as dt
 import pytest
 
 from lianxin.casework import deadlines
-from lianxin.casework.models import Case, CaseEvent
+from lianxin.casework.models import Case, CaseEvent, Commitment, CoSponsor
 from lianxin.core import dates
 
-from ..models import Commitment, CoSponsor
 from .helpers import advance, city, fresh, new_suggestion, open_session, seat
 
 pytestmark = pytest.mark.django_db

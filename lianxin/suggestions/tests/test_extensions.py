@@ -9,14 +9,13 @@ import datetime as dt
 import pytest
 
 from lianxin.casework import deadlines
-from lianxin.casework.models import Assignment, CaseEvent
+from lianxin.casework.models import Assignment, CaseEvent, ExtensionRequest
 from lianxin.casework.scan import scan_deadlines
 from lianxin.casework.tests.helpers import at, client_for
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.notifications.models import Notification
 
 from .. import actions
-from ..models import ExtensionRequest
 from .helpers import advance, fresh, new_suggestion, unit, user
 
 pytestmark = pytest.mark.django_db

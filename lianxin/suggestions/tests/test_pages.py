@@ -13,10 +13,9 @@ from django.test.utils import CaptureQueriesContext
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
-from lianxin.casework.models import Case, Reply
+from lianxin.casework.models import Case, Commitment, Reply
 from lianxin.casework.tests.helpers import client_for
 
-from ..models import Commitment
 from .helpers import advance, city, fresh, new_suggestion, open_session, seat, user
 
 pytestmark = pytest.mark.django_db

@@ -12,12 +12,12 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from lianxin.casework.models import SurveyAnswer, SurveyRound
 from lianxin.casework.tests.helpers import client_for
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.notifications.models import Notification
 
 from .. import actions
-from ..models import SurveyAnswer, SurveyRound
 from .helpers import advance, city, fresh, new_suggestion, user
 
 pytestmark = pytest.mark.django_db
