@@ -164,6 +164,15 @@ class NoteForm(Versioned):
     )
 
 
+def derived_title() -> forms.CharField:
+    return forms.CharField(
+        label=_("标题"),
+        required=False,
+        max_length=200,
+        help_text=_("留空则按意见内容拟定；转为草稿后，提交前仍可修改。"),
+    )
+
+
 class DeriveForm(Versioned):
     """Turn this case, and others the user chooses, into a draft of another kind
     (casework.lineage): a deputy's suggestion made from citizens' opinions."""
@@ -176,16 +185,32 @@ class DeriveForm(Versioned):
         widget=forms.CheckboxSelectMultiple,
         help_text=_("反映同一问题的意见可以合为一件建议。"),
     )
-    title = forms.CharField(
-        label=_("标题"),
-        required=False,
-        max_length=200,
-        help_text=_("留空则按意见内容拟定；转为草稿后，提交前仍可修改。"),
-    )
+    title = derived_title()
 
     def __init__(self, *args, targets=(), others=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["kind"].choices = [(t.kind, t.label) for t in targets]
         self.fields["also"].choices = [
             (str(c.pk), f"{c.tracking_code or c.pk} {c.display_title}") for c in others
+        ]
+
+
+class DeriveManyForm(forms.Form):
+    """From one's work list: several citizens' opinions turned into one draft of another kind
+    (a deputy's suggestion) at once."""
+
+    origins = forms.MultipleChoiceField(
+        label=_("选择要转办的意见"),
+        choices=(),
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"required": _("请至少选择一件意见。")},
+    )
+    kind = forms.ChoiceField(label=_("转为"), choices=())
+    title = derived_title()
+
+    def __init__(self, *args, targets=(), candidates=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kind"].choices = [(t.kind, t.label) for t in targets]
+        self.fields["origins"].choices = [
+            (str(c.pk), f"{c.tracking_code or c.pk} {c.display_title}") for c in candidates
         ]

@@ -51,6 +51,10 @@ class Target:
     private_states: frozenset[str] = field(default_factory=frozenset)
     # Entering one of these states, the derived case has its reply: it goes to the origins.
     reply_states: frozenset[str] = field(default_factory=frozenset)
+    # Entering one of these states, the derived case ends without a reply (withdrawn): each
+    # origin goes back to be handled on its own; merged into another case, the origins follow
+    # it there instead.
+    dropped_states: frozenset[str] = field(default_factory=frozenset)
 
 
 _TARGETS: dict[str, Target] = {}
@@ -64,6 +68,7 @@ def declare_target(
     prefill: Callable[[Sequence[Case]], dict] | None = None,
     private_states: Iterable[str] = (),
     reply_states: Iterable[str] = (),
+    dropped_states: Iterable[str] = (),
 ) -> Target:
     target = Target(
         kind=kind,
@@ -72,6 +77,7 @@ def declare_target(
         prefill=prefill,
         private_states=frozenset(private_states),
         reply_states=frozenset(reply_states),
+        dropped_states=frozenset(dropped_states),
     )
     _TARGETS[kind] = target
     return target
@@ -104,28 +110,29 @@ def origin_kinds() -> list[str]:
 # --- Reading ------------------------------------------------------------------------------------
 
 
+def _links():
+    """The links in force (not released)."""
+    return CaseOrigin.objects.filter(released_at__isnull=True)
+
+
 def derived_from(origin: Case) -> list[Case]:
-    """The cases made from `origin`, oldest first."""
+    """The cases made from `origin` that still carry it, oldest first."""
     return [
         link.case
-        for link in CaseOrigin.objects.filter(origin=origin)
-        .select_related("case")
-        .order_by("at", "id")
+        for link in _links().filter(origin=origin).select_related("case").order_by("at", "id")
     ]
 
 
 def origins_of(case: Case) -> list[Case]:
     return [
         link.origin
-        for link in CaseOrigin.objects.filter(case=case)
-        .select_related("origin")
-        .order_by("origin_id")
+        for link in _links().filter(case=case).select_related("origin").order_by("origin_id")
     ]
 
 
 def is_derived(origin: Case) -> bool:
     """True when another case was made from `origin` (its handling lies there)."""
-    return CaseOrigin.objects.filter(origin_id=origin.pk).exists()
+    return _links().filter(origin_id=origin.pk).exists()
 
 
 def refusal(origin: Case, target: Target | None = None) -> str | None:
@@ -180,7 +187,7 @@ def candidates(user, *, limit: int = 100) -> list[Case]:
     qs = (
         visible_to(user, Case)
         .filter(kind__in=kinds, state__in=states, merged_into__isnull=True)
-        .exclude(pk__in=CaseOrigin.objects.values("origin_id"))
+        .exclude(pk__in=_links().values("origin_id"))
         .select_related("category", "deputy__person", "station")
         .order_by("-created_at", "-id")
     )
@@ -305,7 +312,7 @@ def deliver_reply(case: Case, event: CaseEvent) -> int:
     if reply is None:
         return 0
     reached = 0
-    for link in CaseOrigin.objects.filter(case=case).order_by("origin_id"):
+    for link in _links().filter(case=case).order_by("origin_id"):
         origin = lock_case(Case(pk=link.origin_id))
         wf = origin.workflow
         t = wf.transition("origin_reply", origin.state)
@@ -368,12 +375,59 @@ def _conclude_after_rating(origin: Case, event: CaseEvent) -> None:
     )
 
 
+def release(case: Case) -> int:
+    """The derived case ended without a reply (withdrawn): each origin still waiting for it
+    takes `origin_release` and goes back to be handled on its own (its citizen is told); the
+    links end. Returns how many went back."""
+    now = timezone.now()
+    released = 0
+    for link in _links().filter(case=case).order_by("origin_id"):
+        origin = lock_case(Case(pk=link.origin_id))
+        t = origin.workflow.transition("origin_release", origin.state)
+        link.released_at = now
+        link.save(update_fields=["released_at"])
+        if t is None or t.refusal(origin):
+            continue
+        origin, t = begin(origin, "origin_release", None)
+        finish(
+            origin,
+            t,
+            None,
+            note=_("所转%(label)s“%(title)s”已撤回，本件重新进入梳理办理。")
+            % {"label": case.get_kind_display(), "title": case.display_title},
+            data={"case": case.pk, "kind": case.kind},
+            is_public=True,
+        )
+        released += 1
+    return released
+
+
+def move_to_merged(case: Case) -> int:
+    """The derived case was merged into another: its origins now wait for that one's reply."""
+    now = timezone.now()
+    into = case.merged_into_id
+    moved = 0
+    for link in _links().filter(case=case).order_by("origin_id"):
+        link.released_at = now
+        link.save(update_fields=["released_at"])
+        if not _links().filter(case_id=into, origin_id=link.origin_id).exists():
+            CaseOrigin.objects.create(case_id=into, origin_id=link.origin_id, at=now, by=link.by)
+            moved += 1
+    return moved
+
+
 def follow(case: Case, event: CaseEvent) -> None:
     """Called by `actions.finish` after every change of state (same transaction)."""
     target = _TARGETS.get(case.kind)
     if target is not None and event.to_state in target.reply_states:
-        if CaseOrigin.objects.filter(case_id=case.pk).exists():
+        if _links().filter(case_id=case.pk).exists():
             deliver_reply(case, event)
+        return
+    if target is not None and event.to_state in target.dropped_states:
+        if case.merged_into_id:
+            move_to_merged(case)
+        else:
+            release(case)
         return
     if event.action == "evaluate" and is_derived(case):
         _conclude_after_rating(case, event)

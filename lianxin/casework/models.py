@@ -713,6 +713,9 @@ class CaseOrigin(models.Model):
         on_delete=models.SET_NULL,
         related_name="+",
     )
+    # When the link ended: the derived case was withdrawn (the origin went back to be handled
+    # on its own) or merged into another (the link moved there).
+    released_at = models.DateTimeField(_("解除时间"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("案件来源")

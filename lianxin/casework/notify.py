@@ -111,25 +111,48 @@ def _lead_if_dissatisfied(case: Case, event) -> list[User]:
     return []
 
 
+def _lead_unit(case: Case, _event) -> list[User]:
+    return unit_users(case, lead_only=True)
+
+
 AUDIENCES: dict[str, Callable[[Case, CaseEvent], list[User]]] = {
     "office": _office,
     "station": _station,
     "deputy": _deputy,
     "units": _units,
+    "lead_unit": _lead_unit,
     "lead_if_dissatisfied": _lead_if_dissatisfied,
 }
 
 
+def register_audience(name: str, fn: Callable[[Case, CaseEvent], list[User]]) -> None:
+    """An app names a group of people its kinds' rules may tell (e.g. a suggestion's authors):
+    fn(case, event) → the users."""
+    AUDIENCES[name] = fn
+
+
 @dataclass(frozen=True)
 class NotifyRule:
-    """Who hears of one action on a case. `audiences` name entries of AUDIENCES; `fallback` is
-    asked when they are all empty; `sms` is the message to the citizens who raised the case."""
+    """Who hears of one action on a case, and what they read.
+
+    `audiences` name entries of AUDIENCES; `fallback` is asked when they are all empty; `sms` is
+    the message to the citizens who raised the case; `when(case, event)` limits the rule to some
+    outcomes of the action (a review that returns the draft); `heading`, `url` and `body` shape
+    the notification (default: the action's label and the title, the case's page, the event's
+    note), `verb` names it (default: the action). `batch(person, events)` → (title, url): when
+    one action writes many events at once (a central assignment), each person is told once,
+    however many of the events name them."""
 
     audiences: tuple[str, ...] = ()
     fallback: tuple[str, ...] = ()
     email: bool = False
     sms: object = None
     heading: Callable[[Case, CaseEvent], str] | None = None
+    when: Callable[[Case, CaseEvent], bool] | None = None
+    url: Callable[[Case, CaseEvent], str] | None = None
+    body: Callable[[Case, CaseEvent], str] | None = None
+    verb: str = ""
+    batch: Callable[[User, list[CaseEvent]], tuple[str, str]] | None = None
 
 
 _rules: dict[tuple[str | None, str], NotifyRule] = {}
@@ -198,6 +221,8 @@ for _action, _rule in {
 
 def audience(case: Case, event: CaseEvent, rule: NotifyRule) -> list[User]:
     """The people `rule` names for `event`, without its actor, each once."""
+    if rule.when is not None and not rule.when(case, event):
+        return []
     people: list[User] = []
     for name in rule.audiences:
         people += AUDIENCES[name](case, event)
@@ -212,6 +237,22 @@ def audience(case: Case, event: CaseEvent, rule: NotifyRule) -> list[User]:
     return result
 
 
+def _tell(case: Case, event: CaseEvent, rule: NotifyRule, people: list[User]) -> None:
+    if rule.heading is not None:
+        heading = rule.heading(case, event)
+    else:
+        label = workflow_for(case.kind).action_label(event.action)
+        heading = _("%(action)s：%(title)s") % {"action": label, "title": case.display_title}
+    notify(
+        people,
+        verb=rule.verb or event.action,
+        title=heading,
+        body=(rule.body(case, event) if rule.body is not None else event.note)[:500],
+        url=rule.url(case, event) if rule.url is not None else case_url(case),
+        email=rule.email,
+    )
+
+
 def on_event(event_id: int) -> None:
     """Tell whoever the rule of the event's kind and action names."""
     event = CaseEvent.objects.select_related("case", "actor").filter(pk=event_id).first()
@@ -221,24 +262,37 @@ def on_event(event_id: int) -> None:
     rule = rule_for(case.kind, event.action)
     if rule is None:
         return
+    if rule.when is not None and not rule.when(case, event):
+        return
     if rule.sms:
         _citizen_sms(case, str(rule.sms), f"{event.action}:{event.pk}")
     people = audience(case, event, rule)
-    if not people:
-        return
-    if rule.heading is not None:
-        heading = rule.heading(case, event)
-    else:
-        label = workflow_for(case.kind).action_label(event.action)
-        heading = _("%(action)s：%(title)s") % {"action": label, "title": case.display_title}
-    notify(
-        people,
-        verb=event.action,
-        title=heading,
-        body=event.note[:500],
-        url=case_url(case),
-        email=rule.email,
+    if people:
+        _tell(case, event, rule, people)
+
+
+def on_events(event_ids: list[int]) -> None:
+    """Events one action wrote together: a rule with `batch` tells each person once for all the
+    events that name them; every other event goes as `on_event` sends it."""
+    events = list(
+        CaseEvent.objects.select_related("case", "actor").filter(pk__in=event_ids).order_by("pk")
     )
+    grouped: dict[tuple[str, str], list[CaseEvent]] = {}
+    for event in events:
+        rule = rule_for(event.case.kind, event.action)
+        if rule is not None and rule.batch is not None:
+            grouped.setdefault((event.case.kind, event.action), []).append(event)
+        else:
+            on_event(event.pk)
+    for (kind, action), batch in grouped.items():
+        rule = rule_for(kind, action)
+        mine: dict[int, tuple[User, list[CaseEvent]]] = {}
+        for event in batch:
+            for person in audience(event.case, event, rule):
+                mine.setdefault(person.pk, (person, []))[1].append(event)
+        for person, theirs in mine.values():
+            title, url = rule.batch(person, theirs)
+            notify([person], verb=rule.verb or action, title=title, url=url, email=rule.email)
 
 
 def due_reminder(case: Case, which: str) -> int:

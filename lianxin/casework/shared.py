@@ -323,6 +323,7 @@ def decide_extension(
         "extension": row.pk,
         "decision": "approve" if approve else "reject",
         "unit": row.unit.name,
+        "unit_id": row.unit_id,
         "requested_due": row.requested_due.isoformat(),
     }
     if approve:

@@ -11,3 +11,11 @@ def notify_event(event_id: int) -> None:
     from .notify import on_event
 
     on_event(event_id)
+
+
+@task()
+def notify_events(event_ids: list[int]) -> None:
+    """Tell whoever events written together concern (casework.notify.on_events)."""
+    from .notify import on_events
+
+    on_events(event_ids)

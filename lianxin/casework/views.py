@@ -126,6 +126,40 @@ def _detail_context(request, case: Case, **extra) -> dict:
     }
 
 
+@login_required
+@require_http_methods(["GET", "POST"])
+def derive_many(request):
+    """The deputy's (or the office's) work list of opinions that may still be turned into a
+    suggestion: tick several, give a title, and one draft carries them all."""
+    from lianxin.core.forms import run_form_page
+
+    from . import lineage
+
+    candidates = lineage.candidates(request.user, limit=50)
+    targets = lineage.targets()
+    form = forms.DeriveManyForm(
+        request.POST or None,
+        targets=targets,
+        candidates=candidates,
+        initial={"kind": targets[0].kind} if targets else None,
+    )
+
+    def act(d):
+        origins = lineage.resolve_origins(request.user, d["origins"])
+        fields = {"title": d["title"]} if d["title"] else {}
+        return lineage.derive(origins, kind=d["kind"], acting_user=request.user, **fields)
+
+    return run_form_page(
+        request,
+        form,
+        act,
+        success=_("已转为草稿，请完善后提交。"),
+        on_success=lambda case: redirect(case.get_absolute_url()),
+        template="casework/derive_many.html",
+        context={"candidates": candidates},
+    )
+
+
 def _derived(user, case: Case) -> list[dict]:
     """The cases made from this one that `user` may open (a deputy's draft shows to them and
     the office, not to a unit): kind, title, state and address of each."""

@@ -132,6 +132,15 @@ OPINION_WORKFLOW = register(
                 description=_("所转代表建议答复后，答复送达群众（查询页和短信），请群众评价"),
             ),
             Transition(
+                "origin_release",
+                (S.CONVERTED,),
+                S.REGISTERED,
+                "case.feedback",
+                _("所转代表建议已撤回"),
+                system=True,
+                description=_("所转代表建议撤回后，意见退回待梳理，由工作机构重新梳理办理"),
+            ),
+            Transition(
                 "assign",
                 (S.TRIAGED, S.HANDLING),
                 S.HANDLING,
@@ -233,5 +242,10 @@ kinds.declare(
     notify={
         "derive": NotifyRule(sms=_("您反映的问题已由代表转为代表建议办理，可凭查询码查看进展。")),
         "origin_reply": NotifyRule(sms=_("您反映的问题所转的代表建议已有答复，请查看并评价。")),
+        # Back to the office to be triaged again; the citizen knows it is still being handled.
+        "origin_release": NotifyRule(
+            ("office", "station"),
+            sms=_("您反映的问题所转的代表建议已撤回，将重新梳理办理。"),
+        ),
     },
 )

@@ -10,6 +10,7 @@ class SuggestionsConfig(AppConfig):
     def ready(self) -> None:
         from . import (
             lineage,
+            notices,  # noqa: F401 - registers who hears of what on a suggestion or motion
             rules,  # noqa: F401 - registers this app's access rules
             scan,
             workflow,  # noqa: F401 - registers the suggestion and motion workflows

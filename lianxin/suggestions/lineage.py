@@ -92,4 +92,6 @@ def register() -> None:
         prefill=prefill,
         private_states=[S.DRAFT],
         reply_states=[S.REPLIED],
+        # Withdrawn, the opinions go back to the office; merged, they follow the other one.
+        dropped_states=[S.WITHDRAWN, S.MERGED],
     )

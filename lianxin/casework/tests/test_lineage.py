@@ -230,3 +230,102 @@ def test_the_deputy_turns_two_opinions_into_a_suggestion_from_the_case_page():
     again = deputy.post(f"/cases/{b.pk}/actions/derive/", {"kind": "suggestion"})
     assert again.status_code in (403, 409, 422)
     assert Case.objects.filter(kind="suggestion").count() == before
+
+
+def test_a_withdrawn_suggestion_gives_the_opinions_back_to_the_office(
+    settings, tmp_path, django_capture_on_commit_callbacks
+):
+    from lianxin.notifications.models import Notification
+    from lianxin.suggestions import actions as suggestion_actions
+
+    settings.NOTIFICATIONS_SMS_BACKEND = "lianxin.notifications.sms.FileBackend"
+    settings.NOTIFICATIONS_SMS_FILE_PATH = str(tmp_path / "sms.jsonl")
+    a, b = two_opinions()
+    draft = derive_as("deputy_demo", a, b)
+    start = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        suggestion_actions.do_withdraw(
+            fresh(draft), reason="另行调研后再提。", acting_user=user("deputy_demo")
+        )
+    for origin in (a, b):
+        origin = fresh(origin)
+        assert origin.state == "registered"
+        event = origin.events.get(action="origin_release")
+        assert event.actor is None and "已撤回" in event.note
+        # Not turned any more: it may be triaged, or turned into another suggestion.
+        assert not lineage.is_derived(origin) and lineage.derived_from(origin) == []
+    assert CaseOrigin.objects.filter(case=draft, released_at__isnull=False).count() == 2
+    told = Notification.objects.filter(pk__gt=start, verb="origin_release")
+    assert "yc_staff" in set(told.values_list("recipient__username", flat=True))
+    sms = [json.loads(x) for x in (tmp_path / "sms.jsonl").read_text().splitlines()]
+    assert any(m["to"] == "13900002222" and "已撤回" in m["body"] for m in sms)
+    again = derive_as("deputy_demo", fresh(a))
+    assert {o.pk for o in lineage.origins_of(again)} == {a.pk}
+
+
+def test_a_merged_suggestion_s_opinions_wait_for_the_one_it_joined():
+    from lianxin.suggestions import actions as suggestion_actions
+
+    a, b = two_opinions()
+    sg.open_session()
+    draft = derive_as("deputy_demo", a, b)
+    derived = sg.advance(draft, "submitted")
+    target = sg.advance(sg.new_suggestion("关于顺城街公交站台设施的建议"), "submitted")
+    suggestion_actions.do_review_suggestion(
+        fresh(derived),
+        decision="merge",
+        merge_into=fresh(target),
+        note="内容相近。",
+        acting_user=user("jz_staff"),
+    )
+    assert {o.pk for o in lineage.origins_of(target)} == {a.pk, b.pk}
+    assert lineage.origins_of(derived) == []
+    assert fresh(a).state == "converted"
+    sg.advance(fresh(target), "replied")
+    for origin in (a, b):
+        origin = fresh(origin)
+        assert origin.state == "fed_back"
+        assert origin.events.get(action="origin_reply").data["case"] == target.pk
+
+
+def test_from_the_work_list_the_deputy_ticks_two_opinions_and_gets_one_draft():
+    from .helpers import client_for
+
+    a, b = two_opinions()
+    deputy = client_for("deputy_demo")
+    assert 'href="/cases/derive/"' in deputy.get("/workbench/").content.decode()
+    page = deputy.get("/cases/derive/").content.decode()
+    assert a.display_title in page and b.display_title in page
+    # Nothing ticked: said plainly, nothing stored.
+    before = Case.objects.filter(kind="suggestion").count()
+    empty = deputy.post("/cases/derive/", {"kind": "suggestion"})
+    assert empty.status_code == 422 and "请至少选择一件意见" in empty.content.decode()
+    assert Case.objects.filter(kind="suggestion").count() == before
+    r = deputy.post(
+        "/cases/derive/",
+        {"kind": "suggestion", "origins": [str(a.pk), str(b.pk)], "title": "关于顺城街站台的建议"},
+    )
+    assert r.status_code == 302, r.content.decode()[:1000]
+    draft = Case.objects.get(kind="suggestion", title="关于顺城街站台的建议")
+    assert r["Location"] == draft.get_absolute_url()
+    assert {o.pk for o in lineage.origins_of(draft)} == {a.pk, b.pk}
+    # They leave the list; the opinion's page links to the draft it became.
+    page = deputy.get("/cases/derive/").content.decode()
+    assert a.display_title not in page and b.display_title not in page
+    case_page = deputy.get(f"/cases/{a.pk}/").content.decode()
+    assert 'id="derived"' in case_page and draft.get_absolute_url() in case_page
+
+
+def test_the_work_list_refuses_an_opinion_that_is_not_offered():
+    from .helpers import client_for
+
+    a, _b = two_opinions()
+    other = new_opinion("锦纶小区门口路灯不亮。", contact_phone="13900007777")
+    deputy = client_for("deputy_b")
+    r = deputy.post("/cases/derive/", {"kind": "suggestion", "origins": [str(a.pk)]})
+    assert r.status_code == 422  # not among deputy_b's choices
+    assert not CaseOrigin.objects.filter(origin__in=[a, other]).exists()
+    # The draft is the deputy's own: the office's page of the opinion does not link to it.
+    draft = derive_as("deputy_demo", a)
+    office_page = client_for("yc_staff").get(f"/cases/{a.pk}/").content.decode()
+    assert draft.get_absolute_url() not in office_page and 'id="derived"' not in office_page

@@ -79,13 +79,9 @@ def scenario(name: str, trail: str, chained: tuple[str, ...] = ()):
 # Notifications sent directly through suggestions/actions/base.py `_notify`, not from the
 # trail by rule (the second path issue 10 wants removed): scenario → verbs.
 KNOWN_DIRECT: dict[str, set[str]] = {
-    "suggestions.actions.suggestions.do_cosign": {"cosign"},
-    "suggestions.actions.suggestions.do_co_opinion": {"co_opinion"},
-    "suggestions.actions.suggestions.do_sign_off_reply": {"replied"},
-    "suggestions.actions.central.do_assign_suggestions": {"assign"},
-    "suggestions.actions.deadlines.do_request_extension": {"extension_requested"},
-    "suggestions.actions.deadlines.do_decide_extension": {"extension_decided"},
-    "suggestions.actions.surveys.do_open_survey": {"survey"},
+    # A co-sponsorship invitation is no step on the suggestion's timeline: it is told directly.
+    "suggestions.actions.suggestions.do_create_suggestion": {"cosign_invite"},
+    "suggestions.actions.suggestions.do_update_draft": {"cosign_invite"},
 }
 
 
@@ -940,9 +936,6 @@ def _():
     return Act(call, None, "system")
 
 
-KNOWN_DIRECT["suggestions.actions.deadlines.do_mark_co_opinion_overdue"] = {"co_opinion_overdue"}
-
-
 # --- the tests ------------------------------------------------------------------------------------
 
 
@@ -989,7 +982,8 @@ def test_the_action_writes_one_event_and_notifies_by_rule(name, django_capture_o
     for ce in CaseEvent.objects.filter(trail__in=events).select_related("case"):
         rule = rule_for(ce.case.kind, ce.action)
         people = audience(ce.case, ce, rule) if rule is not None else []
-        allowed.setdefault(ce.action, set()).update(p.pk for p in people)
+        verb = (rule.verb if rule is not None else "") or ce.action
+        allowed.setdefault(verb, set()).update(p.pk for p in people)
     direct = KNOWN_DIRECT.get(name, set())
     # The rules' audiences are told (so the checks below are not vacuous).
     for verb, people in allowed.items():

@@ -20,15 +20,16 @@ from lianxin.casework.models import (
     DeadlinePolicy,
     Kind,
 )
+from lianxin.casework.tasks import notify_events
 from lianxin.core import dates, trail
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
+from lianxin.core.queue import enqueue_with_transaction
 from lianxin.core.validators import clean_text
 from lianxin.org.models import HandlingUnit
 
 from ..models import Suggestion
 from .base import (
     S,
-    _notify,
     due_after_assignment,
 )
 from .deadlines import open_co_opinion_deadlines
@@ -190,27 +191,6 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
         event.trail = row
     CaseEvent.objects.bulk_create(events, batch_size=1000)
     open_co_opinion_deadlines(ids, today)
-    _notify_units(assignments, len(items))
+    # The kind's rule tells each unit's officers once of the whole batch (suggestions.notices).
+    enqueue_with_transaction(notify_events, [e.pk for e in events])
     return ids
-
-
-def _notify_units(assignments: list[Assignment], total: int) -> None:
-    from lianxin.accounts.models import Role, User
-
-    counts: dict[int, int] = {}
-    for a in assignments:
-        counts[a.unit_id] = counts.get(a.unit_id, 0) + 1
-    officers: dict[int, list] = {}
-    for user in User.objects.filter(
-        roles__role=Role.UNIT_OFFICER, roles__unit_id__in=list(counts), is_active=True
-    ).annotate(unit_id=F("roles__unit_id")):
-        officers.setdefault(user.unit_id, []).append(user)
-    from django.urls import reverse
-
-    for unit_id, n in counts.items():
-        _notify(
-            officers.get(unit_id, []),
-            verb="assign",
-            title=_("集中交办：本单位收到 %(n)s 件代表建议") % {"n": n},
-            url=reverse("suggestion_list") + f"?unit={unit_id}",
-        )

@@ -14,13 +14,12 @@ from lianxin.casework import actions as loop
 from lianxin.casework import shared
 from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import Assignment, Case, ExtensionRequest
-from lianxin.casework.queries import active_assignments
 from lianxin.core import dates
 from lianxin.core.errors import ValidationFailed
 from lianxin.core.validators import clean_text
 
 from ..models import CoOpinionDeadline
-from .base import _notify, co_opinion_due, detail_url, unit_officers
+from .base import co_opinion_due, detail_url, unit_officers
 
 DECISIONS = shared.DECISIONS
 
@@ -53,20 +52,6 @@ def do_request_extension(
             "due_date": locked.due_date.isoformat(),
             "requested_due": wanted.isoformat(),
         },
-    )
-    from lianxin.casework.notify import office_users
-
-    _notify(
-        office_users(locked),
-        verb="extension_requested",
-        title=_("%(unit)s申请将答复期限延至%(date)s：%(title)s")
-        % {
-            "unit": assignment.unit.name,
-            "date": wanted.isoformat(),
-            "title": locked.display_title,
-        },
-        body=reason,
-        url=detail_url(locked),
     )
     return row
 
@@ -105,20 +90,6 @@ def do_decide_extension(
         locked, approve=approve, note=note, other=other, acting_user=acting_user
     )
     finish(locked, t, acting_user, fields=fields, note=note, data=data)
-    if approve:
-        title = _("延期申请已同意，答复期限延至%(date)s：%(title)s") % {
-            "date": row.approved_due.isoformat(),
-            "title": locked.display_title,
-        }
-    else:
-        title = _("延期申请未获同意：%(title)s") % {"title": locked.display_title}
-    _notify(
-        unit_officers([row.unit_id]),
-        verb="extension_decided",
-        title=title,
-        body=note,
-        url=detail_url(locked),
-    )
     return row
 
 
@@ -192,15 +163,7 @@ def do_mark_co_opinion_overdue(deadline: CoOpinionDeadline, *, acting_user=None)
         action="co_opinion_overdue",
         note=_("%(unit)s未在%(date)s前提出会办意见。")
         % {"unit": row.unit.name, "date": row.due_on.isoformat()},
-        data={"unit": row.unit.name, "due_date": row.due_on.isoformat()},
-    )
-    lead = [a.unit_id for a in active_assignments(locked) if a.role == Assignment.Role.LEAD]
-    _notify(
-        unit_officers([row.unit_id, *lead]),
-        verb="co_opinion_overdue",
-        title=_("会办意见已逾期：%(unit)s · %(title)s")
-        % {"unit": row.unit.name, "title": locked.display_title},
-        url=detail_url(locked),
+        data={"unit": row.unit.name, "unit_id": row.unit_id, "due_date": row.due_on.isoformat()},
     )
     return True
 

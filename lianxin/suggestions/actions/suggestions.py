@@ -47,14 +47,11 @@ from .base import (
     S,
     _category,
     _invite,
-    _notify,
     _outcome,
     _owner,
     _session_for,
     _texts,
-    _users_of_seats,
     clean_cosponsors,
-    detail_url,
     due_after_assignment,
 )
 from .deadlines import open_co_opinion_deadlines, renew_co_opinion_deadlines
@@ -182,13 +179,6 @@ def do_cosign(
         note=(_("%(name)s确认联名。") if accept else _("%(name)s谢绝联名。")) % {"name": name},
         data={"deputy": row.deputy_id, "name": name, "accept": bool(accept)},
     )
-    _notify(
-        _users_of_seats([locked.raised_by_deputy_id]),
-        verb="cosign",
-        title=(_("%(name)s已确认联名：%(title)s") if accept else _("%(name)s谢绝联名：%(title)s"))
-        % {"name": name, "title": locked.display_title},
-        url=detail_url(locked),
-    )
     return row
 
 
@@ -301,14 +291,6 @@ def do_review_suggestion(
         data=data,
         is_public=decision != "return",
     )
-    if decision == "return":
-        _notify(
-            _users_of_seats([locked.raised_by_deputy_id]),
-            verb="returned",
-            title=_("建议退回修改：%(title)s") % {"title": locked.display_title},
-            body=note,
-            url=detail_url(locked),
-        )
     return locked
 
 
@@ -472,16 +454,6 @@ def do_co_opinion(
         note=content,
         data={"unit": mine[0].unit.name, "co_opinion": opinion.pk},
     )
-    from lianxin.casework.notify import unit_users
-
-    _notify(
-        unit_users(locked, lead_only=True),
-        verb="co_opinion",
-        title=_("%(unit)s提出会办意见：%(title)s")
-        % {"unit": mine[0].unit.name, "title": locked.display_title},
-        body=content,
-        url=detail_url(locked),
-    )
     return opinion
 
 
@@ -556,14 +528,6 @@ def do_sign_off_reply(
         },
         is_public=bool(approve),
     )
-    if approve:
-        _notify(
-            _users_of_seats(a.pk for a in queries.authors(locked)),
-            verb="replied",
-            title=_("您的建议已答复（%(category)s类），请评价：%(title)s")
-            % {"category": reply.category.code, "title": locked.display_title},
-            url=detail_url(locked),
-        )
     return locked
 
 

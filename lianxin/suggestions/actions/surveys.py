@@ -5,7 +5,6 @@ the office closes it; the result goes into the key-supervision part of the speci
 from __future__ import annotations
 
 from django.db import transaction
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from lianxin.casework import shared
@@ -15,7 +14,6 @@ from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 
 from .. import queries
-from .base import _notify, _users_of_seats
 
 
 @transaction.atomic
@@ -35,14 +33,6 @@ def do_open_survey(
         acting_user,
         note=note,
         data={"round": survey.number, "asked": len(seats)},
-    )
-    _notify(
-        _users_of_seats(s.pk for s in seats),
-        verb="survey",
-        title=_("请对重点督办建议的办理情况进行满意度测评：%(title)s")
-        % {"title": locked.display_title},
-        body=note,
-        url=reverse("suggestion_action", args=[locked.pk, "answer_survey"]),
     )
     return survey
 

@@ -13,6 +13,7 @@ from django.core.management import call_command
 from lianxin.casework.scan import scan_deadlines
 from lianxin.casework.tests.helpers import at, client_for
 from lianxin.notifications.models import Notification
+from lianxin.org.models import HandlingUnit
 
 from .. import actions
 from ..models import CoOpinionDeadline
@@ -86,7 +87,8 @@ def test_the_scan_reminds_before_and_on_the_due_date_and_marks_it_overdue_once(
     assert CoOpinionDeadline.objects.get(pk=row.pk).is_overdue
     events = fresh(case).events.filter(action="co_opinion_overdue")
     assert events.count() == 1
-    assert events.get().data == {"unit": "晋中市住房和城乡建设局", "due_date": "2026-04-02"}
+    late = HandlingUnit.objects.get(name="晋中市住房和城乡建设局")
+    assert events.get().data == {"unit": late.name, "unit_id": late.pk, "due_date": "2026-04-02"}
     told = set(
         Notification.objects.filter(url=url, verb="co_opinion_overdue").values_list(
             "recipient__username", flat=True
@@ -245,3 +247,30 @@ def test_the_reminder_lead_time_is_a_policy_administrators_edit():
     with at(2026, 3, 24):  # ten days before
         scan_deadlines()
     assert soon.count() == 1
+
+
+def test_a_central_assignment_tells_each_unit_once_by_the_kind_s_rule(
+    django_capture_on_commit_callbacks,
+):
+    cases = [
+        advance(new_suggestion(f"集中交办通知 {n}", in_session=False), "accepted") for n in (1, 2)
+    ]
+    lead, co = unit(), unit("JZ-ZFCXJSJ")
+    start = Notification.objects.order_by("-pk").values_list("pk", flat=True).first() or 0
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_assign_suggestions(
+            [
+                actions.AssignItem(case_id=cases[0].pk, lead_unit=lead, co_units=[co]),
+                actions.AssignItem(case_id=cases[1].pk, lead_unit=lead),
+            ],
+            acting_user=user("jz_staff"),
+        )
+    new = Notification.objects.filter(pk__gt=start, verb="assign")
+    told = new.filter(recipient__username="unit_demo")
+    assert [(n.title, n.url) for n in told] == [
+        ("集中交办：本单位收到 2 件代表建议", f"/suggestions/?unit={lead.pk}")
+    ]
+    other = new.get(recipient__username="unit_other")
+    assert other.title == "集中交办：本单位收到 1 件代表建议"
+    # The staff member who assigned is not told of their own action.
+    assert not new.filter(recipient__username="jz_staff").exists()
