@@ -59,6 +59,11 @@ def _late_unit_and_lead(case: Case, event: CaseEvent) -> list[User]:
     return (_officers([unit]) if unit else []) + unit_users(case, lead_only=True)
 
 
+def _invited(_case, event: CaseEvent) -> list[User]:
+    return _deputies((event.data or {}).get("invited", []))
+
+
+register_audience("invited", _invited)
 register_audience("lead_sponsor", _lead_sponsor)
 register_audience("authors", _authors)
 register_audience("survey_asked", _survey_asked)
@@ -71,6 +76,11 @@ register_audience("late_unit_and_lead", _late_unit_and_lead)
 
 def _data(event: CaseEvent) -> dict:
     return event.data or {}
+
+
+def _invitation(case: Case, _event) -> str:
+    lead = case.raised_by_deputy.person.name if case.raised_by_deputy_id else ""
+    return _("%(lead)s邀请您联名：%(title)s") % {"lead": lead, "title": case.display_title}
 
 
 def _cosign(case: Case, event: CaseEvent) -> str:
@@ -152,6 +162,7 @@ def _survey_url(case: Case, _event) -> str:
 
 
 RULES = {
+    "invite": NotifyRule(("invited",), heading=_invitation, verb="cosign_invite"),
     "cosign": NotifyRule(("lead_sponsor",), heading=_cosign),
     "review": NotifyRule(
         ("lead_sponsor",),

@@ -149,6 +149,7 @@ def _survey_is_open(case) -> str | None:
 
 # Timeline entries of suggestions and motions that are not transitions.
 OWN_EVENT_LABELS = {
+    "invite": _("邀请联名"),
     "from_motion": _("由议案转为建议"),
     "commitment_kept": _("承诺事项已兑现"),
     "commitment_not_kept": _("承诺事项未兑现"),

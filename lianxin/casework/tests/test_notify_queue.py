@@ -65,13 +65,14 @@ def test_a_rolled_back_change_leaves_no_task(settings):
 
 
 def test_a_suggestions_own_notification_goes_through_the_worker_too(settings):
-    """Co-sponsors are invited when a joint suggestion is written (suggestions.actions._notify)."""
+    """Co-sponsors are invited when a joint suggestion is written: the draft's `invite` entry,
+    told by the suggestion kind's rule (suggestions.notices) through the worker."""
     from lianxin.suggestions.tests.helpers import new_suggestion
 
     settings.TASKS = DB_TASKS
     invites = Notification.objects.filter(recipient__username="deputy_b", verb="cosign_invite")
     before = invites.count()
-    tasks = DBTaskResult.objects.filter(task_path="lianxin.notifications.tasks.notify_users")
+    tasks = DBTaskResult.objects.filter(task_path="lianxin.casework.tasks.notify_event")
     queued = tasks.count()
     new_suggestion("关于联名邀请通知的建议", co=("deputy_b",))
     assert tasks.count() > queued

@@ -78,11 +78,8 @@ def scenario(name: str, trail: str, chained: tuple[str, ...] = ()):
 
 # Notifications sent directly through suggestions/actions/base.py `_notify`, not from the
 # trail by rule (the second path issue 10 wants removed): scenario → verbs.
-KNOWN_DIRECT: dict[str, set[str]] = {
-    # A co-sponsorship invitation is no step on the suggestion's timeline: it is told directly.
-    "suggestions.actions.suggestions.do_create_suggestion": {"cosign_invite"},
-    "suggestions.actions.suggestions.do_update_draft": {"cosign_invite"},
-}
+# Notifications an action sends outside the rules of its events (none left).
+KNOWN_DIRECT: dict[str, set[str]] = {}
 
 
 def staff():
@@ -606,9 +603,14 @@ def _u(name):
     return _sh().user(name)
 
 
-@scenario("suggestions.actions.suggestions.do_create_suggestion", "casework.register")
+# Inviting co-sponsors is an entry of its own on the draft's timeline, whose rule tells them.
+@scenario(
+    "suggestions.actions.suggestions.do_create_suggestion",
+    "casework.register",
+    chained=("casework.invite",),
+)
 def _():
-    return Act(lambda: _sh().new_suggestion("核验用新建议"), _u("deputy_demo"))
+    return Act(lambda: _sh().new_suggestion("核验用新建议", co=("deputy_b",)), _u("deputy_demo"))
 
 
 _sug_action(
@@ -885,12 +887,13 @@ def _motion(submit: bool = False):
     return h.fresh(case)
 
 
-@scenario("suggestions.actions.motions.do_create_motion", "casework.register")
+@scenario(
+    "suggestions.actions.motions.do_create_motion",
+    "casework.register",
+    chained=("casework.invite",),
+)
 def _():
     return Act(_motion, _u("deputy_demo"))
-
-
-KNOWN_DIRECT["suggestions.actions.motions.do_create_motion"] = {"cosign_invite"}
 
 
 @scenario("suggestions.actions.motions.do_submit_motion", "casework.submit")

@@ -10,6 +10,7 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
 from lianxin.casework import deadlines, shared
+from lianxin.casework.actions import finish, lock_case
 from lianxin.casework.models import (
     Case,
     Category,
@@ -113,29 +114,6 @@ def clean_cosponsors(author: Deputy, deputies: Iterable) -> list[Deputy]:
     return result
 
 
-def _notify(users, *, verb: str, title: str, url: str, body: str = "") -> None:
-    """Tell these users about the change being made, through the worker like the loop's own
-    notifications (casework.tasks.notify_event)."""
-    from lianxin.core.queue import enqueue_with_transaction
-    from lianxin.notifications.tasks import notify_users
-
-    ids = sorted({u.pk for u in users if u is not None})
-    if ids:
-        enqueue_with_transaction(
-            notify_users, ids, str(verb), str(title), str(body)[:500], str(url)
-        )
-
-
-def _users_of_seats(seat_ids: Iterable[int]):
-    from lianxin.accounts.models import Role, User
-
-    return list(
-        User.objects.filter(
-            person__deputy_seats__pk__in=list(seat_ids), roles__role=Role.DEPUTY, is_active=True
-        ).distinct()
-    )
-
-
 def detail_url(case: Case) -> str:
     from django.urls import reverse
 
@@ -233,13 +211,16 @@ def _session_for(congress, session: Session | None, in_session: bool | None):
 
 
 def _invite(case: Case, seats: Sequence[Deputy], acting_user) -> None:
+    """Ask these deputies to co-sign: their rows, and one entry on the draft's timeline whose
+    rule (suggestions.notices) tells them."""
     if not seats:
         return
     shared.invite(case, seats)
-    lead = case.raised_by_deputy.person.name if case.raised_by_deputy_id else ""
-    _notify(
-        _users_of_seats(s.pk for s in seats),
-        verb="cosign_invite",
-        title=_("%(lead)s邀请您联名：%(title)s") % {"lead": lead, "title": case.display_title},
-        url=detail_url(case),
+    finish(
+        lock_case(case),
+        None,
+        acting_user,
+        action="invite",
+        note=_("邀请%(names)s联名。") % {"names": "、".join(s.person.name for s in seats)},
+        data={"invited": [s.pk for s in seats]},
     )

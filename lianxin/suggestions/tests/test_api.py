@@ -316,7 +316,7 @@ def test_a_motion_with_enough_cosponsors_is_converted_and_keeps_its_history(api)
     assert len(body["authors"]) == 11  # the lead sponsor and the ten co-sponsors
     history = body["history"][0]
     assert history["id"] == motion
-    assert [e["action"] for e in history["timeline"]][:2] == ["register", "cosign"]
+    assert [e["action"] for e in history["timeline"]][:3] == ["register", "invite", "cosign"]
     assert "decide" in [e["action"] for e in history["timeline"]]
     # It enters the suggestion loop: the office assigns it.
     r = act(staff, new_id, "assign", {"lead_unit": "JZ-JTYSJ"}, via="suggestions")
