@@ -126,6 +126,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
     )
     label = loop.actor_label(acting_user)
     assignments, events, trail_rows, cases = [], [], [], []
+    seats: dict[tuple, trail.Seat] = {}
     for item in items:
         case = locked[item.case_id]
         co = [u for u in dict.fromkeys(item.co_units) if u.pk != item.lead_unit.pk]
@@ -169,9 +170,13 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
                 is_public=True,
             )
         )
-        trail_rows.append(
-            loop.trail_event(case, events[-1], acting_user, seat=loop.case_seat(case, acting_user))
-        )
+        # The seat follows from what the case says (its congress, deputy, station): cases that
+        # say the same are acted on in the same seat, found once.
+        context = loop.seat_context(case, acting_user)
+        key = tuple(sorted((k, str(v)) for k, v in context.items()))
+        if key not in seats:
+            seats[key] = trail.seat_of(acting_user, **context)
+        trail_rows.append(loop.trail_event(case, events[-1], acting_user, seat=seats[key]))
     Assignment.objects.bulk_create(assignments, batch_size=1000)
     # Every case moves the same way; only the due date differs (plain or complex): a few
     # UPDATEs rather than one CASE per row.
