@@ -290,6 +290,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         deputy=filters.deputy,
         unit=filters.unit,
         supervised=filters.supervised,
+        request=request,
     )
     rows, count = page_of(
         queries.for_list(qs), limit=filters.limit, offset=filters.offset, total=qs

@@ -51,6 +51,7 @@ def case_list(request):
             overdue=_bool(g.get("overdue")),
             q=g.get("q") or None,
             supervised=_bool(g.get("supervised")),
+            request=request,
         )
     except LianxinError as exc:
         error, qs = exc.message, Case.objects.none()
@@ -236,7 +237,7 @@ def run_action_page(
         status = 422 if request.htmx else error_status
     else:
         if action not in {t.action for t in workflow.available(case, request.user)}:
-            raise PermissionDenied
+            return _not_now(request, case, action, workflow=workflow, page=page, label=label)
         initial = {"version": case.version, **(spec.initial(case) if spec.initial else {})}
         initial.update({k: request.GET[k] for k in spec.from_query if request.GET.get(k)})
         form = spec.form(initial=initial, **kwargs)
@@ -252,6 +253,36 @@ def run_action_page(
     }
     template = "casework/action_form.html#form" if request.htmx else "casework/action_form.html"
     return render(request, template, context, status=status)
+
+
+def _not_now(request, case: Case, action: str, *, workflow, page: ActionPage, label: str):
+    """An action the user may take on such a case, but not in the state it is in now (assign
+    before triage, a second tab, Back after the step was taken): say so, with the state, what
+    can be done now and the way back; 409. Never allowed to this user at all: 403."""
+    from lianxin.core.errors import Conflict
+
+    try:
+        workflow.check(case, action, request.user)
+    except Conflict as exc:
+        message = exc.message
+    except LianxinError:
+        raise PermissionDenied from None
+    else:  # allowed by the rule and the state, yet not offered (a system step)
+        raise PermissionDenied
+    now = [
+        {"label": t.label, "url": reverse(page.action_url_name, args=[case.pk, t.action])}
+        for t in workflow.available(case, request.user)
+    ]
+    context = {
+        "case": case,
+        "page": page,
+        "label": label,
+        "message": message,
+        "state_label": workflow.state_label(case.state),
+        "available": now,
+        "detail_url": reverse(page.detail_url_name, args=[case.pk]),
+    }
+    return render(request, "casework/action_not_now.html", context, status=409)
 
 
 def _stations_for(case: Case, user):

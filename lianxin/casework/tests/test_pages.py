@@ -12,6 +12,7 @@ from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from PIL import Image
 
+from lianxin.casework.workflow import workflow_for
 from lianxin.core.models import AuditLog
 
 from .helpers import advance, fresh, new_opinion, unit, user
@@ -111,10 +112,24 @@ def test_a_refused_form_shows_the_reason_in_place():
     assert fresh(case).state == "handling"
 
 
-def test_an_action_not_offered_now_is_not_shown_as_a_form():
+def test_an_action_not_offered_now_says_why_and_what_can_be_done():
     case = new_opinion()
-    assert signed_in("yc_staff").get(f"/cases/{case.pk}/actions/feedback/").status_code == 403
-    assert signed_in("yc_staff").get(f"/cases/{case.pk}/actions/fly/").status_code == 404
+    staff = signed_in("yc_staff")
+    # Assign before triage: not "no permission", but the state, the steps open now, the way back.
+    r = staff.get(f"/cases/{case.pk}/actions/assign/")
+    assert r.status_code == 409
+    page = r.content.decode()
+    assert "无权" not in page and 'id="action-form-assign"' not in page
+    state = workflow_for(case.kind).state_label(case.state)
+    assert f'id="not-now-state">{state}<' in page and "不能进行“交办”" in page
+    assert f'href="/cases/{case.pk}/actions/triage/"' in page
+    assert 'id="back-to-case"' in page and f'href="/cases/{case.pk}/"' in page
+    # The same after the step was taken (Back in the browser, a second tab).
+    advance(case, "triaged")
+    assert staff.get(f"/cases/{case.pk}/actions/triage/").status_code == 409
+    # Never this user's to take: 403; no such action: 404.
+    assert signed_in("deputy_demo").get(f"/cases/{case.pk}/actions/assign/").status_code == 403
+    assert staff.get(f"/cases/{case.pk}/actions/fly/").status_code == 404
 
 
 def test_a_reply_with_an_attachment_is_served_only_to_those_who_see_the_case():
@@ -202,3 +217,46 @@ def test_the_opinion_workflow_document_is_up_to_date():
         f"{path} is stale: run manage.py workflow_docs"
     )
     assert "```mermaid\nstateDiagram-v2" in path.read_text(encoding="utf-8")
+
+
+def test_staff_find_a_citizen_s_cases_by_phone_name_code_place_and_text(api):
+    mine = new_opinion(
+        "锦纶小区门口的路灯坏了，晚上很黑。",
+        contact_name="孙明霞",
+        contact_phone="13977776666",
+        place="锦纶小区",
+    )
+    other = new_opinion(
+        "安宁小区垃圾清运不及时。", contact_name="周立", contact_phone="13955554444"
+    )
+    hidden = new_opinion(
+        "匿名反映锦纶小区噪音。", contact_phone="13977776666", is_anonymous=True, contact_name=""
+    )
+    staff = signed_in("yc_staff")
+
+    def found(q) -> set[int]:
+        page = staff.get("/cases/", {"q": q}).content.decode()
+        return {c.pk for c in (mine, other, hidden) if f'href="/cases/{c.pk}/"' in page}
+
+    before = AuditLog.objects.filter(kind="personal_data_viewed").count()
+    assert found("13977776666") == {mine.pk}  # an anonymous case is not found by its phone
+    assert found("139 7777 6666") == {mine.pk}
+    logged = AuditLog.objects.filter(kind="personal_data_viewed").order_by("-pk")
+    assert logged.count() == before + 2
+    assert logged.first().detail == {"field": "contact_phone"} and logged.first().username == (
+        "yc_staff"
+    )
+    assert found("7777666") == {mine.pk}  # part of a number: not logged as a full lookup
+    assert logged.count() == before + 2
+    assert found("孙明霞") == {mine.pk}
+    code = mine.tracking_code
+    assert found(f"{code[:3]} {code[3:6]} {code[6:]}".lower()) == {mine.pk}
+    assert found("锦纶小区") == {mine.pk, hidden.pk}
+    assert found("垃圾清运") == {other.pk}
+    # The API answers the same way.
+    r = api.as_user("yc_staff").get("/api/v1/cases", {"q": "13977776666"})
+    assert r.status_code == 200 and [c["id"] for c in r.json()["items"]] == [mine.pk]
+    # Another county's staff find nothing of these.
+    assert AuditLog.objects.filter(kind="personal_data_viewed").count() == before + 3
+    r = api.as_user("tg_staff").get("/api/v1/cases", {"q": "孙明霞"})
+    assert r.status_code == 200 and mine.pk not in [c["id"] for c in r.json()["items"]]
