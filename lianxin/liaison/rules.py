@@ -60,7 +60,7 @@ for _label in (
     visibility(_label)(_at_visible_stations)
 
 
-@visibility("liaison.receptionrecord")
+@visibility("liaison.receptionrecord", to_many=True)
 def _reception_records(g: Grants) -> Q | None:
     if g.is_admin:
         return None

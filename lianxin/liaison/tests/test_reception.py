@@ -368,3 +368,21 @@ def test_the_contact_log_reads_a_deputy_s_receptions_over_a_period(station, user
     assert record not in list(queries.reception_records_between(users["tg_staff"], deputy=seat))
     mine = queries.reception_records_between(users["deputy_demo"], deputy=seat)
     assert record in list(mine)
+
+
+def test_a_record_with_two_deputies_is_listed_once(station, users):
+    two = members(station)[:2]
+    assert len(two) == 2
+    record = actions.do_record_reception(
+        station,
+        date=core_dates.today(),
+        subject="停车难",
+        content="小区周边停车位不足。",
+        deputy_ids=[d.pk for d in two],
+        visitor_count=1,
+        acting_user=users["yc_station"],
+    )
+    for username in ("yc_station", "yc_staff"):
+        listed = list(queries.records_for(users[username], station))
+        assert [r.pk for r in listed].count(record.pk) == 1, username
+        assert queries.records_for(users[username], station).filter(pk=record.pk).count() == 1
