@@ -7,6 +7,7 @@ import datetime as dt
 import math
 import re
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -384,6 +385,18 @@ class GridRow:
     deputies: int = 0
     receptions: int = 0
     people: int = 0
+    opinions: int = 0
+
+
+# Counts the apps above liaison add to the grid (an upward need, inverted by registration):
+# key → fn(station_pks, year) → (region code of the station, count) pairs.
+_GRID_COUNTS: dict[str, Callable] = {}
+
+
+def register_grid_count(key: str, fn: Callable) -> None:
+    """Add a count to the grid's rows (`GridRow.<key>`): citizens' opinions raised through the
+    stations (registered by the opinions app)."""
+    _GRID_COUNTS[key] = fn
 
 
 def grid_root(user) -> Region | None:
@@ -431,6 +444,9 @@ def grid_counts(user, region: Region | None, year: int) -> tuple[list[GridRow], 
     records = ReceptionRecord.objects.filter(station__in=station_pks, date__year=year)
     add(records, "receptions", "station__region__code", Count("pk"))
     add(records, "people", "station__region__code", Sum("visitor_count"))
+    for key, fn in _GRID_COUNTS.items():
+        for code, n in fn(station_pks, year):
+            counts[code][key] += n or 0
 
     rows: dict[str, GridRow] = {}
     own = GridRow(region=region, label=_("本级"))
@@ -449,7 +465,7 @@ def grid_counts(user, region: Region | None, year: int) -> tuple[list[GridRow], 
         result.insert(0, own)
     total = GridRow(region=region, label=_("合计"))
     for row in result:
-        for k in ("stations", "points", "deputies", "receptions", "people"):
+        for k in ("stations", "points", "deputies", "receptions", "people", "opinions"):
             setattr(total, k, getattr(total, k) + getattr(row, k))
     return result, total
 

@@ -120,7 +120,15 @@ def test_the_grid_counts_stations_points_deputies_and_receptions(as_user):
     assert total.people == (records.aggregate(n=Sum("visitor_count"))["n"] or 0)
     labels = [row.label for row in response.context["rows"]]
     assert "北关街道" in labels and "本级" in labels  # the county centre sits at the county itself
-    assert "群众意见收集数量将在群众意见办理功能上线后显示" in response.content.decode()
+    # Opinions raised through the stations this year, counted by the opinions app's registration.
+    from lianxin.casework.models import Case
+
+    raised = Case.objects.filter(
+        kind="opinion", station__in=yc, created_at__year=year, merged_into__isnull=True
+    )
+    assert raised.exists() and total.opinions == raised.count()
+    assert f'id="grid-opinions">{raised.count()}<' in response.content.decode()
+    assert "功能上线后显示" not in response.content.decode()
     city = as_user("jz_staff").get(reverse("liaison_grid"))
     assert {row.label for row in city.context["rows"]} >= {"榆次区", "太谷区", "平遥县"}
 

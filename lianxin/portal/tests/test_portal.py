@@ -147,3 +147,12 @@ def test_an_inactive_station_is_not_public(client):
 def test_odd_search_input_is_harmless(client):
     for q in ("\x00", "北关\x00", "%", "_", "x" * 500):
         assert client.get(reverse("portal_search"), {"q": q}).status_code == 200
+
+
+def test_every_page_names_its_icon_so_browsers_ask_for_no_missing_favicon(client):
+    from django.contrib.staticfiles import finders
+
+    page = client.get(reverse("portal_home")).content.decode()
+    assert '<link rel="icon" href="/static/lianxin/favicon.svg" type="image/svg+xml">' in page
+    found = finders.find("lianxin/favicon.svg")
+    assert found and open(found, encoding="utf-8").read().startswith("<svg")
