@@ -158,6 +158,7 @@ class EventOut(Schema):
 class ActionRef(Schema):
     action: str
     label: str
+    primary: bool = Field(False, description="工作流程的下一步（页面上的主按钮）")
 
 
 class CaseDetail(CaseRow):

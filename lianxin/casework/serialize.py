@@ -153,9 +153,7 @@ def case_detail(case: Case, user) -> dict:
             ],
             "attachments": attachments.case_attachments(case),
             "timeline": [event_out(case, e) for e in case.events.all()],
-            "available_actions": [
-                {"action": t.action, "label": str(t.label)} for t in wf.available(case, user)
-            ],
+            "available_actions": actions_out(wf.available(case, user)),
         }
     )
     return out
@@ -244,3 +242,12 @@ def _rating_label(e: CaseEvent) -> str:
 
     rating = e.data.get("rating") if e.action == "evaluate" and isinstance(e.data, dict) else None
     return str(Rating(rating).label) if rating in Rating.values else ""
+
+
+def actions_out(available) -> list[dict]:
+    """The steps one may take now, in the workflow's order; `primary` marks the next step of
+    the workflow (the first one that is not a side step such as merge or withdraw)."""
+    first = next((t.action for t in available if not t.secondary), None)
+    return [
+        {"action": t.action, "label": str(t.label), "primary": t.action == first} for t in available
+    ]

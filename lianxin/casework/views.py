@@ -226,7 +226,12 @@ def run_action_page(
                 show_error(form, exc)
                 error_status = exc.status
             else:
-                messages.success(request, _("已%(action)s。") % {"action": label})
+                state = Case.objects.filter(pk=case.pk).values_list("state", flat=True).first()
+                messages.success(
+                    request,
+                    _("已办理“%(action)s”，当前状态：%(state)s。")
+                    % {"action": label, "state": workflow.state_label(state)},
+                )
                 url = reverse(page.detail_url_name, args=[case.pk])
                 if request.htmx:
                     response = HttpResponse(status=204)
@@ -242,11 +247,13 @@ def run_action_page(
         initial.update({k: request.GET[k] for k in spec.from_query if request.GET.get(k)})
         form = spec.form(initial=initial, **kwargs)
         status = 200
+    t = next((t for t in workflow.transitions if t.action == action), None)
     context = {
         "case": case,
         "form": form,
         "action": action,
         "label": label,
+        "confirm": str(t.confirm) if t is not None and t.confirm else "",
         "page": page,
         "action_url": reverse(page.action_url_name, args=[case.pk, action]),
         "detail_url": reverse(page.detail_url_name, args=[case.pk]),

@@ -61,6 +61,11 @@ class Transition:
     # True: the case's contact may take it with the tracking code (no account).
     citizen: bool = False
     description: object = ""
+    # A side step (merge, decline, withdraw…): never the page's primary button, which is the
+    # next step of the workflow.
+    secondary: bool = False
+    # Asked before a step that cannot be undone (its form's button asks this first).
+    confirm: object = ""
 
     def refusal(self, case) -> str | None:
         return self.guard(case) if self.guard else None

@@ -103,6 +103,8 @@ OPINION_WORKFLOW = register(
                 "case.triage",
                 _("合并重复件"),
                 description=_("并入已有的同一问题，提出人随之获知进展"),
+                secondary=True,
+                confirm=_("确定并入所选案件吗？并入后本件不再单独办理。"),
             ),
             Transition(
                 "decline",
@@ -111,6 +113,8 @@ OPINION_WORKFLOW = register(
                 "case.triage",
                 _("不予受理"),
                 description=_("无效信息或不属于受理范围，须说明理由"),
+                secondary=True,
+                confirm=_("确定不予受理吗？理由将告知群众。"),
             ),
             Transition(
                 "derive",
@@ -121,6 +125,7 @@ OPINION_WORKFLOW = register(
                 description=_(
                     "代表（或梳理时工作机构）将一件或几件意见转为代表建议草稿；意见等待建议的答复"
                 ),
+                secondary=True,
             ),
             Transition(
                 "origin_reply",
@@ -157,6 +162,7 @@ OPINION_WORKFLOW = register(
                 _("申请退回"),
                 guard=_has_active_assignment,
                 description=_("承办单位在规定工作日内说明理由退回，由工作机构改派"),
+                secondary=True,
             ),
             Transition(
                 "consult",

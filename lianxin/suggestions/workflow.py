@@ -199,6 +199,8 @@ SUGGESTION_WORKFLOW = register(
                 "suggestion.submit",
                 _("撤回"),
                 description=_("领衔代表在审查通过前撤回"),
+                secondary=True,
+                confirm=_("确定撤回吗？撤回后不再办理。"),
             ),
             Transition(
                 "review",
@@ -260,6 +262,7 @@ SUGGESTION_WORKFLOW = register(
                 _("申请退回"),
                 guard=_has_active_assignment,
                 description=_("承办单位在规定工作日内说明理由退回，由工作机构改派"),
+                secondary=True,
             ),
             Transition(
                 "request_extension",
@@ -472,6 +475,8 @@ MOTION_WORKFLOW = register(
                 M.WITHDRAWN,
                 "suggestion.submit",
                 _("撤回"),
+                secondary=True,
+                confirm=_("确定撤回吗？撤回后不再办理。"),
             ),
             Transition(
                 "decide",

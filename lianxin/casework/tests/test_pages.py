@@ -260,3 +260,38 @@ def test_staff_find_a_citizen_s_cases_by_phone_name_code_place_and_text(api):
     assert AuditLog.objects.filter(kind="personal_data_viewed").count() == before + 3
     r = api.as_user("tg_staff").get("/api/v1/cases", {"q": "孙明霞"})
     assert r.status_code == 200 and mine.pk not in [c["id"] for c in r.json()["items"]]
+
+
+def _primary(page: str) -> list[str]:
+    import re
+
+    return re.findall(r'class="button primary" data-action="(\w+)"', page)
+
+
+def test_the_primary_button_is_the_next_step_and_side_steps_ask_first():
+    case = advance(new_opinion(), "triaged")
+    staff = signed_in("yc_staff")
+    page = staff.get(f"/cases/{case.pk}/").content.decode()
+    # After triage the next step is to assign, not to merge or decline.
+    assert _primary(page) == ["assign"]
+    assert 'data-action="merge"' in page and 'data-action="decline"' in page
+    form = staff.get(f"/cases/{case.pk}/actions/decline/").content.decode()
+    assert 'hx-confirm="确定不予受理吗？理由将告知群众。"' in form
+    assert "hx-confirm" not in staff.get(f"/cases/{case.pk}/actions/assign/").content.decode()
+    # After the step, the message names the state the case is in now.
+    r = staff.post(
+        f"/cases/{case.pk}/actions/assign/",
+        {"lead_unit": unit().pk, "version": fresh(case).version},
+        follow=True,
+    )
+    assert "已办理“交办”，当前状态：办理中。" in r.content.decode()
+
+
+def test_a_draft_s_primary_button_is_never_withdraw():
+    from lianxin.suggestions.tests.helpers import new_suggestion
+
+    draft = new_suggestion("关于主按钮的建议", co=("deputy_b",))  # waits for its co-sponsor
+    page = signed_in("deputy_demo").get(f"/suggestions/{draft.pk}/").content.decode()
+    assert 'data-action="withdraw"' in page and "withdraw" not in _primary(page)
+    form = signed_in("deputy_demo").get(f"/suggestions/{draft.pk}/do/withdraw/")
+    assert "确定撤回吗？撤回后不再办理。" in form.content.decode()
