@@ -1,6 +1,7 @@
 """The suggestions' work lists on the workbench (registered with lianxin.casework.worklists):
-the suggestions the office is to assign, its extension requests to decide, the co-handling
-opinions a unit owes, and the surveys a deputy was asked to answer. Each shows the first few
+what the office is to review and to assign, its extension requests to decide, the replies a
+unit is to sign off and the co-handling opinions it owes, the co-sponsorships and surveys a
+deputy was asked to answer. Each shows the first few
 and counts them all."""
 
 from __future__ import annotations
@@ -44,6 +45,51 @@ def to_assign(user) -> tuple[list[Case], int, str]:
     )
     items = list(qs.order_by("-created_at", "-id")[:LIMIT])
     return items, qs.count(), reverse("suggestion_assign_batch")
+
+
+def to_review(user) -> tuple[list[Case], int, str]:
+    """Suggestions and motions submitted to the user's own office and waiting for its review
+    (the first tier, or the next one)."""
+    g = access.grants(user)
+    qs = access.visible_to(user, Case).filter(
+        kind__in=("suggestion", "motion"),
+        state__in=("submitted", "in_review"),
+        congress_id__in=list(g.staff_congresses),
+    )
+    items = list(qs.order_by("created_at", "id")[:LIMIT])
+    return items, qs.count(), reverse("suggestion_list") + "?state=submitted"
+
+
+def to_sign_off(user) -> tuple[list[Case], int, str]:
+    """Replies of the user's units written and waiting for the unit head's sign-off."""
+    from lianxin.casework.models import Assignment
+
+    g = access.grants(user)
+    leads = Assignment.objects.filter(
+        unit_id__in=list(g.unit_ids), role=Assignment.Role.LEAD, status=Assignment.Status.ACTIVE
+    ).values("case_id")
+    qs = access.visible_to(user, Case).filter(
+        kind="suggestion", state="reply_pending_signoff", pk__in=leads
+    )
+    items = list(qs.order_by("updated_at", "id")[:LIMIT])
+    return items, qs.count(), reverse("suggestion_list") + "?state=reply_pending_signoff"
+
+
+def invitations(user) -> tuple[list[Item], int, str]:
+    """Drafts the deputy was asked to co-sign and has not answered yet."""
+    qs = queries.pending_invitations(user)
+    items = [
+        Item(
+            _("%(lead)s邀请联名：%(title)s")
+            % {
+                "lead": c.raised_by_deputy.person.name if c.raised_by_deputy_id else "",
+                "title": c.display_title,
+            },
+            _detail(c.pk),
+        )
+        for c in qs[:LIMIT]
+    ]
+    return items, qs.count(), reverse("suggestion_list")
 
 
 def extensions(user) -> tuple[list[Item], int, str]:
@@ -94,7 +140,15 @@ def surveys(user) -> tuple[list[Item], int, str]:
 
 def register() -> None:
     worklists.register(
-        "staff", "assign", gettext_lazy("待交办的代表建议"), to_assign, after="triage"
+        "staff",
+        "review",
+        gettext_lazy("待审查的建议和议案"),
+        to_review,
+        after="triage",
+        empty=gettext_lazy("暂无待审查的建议和议案"),
+    )
+    worklists.register(
+        "staff", "assign", gettext_lazy("待交办的代表建议"), to_assign, after="review"
     )
     worklists.register(
         "staff",
@@ -105,10 +159,24 @@ def register() -> None:
     )
     worklists.register(
         "unit",
+        "sign_off",
+        gettext_lazy("待签发的答复"),
+        to_sign_off,
+        empty=gettext_lazy("暂无待签发的答复"),
+    )
+    worklists.register(
+        "unit",
         "co_opinions",
         gettext_lazy("待提出的会办意见"),
         co_opinions,
         empty=gettext_lazy("暂无待提出的会办意见"),
+    )
+    worklists.register(
+        "deputy",
+        "invitations",
+        gettext_lazy("待确认的联名邀请"),
+        invitations,
+        empty=gettext_lazy("暂无待确认的联名邀请"),
     )
     worklists.register(
         "deputy",

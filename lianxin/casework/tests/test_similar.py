@@ -295,7 +295,16 @@ def test_on_a_phone_the_card_fits_and_its_button_merges(phone_page, live_app, lo
     form = phone_page.locator("#action-form-merge")
     form.wait_for()
     assert form.locator('input[name="merge_into"]').input_value() == again["tracking_code"]
+    # Merging cannot be undone: the page asks first.
+    asked = []
+
+    def accept(dialog):
+        asked.append(dialog.message)
+        dialog.accept()
+
+    phone_page.once("dialog", accept)
     form.locator("button[type=submit]").click()
     phone_page.wait_for_url(f"**/cases/{first['id']}/")
+    assert asked == ["确定并入所选案件吗？并入后本件不再单独办理。"]
     phone_page.locator("#case-state", has_text="已合并").wait_for()
     assert phone_page.locator("#possible-duplicates").count() == 0

@@ -92,11 +92,11 @@ def test_the_work_lists_show_the_cases_waiting_for_the_user(users):
 
 
 def test_registered_work_lists_take_their_place_in_the_section(users):
-    """Suggestions registers its lists with casework.worklists; "to assign" asks to follow the
-    loop's triage list, the others come after the section's own lists."""
+    """Suggestions registers its lists with casework.worklists; "to review" asks to follow the
+    loop's triage list and "to assign" the review, the others come after the section's own."""
     html = client_for(users, "jz_staff").get("/workbench/").content.decode()
     keys = re.findall(r'id="worklist-([a-z_]+)"', html)
-    assert keys == ["triage", "assign", "overdue", "extensions"]
+    assert keys == ["triage", "review", "assign", "overdue", "extensions"]
 
 
 def test_staff_workbench_counts_the_deputies_of_its_own_congress(users):
@@ -158,3 +158,24 @@ def test_the_workbench_asks_an_anonymous_visitor_to_log_in(client):
 def test_the_home_page_leads_to_the_workbench_or_the_public_site(client, users):
     assert client.get("/")["Location"] == "/public/"
     assert client_for(users, "yc_staff").get("/")["Location"] == "/workbench/"
+
+
+def test_every_step_that_waits_for_someone_is_on_their_work_list(users):
+    """Review for the office, sign-off for the lead unit, co-signing for the invited deputy."""
+    from lianxin.suggestions.tests.helpers import advance, new_suggestion
+
+    invited = new_suggestion("关于待确认联名的建议", co=("deputy_b",))
+    submitted = advance(new_suggestion("关于待审查工作清单的建议"), "submitted")
+    pending = advance(new_suggestion("关于待签发工作清单的建议"), "reply_pending_signoff")
+
+    def listed(username, title) -> bool:
+        page = client_for(users, username).get("/workbench/").content.decode()
+        return title in page
+
+    assert listed("jz_staff", "待审查的建议和议案")
+    assert listed("jz_staff", submitted.display_title)
+    assert not listed("tg_staff", submitted.display_title)
+    assert listed("unit_demo", "待签发的答复") and listed("unit_demo", pending.display_title)
+    assert not listed("unit_other", pending.display_title)  # a co-handling unit signs nothing
+    assert listed("deputy_b", "待确认的联名邀请") and listed("deputy_b", invited.display_title)
+    assert not listed("deputy_c", invited.display_title)
