@@ -52,6 +52,25 @@ class OpinionForm(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名反映（不留姓名和电话）"), required=False)
     idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
 
+    def clean(self):
+        data = super().clean()
+        typed = [
+            str(self.fields[f].label)
+            for f in ("contact_name", "contact_phone")
+            if (data.get(f) or "").strip()
+        ]
+        if data.get("anonymous") and typed:
+            # Never drop what was typed without saying so.
+            self.add_error(
+                "anonymous",
+                _(
+                    "您选择了匿名反映，已填写的%(fields)s不会保存，也收不到短信告知。"
+                    "如需告知办理结果，请取消“匿名反映”；确要匿名，请清空%(fields)s后再提交。"
+                )
+                % {"fields": "、".join(typed)},
+            )
+        return data
+
 
 class IntakeForm(OpinionForm):
     """Staff after a reception at a station, or a deputy for people they met."""

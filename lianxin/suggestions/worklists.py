@@ -60,6 +60,17 @@ def to_review(user) -> tuple[list[Case], int, str]:
     return items, qs.count(), reverse("suggestion_list") + "?state=submitted"
 
 
+def to_chase(user) -> tuple[list[Case], int, str]:
+    """Suggestions of the user's office that were replied and still wait for their deputies'
+    rating, the longest waiting first (the office reminds them)."""
+    g = access.grants(user)
+    qs = access.visible_to(user, Case).filter(
+        kind="suggestion", state="replied", congress_id__in=list(g.staff_congresses)
+    )
+    items = list(qs.order_by("replied_at", "id")[:LIMIT])
+    return items, qs.count(), reverse("suggestion_list") + "?state=replied"
+
+
 def to_sign_off(user) -> tuple[list[Case], int, str]:
     """Replies of the user's units written and waiting for the unit head's sign-off."""
     from lianxin.casework.models import Assignment
@@ -149,6 +160,13 @@ def register() -> None:
     )
     worklists.register(
         "staff", "assign", gettext_lazy("待交办的代表建议"), to_assign, after="review"
+    )
+    worklists.register(
+        "staff",
+        "to_chase",
+        gettext_lazy("待代表评价的建议"),
+        to_chase,
+        empty=gettext_lazy("暂无待代表评价的建议"),
     )
     worklists.register(
         "staff",

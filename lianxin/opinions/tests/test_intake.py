@@ -340,3 +340,23 @@ def test_the_scan_form_works_in_a_browser_that_keeps_no_cookies():
     client = Client(enforce_csrf_checks=True)
     r = client.post(scan_url(), {"content": "无 Cookie 的内置浏览器提交"})
     assert r.status_code == 302
+
+
+def test_ticking_anonymous_with_a_phone_typed_says_what_would_be_dropped():
+    client = Client()
+    html = client.get(scan_url()).content.decode()
+    before = Case.objects.count()
+    body = {
+        "content": "锦纶小区夜间施工噪音扰民。",
+        "contact_phone": "13812345678",
+        "anonymous": "on",
+        "idempotency_key": form_key(html),
+    }
+    r = client.post(scan_url(), body)
+    assert r.status_code == 422 and Case.objects.count() == before
+    page = r.content.decode()
+    assert 'id="anonymous-error"' in page and "已填写的手机号码不会保存" in page
+    assert 'value="13812345678"' in page  # what was typed stays on the form
+    # Cleared, it goes in anonymously; or un-ticked, with the phone.
+    r = client.post(scan_url(), {**body, "contact_phone": ""})
+    assert r.status_code == 302 and Case.objects.latest("id").is_anonymous

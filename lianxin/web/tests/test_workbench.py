@@ -96,7 +96,7 @@ def test_registered_work_lists_take_their_place_in_the_section(users):
     loop's triage list and "to assign" the review, the others come after the section's own."""
     html = client_for(users, "jz_staff").get("/workbench/").content.decode()
     keys = re.findall(r'id="worklist-([a-z_]+)"', html)
-    assert keys == ["triage", "review", "assign", "overdue", "extensions"]
+    assert keys == ["triage", "review", "assign", "overdue", "to_chase", "extensions"]
 
 
 def test_staff_workbench_counts_the_deputies_of_its_own_congress(users):
@@ -167,12 +167,14 @@ def test_every_step_that_waits_for_someone_is_on_their_work_list(users):
     invited = new_suggestion("关于待确认联名的建议", co=("deputy_b",))
     submitted = advance(new_suggestion("关于待审查工作清单的建议"), "submitted")
     pending = advance(new_suggestion("关于待签发工作清单的建议"), "reply_pending_signoff")
+    replied = advance(new_suggestion("关于待评价工作清单的建议"), "replied")
 
     def listed(username, title) -> bool:
         page = client_for(users, username).get("/workbench/").content.decode()
         return title in page
 
     assert listed("jz_staff", "待审查的建议和议案")
+    assert listed("jz_staff", "待代表评价的建议") and listed("jz_staff", replied.display_title)
     assert listed("jz_staff", submitted.display_title)
     assert not listed("tg_staff", submitted.display_title)
     assert listed("unit_demo", "待签发的答复") and listed("unit_demo", pending.display_title)
