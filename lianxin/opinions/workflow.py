@@ -21,7 +21,7 @@ from lianxin.core import dates
 
 
 class OpinionState(models.TextChoices):
-    REGISTERED = "registered", _("已登记")
+    REGISTERED = "registered", _("待梳理")
     TRIAGED = "triaged", _("已梳理")
     HANDLING = "handling", _("办理中")
     REPLIED = "replied", _("已答复")

@@ -183,7 +183,7 @@ def _station_section(user, ra: RoleAssignment) -> Section:
             "deputies_url": reverse("deputy_list") + f"?station={station.pk}",
         },
         worklists=[
-            Worklist("register", _("待登记的群众意见")),
+            Worklist("register", _("本站待梳理的群众意见")),
             Worklist("feedback", _("待反馈群众")),
         ],
     )

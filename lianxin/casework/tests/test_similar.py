@@ -168,7 +168,7 @@ def test_the_api_lists_the_candidates_and_hides_the_case_from_who_may_not_see_it
     assert r.status_code == 200, r.json()
     [row] = r.json()
     assert row["id"] == again.pk and row["tracking_code"] == again.tracking_code
-    assert row["state"] == "registered" and row["state_label"] == "已登记"
+    assert row["state"] == "registered" and row["state_label"] == "待梳理"
     assert row["title"] == LIGHT_AGAIN[:40] and "路灯" in row["shared"]
     assert 0 < row["score"] <= 1 and row["created_at"]
     for username in ("tg_staff", "unit_other"):
