@@ -228,9 +228,14 @@ def deputy(request, deputy_id: int):
         upcoming = queries.next_reception_days(station, count=6, days=92)
         seat_ids = {s.pk for s in seats}
         on_duty = [o for o in upcoming if seat_ids & set(o.deputy_ids)][:3]
-    commitments = Commitment.objects.filter(
-        deputy__person_id=seat.person_id, is_public=True
-    ).order_by("-year", "pk")
+    # A person with two seats may have made the same promise as both: it is shown once.
+    commitments, seen = [], set()
+    for c in Commitment.objects.filter(deputy__person_id=seat.person_id, is_public=True).order_by(
+        "-year", "pk"
+    ):
+        if (c.year, c.content.strip()) not in seen:
+            seen.add((c.year, c.content.strip()))
+            commitments.append(c)
     return render(
         request,
         "portal/deputy.html",

@@ -156,3 +156,20 @@ def test_every_page_names_its_icon_so_browsers_ask_for_no_missing_favicon(client
     assert '<link rel="icon" href="/static/lianxin/favicon.svg" type="image/svg+xml">' in page
     found = finders.find("lianxin/favicon.svg")
     assert found and open(found, encoding="utf-8").read().startswith("<svg")
+
+
+def test_a_promise_made_at_both_seats_is_shown_once(client):
+    import datetime as dt
+
+    from lianxin.accounts.models import User
+    from lianxin.liaison.actions import do_add_commitment
+
+    seats = list(Deputy.objects.filter(person__user__username="deputy_demo").order_by("pk"))
+    assert len(seats) == 2
+    deputy = User.objects.get(username="deputy_demo")
+    for s in seats:
+        do_add_commitment(
+            s, year=dt.date.today().year, content="每季度到联络站接待群众一次", acting_user=deputy
+        )
+    page = html(client.get(reverse("portal_deputy", args=[seats[0].pk])))
+    assert page.count("每季度到联络站接待群众一次") == 1
