@@ -8,6 +8,7 @@ import uuid
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
+from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -21,7 +22,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 from lianxin.accounts.access import grants, visible_to
 from lianxin.casework import serialize
 from lianxin.casework.actions import do_evaluate_case
-from lianxin.casework.models import Case, Channel, Kind
+from lianxin.casework.models import Case, Channel
 from lianxin.casework.queries import by_tracking_code
 from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
 from lianxin.core.forms import show_error
@@ -267,14 +268,13 @@ def intake(request):
 def _log_form(request):
     user = request.user
     g = grants(user)
-    visible_cases = visible_to(user, Case).filter(kind=Kind.OPINION)
+    # Every deputy in the user's scope (and the user's own seats), not only those with cases.
     deputies = (
-        (
-            Deputy.objects.filter(pk__in=visible_cases.exclude(deputy=None).values("deputy_id"))
-            | Deputy.objects.filter(pk__in=list(g.deputy_ids))
+        Deputy.objects.filter(
+            Q(pk__in=visible_to(user, Deputy).values("pk")) | Q(pk__in=list(g.deputy_ids))
         )
         .select_related("person", "congress")
-        .order_by("person__name", "id")
+        .order_by("person__name", "congress__level", "id")
     )
     stations = visible_to(user, Station).order_by("region__code", "code")
     return LogForm(
@@ -290,7 +290,14 @@ def _log_form(request):
 def logs_page(request):
     form = _log_form(request)
     log, error = None, None
-    if request.GET and form.is_valid():
+    if request.GET and not form.is_valid():
+        # A filter outside the user's scope is said so, not silently ignored.
+        error = _("所选条件不在您可查看的范围内，请重新选择：%(errors)s") % {
+            "errors": "；".join(
+                f"{form.fields[name].label}" for name in form.errors if name in form.fields
+            )
+        }
+    elif request.GET:
         data = form.cleaned_data
         try:
             log = logs.build(

@@ -172,3 +172,29 @@ def test_the_logs_page_shows_the_table_and_links_the_files(client, march_cases):
     assert export.status_code == 200
     ws = load_workbook(io.BytesIO(export.getvalue())).active
     assert ws["A1"].value == "联系和接待走访群众记录簿"
+
+
+def test_every_deputy_in_scope_may_be_chosen_and_one_outside_is_said_so(db):
+    from django.test import Client
+
+    from lianxin.accounts.access import visible_to
+    from lianxin.org.models import Deputy
+
+    for username in ("yc_staff", "leader_demo"):
+        client = Client()
+        client.force_login(user(username))
+        page = client.get("/logs/").content.decode()
+        listed = set(
+            re.findall(
+                r'<option value="(\d+)"', page.split('name="deputy"', 1)[1].split("</select>")[0]
+            )
+        )
+        in_scope = {
+            str(pk) for pk in visible_to(user(username), Deputy).values_list("pk", flat=True)
+        }
+        assert len(in_scope) > 5 and in_scope <= listed, username
+    other = Deputy.objects.exclude(pk__in=visible_to(user("yc_staff"), Deputy).values("pk")).first()
+    client = Client()
+    client.force_login(user("yc_staff"))
+    r = client.get("/logs/", {"kind": "contact", "deputy": other.pk})
+    assert r.status_code == 422 and "不在您可查看的范围内" in r.content.decode()
