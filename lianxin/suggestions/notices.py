@@ -13,20 +13,13 @@ from lianxin.casework.models import Assignment, Case, CaseEvent, Kind, SurveyAns
 from lianxin.casework.notify import NotifyRule, register_audience, unit_users
 
 from . import queries
+from .actions.base import unit_officers
 
 
 def _deputies(seat_ids) -> list[User]:
     return list(
         User.objects.filter(
             person__deputy_seats__pk__in=list(seat_ids), roles__role=Role.DEPUTY, is_active=True
-        ).distinct()
-    )
-
-
-def _officers(unit_ids) -> list[User]:
-    return list(
-        User.objects.filter(
-            roles__role=Role.UNIT_OFFICER, roles__unit_id__in=list(unit_ids), is_active=True
         ).distinct()
     )
 
@@ -51,12 +44,12 @@ def _survey_asked(case: Case, event: CaseEvent) -> list[User]:
 
 def _requesting_unit(_case, event: CaseEvent) -> list[User]:
     unit = (event.data or {}).get("unit_id")
-    return _officers([unit]) if unit else []
+    return unit_officers([unit]) if unit else []
 
 
 def _late_unit_and_lead(case: Case, event: CaseEvent) -> list[User]:
     unit = (event.data or {}).get("unit_id")
-    return (_officers([unit]) if unit else []) + unit_users(case, lead_only=True)
+    return (unit_officers([unit]) if unit else []) + unit_users(case, lead_only=True)
 
 
 def _invited(_case, event: CaseEvent) -> list[User]:

@@ -19,13 +19,6 @@ from .helpers import client_for, new_opinion, user
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def drill_kind(db):
-    drill.install()
-    yield
-    drill.uninstall()
-
-
 def _open(title="演练：北关街道消防通道检查") -> Case:
     staff = user("yc_staff")
     congress = Congress.objects.get(pk=next(iter(access.grants(staff).staff_congresses)))

@@ -29,13 +29,6 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def drill_kind(db):
-    drill.install()
-    yield
-    drill.uninstall()
-
-
-@pytest.fixture
 def members(db):
     """member_demo (the demo's city CPPCC member) and a second member with an account."""
     first = Member.objects.select_related("cppcc").get(person__user__username="member_demo")
