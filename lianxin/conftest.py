@@ -104,6 +104,14 @@ def api(db):
 
 
 # --- Browser -----------------------------------------------------------------------------------
+@pytest.hookimpl(wrapper=True, tryfirst=True)
+def pytest_runtest_makereport(item, call):
+    """Keep each phase's report on the test, so fixtures can tell whether the test passed."""
+    report = yield
+    setattr(item, "rep_" + report.when, report)
+    return report
+
+
 def _require_browser() -> None:
     from lianxin.testing.browser import CHROMIUM
 
@@ -164,7 +172,7 @@ def _browser():
 
 
 @pytest.fixture
-def page(_browser, live_app):
+def page(_browser, live_app, request):
     context = _browser.new_context(
         base_url=live_app,
         locale="zh-CN",
@@ -173,12 +181,26 @@ def page(_browser, live_app):
     )
     context.set_default_timeout(15000)
     pg = context.new_page()
+    yield from _watched(pg, live_app, request)
+
+
+def _watched(pg, live_app, request):
+    """Yield the page; when the test has passed, run the axe check over what it visited."""
+    from lianxin.testing.accessibility import AxeWatch
+
+    watch = AxeWatch(pg, live_app)
     yield pg
-    context.close()
+    try:
+        call = getattr(request.node, "rep_call", None)
+        problems = watch.finish() if call is not None and call.passed else []
+    finally:
+        pg.context.close()
+    if problems:
+        pytest.fail("axe: serious or critical accessibility violations\n" + "\n".join(problems))
 
 
 @pytest.fixture
-def phone_page(_browser, live_app):
+def phone_page(_browser, live_app, request):
     from lianxin.testing.browser import PHONE_USER_AGENT
 
     context = _browser.new_context(
@@ -193,8 +215,7 @@ def phone_page(_browser, live_app):
     )
     context.set_default_timeout(15000)
     pg = context.new_page()
-    yield pg
-    context.close()
+    yield from _watched(pg, live_app, request)
 
 
 @pytest.fixture
