@@ -268,6 +268,9 @@ LIANXIN_COUNT_CACHE_FROM = env_int("COUNT_CACHE_FROM", 10000)
 LIANXIN_COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 30)
 # Files added to a case (reply letters, documents, photos of the work done): the largest one.
 LIANXIN_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+# The same text from the same phone within this many minutes: the tracking page of the second
+# one points to the first ("this looks like your earlier submission"); both are kept.
+LIANXIN_REPEAT_SUBMISSION_MINUTES = env_int("REPEAT_SUBMISSION_MINUTES", 10)
 # `manage.py apply_retention` defaults; 0 keeps that table whole. The security trail is kept for
 # three years (the Cybersecurity Law asks for at least six months of logs), sent and failed
 # e-mails and SMS for 180 days; the timeline of concluded cases is kept unless told otherwise.

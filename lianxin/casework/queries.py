@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
@@ -178,6 +180,29 @@ def by_tracking_code(code: str) -> Case | None:
         .filter(tracking_code=code)
         .first()
     )
+
+
+def earlier_same_submission(case: Case, *, minutes: int) -> Case | None:
+    """The case of the same kind sent from the same phone with the same text (spaces aside) in
+    the `minutes` before `case`, newest first: most likely the same person sending a new form
+    again. None for a case without a phone. Trusted code only (the tracking page once its code
+    matched): the rules are not asked. One query on the newest-first index, a few rows."""
+    if not case.contact_phone or minutes <= 0:
+        return None
+    text = "".join(case.content.split())
+    since = case.created_at - dt.timedelta(minutes=minutes)
+    candidates = (
+        Case.objects.filter(
+            kind=case.kind,
+            contact_phone=case.contact_phone,
+            created_at__gte=since,
+            created_at__lte=case.created_at,
+        )
+        .exclude(pk=case.pk)
+        .order_by("-created_at", "-pk")
+        .only("pk", "tracking_code", "content", "created_at")
+    )
+    return next((c for c in candidates[:20] if "".join(c.content.split()) == text), None)
 
 
 # --- Work lists for the workbench ------------------------------------------------------------------

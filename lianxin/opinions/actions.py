@@ -30,6 +30,20 @@ def clean_key(value: str | None) -> str | None:
     return value
 
 
+def intake_key(key: str) -> str:
+    """The case's `intake_key` for an opinion submitted with the idempotency key `key`."""
+    return f"opinion:{key}"
+
+
+def submitted_with(key: str | None) -> Case | None:
+    """The opinion a submission with this idempotency key registered, if any."""
+    try:
+        key = clean_key(key)
+    except ValidationFailed:
+        return None
+    return Case.objects.filter(intake_key=intake_key(key)).first() if key else None
+
+
 def owner_of(*, deputy=None, station=None, region=None) -> dict:
     """Who owns a new opinion: the station the deputy sits in (mixed groups: a city deputy's
     opinions are handled at the station, by the congress that runs it), else the deputy's own
@@ -158,7 +172,7 @@ def do_register_opinion(
         is_anonymous=is_anonymous,
         deputy=deputy,
         acting_user=acting_user,
-        intake_key=f"opinion:{key}" if key else None,
+        intake_key=intake_key(key) if key else None,
         intake_fingerprint=fp,
         note=note,
         defer_followups=defer_followups,

@@ -9,6 +9,7 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.casework.forms import MultipleFileField, MultipleFiles
 from lianxin.casework.models import Category, Rating
 from lianxin.casework.photos import MAX_PHOTOS
+from lianxin.core.forms import FormKeyField
 
 
 class OpinionForm(forms.Form):
@@ -50,7 +51,8 @@ class OpinionForm(forms.Form):
         help_text=_("仅用于告知办理结果，不会公开。"),
     )
     anonymous = forms.BooleanField(label=_("匿名反映（不留姓名和电话）"), required=False)
-    idempotency_key = forms.CharField(widget=forms.HiddenInput, required=False)
+    # Kept across Back and reload by the page's script (core.forms.FormKeyField).
+    idempotency_key = FormKeyField()
 
     def clean(self):
         data = super().clean()

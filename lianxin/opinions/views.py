@@ -3,8 +3,9 @@ intake for stations and deputies, and the three logs for staff."""
 
 from __future__ import annotations
 
-import uuid
+import datetime as dt
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
@@ -12,6 +13,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -23,14 +25,14 @@ from lianxin.accounts.access import grants, visible_to
 from lianxin.casework import serialize
 from lianxin.casework.actions import do_evaluate_case
 from lianxin.casework.models import Case, Channel
-from lianxin.casework.queries import by_tracking_code
+from lianxin.casework.queries import by_tracking_code, earlier_same_submission
 from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
-from lianxin.core.forms import show_error
+from lianxin.core.forms import issued_form_key, renew_form_key, show_error
 from lianxin.liaison.models import Station
 from lianxin.org.models import Deputy
 
 from . import logs
-from .actions import do_register_opinion
+from .actions import do_register_opinion, submitted_with
 from .forms import EvaluationForm, IntakeForm, LogForm, OpinionForm
 from .lookups import find_deputy, find_station
 
@@ -55,12 +57,13 @@ def scan_to_speak(request, code: str):
         home = membership.station if membership else None
     else:
         home = station
+    resubmitted = None
     if request.method == "POST":
         form = OpinionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
             try:
-                case, _created = do_register_opinion(
+                case, created = do_register_opinion(
                     content=data["content"],
                     title=data["title"],
                     deputy=deputy,
@@ -76,19 +79,44 @@ def scan_to_speak(request, code: str):
                     idempotency_key=data["idempotency_key"] or None,
                 )
             except LianxinError as exc:
-                show_error(form, exc)
+                if exc.code == "idempotency_mismatch":
+                    resubmitted = _changed_resubmission(form)
+                else:
+                    show_error(form, exc)
             else:
-                return redirect(reverse("opinion_track", args=[case.tracking_code]) + "?new=1")
-        status = 422
+                # The same form sent again (a double tap, Back or a reload and submit) is the
+                # case its first submission made; the page says nothing new was registered.
+                query = "?new=1" if created else "?new=1&again=1"
+                return redirect(reverse("opinion_track", args=[case.tracking_code]) + query)
+        status = 409 if resubmitted else 422
     else:
-        form = OpinionForm(initial={"idempotency_key": uuid.uuid4().hex})
+        form = OpinionForm()
         status = 200
     return render(
         request,
         "opinions/scan_to_speak.html",
-        {"form": form, "deputy": deputy, "station": station, "home": home, "code": code},
+        {
+            "form": form,
+            "deputy": deputy,
+            "station": station,
+            "home": home,
+            "code": code,
+            "resubmitted": resubmitted,
+        },
         status=status,
     )
+
+
+def _changed_resubmission(form) -> dict:
+    """A form already submitted came back with other content (the person went Back and changed
+    it): nothing is registered yet. The form comes back with a fresh key, so that submitting it
+    once more registers it as a new opinion, and names the earlier one. Its tracking code only
+    when the key is one this site issued, which only the person shown that form knows (an API
+    client's key may be guessed)."""
+    key = form.cleaned_data["idempotency_key"]
+    earlier = submitted_with(key) if issued_form_key(key) else None
+    renew_form_key(form)
+    return {"case": earlier}
 
 
 def _member(deputy: Deputy) -> bool:
@@ -134,17 +162,32 @@ def track(request, code: str):
 
 def _track_page(request, case: Case, form, status: int = 200):
     view = serialize.public_view(case)
+    is_new = request.GET.get("new") == "1"
     return render(
         request,
         "opinions/track.html",
         {
             "case": view,
             "form": form,
-            "is_new": request.GET.get("new") == "1",
+            "is_new": is_new,
+            "again": is_new and request.GET.get("again") == "1",
+            "earlier": _earlier_submission(case) if is_new else None,
             "steps": _steps(view),
         },
         status=status,
     )
+
+
+def _earlier_submission(case: Case) -> Case | None:
+    """Right after submitting: the same text from the same phone a few minutes before, under
+    another tracking code (a new form sent again, or a second device). Both are kept, the
+    citizen may mean it and was told the code of each; the page points to the earlier one and
+    staff merge duplicates at triage. Only while the new one is itself that recent, so that an
+    old tracking code does not lead to another one."""
+    minutes = settings.LIANXIN_REPEAT_SUBMISSION_MINUTES
+    if timezone.now() - case.created_at > dt.timedelta(minutes=minutes):
+        return None
+    return earlier_same_submission(case, minutes=minutes)
 
 
 STEPS = [
@@ -243,7 +286,10 @@ def intake(request):
             except Forbidden as exc:
                 form.add_error(None, exc.message)
             except LianxinError as exc:
-                show_error(form, exc)
+                if exc.code == "idempotency_mismatch":
+                    form.add_error(None, _changed_intake(form))
+                else:
+                    show_error(form, exc)
             else:
                 messages.success(
                     request,
@@ -252,7 +298,7 @@ def intake(request):
                 return redirect("case_detail", pk=case.pk)
         status = 422
     else:
-        initial = {"idempotency_key": uuid.uuid4().hex, "channel": default_channel}
+        initial = {"channel": default_channel}
         if len(stations) == 1:
             initial["station"] = stations[0]
         if g.deputy_ids and len(g.deputy_ids) >= 1 and not g.station_ids:
@@ -260,6 +306,15 @@ def intake(request):
         form = IntakeForm(initial=initial, stations=stations, deputies=deputies)
         status = 200
     return render(request, "opinions/intake.html", {"form": form}, status=status)
+
+
+def _changed_intake(form) -> str:
+    earlier = _changed_resubmission(form)["case"]
+    if earlier is None:
+        return _("这份表单已登记过，您修改了内容。如要另行登记一条意见，请再次点击“登记”。")
+    return _(
+        "这份表单已登记过（查询码 %(code)s），您修改了内容。如要另行登记一条意见，请再次点击“登记”。"
+    ) % {"code": earlier.tracking_code}
 
 
 # --- The three logs -----------------------------------------------------------------------------
