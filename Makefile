@@ -9,7 +9,12 @@ WORKERS ?= 3
 SCAN_EVERY ?= 600
 export DJANGO_SETTINGS_MODULE := lianxin.settings
 
-.PHONY: run test install install-test system-deps lint format migrate demo serve bench clean
+.PHONY: run test install install-test system-deps lint format migrate demo serve bench clean public-address
+
+# The address the server listens on. Unless LIANXIN_PUBLIC_BASE_URL is set, the settings derive
+# the public address (QR codes on printed cards, tracking links, SMS) from it
+# (lianxin/core/addresses.py): `PORT=8080 make run` prints cards pointing at port 8080.
+run public-address: export LIANXIN_BIND = $(HOST):$(PORT)
 
 $(VENV)/.installed: pyproject.toml
 	@$(PYTHON) -c 'import sys; sys.exit(sys.version_info < (3, 11))' || { echo "需要 Python 3.11 或更高版本 (Python >= 3.11 is required)"; exit 1; }
@@ -38,7 +43,8 @@ demo: migrate
 run: SYSTEM_DEPS = pdf
 run: system-deps demo
 	$(PY) manage.py collectstatic --noinput --verbosity 0
-	@echo "连心已启动: http://$(HOST):$(PORT)/  (演示账号见 README / demo accounts in README)"
+	@echo "连心已启动，监听 $(HOST):$(PORT)  (演示账号见 README / demo accounts in README)"
+	@$(PY) manage.py public_address
 	@# The background worker (notifications), the intake loop (registration entries of API
 	@# submissions) and the deadline scan run beside the web server and stop with it.
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
@@ -62,6 +68,10 @@ test: system-deps install-test lint
 	$(PY) manage.py makemigrations --check --dry-run > /dev/null || { echo "模型有改动但没有迁移 (missing migrations)"; exit 1; }
 	$(PY) manage.py workflow_docs --check || { echo "docs/workflows 与流程定义不一致，请运行 manage.py workflow_docs (workflow diagrams are stale)"; exit 1; }
 	$(PY) -m pytest $(PYTEST_ARGS)
+
+# The public address `make run` would give the cards, with the same HOST and PORT.
+public-address:
+	@$(PY) manage.py public_address
 
 bench: install-test
 	$(PY) bench/run.py $(BENCH_ARGS)

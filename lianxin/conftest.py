@@ -20,6 +20,7 @@ _TEST_SETTINGS = override_settings(
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     LIANXIN_DEMO_PASSWORD=DEMO_PASSWORD,
     LIANXIN_PUBLIC_BASE_URL="http://testserver",
+    LIANXIN_PUBLIC_BASE_URL_SOURCE="setting",
 )
 
 

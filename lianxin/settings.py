@@ -11,6 +11,8 @@ from pathlib import Path
 import dj_database_url
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core import addresses
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -58,7 +60,19 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+
+# The address QR codes, tracking links and SMS carry: LIANXIN_PUBLIC_BASE_URL, else derived from
+# the address the server listens on (LIANXIN_BIND, set by `make run` from HOST and PORT); see
+# lianxin/core/addresses.py. The printing page shows it, and where it came from.
+_public = addresses.derive(env("PUBLIC_BASE_URL"), env("BIND"))
+LIANXIN_PUBLIC_BASE_URL = _public.url
+LIANXIN_PUBLIC_BASE_URL_SOURCE = _public.source
+
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,[::1],testserver")
+# The site always answers at its own public address (a phone opening a printed QR code).
+_public_host = addresses.host_of(LIANXIN_PUBLIC_BASE_URL)
+if _public_host and _public_host not in ALLOWED_HOSTS and "*" not in ALLOWED_HOSTS:
+    ALLOWED_HOSTS.append(_public_host)
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
@@ -259,7 +273,6 @@ LOGGING = {
 }
 
 # --- Lianxin --------------------------------------------------------------------------------
-LIANXIN_PUBLIC_BASE_URL = env("PUBLIC_BASE_URL", "http://127.0.0.1:8000").rstrip("/")
 LIANXIN_DEMO_PASSWORD = env("DEMO_PASSWORD", "lianxin-demo")
 LIANXIN_API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 # API list totals of this many rows or more are kept for a while per query (core.paging);

@@ -23,6 +23,7 @@ from django.db import transaction
 from django.http import FileResponse, Http404
 from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 
@@ -283,11 +284,69 @@ def reply_attachments(case: Case, reply) -> list[dict]:
     return [attachment_out(case, a) for a in reply.attachments.all()]
 
 
-def split_for_page(case: Case) -> tuple[list[Attachment], list[Attachment]]:
-    """(photos that came with the case, files added later) among those no reply holds."""
+WORD = gettext_lazy("Word 文档")
+EXCEL = gettext_lazy("Excel 表格")
+POWERPOINT = gettext_lazy("PowerPoint 演示文稿")
+TYPE_LABELS = {
+    "application/pdf": gettext_lazy("PDF 文档"),
+    **{DOCUMENT_TYPES[ext][0]: WORD for ext in (".doc", ".docx")},
+    **{DOCUMENT_TYPES[ext][0]: EXCEL for ext in (".xls", ".xlsx")},
+    **{DOCUMENT_TYPES[ext][0]: POWERPOINT for ext in (".ppt", ".pptx")},
+}
+
+# Where a file on the case page came from.
+WITH_CASE = "with_case"  # sent with the case: a citizen's photos, a suggestion's material
+ADDED = "added"  # added while the case is handled, not yet in a reply
+IN_REPLY = "in_reply"  # part of a reply
+SOURCES = {
+    WITH_CASE: gettext_lazy("随件提交"),
+    ADDED: gettext_lazy("后续上传"),
+    IN_REPLY: gettext_lazy("答复附件"),
+}
+
+
+def type_label(item: Attachment) -> str:
+    """The file's type in words: "JPEG 图片", "PDF 文档", "Word 文档", …"""
+    if item.content_type in TYPE_LABELS:
+        return str(TYPE_LABELS[item.content_type])
+    if item.content_type.startswith("image/"):
+        return _("%(format)s 图片") % {"format": item.content_type[6:].upper()}
+    return _("文件")
+
+
+def for_page(case: Case) -> list[dict]:
+    """Every file of the case for its page, whatever the kind: those sent with it, those added
+    while it is handled and those of its replies, each with its type, size, where it came from
+    and the address of the access-checked download (`case_attachment`). Uses the prefetched
+    `attachments` and `events` of `queries.for_detail`."""
+    from django.urls import reverse
+
     uploads = uploaded_ids(case)
-    loose = [a for a in case.attachments.all() if a.reply_id is None]
-    return [a for a in loose if a.pk not in uploads], [a for a in loose if a.pk in uploads]
+    replies = {r.pk: r for r in case.replies.all()}
+    files = []
+    for a in case.attachments.all():
+        if not a.file:
+            continue
+        source = IN_REPLY if a.reply_id else ADDED if a.pk in uploads else WITH_CASE
+        reply = replies.get(a.reply_id)
+        files.append(
+            {
+                "id": a.pk,
+                "name": a.original_name or str(_("附件")),
+                "kind": a.kind,
+                "is_image": a.content_type.startswith("image/"),
+                "type_label": type_label(a),
+                "size": a.size,
+                "source": source,
+                "source_label": str(SOURCES[source]),
+                "reply_id": a.reply_id,
+                "reply_at": reply.created_at if reply else None,
+                "created_at": a.created_at,
+                "url": reverse("case_attachment", args=[case.pk, a.pk]),
+            }
+        )
+    order = list(SOURCES)
+    return sorted(files, key=lambda f: (order.index(f["source"]), f["id"]))
 
 
 def get_for_case(case: Case, attachment_id) -> Attachment:

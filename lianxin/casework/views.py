@@ -25,7 +25,7 @@ from lianxin.core.errors import LianxinError
 from lianxin.core.forms import show_error
 
 from . import actions, attachments, forms, kinds, queries, resolve, serialize, similar, stats
-from .models import Attachment, Case, Kind
+from .models import Case, Kind
 from .workflow import workflow_for
 
 PAGE_SIZE = 50
@@ -105,8 +105,6 @@ def _detail_context(request, case: Case, **extra) -> dict:
     from lianxin.accounts.access import can
 
     wf = workflow_for(case.kind)
-    # Photos that came with the case, and files added while handling it (no reply holds yet).
-    photos, documents = attachments.split_for_page(case)
     view = serialize.case_detail(case, request.user)
     # Whoever may merge this case sees the open cases probably about the same issue.
     may_merge = any(a["action"] == "merge" for a in view["available_actions"])
@@ -121,8 +119,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "can_reveal": bool(case.contact_phone)
         and not case.is_anonymous
         and can(request.user, "case.view_contact", case),
-        "photos": photos,
-        "documents": documents,
+        "files": attachments.for_page(case),
         **extra,
     }
 
@@ -514,11 +511,9 @@ def reveal_contact(request, pk: int):
 
 @login_required
 def attachment(request, pk: int, attachment_id: int):
+    """One file of a case, to whoever may see the case (anyone else: 404, as for no file)."""
     case = get_visible_or_404(request.user, Case.objects.all(), pk=pk)
-    item = Attachment.objects.filter(case=case, pk=attachment_id).first()
-    if item is None or not item.file:
-        raise Http404
-    return attachments.file_response(item)
+    return attachments.file_response(attachments.get_for_case(case, attachment_id))
 
 
 # --- Figures ------------------------------------------------------------------------------------

@@ -12,19 +12,46 @@ import datetime as dt
 import io
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import dataclass
 
 import segno
+from django.conf import settings
 from django.template.loader import render_to_string
 
-from lianxin.core import dates
+from lianxin.core import addresses, dates
 from lianxin.org.models import Deputy
-from lianxin.org.scan import scan_url
+from lianxin.org.scan import scan_url, scan_url_prefix
 
 from .models import ReceptionRule, Station, StationMembership
 from .schedule import Occurrence, describe_rule
 
 FONT_FAMILY = "Noto Sans CJK SC"
 PDF_TYPE = "application/pdf"
+
+
+@dataclass(frozen=True)
+class CardAddress:
+    """The address the cards' QR codes will carry, shown before printing."""
+
+    url: str  # the public address
+    scan_prefix: str  # what every card's QR code starts with
+    source: str  # where the address came from, in words
+    loopback: bool  # opens only on the server itself: a phone cannot follow it
+
+    @property
+    def loopback_warning(self) -> str:
+        return str(addresses.LOOPBACK_WARNING)
+
+
+def card_address() -> CardAddress:
+    url = settings.LIANXIN_PUBLIC_BASE_URL
+    source = getattr(settings, "LIANXIN_PUBLIC_BASE_URL_SOURCE", addresses.SETTING)
+    return CardAddress(
+        url=url,
+        scan_prefix=scan_url_prefix(),
+        source=str(addresses.SOURCES.get(source, "")),
+        loopback=addresses.is_loopback(url),
+    )
 
 
 def qr_svg(url: str) -> str:

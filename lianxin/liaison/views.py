@@ -202,6 +202,7 @@ def station_detail(request, station_id: int):
             "records": records,
             "record_count": queries.records_for(request.user, station).count(),
             "manager_phone": access.mask_phone(station.manager_phone),
+            "card_address": printing.card_address(),
         },
     )
 
@@ -632,7 +633,11 @@ def cards(request):
         return render(
             request,
             "liaison/cards.html",
-            {"stations": stations, "regions": counties.distinct().order_by("code")},
+            {
+                "stations": stations,
+                "regions": counties.distinct().order_by("code"),
+                "card_address": printing.card_address(),
+            },
         )
     if kind not in ("deputy", "station"):
         raise Http404

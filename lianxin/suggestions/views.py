@@ -19,7 +19,7 @@ from django.views.decorators.http import require_http_methods
 
 from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
 from lianxin.casework import actions as loop
-from lianxin.casework import resolve
+from lianxin.casework import attachments, resolve
 from lianxin.casework.attachments import clean_uploads
 from lianxin.casework.models import (
     Case,
@@ -322,6 +322,7 @@ def suggestion_detail(request, pk: int):
             "case": case,
             "view": view,
             "history": serialize.history(case),
+            "files": attachments.for_page(case),
             "can_edit": case.state == "draft" and can(request.user, "suggestion.submit", case),
         },
     )

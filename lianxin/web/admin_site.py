@@ -14,16 +14,23 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.accounts import access
+from lianxin.liaison.printing import card_address
 
 
 class LianxinAdminSite(admin.AdminSite):
     site_header = _("连心履职平台 · 系统管理")
     site_title = _("连心系统管理")
     index_title = _("系统管理")
+    index_template = "web/admin_index.html"
 
     def has_permission(self, request) -> bool:
         user = request.user
         return bool(user.is_active and access.can(user, "admin.site"))
+
+    def index(self, request, extra_context=None):
+        """The index also says which address printed QR codes will carry (and warns when it
+        opens only on the server), since that is set here, in the environment, not on a page."""
+        return super().index(request, {"card_address": card_address(), **(extra_context or {})})
 
     def login(self, request, extra_context=None):
         """One login page for everyone (with its lock-out); the admin has no form of its own.

@@ -5,10 +5,12 @@ uploads as its attachments."""
 from __future__ import annotations
 
 import io
+import re
 
 import openpyxl
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.template.defaultfilters import filesizeformat
 from django.test import Client
 from PIL import Image
 
@@ -453,6 +455,37 @@ def test_the_case_lists_its_photos_and_pending_uploads_with_their_addresses(api)
     assert f'<img src="/cases/{case.pk}/attachments/{photo}/"' in html
     assert f'<img src="/cases/{case.pk}/attachments/{doc}/"' not in html
     assert f'href="/cases/{case.pk}/attachments/{doc}/">答复函.pdf</a>' in html
+
+
+def test_the_case_page_lists_every_file_in_one_section_with_type_size_and_source(api):
+    img = io.BytesIO()
+    Image.new("RGB", (20, 20)).save(img, format="PNG")
+    case = new_opinion(photos=[SimpleUploadedFile("井盖.png", img.getvalue(), "image/png")])
+    advance(case, "handling")
+    photo = case.attachments.get().pk
+    doc = upload(api, "unit_demo", case, pdf("现场记录.pdf")).json()["id"]
+    sheet = upload(api, "unit_demo", case, xlsx()).json()["id"]
+    r = reply(api, "unit_demo", case, {"content": "见附件。", "attachments": [sheet]})
+    assert r.status_code == 200, r.json()
+    sheet_size = Attachment.objects.get(pk=sheet).size
+    # The citizen's station, the deputy and the office see the same files.
+    for username in ("yc_staff", "yc_station", "deputy_demo", "unit_demo"):
+        client = Client()
+        client.force_login(user(username))
+        html = client.get(f"/cases/{case.pk}/").content.decode()
+        section = html[html.index('id="attachments"') :]
+        rows = dict(re.findall(r'<tr data-attachment="(\d+)"(.*?)</tr>', section, re.S))
+        assert list(rows) == [str(photo), str(doc), str(sheet)], username
+        assert f'<img src="/cases/{case.pk}/attachments/{photo}/"' in rows[str(photo)]
+        assert "井盖.png" in rows[str(photo)] and "随件提交" in rows[str(photo)]
+        assert "PDF 文档" in rows[str(doc)] and "后续上传" in rows[str(doc)]
+        assert "<img" not in rows[str(doc)] and "现场记录.pdf</a>" in rows[str(doc)]
+        assert "Excel 表格" in rows[str(sheet)] and "答复附件" in rows[str(sheet)]
+        assert filesizeformat(sheet_size) in rows[str(sheet)]
+        # The reply says which files are its own, with their type and size.
+        article = re.search(r'<article class="reply".*?</article>', html, re.S).group(0)
+        assert f'href="/cases/{case.pk}/attachments/{sheet}/">维修清单.xlsx</a>' in article
+        assert "Excel 表格 · " + filesizeformat(sheet_size) in article
 
 
 def test_the_upload_and_download_are_in_the_openapi_document(api):

@@ -124,3 +124,56 @@ def test_cards_of_unknown_or_former_deputies_are_not_found(api, deputy):
     response = api.anon().get(f"/api/v1/deputies/{deputy.pk}/card.pdf")
     assert response.status_code == 404
     assert response.json()["code"] == "not_found"
+
+
+# --- The address the cards carry, shown before printing ---------------------------------------
+
+
+def signed_in(client, users, username: str):
+    client.force_login(users[username])
+    return client
+
+
+def test_the_printing_page_warns_that_loopback_cards_cannot_be_scanned(client, users, settings):
+    settings.LIANXIN_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    settings.LIANXIN_PUBLIC_BASE_URL_SOURCE = "bind"
+    html = signed_in(client, users, "yc_staff").get(reverse("liaison_cards")).content.decode()
+    assert '<strong class="code" id="card-address-url">http://127.0.0.1:8000</strong>' in html
+    assert "http://127.0.0.1:8000/s/" in html
+    assert 'id="card-address-warning"' in html and "群众用手机扫码后无法访问" in html
+    assert "LIANXIN_PUBLIC_BASE_URL" in html and "按服务的监听地址" in html
+
+
+def test_a_station_page_with_print_links_warns_too(client, users, settings, station):
+    settings.LIANXIN_PUBLIC_BASE_URL = "http://localhost:8000"
+    page = signed_in(client, users, "yc_station").get(reverse("liaison_station", args=[station.pk]))
+    assert 'id="card-address-warning"' in page.content.decode()
+    settings.LIANXIN_PUBLIC_BASE_URL = "https://lianxin.example.gov.cn"
+    page = client.get(reverse("liaison_station", args=[station.pk]))
+    assert 'id="card-address"' not in page.content.decode()
+
+
+@needs_poppler
+def test_the_address_the_page_shows_is_the_one_the_cards_carry(client, users, settings, station):
+    settings.LIANXIN_PUBLIC_BASE_URL = "https://lianxin.example.gov.cn"
+    settings.LIANXIN_PUBLIC_BASE_URL_SOURCE = "setting"
+    client = signed_in(client, users, "yc_staff")
+    html = client.get(reverse("liaison_cards")).content.decode()
+    assert 'id="card-address-url">https://lianxin.example.gov.cn</strong>' in html
+    assert "由环境变量 LIANXIN_PUBLIC_BASE_URL 设定" in html
+    assert 'id="card-address-warning"' not in html and 'data-loopback="0"' in html
+    pdf = client.get(reverse("liaison_cards"), {"kind": "station", "station": station.pk})
+    assert decode_qr(pdf.content) == [
+        "https://lianxin.example.gov.cn" + reverse("scan_to_speak", args=[station.scan_code])
+    ]
+
+
+def test_the_admin_index_shows_the_address_the_cards_will_carry(client, users, settings):
+    settings.LIANXIN_PUBLIC_BASE_URL = "http://vm:9001"
+    settings.LIANXIN_PUBLIC_BASE_URL_SOURCE = "hostname"
+    html = signed_in(client, users, "admin").get(reverse("admin:index")).content.decode()
+    assert '<strong id="card-address-url">http://vm:9001</strong>' in html
+    assert "按本机主机名推定" in html and "群众用手机扫码后无法访问" not in html
+    settings.LIANXIN_PUBLIC_BASE_URL = "http://127.0.0.1:8000"
+    html = client.get(reverse("admin:index")).content.decode()
+    assert '<li class="warning">' in html and "群众用手机扫码后无法访问" in html
