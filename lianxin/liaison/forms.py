@@ -103,7 +103,7 @@ class RuleForm(forms.Form):
         required=False,
         coerce=int,
         empty_value=None,
-        choices=[("", "—"), *[(i, f"星期{d}") for i, d in enumerate(WEEKDAYS)]],
+        choices=[("", "—"), *enumerate(WEEKDAYS)],
     )
     start_time = forms.TimeField(label=_("开始时间"), widget=TIME_INPUT)
     end_time = forms.TimeField(label=_("结束时间"), widget=TIME_INPUT)

@@ -20,8 +20,23 @@ import chinese_calendar
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy as _lazy
 
-WEEKDAYS = ["一", "二", "三", "四", "五", "六", "日"]
-ORDINALS = {1: "第一个", 2: "第二个", 3: "第三个", 4: "第四个", -1: "最后一个"}
+# Each name whole, so that every language words it its own way ("星期一" / "Monday").
+WEEKDAYS = [
+    _lazy("星期一"),
+    _lazy("星期二"),
+    _lazy("星期三"),
+    _lazy("星期四"),
+    _lazy("星期五"),
+    _lazy("星期六"),
+    _lazy("星期日"),
+]
+ORDINALS = {
+    1: _lazy("第一个"),
+    2: _lazy("第二个"),
+    3: _lazy("第三个"),
+    4: _lazy("第四个"),
+    -1: _lazy("最后一个"),
+}
 # How far back a nominal date may lie and still be postponed into the window.
 POSTPONE_REACH = dt.timedelta(days=15)
 # How far ahead a rule is checked for producing at least one date.
@@ -29,7 +44,7 @@ RULE_HORIZON = dt.timedelta(days=366)
 
 
 def weekday_label(weekday: int) -> str:
-    return _("星期%(d)s") % {"d": WEEKDAYS[weekday]}
+    return str(WEEKDAYS[weekday])
 
 
 HOLIDAY_NAMES = {
@@ -168,7 +183,7 @@ def describe_rule(rule, *, short: bool = False) -> str:
         when = _("每%(w)s") % {"w": weekday_label(rule.weekday)}
     else:
         when = _("每月%(n)s%(w)s") % {
-            "n": ORDINALS.get(rule.week_of_month, ""),
+            "n": str(ORDINALS.get(rule.week_of_month, "")),
             "w": weekday_label(rule.weekday),
         }
     text = f"{when} {time_range(rule.start_time, rule.end_time)}"

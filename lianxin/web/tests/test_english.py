@@ -101,3 +101,25 @@ def test_a_wrong_password_is_explained_in_english():
     client.get("/login/?lang=en")
     response = client.post("/login/", {"username": "yc_staff", "password": "wrong-one"})
     assert "Incorrect username or password" in text(response)
+
+
+@pytest.mark.django_db
+def test_a_station_page_in_english_words_its_dates_and_rules_in_english():
+    from lianxin.liaison.models import Station
+
+    beiguan = Station.objects.get(code="YC-BGJD")
+    client = Client()
+    page = text(client.get(f"/public/stations/{beiguan.pk}/?lang=en"))
+    assert "Weekday" not in page and "第一个" not in page
+    assert "The first Monday of each month" in page
+    day = r"(Jan|Feb|March|April|May|June|July|Aug|Sept|Oct|Nov|Dec)\.? \d{1,2}, \d{4}"
+    assert re.search(day + r" (Mon|Tues|Wednes|Thurs|Fri|Satur|Sun)day", page)
+    assert not re.search(r"\d{4}年|星期", page)
+
+
+@pytest.mark.django_db
+def test_every_page_offers_the_language_switch(users):
+    public = Client().get("/public/").content.decode()
+    assert 'hreflang="en"' in public and ">English<" in public
+    staff = client_for(users, "yc_staff").get("/cases/?lang=en").content.decode()
+    assert 'hreflang="zh-hans"' in staff and ">中文<" in staff
