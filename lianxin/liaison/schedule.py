@@ -18,24 +18,24 @@ from dataclasses import dataclass, field
 
 import chinese_calendar
 from django.utils.translation import gettext as _
-from django.utils.translation import gettext_lazy as _lazy
+from django.utils.translation import gettext_lazy
 
 # Each name whole, so that every language words it its own way ("星期一" / "Monday").
 WEEKDAYS = [
-    _lazy("星期一"),
-    _lazy("星期二"),
-    _lazy("星期三"),
-    _lazy("星期四"),
-    _lazy("星期五"),
-    _lazy("星期六"),
-    _lazy("星期日"),
+    gettext_lazy("星期一"),
+    gettext_lazy("星期二"),
+    gettext_lazy("星期三"),
+    gettext_lazy("星期四"),
+    gettext_lazy("星期五"),
+    gettext_lazy("星期六"),
+    gettext_lazy("星期日"),
 ]
 ORDINALS = {
-    1: _lazy("第一个"),
-    2: _lazy("第二个"),
-    3: _lazy("第三个"),
-    4: _lazy("第四个"),
-    -1: _lazy("最后一个"),
+    1: gettext_lazy("第一个"),
+    2: gettext_lazy("第二个"),
+    3: gettext_lazy("第三个"),
+    4: gettext_lazy("第四个"),
+    -1: gettext_lazy("最后一个"),
 }
 # How far back a nominal date may lie and still be postponed into the window.
 POSTPONE_REACH = dt.timedelta(days=15)
@@ -48,14 +48,14 @@ def weekday_label(weekday: int) -> str:
 
 
 HOLIDAY_NAMES = {
-    "New Year's Day": _lazy("元旦"),
-    "Spring Festival": _lazy("春节"),
-    "Tomb-sweeping Day": _lazy("清明节"),
-    "Labour Day": _lazy("劳动节"),
-    "Dragon Boat Festival": _lazy("端午节"),
-    "National Day": _lazy("国庆节"),
-    "Mid-autumn Festival": _lazy("中秋节"),
-    "Anti-Fascist 70th Day": _lazy("中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"),
+    "New Year's Day": gettext_lazy("元旦"),
+    "Spring Festival": gettext_lazy("春节"),
+    "Tomb-sweeping Day": gettext_lazy("清明节"),
+    "Labour Day": gettext_lazy("劳动节"),
+    "Dragon Boat Festival": gettext_lazy("端午节"),
+    "National Day": gettext_lazy("国庆节"),
+    "Mid-autumn Festival": gettext_lazy("中秋节"),
+    "Anti-Fascist 70th Day": gettext_lazy("中国人民抗日战争暨世界反法西斯战争胜利70周年纪念日"),
 }
 
 
