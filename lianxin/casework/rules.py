@@ -246,8 +246,15 @@ def _case_derive(g: Grants, case) -> bool:
 
 @rule("case.view_contact")
 def _case_view_contact(g: Grants, case) -> bool:
-    """The full phone number of whoever raised the case (a logged, deliberate action)."""
-    return case_office(g, case) or case_station(g, case) or case_deputy(g, case)
+    """The full phone number of whoever raised the case (a logged, deliberate action): the
+    office, the station and the deputy it is addressed to, and the officers of each unit it is
+    assigned to, so that they can call the citizen back (never a unit it was returned from)."""
+    return (
+        case_office(g, case)
+        or case_station(g, case)
+        or case_deputy(g, case)
+        or bool(case_units(g, case))
+    )
 
 
 # --- Commitments a reply made (casework.shared) -----------------------------------------------------

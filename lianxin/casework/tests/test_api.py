@@ -8,7 +8,7 @@ from django.test.utils import CaptureQueriesContext
 
 from lianxin.core.models import AuditLog
 
-from .helpers import advance, demo_seat, fresh, new_opinion
+from .helpers import advance, client_for, demo_seat, fresh, new_opinion
 
 pytestmark = pytest.mark.django_db
 
@@ -199,6 +199,24 @@ def test_revealing_the_contact_is_audited(api):
     )
     assert (
         api.as_user("tg_staff").post(f"/api/v1/cases/{case.pk}/reveal-contact").status_code == 404
+    )
+
+
+def test_the_assigned_units_officer_may_call_the_citizen_back(api):
+    case = new_opinion()
+    assert (
+        api.as_user("unit_demo").post(f"/api/v1/cases/{case.pk}/reveal-contact").status_code == 404
+    )
+    advance(case, "handling")  # assigned to unit_demo's unit as lead
+    r = api.as_user("unit_demo").post(f"/api/v1/cases/{case.pk}/reveal-contact")
+    assert r.status_code == 200 and r.json()["phone"] == "13812345678"
+    log = AuditLog.objects.filter(kind=AuditLog.Kind.PERSONAL_DATA_VIEWED).latest("at")
+    assert log.username == "unit_demo" and log.target == f"case:{case.pk}"
+    page = client_for("unit_demo").get(f"/cases/{case.pk}/").content.decode()
+    assert 'id="reveal-phone"' in page
+    # Another unit, not assigned, does not even see the case.
+    assert (
+        api.as_user("unit_other").post(f"/api/v1/cases/{case.pk}/reveal-contact").status_code == 404
     )
 
 

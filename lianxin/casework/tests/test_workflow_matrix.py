@@ -155,3 +155,23 @@ def test_a_unit_cannot_reply_to_a_case_assigned_to_another_unit():
     reply = actions.do_reply_case(case, content="住建局答复", acting_user=user("unit_other"))
     assert reply.unit.code == "JZ-ZFCXJSJ"
     assert fresh(case).state == "replied"
+
+
+# Who may reveal the citizen's full phone number (a logged action), in the states they see it.
+CALLS_BACK = {"yc_staff", "yc_station", "deputy_demo", "unit_demo"}
+
+
+@pytest.mark.django_db
+def test_who_may_reveal_the_citizens_phone_in_each_state(cases_by_state):
+    from lianxin.accounts.access import can
+
+    problems = []
+    for username, by_state in EXPECTED.items():
+        person = user(username)
+        for state, expected in by_state.items():
+            if expected is HIDDEN:
+                continue
+            got = can(person, "case.view_contact", fresh(cases_by_state[state]))
+            if got != (username in CALLS_BACK):
+                problems.append(f"{username}/{state}: {'may' if got else 'may not'} reveal")
+    assert not problems, "\n".join(problems)

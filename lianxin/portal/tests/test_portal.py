@@ -173,3 +173,13 @@ def test_a_promise_made_at_both_seats_is_shown_once(client):
         )
     page = html(client.get(reverse("portal_deputy", args=[seats[0].pk])))
     assert page.count("每季度到联络站接待群众一次") == 1
+
+
+def test_the_station_page_opens_its_place_in_a_map_app(client, beiguan):
+    page = html(client.get(reverse("portal_station", args=[beiguan.pk])))
+    lat, lng = f"{beiguan.latitude:f}", f"{beiguan.longitude:f}"
+    assert f'href="geo:{lat},{lng}?q={lat},{lng}(' in page
+    assert f"position={lng},{lat}" in page
+    beiguan.latitude = beiguan.longitude = None
+    beiguan.save(update_fields=["latitude", "longitude"])
+    assert 'id="map-links"' not in html(client.get(reverse("portal_station", args=[beiguan.pk])))
