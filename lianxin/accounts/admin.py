@@ -5,6 +5,7 @@ Granting and revoking roles here is written to the security trail like any other
 
 from django.contrib import admin
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.models import Group
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.audit import record
@@ -14,6 +15,10 @@ from . import access
 from .models import SCOPE_FIELD, ApiToken, RoleAssignment, User
 
 SCOPE_FIELDS = ["congress", "cppcc", "unit", "station", "region"]
+
+# Who may do what is decided by roles (RoleAssignment, lianxin.accounts.access), never by
+# Django's groups and permissions: their pages would only mislead.
+admin.site.unregister(Group)
 
 
 def _record_grant(request, assignment: RoleAssignment, kind: str) -> None:

@@ -16,6 +16,18 @@ from django.utils.translation import gettext_lazy as _
 from lianxin.accounts import access
 from lianxin.liaison.printing import card_address
 
+# Third-party apps name themselves in English only: their sections and tables in our words.
+APP_NAMES = {
+    "axes": _("登录防护"),
+    "django_tasks_database": _("后台任务"),
+}
+MODEL_NAMES = {
+    ("axes", "AccessAttempt"): _("登录失败计数与锁定"),
+    ("axes", "AccessLog"): _("登录记录"),
+    ("axes", "AccessFailureLog"): _("登录失败记录"),
+    ("django_tasks_database", "DBTaskResult"): _("后台任务执行结果"),
+}
+
 
 class LianxinAdminSite(admin.AdminSite):
     site_header = _("连心履职平台 · 系统管理")
@@ -31,6 +43,16 @@ class LianxinAdminSite(admin.AdminSite):
         """The index also says which address printed QR codes will carry (and warns when it
         opens only on the server), since that is set here, in the environment, not on a page."""
         return super().index(request, {"card_address": card_address(), **(extra_context or {})})
+
+    def get_app_list(self, request, app_label=None):
+        apps = super().get_app_list(request, app_label)
+        for app in apps:
+            app["name"] = str(APP_NAMES.get(app["app_label"], app["name"]))
+            for model in app["models"]:
+                name = MODEL_NAMES.get((app["app_label"], model["object_name"]))
+                if name is not None:
+                    model["name"] = str(name)
+        return apps
 
     def login(self, request, extra_context=None):
         """One login page for everyone (with its lock-out); the admin has no form of its own.

@@ -46,6 +46,16 @@ def test_the_system_administrator_uses_the_admin_site(users, path):
     assert response.status_code == 200
 
 
+def test_every_section_of_the_admin_is_named_in_chinese(users):
+    page = text(client_for(users, "admin").get("/admin/"))
+    for name in ("登录防护", "登录失败计数与锁定", "后台任务", "后台任务执行结果", "账号与权限"):
+        assert name in page
+    for english in ("Axes", "Tasks Database Backend", "Task Results", "access attempts"):
+        assert english not in page
+    # Roles decide who may do what; Django's groups are not offered at all.
+    assert client_for(users, "admin").get("/admin/auth/group/").status_code == 404
+
+
 @pytest.mark.parametrize("username", NON_ADMINS)
 def test_everyone_else_is_refused_the_admin_site(users, username):
     client = client_for(users, username)
