@@ -9,7 +9,8 @@ The rules, in the words of a standing committee's office:
   below them in their region (a city's staff see a roll-up of its counties and townships);
 - a leader reads everything in a region subtree and acts on nothing;
 - a station manager sees the station's deputies and manages the station;
-- a handling-unit officer sees the unit's work (filled in by the casework rules);
+- a handling-unit officer sees the unit's work (filled in by the casework rules); those of its
+  officers who hold the signing role (签发人) sign its replies off, never their own;
 - a deputy or CPPCC member sees their own seats and their fellow deputies/members by name;
 - CPPCC staff act on their own CPPCC and read the CPPCCs below them;
 - the system administrator manages accounts and settings and may read everything.
@@ -48,6 +49,8 @@ class Grants:
     station_ids: frozenset[int] = frozenset()
     station_congress_ids: frozenset[int] = frozenset()
     unit_ids: frozenset[int] = frozenset()
+    signing_unit_ids: frozenset[int] = frozenset()  # the units whose replies the user signs off
+    user_id: int | None = None
     person_id: int | None = None
     is_deputy: bool = False
     is_member: bool = False
@@ -85,7 +88,7 @@ def grants(user) -> Grants:
     serving = "serving"  # org.models.SeatStatus.SERVING
 
     staff, cppcc_staff, leaders = {}, {}, []
-    stations, station_congresses, units = set(), set(), set()
+    stations, station_congresses, units, signing_units = set(), set(), set(), set()
     roles = set()
     rows = user.roles.select_related("congress__region", "cppcc__region", "region", "station")
     for ra in rows:
@@ -101,6 +104,8 @@ def grants(user) -> Grants:
             station_congresses.add(ra.station.congress_id)
         elif ra.role == Role.UNIT_OFFICER and ra.unit_id:
             units.add(ra.unit_id)
+            if ra.can_sign:
+                signing_units.add(ra.unit_id)
     deputy_ids, deputy_congresses, member_ids, member_cppccs = set(), set(), set(), set()
     if user.person_id and Role.DEPUTY in roles:
         for seat_id, congress_id in Deputy.objects.filter(
@@ -122,6 +127,8 @@ def grants(user) -> Grants:
         station_ids=frozenset(stations),
         station_congress_ids=frozenset(station_congresses),
         unit_ids=frozenset(units),
+        signing_unit_ids=frozenset(signing_units),
+        user_id=user.pk,
         person_id=user.person_id,
         is_deputy=bool(deputy_ids),
         is_member=bool(member_ids),

@@ -51,6 +51,7 @@ def do_create_account(
     display_name: str = "",
     deputy_id: int | None = None,
     scope=None,
+    can_sign: bool = False,
     request=None,
 ) -> User:
     Deputy = seat_model("deputy_seats")  # noqa: N806 - a model class
@@ -60,6 +61,7 @@ def do_create_account(
         raise ValidationFailed(_("账号须为 3 至 150 位字母、数字或 _.@+- 符号。"), field="username")
     if role not in Role.values:
         raise ValidationFailed(_("角色 %(role)s 不存在。") % {"role": role}, field="role")
+    _check_can_sign(role, can_sign)
 
     person = None
     if deputy_id is not None:
@@ -108,7 +110,7 @@ def do_create_account(
             raise Conflict(
                 _("账号 %(username)s 已存在。") % {"username": username}, code="username_taken"
             ) from exc
-        assignment = RoleAssignment(user=user, role=role)
+        assignment = RoleAssignment(user=user, role=role, can_sign=bool(can_sign))
         field = SCOPE_FIELD.get(role)
         if field:
             setattr(assignment, field, scope_obj)
@@ -127,6 +129,7 @@ def do_create_account(
             target=username,
             role=role,
             scope=str(scope_obj) if scope_obj is not None else "",
+            **_signing(can_sign),
         )
         trail.record(
             "accounts.create_account",
@@ -134,9 +137,20 @@ def do_create_account(
             obj=user,
             object_label=username,
             context=_scope_context(scope_obj),
-            change={"role": role, "scope": _scope_ref(role, scope_obj)},
+            change={"role": role, "scope": _scope_ref(role, scope_obj), **_signing(can_sign)},
         )
     return user
+
+
+def _check_can_sign(role: str, can_sign: bool) -> None:
+    """Only a handling unit's officer signs its replies off (签发人)."""
+    if can_sign and role != Role.UNIT_OFFICER:
+        raise ValidationFailed(_("只有承办单位经办人可以设为签发人。"), field="can_sign")
+
+
+def _signing(can_sign: bool) -> dict:
+    """What the audit and the trail say of the signing role (only when it is held)."""
+    return {"can_sign": True} if can_sign else {}
 
 
 def _scope_ref(role: str, scope) -> str:
@@ -167,10 +181,14 @@ def _scope_context(scope) -> dict:
 
 
 @transaction.atomic
-def grant_role(user: User, role: str, scope=None, *, acting_user=None) -> RoleAssignment:
+def grant_role(
+    user: User, role: str, scope=None, *, can_sign: bool = False, acting_user=None
+) -> RoleAssignment:
     """Used by the demo loader and administrators' tools; records the grant in the security
-    audit and the trail. `acting_user` None is trusted code (the demo loader, a command)."""
-    assignment = RoleAssignment(user=user, role=role)
+    audit and the trail. `acting_user` None is trusted code (the demo loader, a command).
+    `can_sign`: a unit officer who signs the unit's replies off (签发人)."""
+    _check_can_sign(role, can_sign)
+    assignment = RoleAssignment(user=user, role=role, can_sign=bool(can_sign))
     field = SCOPE_FIELD.get(role)
     if field:
         setattr(assignment, field, scope)
@@ -181,6 +199,7 @@ def grant_role(user: User, role: str, scope=None, *, acting_user=None) -> RoleAs
         target=user.username,
         role=role,
         scope=str(scope or ""),
+        **_signing(can_sign),
     )
     trail.record(
         "accounts.grant_role",
@@ -188,7 +207,12 @@ def grant_role(user: User, role: str, scope=None, *, acting_user=None) -> RoleAs
         obj=assignment,
         object_label=f"{user.username} {assignment}",
         context=_scope_context(scope),
-        change={"user": user.pk, "role": role, "scope": _scope_ref(role, scope)},
+        change={
+            "user": user.pk,
+            "role": role,
+            "scope": _scope_ref(role, scope),
+            **_signing(can_sign),
+        },
     )
     access.forget_grants(user)
     return assignment

@@ -28,6 +28,7 @@ def _record_grant(request, assignment: RoleAssignment, kind: str) -> None:
         target=assignment.user.username,
         role=assignment.role,
         scope=str(assignment.scope or ""),
+        **({"can_sign": True} if assignment.can_sign else {}),
     )
     access.forget_grants(assignment.user)
 
@@ -36,7 +37,7 @@ class RoleInline(admin.TabularInline):
     """Roles are granted or revoked, never edited in place: a change is a revoke and a grant."""
 
     model = RoleAssignment
-    fields = ["role", *SCOPE_FIELDS, "granted_at"]
+    fields = ["role", *SCOPE_FIELDS, "can_sign", "granted_at"]
     readonly_fields = ["granted_at"]
     autocomplete_fields = SCOPE_FIELDS
     extra = 0

@@ -59,6 +59,7 @@ class RoleOut(Schema):
     role_label: str
     scope_id: int | None
     scope_name: str | None
+    can_sign: bool = False
 
 
 class UserOut(Schema):
@@ -80,6 +81,7 @@ def user_out(user: User) -> dict:
                 "role_label": str(ra.get_role_display()),
                 "scope_id": getattr(scope, "pk", None),
                 "scope_name": str(scope) if scope is not None else None,
+                "can_sign": ra.can_sign,
             }
         )
     deputy_ids = [seat.pk for seat in user.person.deputy_seats.all()] if user.person_id else []
@@ -106,6 +108,8 @@ class UserIn(Schema):
     deputy: int | None = None
     role: str | None = None
     scope: int | str | None = None
+    # A unit officer who signs the unit's replies off (签发人).
+    can_sign: bool = False
 
 
 class UserList(Schema):
@@ -137,7 +141,8 @@ def list_users(request, q: str = "", limit: int = 50, offset: int = 0):
 
 @router.post("/users", response={201: UserOut})
 def create_user(request, payload: UserIn):
-    """Open an account: `{"deputy": id}` for a deputy's own login, or `{"role", "scope"}` for staff."""
+    """Open an account: `{"deputy": id}` for a deputy's own login, or `{"role", "scope"}` for staff
+    (`"can_sign": true` for a handling unit's officer who signs its replies off)."""
     if payload.deputy is None and not payload.role:
         raise ValidationFailed(_("请指定代表（deputy）或角色（role）。"), field="role")
     if payload.deputy is not None and payload.role not in (None, "", Role.DEPUTY):
@@ -150,6 +155,7 @@ def create_user(request, payload: UserIn):
             deputy_id=payload.deputy,
             role=payload.role or Role.DEPUTY,
             scope=payload.scope,
+            can_sign=payload.can_sign,
             acting_user=request.auth,
             request=request,
         )

@@ -79,11 +79,25 @@ class RoleAssignment(models.Model):
     region = models.ForeignKey(
         "org.Region", verbose_name=_("行政区划"), null=True, blank=True, on_delete=models.CASCADE
     )
+    # A unit's reply leaves it only when signed off by one of its officers who holds this, and
+    # never by the officer who wrote it (the suggestions' `suggestion.sign_off`).
+    can_sign = models.BooleanField(
+        _("签发人"),
+        default=False,
+        help_text=_("承办单位经办人中有权签发本单位答复的人员（单位负责人或其授权的人员）。"),
+    )
     granted_at = models.DateTimeField(_("授予时间"), auto_now_add=True)
 
     class Meta:
         verbose_name = _("角色")
         verbose_name_plural = _("角色")
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(can_sign=False) | models.Q(role="unit_officer"),
+                name="only_unit_officers_sign",
+                violation_error_message=_("只有承办单位经办人可以设为签发人。"),
+            )
+        ]
 
     def __str__(self) -> str:
         field = SCOPE_FIELD.get(self.role)

@@ -37,6 +37,16 @@ def forget_assignments(case: Case) -> None:
         cache.pop("assignments", None)
 
 
+def unsigned_replies(case: Case) -> QuerySet[Reply]:
+    """The case's replies neither signed off nor sent back by their unit, the latest first."""
+    return Reply.objects.filter(case=case, signoff__isnull=True).order_by("-created_at", "-id")
+
+
+def pending_reply(case: Case) -> Reply | None:
+    """The reply letter awaiting its unit's sign-off (内部签发), if any."""
+    return unsigned_replies(case).first()
+
+
 LIST_RELATED = (
     "region",
     "category",

@@ -125,6 +125,23 @@ def case_units(g: Grants, case) -> dict[int, str]:
     return {a.unit_id: a.role for a in active_assignments(case) if a.unit_id in g.unit_ids}
 
 
+def case_signer(g: Grants, case) -> bool:
+    """May the holder of `g` sign off the case's reply awaiting sign-off (内部签发)? An officer
+    holding the signing role (签发人) of the unit that wrote it, while that unit handles the
+    case, and never the officer who wrote it: a reply leaves its unit seen by two people."""
+    if not g.signing_unit_ids:
+        return False
+    from lianxin.casework.queries import pending_reply
+
+    reply = pending_reply(case)
+    return (
+        reply is not None
+        and reply.unit_id in g.signing_unit_ids
+        and reply.unit_id in case_units(g, case)
+        and (reply.author_id is None or reply.author_id != g.user_id)
+    )
+
+
 def case_has_lead(case) -> bool:
     from lianxin.casework.queries import active_assignments
 

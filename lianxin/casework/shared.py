@@ -36,7 +36,7 @@ from .models import (
     SurveyAnswer,
     SurveyRound,
 )
-from .queries import active_assignments, forget_assignments
+from .queries import active_assignments, forget_assignments, pending_reply, unsigned_replies
 from .rules import case_office
 
 # --- Seats ----------------------------------------------------------------------------------------
@@ -185,18 +185,39 @@ def promise(case: Case, reply: Reply, promised: tuple[str, dt.date] | None) -> C
     )
 
 
+def signer_refusal(case: Case, user) -> Forbidden | None:
+    """Why an officer of the unit that wrote the reply awaiting sign-off may not sign it off
+    (the kind's rule is `casework.rules.case_signer`): he holds no signing role, or he wrote it
+    himself. None for anyone else, who gets the general refusal."""
+    g = grants(user)
+    reply = pending_reply(case)
+    if reply is None or reply.unit_id not in g.unit_ids:
+        return None
+    if reply.unit_id not in g.signing_unit_ids:
+        return Forbidden(_("答复须由本单位的签发人签发，您未被设为签发人。"), code="not_signer")
+    if reply.author_id is not None and reply.author_id == g.user_id:
+        return _own_reply()
+    return None
+
+
+def _own_reply() -> Forbidden:
+    return Forbidden(
+        _("答复须由本单位另一位签发人签发，不能签发本人拟写的答复。"), code="own_reply"
+    )
+
+
 def sign_off(locked: Case, *, approve: bool, note: str, acting_user) -> Reply:
-    """The unit head signs the latest reply letter off (its commitments open, a pending
-    extension request lapses) or sends it back (its commitments are void)."""
+    """A signer of the unit (not the reply's author) signs the latest reply letter off (its
+    commitments open, a pending extension request lapses) or sends it back (its commitments
+    are void)."""
     reply = (
-        Reply.objects.select_for_update(of=("self",))
-        .filter(case=locked, signoff__isnull=True)
-        .select_related("category")
-        .order_by("-created_at", "-id")
-        .first()
+        unsigned_replies(locked).select_for_update(of=("self",)).select_related("category").first()
     )
     if reply is None:
         raise Conflict(_("没有待签发的答复。"), code="invalid_transition")
+    if acting_user is not None and reply.author_id == acting_user.pk:
+        # The kind's rule refuses it already (case_signer); a kind that forgot it still may not.
+        raise _own_reply()
     commitments = Commitment.objects.filter(reply=reply, status=Commitment.Status.PENDING)
     if approve:
         if reply.category_id is None:

@@ -189,6 +189,9 @@ class ActionSpec:
     initial: Callable | None = None  # (case) → initial data besides the version
     # Fields a link may pre-fill through its query string (?merge_into=…), on GET only.
     from_query: tuple[str, ...] = ()
+    # A template (given `case`) of what the actor reads before acting, shown above the form
+    # when the action's page is opened on its own (a co-sponsor's invitation: the suggestion).
+    subject: str | None = None
 
 
 @dataclass(frozen=True)
@@ -254,6 +257,7 @@ def run_action_page(
         "page": page,
         "action_url": reverse(page.action_url_name, args=[case.pk, action]),
         "detail_url": reverse(page.detail_url_name, args=[case.pk]),
+        "subject": spec.subject,
     }
     template = "casework/action_form.html#form" if request.htmx else "casework/action_form.html"
     return render(request, template, context, status=status)

@@ -486,6 +486,12 @@ def load(ctx: DemoContext) -> None:
     grant_role(
         _user(ctx, "unit_other", "晋中市住建局经办人"), Role.UNIT_OFFICER, city_units["ZFCXJSJ"]
     )
+    # A reply leaves its unit signed off by another officer who holds the signing role (签发人).
+    for username, name, code in [
+        ("unit_signer", "晋中市交通运输局签发人", "JTYSJ"),
+        ("unit_other_signer", "晋中市住建局签发人", "ZFCXJSJ"),
+    ]:
+        grant_role(_user(ctx, username, name), Role.UNIT_OFFICER, city_units[code], can_sign=True)
     grant_role(_user(ctx, "cppcc_staff", "晋中市政协提案委"), Role.CPPCC_STAFF, cppcc)
     grant_role(_user(ctx, "leader_demo", "晋中市人大常委会领导"), Role.LEADER, city)
 

@@ -50,7 +50,8 @@ SUGGESTIONS = [
 def load(ctx) -> None:
     users = ctx.users
     if not all(
-        u in users for u in ("deputy_demo", "deputy_b", "deputy_c", "jz_staff", "unit_demo")
+        u in users
+        for u in ("deputy_demo", "deputy_b", "deputy_c", "jz_staff", "unit_demo", "unit_signer")
     ):
         return
     city = Congress.objects.get(region__code="1407", level=Level.CITY)
@@ -72,6 +73,8 @@ def load(ctx) -> None:
         closes_on=today + dt.timedelta(days=12),
     )
     staff, lead, co = users["jz_staff"], users["unit_demo"], users.get("unit_other")
+    # The clerk writes the reply; another officer of the unit, its signer, signs it off.
+    signer = users["unit_signer"]
     lead_unit = HandlingUnit.objects.get(code="JZ-JTYSJ")
     co_unit = HandlingUnit.objects.get(code="JZ-ZFCXJSJ")
     made = 0
@@ -148,7 +151,7 @@ def load(ctx) -> None:
         )
         if stage == "pending_signoff":
             continue
-        actions.do_sign_off_reply(case, approve=True, acting_user=lead)
+        actions.do_sign_off_reply(case, approve=True, acting_user=signer)
         if stage == "replied":
             continue
         actions.do_key_supervise(
@@ -169,7 +172,7 @@ def load(ctx) -> None:
             is_public=True,
             acting_user=lead,
         )
-        actions.do_sign_off_reply(case, approve=True, acting_user=lead)
+        actions.do_sign_off_reply(case, approve=True, acting_user=signer)
         actions.do_evaluate_suggestion(case, rating="satisfied", acting_user=users[author])
         actions.do_assess_quality(case, quality="excellent", acting_user=staff)
         actions.do_determine_outcome(

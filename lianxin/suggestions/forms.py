@@ -89,8 +89,10 @@ class MotionForm(forms.Form):
 
 
 class CosignForm(Versioned):
+    """An invited deputy's answer: to co-sign a suggestion (联名) or a motion (附议)."""
+
     accept = forms.TypedChoiceField(
-        label=_("答复"),
+        label=_("是否同意联名"),
         choices=[("1", _("确认联名")), ("0", _("谢绝"))],
         coerce=lambda v: v == "1",
         initial="1",
@@ -100,8 +102,13 @@ class CosignForm(Versioned):
         label=_("代为登记哪位代表的书面附议"), required=False, queryset=None
     )
 
-    def __init__(self, *args, pending=None, on_behalf: bool = False, **kwargs):
+    def __init__(
+        self, *args, pending=None, on_behalf: bool = False, motion: bool = False, **kwargs
+    ):
         super().__init__(*args, **kwargs)
+        if motion:
+            self.fields["accept"].label = _("是否同意附议")
+            self.fields["accept"].choices = [("1", _("确认附议")), ("0", _("谢绝"))]
         if on_behalf:
             self.fields["deputy"].queryset = pending
             self.fields["deputy"].label_from_instance = lambda d: d.person.name

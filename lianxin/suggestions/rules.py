@@ -13,6 +13,7 @@ from lianxin.accounts.access import (
 from lianxin.casework.kinds import declare
 from lianxin.casework.rules import (
     case_office,
+    case_signer,
     case_units,
 )
 
@@ -21,7 +22,7 @@ from lianxin.casework.rules import (
 # co-sign it.
 # Co-sponsors see the suggestions they were invited to; authors evaluate the replies; the office
 # of the congress reviews, assigns, supervises and assesses; the lead unit replies after its
-# head signs off; co-handling units send their opinions to the lead unit. The presidium's
+# signer (another officer of the unit, holding the signing role) signs off; co-handling units send their opinions to the lead unit. The presidium's
 # decision on a motion is recorded by the office.
 
 _SUGGESTION_KINDS = ("suggestion", "motion")
@@ -131,7 +132,9 @@ def _suggestion_reply(g: Grants, case) -> bool:
 
 @rule("suggestion.sign_off")
 def _suggestion_sign_off(g: Grants, case) -> bool:
-    return "lead" in case_units(g, case).values()
+    """The lead unit's reply leaves it signed off by another of its officers, one who holds the
+    signing role (签发人); never by the officer who wrote it."""
+    return "lead" in case_units(g, case).values() and case_signer(g, case)
 
 
 @rule("suggestion.evaluate")

@@ -366,7 +366,11 @@ def _cosign_kwargs(case: Case, user) -> dict:
     own = CoSponsor.objects.filter(
         case=case, deputy_id__in=g.deputy_ids, status=CoSponsor.Status.INVITED
     ).exists()
-    return {"pending": _pending_cosigners(case), "on_behalf": not own}
+    return {
+        "pending": _pending_cosigners(case),
+        "on_behalf": not own,
+        "motion": case.kind == Kind.MOTION,
+    }
 
 
 def _run_cosign(case, d, user, request):
@@ -470,7 +474,10 @@ ACTION_PAGE = ActionPage(
 )
 
 ACTIONS: dict[str, ActionSpec] = {
-    "cosign": ActionSpec(forms.CosignForm, _run_cosign, _cosign_kwargs),
+    # The invited deputy reads what he is asked to co-sign on the page where he answers.
+    "cosign": ActionSpec(
+        forms.CosignForm, _run_cosign, _cosign_kwargs, subject="suggestions/_subject.html"
+    ),
     "submit": ActionSpec(forms.Versioned, _run_submit),
     "withdraw": ActionSpec(forms.ReasonForm, _passes(actions.do_withdraw, "reason")),
     "review": ActionSpec(forms.ReviewForm, _run_review),

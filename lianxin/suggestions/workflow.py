@@ -324,7 +324,7 @@ SUGGESTION_WORKFLOW = register(
                 S.REPLY_PENDING_SIGNOFF,
                 "suggestion.reply",
                 _("答复"),
-                description=_("主办单位拟写答复函（A/B/C 类及承诺事项），报单位负责人签发"),
+                description=_("主办单位经办人拟写答复函（A/B/C 类及承诺事项），报本单位签发人签发"),
             ),
             Transition(
                 "sign_off",
@@ -332,7 +332,7 @@ SUGGESTION_WORKFLOW = register(
                 S.REPLIED,
                 "suggestion.sign_off",
                 _("签发答复"),
-                description=_("单位负责人同意签发，答复送达代表"),
+                description=_("本单位另一位签发人同意签发，答复送达代表"),
             ),
             Transition(
                 "sign_off",

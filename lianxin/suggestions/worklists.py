@@ -72,15 +72,21 @@ def to_chase(user) -> tuple[list[Case], int, str]:
 
 
 def to_sign_off(user) -> tuple[list[Case], int, str]:
-    """Replies of the user's units written and waiting for the unit head's sign-off."""
-    from lianxin.casework.models import Assignment
+    """Replies that the units the user signs for (签发人) wrote and that wait for sign-off,
+    except those the user wrote himself (`suggestion.sign_off`)."""
+    from lianxin.casework.models import Assignment, Reply
 
     g = access.grants(user)
     leads = Assignment.objects.filter(
-        unit_id__in=list(g.unit_ids), role=Assignment.Role.LEAD, status=Assignment.Status.ACTIVE
+        unit_id__in=list(g.signing_unit_ids),
+        role=Assignment.Role.LEAD,
+        status=Assignment.Status.ACTIVE,
     ).values("case_id")
-    qs = access.visible_to(user, Case).filter(
-        kind="suggestion", state="reply_pending_signoff", pk__in=leads
+    own = Reply.objects.filter(signoff__isnull=True, author_id=user.pk).values("case_id")
+    qs = (
+        access.visible_to(user, Case)
+        .filter(kind="suggestion", state="reply_pending_signoff", pk__in=leads)
+        .exclude(pk__in=own)
     )
     items = list(qs.order_by("updated_at", "id")[:LIMIT])
     return items, qs.count(), reverse("suggestion_list") + "?state=reply_pending_signoff"
@@ -181,6 +187,7 @@ def register() -> None:
         gettext_lazy("待签发的答复"),
         to_sign_off,
         empty=gettext_lazy("暂无待签发的答复"),
+        when=lambda user: bool(access.grants(user).signing_unit_ids),
     )
     worklists.register(
         "unit",

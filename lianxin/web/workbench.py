@@ -292,6 +292,8 @@ def _add_registered_worklists(user, sections: list[Section]) -> None:
 
     for section in sections:
         for reg in worklists.for_section(section.partial):
+            if not reg.shown_to(user):
+                continue
             wl = Worklist(reg.key, str(reg.title), empty=reg.empty or NO_WORK)
             wl.items, wl.total, wl.url = reg.fill(user)
             keys = [w.key for w in section.worklists]

@@ -7,9 +7,11 @@ Which stations and congresses each persona sees is written out by name, and both
 import pytest
 
 from lianxin.accounts import access
-from lianxin.accounts.models import Role
+from lianxin.accounts.models import Role, User
+from lianxin.casework.models import Case
 from lianxin.liaison.models import Station
 from lianxin.org.models import Congress, Cppcc, Deputy, HandlingUnit, Member
+from lianxin.suggestions import actions as suggestion_actions
 
 pytestmark = pytest.mark.django_db
 
@@ -21,7 +23,9 @@ PERSONAS = [
     "yc_station",
     "deputy_demo",
     "unit_demo",
+    "unit_signer",
     "unit_other",
+    "unit_other_signer",
     "cppcc_staff",
     "member_demo",
     "leader_demo",
@@ -57,7 +61,24 @@ def objects(db):
         "yc_station": Station.objects.get(code="YC-BGJD"),
         "city_unit": HandlingUnit.objects.get(code="JZ-JTYSJ"),
         "yc_unit": HandlingUnit.objects.get(code="YC-JTYSJ"),
+        # Replies of 晋中市交通运输局 awaiting sign-off: the demo's, written by its clerk
+        # (unit_demo), and one its signer (unit_signer) writes himself.
+        "clerks_reply": Case.objects.get(
+            title="关于改造榆次老城区排水管网的建议", state="reply_pending_signoff"
+        ),
+        "signers_reply": _replied_by_signer(),
     }
+
+
+def _replied_by_signer() -> Case:
+    case = Case.objects.get(title="关于优化晋中城区公交线路的建议", state="assigned")
+    suggestion_actions.do_reply_suggestion(
+        case,
+        content="已优化线路走向，增开两条社区公交线路。",
+        category="A",
+        acting_user=User.objects.get(username="unit_signer"),
+    )
+    return Case.objects.get(pk=case.pk)
 
 
 OBJECT_ACTIONS = {
@@ -80,6 +101,8 @@ OBJECT_ACTIONS = {
     "member": (["member.view", "member.change", "member.view_personal"], ["member", "own_member"]),
     "station": (["station.view", "station.manage"], ["yc_station"]),
     "unit": (["unit.view"], ["city_unit", "yc_unit"]),
+    # Another officer of the unit that wrote the reply, holding the signing role, signs it off.
+    "reply": (["suggestion.sign_off"], ["clerks_reply", "signers_reply"]),
 }
 ALL_DEPUTIES = {
     "city_deputy",
@@ -138,8 +161,10 @@ EXPECTED = {
     | allowed("deputy.view_personal", ["own_city_seat", "own_county_seat"])
     | allowed("station.view", ["yc_station"])
     | UNITS,
-    "unit_demo": UNITS,
+    "unit_demo": UNITS,  # wrote the clerk's reply; holds no signing role
+    "unit_signer": UNITS | allowed("suggestion.sign_off", ["clerks_reply"]),  # not his own
     "unit_other": UNITS,
+    "unit_other_signer": UNITS,  # signs for another unit
     "cppcc_staff": allowed("cppcc.view", ["cppcc"])
     | allowed("member.view", ["member", "own_member"])
     | allowed("member.change", ["member", "own_member"])
@@ -200,7 +225,9 @@ STATIONS_SEEN = {
     "yc_station": {"北关街道代表联络站"},
     "deputy_demo": {"北关街道代表联络站"},  # the station of the demo deputy's seat
     "unit_demo": set(),
+    "unit_signer": set(),
     "unit_other": set(),
+    "unit_other_signer": set(),
     "cppcc_staff": set(),
     "member_demo": set(),
 }
@@ -231,7 +258,9 @@ CONGRESSES_SEEN = {
     "yc_station": {"榆次区人民代表大会"},  # the congress that runs the station
     "deputy_demo": {"晋中市人民代表大会", "榆次区人民代表大会"},  # the congresses of its seats
     "unit_demo": set(),
+    "unit_signer": set(),
     "unit_other": set(),
+    "unit_other_signer": set(),
     "cppcc_staff": set(),
     "member_demo": set(),
 }

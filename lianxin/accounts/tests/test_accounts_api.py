@@ -171,3 +171,41 @@ def test_the_account_list_is_scoped(api):
     everyone = api.as_user("admin").get("/api/v1/users", {"limit": 200}).json()
     assert everyone["count"] >= 13
     assert api.as_user("deputy_demo").get("/api/v1/users").status_code == 403
+
+
+def test_staff_open_a_unit_signers_account_and_only_a_unit_officer_may_sign(api):
+    from lianxin.accounts.access import grants
+
+    client = api.as_user("yc_staff")
+    unit = HandlingUnit.objects.get(code="YC-JTYSJ")
+    r = client.post(
+        "/api/v1/users",
+        {
+            "username": "yc_jt_signer",
+            "password": STRONG,
+            "role": "unit_officer",
+            "scope": unit.pk,
+            "can_sign": True,
+        },
+    )
+    assert r.status_code == 201, r.json()
+    assert [(ro["role"], ro["can_sign"]) for ro in r.json()["roles"]] == [("unit_officer", True)]
+    assert grants(User.objects.get(username="yc_jt_signer")).signing_unit_ids == {unit.pk}
+    granted = AuditLog.objects.filter(kind=AuditLog.Kind.ROLE_GRANTED, target="yc_jt_signer")
+    assert granted.get().detail["can_sign"] is True
+
+    yc = Congress.objects.get(region__code="140702", level="county")
+    r = client.post(
+        "/api/v1/users",
+        {
+            "username": "yc_staff_signer",
+            "password": STRONG,
+            "role": "deputy_affairs_staff",
+            "scope": yc.pk,
+            "can_sign": True,
+        },
+    )
+    assert r.status_code == 422
+    assert r.json()["field"] == "can_sign"
+    assert r.json()["message"] == "只有承办单位经办人可以设为签发人。"
+    assert not User.objects.filter(username="yc_staff_signer").exists()

@@ -93,7 +93,7 @@ def test_two_citizens_opinions_become_a_suggestion_whose_reply_reaches_both(
     act(deputy, draft_url, "submit")
     assert state(deputy) in ("submitted", "in_review")
 
-    # 3. The office reviews (every tier) and assigns it; the unit replies; its head signs off.
+    # 3. The office reviews (every tier) and assigns it; the unit replies; its signer signs off.
     staff = session_for("jz_staff")
     staff.goto(draft_url)
     for _tier in range(4):  # as many tiers as the congress reviews in
@@ -119,8 +119,9 @@ def test_two_citizens_opinions_become_a_suggestion_whose_reply_reaches_both(
     # Not signed off: the citizens see no reply yet.
     phone_page.goto(f"/t/{first}")
     assert REPLY not in phone_page.locator("main").inner_text()
-    act(lead, draft_url, "sign_off")
-    assert state(lead) == "replied"
+    signer = session_for("unit_signer")
+    act(signer, draft_url, "sign_off")
+    assert state(signer) == "replied"
 
     # 4. Each citizen reads the reply, has a text message, rates it; the opinion concludes.
     sent = live_sms()

@@ -161,3 +161,18 @@ def test_a_row_names_exactly_one_seat(drill_kind, members):
     for seats in ({}, {"deputy": deputy, "member": members[1]}):
         with pytest.raises(IntegrityError), transaction.atomic():
             CoSponsor.objects.create(case=case, **seats)
+
+
+def test_the_shared_sign_off_refuses_the_replys_own_author_whatever_the_kind_s_rule():
+    """A kind whose rule forgot `case_signer` still cannot let a reply's writer sign it off."""
+    from lianxin.casework import shared
+    from lianxin.casework.actions import lock_case
+    from lianxin.casework.models import ReplySignoff
+    from lianxin.core.errors import Forbidden
+    from lianxin.suggestions.tests import helpers as sg
+
+    case = sg.advance(sg.new_suggestion(), "reply_pending_signoff")  # written by unit_demo
+    with pytest.raises(Forbidden) as refused, transaction.atomic():
+        shared.sign_off(lock_case(case), approve=True, note="", acting_user=user("unit_demo"))
+    assert refused.value.code == "own_reply"
+    assert not ReplySignoff.objects.filter(reply__case=case).exists()

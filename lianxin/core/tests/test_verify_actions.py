@@ -706,8 +706,8 @@ _sug_action(
     "sign_off_reply",
     "reply_pending_signoff",
     "casework.sign_off",
-    lambda c: _sug().do_sign_off_reply(c, approve=True, acting_user=_u("unit_demo")),
-    "unit_demo",
+    lambda c: _sug().do_sign_off_reply(c, approve=True, acting_user=_u("unit_signer")),
+    "unit_signer",
 )
 _sug_action(
     "evaluate_suggestion",

@@ -506,10 +506,16 @@ def do_reply_suggestion(
 def do_sign_off_reply(
     case: Case, *, approve: bool = True, note: str = "", acting_user, version: int | None = None
 ) -> Case:
-    """The unit head signs the reply letter off (it is sent to the deputies), or sends it back
-    to be rewritten (with a reason)."""
+    """A signer of the lead unit signs the reply letter off (it is sent to the deputies), or
+    sends it back to be rewritten (with a reason); never the officer who wrote it."""
     note = clean_text(note, field="note", label=_("签发意见"), required=not approve)
-    locked, t = begin(case, "sign_off", acting_user, version=version)
+    try:
+        locked, t = begin(case, "sign_off", acting_user, version=version)
+    except Forbidden:
+        refusal = shared.signer_refusal(case, acting_user)
+        if refusal is None:
+            raise
+        raise refusal from None
     reply = shared.sign_off(locked, approve=approve, note=note, acting_user=acting_user)
     fields = []
     if approve:

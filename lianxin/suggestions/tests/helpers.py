@@ -3,7 +3,7 @@ writing rows).
 
 The test world: deputy_demo (city and county seats), deputy_b and deputy_c (city deputies),
 jz_staff (the city congress's office), unit_demo (晋中市交通运输局, lead) and unit_other
-(晋中市住房和城乡建设局, co-handling)."""
+(晋中市住房和城乡建设局, co-handling), and unit_signer, the signer (签发人) of unit_demo's unit."""
 
 from __future__ import annotations
 
@@ -101,9 +101,10 @@ def new_suggestion(
 
 def advance(case: Case, to: str, *, rating: str = "dissatisfied") -> Case:
     """Walk a suggestion along the loop to state `to`, as the people who do it: jz_staff reviews
-    and assigns (unit_demo lead, unit_other co), unit_demo replies (B with a commitment) and
-    signs off, deputy_demo rates."""
+    and assigns (unit_demo lead, unit_other co), unit_demo replies (B with a commitment),
+    unit_signer (the same unit's signer) signs it off, deputy_demo rates."""
     staff, lead, co = user("jz_staff"), user("unit_demo"), user("unit_other")
+    signer = user("unit_signer")
     path = STATES[STATES.index(fresh(case).state) + 1 : STATES.index(to) + 1]
     for step in path:
         c = fresh(case)
@@ -146,7 +147,7 @@ def advance(case: Case, to: str, *, rating: str = "dissatisfied") -> Case:
                 acting_user=lead,
             )
         elif step == "replied":
-            actions.do_sign_off_reply(c, approve=True, acting_user=lead)
+            actions.do_sign_off_reply(c, approve=True, acting_user=signer)
         elif step == "evaluated":
             actions.do_evaluate_suggestion(c, rating=rating, acting_user=author)
         elif step == "concluded":
@@ -157,7 +158,7 @@ def advance(case: Case, to: str, *, rating: str = "dissatisfied") -> Case:
                 actions.do_reply_suggestion(
                     fresh(case), content="已调整选址并开工建设。", category="A", acting_user=lead
                 )
-                actions.do_sign_off_reply(fresh(case), approve=True, acting_user=lead)
+                actions.do_sign_off_reply(fresh(case), approve=True, acting_user=signer)
                 actions.do_evaluate_suggestion(fresh(case), rating="satisfied", acting_user=author)
             actions.do_determine_outcome(
                 fresh(case), handling_rating="good", outcome="being_solved", acting_user=staff

@@ -174,12 +174,12 @@ def test_a_reply_needs_a_category_and_a_b_reply_a_commitment():
     assert not fresh(case).replies.exists()
 
 
-def test_the_reply_reaches_the_deputies_only_after_the_unit_head_signs_it_off():
+def test_the_reply_reaches_the_deputies_only_after_the_units_signer_signs_it_off():
     case = advance(new_suggestion(), "reply_pending_signoff")
     commitment = Commitment.objects.get(case=case)
     assert commitment.status == "pending"
     actions.do_sign_off_reply(
-        case, approve=False, note="承诺时间过于笼统。", acting_user=user("unit_demo")
+        case, approve=False, note="承诺时间过于笼统。", acting_user=user("unit_signer")
     )
     assert fresh(case).state == "handling"
     assert Commitment.objects.get(pk=commitment.pk).status == "void"

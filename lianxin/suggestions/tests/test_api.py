@@ -31,6 +31,7 @@ def test_the_story_of_a_joint_suggestion_through_the_api(api):
     open_session()
     demo, b, c = api.as_user("deputy_demo"), api.as_user("deputy_b"), api.as_user("deputy_c")
     staff, lead, co = api.as_user("jz_staff"), api.as_user("unit_demo"), api.as_user("unit_other")
+    signer = api.as_user("unit_signer")  # another officer of the lead unit, its 签发人
     r = demo.post(
         "/api/v1/suggestions",
         {
@@ -106,7 +107,8 @@ def test_the_story_of_a_joint_suggestion_through_the_api(api):
     assert r.status_code == 200, r.json()
     assert r.json()["state"] == "reply_pending_signoff"
     assert "evaluate" not in actions_of(demo.get(f"/api/v1/suggestions/{case_id}"))
-    r = act(lead, case_id, "sign_off", {"approve": True})
+    assert "sign_off" not in actions_of(lead.get(f"/api/v1/suggestions/{case_id}"))
+    r = act(signer, case_id, "sign_off", {"approve": True})
     assert r.json()["state"] == "replied"
     assert r.json()["replies"][0]["signoff"] == "approved"
 
@@ -121,7 +123,7 @@ def test_the_story_of_a_joint_suggestion_through_the_api(api):
     r = act(staff, case_id, "rehandle", {"reason": "请重新研究选址。"})
     assert r.json()["state"] == "handling" and r.json()["round"] == 2
     act(lead, case_id, "reply", {"content": "已调整选址。", "category": "A"})
-    act(lead, case_id, "sign_off", {"approve": True})
+    act(signer, case_id, "sign_off", {"approve": True})
     r = act(demo, case_id, "evaluate", {"rating": "satisfied"})
     assert r.json()["rating"] == "satisfied"
     act(staff, case_id, "determine", {"handling_rating": "good", "outcome": "being_solved"})

@@ -198,7 +198,7 @@ def test_a_joint_suggestion_goes_round_the_whole_loop(session_for, live_app):
     assert "晋中市交通运输局" in staff.locator("#assignments").inner_text()
 
     # 5. The co-handling unit's opinion, a consultation with the deputy, the lead unit's reply
-    #    (B, with a commitment) signed off by its head.
+    #    (B, with a commitment) signed off by another officer of the unit, its signer.
     act(
         session_for("unit_other"),
         url,
@@ -227,8 +227,11 @@ def test_a_joint_suggestion_goes_round_the_whole_loop(session_for, live_app):
 
     act(lead, url, "reply", reply_b)
     assert state(lead) == "reply_pending_signoff"
-    act(lead, url, "sign_off")
-    assert state(lead) == "replied"
+    lead.goto(url)
+    assert lead.locator('#available-actions [data-action="sign_off"]').count() == 0
+    signer = session_for("unit_signer")
+    act(signer, url, "sign_off")
+    assert state(signer) == "replied"
 
     # 6. The deputy is dissatisfied; handled again; a second reply; satisfied.
     act(
@@ -249,7 +252,7 @@ def test_a_joint_suggestion_goes_round_the_whole_loop(session_for, live_app):
         f.locator("#id_content").fill("迎宾街、顺城街公交专用道均已施划完成并投入使用。")
 
     act(lead, url, "reply", reply_a)
-    act(lead, url, "sign_off")
+    act(signer, url, "sign_off")
     act(deputy, url, "evaluate", lambda f: f.get_by_label("满意", exact=True).check())
     assert deputy.locator("#rating").inner_text() == "满意"
     act(

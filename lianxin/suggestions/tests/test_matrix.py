@@ -2,7 +2,9 @@
 
 The suggestion is deputy_demo's (city seat), co-signed by deputy_b (invited in the draft,
 confirmed from submission on), assigned from `assigned` on to 晋中市交通运输局 (unit_demo,
-lead) and 晋中市住房和城乡建设局 (unit_other, co-handling); jz_staff is the city's office."""
+lead, who writes the reply; unit_signer, the same unit's 签发人, who signs it off) and
+晋中市住房和城乡建设局 (unit_other, co-handling; unit_other_signer, its 签发人); jz_staff is the
+city's office."""
 
 from __future__ import annotations
 
@@ -55,12 +57,30 @@ EXPECTED: dict[str, dict[str, set[str] | None]] = {
         **dict.fromkeys(STATES[:5], HIDDEN),
         "assigned": {"return", "consult", "reply", "request_extension"},
         "handling": {"return", "consult", "reply", "request_extension"},
+        "reply_pending_signoff": {"consult"},  # he wrote the reply, and holds no signing role
+        "replied": {"consult"},
+        "evaluated": {"consult"},
+        "concluded": NONE,
+    },
+    "unit_signer": {
+        **dict.fromkeys(STATES[:5], HIDDEN),
+        "assigned": {"return", "consult", "reply", "request_extension"},
+        "handling": {"return", "consult", "reply", "request_extension"},
         "reply_pending_signoff": {"consult", "sign_off"},
         "replied": {"consult"},
         "evaluated": {"consult"},
         "concluded": NONE,
     },
     "unit_other": {
+        **dict.fromkeys(STATES[:5], HIDDEN),
+        "assigned": {"return", "consult", "co_opinion"},
+        "handling": {"return", "consult", "co_opinion"},
+        "reply_pending_signoff": {"consult"},
+        "replied": {"consult"},
+        "evaluated": {"consult"},
+        "concluded": NONE,
+    },
+    "unit_other_signer": {  # signs the replies of a unit that only co-handles this one
         **dict.fromkeys(STATES[:5], HIDDEN),
         "assigned": {"return", "consult", "co_opinion"},
         "handling": {"return", "consult", "co_opinion"},
@@ -138,7 +158,14 @@ def test_every_action_outside_the_table_is_refused_and_changes_nothing(by_state)
 
 @pytest.mark.django_db
 def test_the_api_offers_each_caller_the_same_actions_as_the_table(api, by_state):
-    for username in ("deputy_demo", "deputy_b", "jz_staff", "unit_demo", "unit_other"):
+    for username in (
+        "deputy_demo",
+        "deputy_b",
+        "jz_staff",
+        "unit_demo",
+        "unit_signer",
+        "unit_other",
+    ):
         client = api.as_user(username)
         for state, expected in EXPECTED[username].items():
             r = client.get(f"/api/v1/suggestions/{by_state[state].pk}")

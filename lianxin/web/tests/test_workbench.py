@@ -161,7 +161,8 @@ def test_the_home_page_leads_to_the_workbench_or_the_public_site(client, users):
 
 
 def test_every_step_that_waits_for_someone_is_on_their_work_list(users):
-    """Review for the office, sign-off for the lead unit, co-signing for the invited deputy."""
+    """Review for the office, sign-off for the lead unit's signer, co-signing for the invited
+    deputy."""
     from lianxin.suggestions.tests.helpers import advance, new_suggestion
 
     invited = new_suggestion("关于待确认联名的建议", co=("deputy_b",))
@@ -177,7 +178,9 @@ def test_every_step_that_waits_for_someone_is_on_their_work_list(users):
     assert listed("jz_staff", "待代表评价的建议") and listed("jz_staff", replied.display_title)
     assert listed("jz_staff", submitted.display_title)
     assert not listed("tg_staff", submitted.display_title)
-    assert listed("unit_demo", "待签发的答复") and listed("unit_demo", pending.display_title)
-    assert not listed("unit_other", pending.display_title)  # a co-handling unit signs nothing
+    assert listed("unit_signer", "待签发的答复") and listed("unit_signer", pending.display_title)
+    assert not listed("unit_demo", pending.display_title)  # he wrote it, and signs nothing
+    # A co-handling unit signs nothing, even its signer.
+    assert not listed("unit_other_signer", pending.display_title)
     assert listed("deputy_b", "待确认的联名邀请") and listed("deputy_b", invited.display_title)
     assert not listed("deputy_c", invited.display_title)
