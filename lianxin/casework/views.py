@@ -67,6 +67,10 @@ def case_list(request):
         "error": error,
         "query": _without(g, "page"),
     }
+    if not request.htmx:
+        context["region_picker"] = _region_picker(request.user, _("（不限）")).render(
+            "region", g.get("region") or "", attrs={"id": "f-region"}
+        )
     template = "casework/case_list.html#results" if request.htmx else "casework/case_list.html"
     return render(request, template, context, status=422 if error else 200)
 
@@ -323,6 +327,12 @@ def _units_for(case: Case, user):
     return qs.filter(region__code__in=prefixes).order_by("region__code", "code")
 
 
+def _region_picker(user, blank_label):
+    from lianxin.org.pickers import region_picker
+
+    return region_picker(user, blank_label=blank_label)
+
+
 def _triage(case, d, user, request):
     actions.do_triage_case(
         case,
@@ -445,6 +455,7 @@ ACTIONS: dict[str, ActionSpec] = {
         lambda case, user: {
             "stations": _stations_for(case, user),
             "deputies": _deputies_for(case, user),
+            "region_picker": _region_picker(user, _("（沿用登记时的区划）")),
         },
         lambda case: {
             "category": case.category_id,

@@ -110,7 +110,7 @@ class LogForm(forms.Form):
     kind = forms.ChoiceField(label=_("记录簿"), choices=[])
     deputy = forms.ModelChoiceField(label=_("代表"), required=False, queryset=None)
     station = forms.ModelChoiceField(label=_("联络站"), required=False, queryset=None)
-    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+    region = forms.CharField(label=_("区划"), required=False, max_length=12)
     start = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -118,8 +118,11 @@ class LogForm(forms.Form):
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, kinds, deputies, stations, **kwargs):
+    def __init__(self, *args, kinds, deputies, stations, region_picker=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if region_picker is not None:
+            # Chosen by name, submitted as the code (lianxin.core.widgets.RegionPicker).
+            self.fields["region"].widget = region_picker
         self.fields["kind"].choices = [(k, str(v)) for k, v in kinds.items()]
         self.fields["deputy"].queryset = deputies
         self.fields["deputy"].label_from_instance = lambda d: (

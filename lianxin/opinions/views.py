@@ -30,6 +30,7 @@ from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
 from lianxin.core.forms import issued_form_key, renew_form_key, show_error
 from lianxin.liaison.models import Station
 from lianxin.org.models import Deputy
+from lianxin.org.pickers import region_picker
 
 from . import logs
 from .actions import do_register_opinion, submitted_with
@@ -358,6 +359,7 @@ def _log_form(request):
         kinds=logs.KINDS,
         deputies=deputies.distinct(),
         stations=stations,
+        region_picker=None if request.htmx else region_picker(user, blank_label=_("（不选）")),
         initial={"kind": "contact"},
     )
 
