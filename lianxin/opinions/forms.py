@@ -10,6 +10,7 @@ from lianxin.casework.forms import MultipleFileField, MultipleFiles
 from lianxin.casework.models import Category, Rating
 from lianxin.casework.photos import MAX_PHOTOS
 from lianxin.core.forms import FormKeyField
+from lianxin.core.widgets import PickOne
 
 
 class OpinionForm(forms.Form):
@@ -108,8 +109,23 @@ class EvaluationForm(forms.Form):
 
 class LogForm(forms.Form):
     kind = forms.ChoiceField(label=_("记录簿"), choices=[])
-    deputy = forms.ModelChoiceField(label=_("代表"), required=False, queryset=None)
-    station = forms.ModelChoiceField(label=_("联络站"), required=False, queryset=None)
+    # Every deputy and station in the user's scope, chosen by name with a filter box.
+    deputy = forms.ModelChoiceField(
+        label=_("代表"),
+        required=False,
+        queryset=None,
+        widget=PickOne,
+        blank=True,
+        empty_label=_("（不限）"),
+    )
+    station = forms.ModelChoiceField(
+        label=_("联络站"),
+        required=False,
+        queryset=None,
+        widget=PickOne,
+        blank=True,
+        empty_label=_("（不限）"),
+    )
     region = forms.CharField(label=_("区划"), required=False, max_length=12)
     start = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
