@@ -216,3 +216,23 @@ class DeriveManyForm(forms.Form):
         self.fields["origins"].choices = [
             (str(c.pk), f"{c.tracking_code or c.pk} {c.display_title}") for c in candidates
         ]
+
+
+class BatchTriageForm(forms.Form):
+    """Batch triage from the case list: one category for every ticked opinion."""
+
+    category = forms.ModelChoiceField(
+        label=_("类别"), queryset=Category.objects.filter(is_active=True)
+    )
+    note = forms.CharField(
+        label=_("梳理意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class BatchAssignForm(AssignForm):
+    """Batch assignment from the case list: one lead unit (and co-units) for every ticked case."""
+
+    version = None
