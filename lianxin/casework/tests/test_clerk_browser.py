@@ -55,7 +55,7 @@ def test_a_clerks_day(page, login, live_app):
     assert f"q={PHONE}" in page.url
 
     tick_all_and("批量交办")
-    page.select_option("#id_lead_unit", label="晋中市交通运输局")
+    page.get_by_role("radio", name="晋中市交通运输局").check()
     page.get_by_role("button", name="确定批量交办").click()
     expect(page.locator("body")).to_contain_text("已批量交办 10 件")
     status, listed = LiveApi(live_app, "yc_staff").call(
