@@ -155,8 +155,9 @@ def _survey_url(case: Case, _event) -> str:
 
 
 RULES = {
-    "invite": NotifyRule(("invited",), heading=_invitation, verb="cosign_invite"),
-    "cosign": NotifyRule(("lead_sponsor",), heading=_cosign),
+    # An invitation asks the invited to answer; a co-sponsor's answer is news to the lead.
+    "invite": NotifyRule(("invited",), heading=_invitation, verb="cosign_invite", actionable=True),
+    "cosign": NotifyRule(("lead_sponsor",), heading=_cosign, actionable=False),
     "review": NotifyRule(
         ("lead_sponsor",),
         when=lambda case, event: _data(event).get("decision") == "return",
@@ -170,7 +171,9 @@ RULES = {
         heading=_replied,
         verb="replied",
     ),
-    "open_survey": NotifyRule(("survey_asked",), heading=_survey, url=_survey_url, verb="survey"),
+    "open_survey": NotifyRule(
+        ("survey_asked",), heading=_survey, url=_survey_url, verb="survey", actionable=True
+    ),
     "request_extension": NotifyRule(
         ("office",), heading=_extension_requested, verb="extension_requested"
     ),
