@@ -174,8 +174,9 @@ RULES = {
     "open_survey": NotifyRule(
         ("survey_asked",), heading=_survey, url=_survey_url, verb="survey", actionable=True
     ),
+    # The office is asked to decide (the decision does not move the case's state).
     "request_extension": NotifyRule(
-        ("office",), heading=_extension_requested, verb="extension_requested"
+        ("office",), heading=_extension_requested, verb="extension_requested", actionable=True
     ),
     "decide_extension": NotifyRule(
         ("requesting_unit",), heading=_extension_decided, verb="extension_decided"
