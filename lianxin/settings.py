@@ -258,6 +258,9 @@ DEFAULT_FROM_EMAIL = env("DEFAULT_FROM_EMAIL", "lianxin@localhost")
 # or a gateway's); the file backend appends JSON lines to NOTIFICATIONS_SMS_FILE_PATH.
 NOTIFICATIONS_SMS_BACKEND = env("SMS_BACKEND", "lianxin.notifications.sms.ConsoleBackend")
 NOTIFICATIONS_SMS_FILE_PATH = env("SMS_FILE_PATH") or str(VAR_DIR / "sms.jsonl")
+# The daily digest of informational notices goes out with the first deadline scan at or after
+# this hour (local time).
+LIANXIN_DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
 # --- Security headers -----------------------------------------------------------------------
 SECURE_CONTENT_TYPE_NOSNIFF = True

@@ -11,6 +11,13 @@ from django.utils.translation import gettext_lazy as _
 
 
 class User(AbstractUser):
+    class NoticeMode(models.TextChoices):
+        """How informational notices reach the user (what they can act on always comes at
+        once): one by one, or grouped into one digest a day (lianxin.notifications.digest)."""
+
+        IMMEDIATE = "immediate", _("立即通知")
+        DIGEST = "digest", _("每日摘要")
+
     display_name = models.CharField(_("姓名"), max_length=32, blank=True)
     person = models.OneToOneField(
         "org.Person",
@@ -20,6 +27,13 @@ class User(AbstractUser):
         on_delete=models.SET_NULL,
         related_name="user",
         help_text=_("代表、委员本人的账号对应其人员信息。"),
+    )
+    notice_mode = models.CharField(
+        _("动态通知方式"),
+        max_length=12,
+        choices=NoticeMode.choices,
+        default=NoticeMode.DIGEST,
+        help_text=_("需要本人办理的事项随时通知；其他动态可逐条通知，或每天汇总为一条摘要。"),
     )
 
     class Meta:

@@ -62,6 +62,30 @@ def unit_users(case: Case, *, lead_only: bool = False) -> list[User]:
     )
 
 
+def can_act(case: Case, user: User) -> bool:
+    """Whether `user` may take the case's next step now, as the kind's workflow and the access
+    rules (each app's rules.py) say: a transition that moves the case on and is not a side step.
+    Consultation notes, supervision and reminders (no change of state), merge, decline and
+    withdraw (secondary) do not count."""
+    return any(
+        t.target is not None and not t.secondary
+        for t in workflow_for(case.kind).available(case, user)
+    )
+
+
+def deadline_audience(case: Case) -> list[User]:
+    """Whoever may take the case's next step now, among its units, office, station and deputy:
+    a deadline is news only to those who can meet it."""
+    seen: set[int] = set()
+    people = []
+    for p in unit_users(case) + office_users(case) + station_users(case) + deputy_users(case):
+        if p.pk not in seen:
+            seen.add(p.pk)
+            if can_act(case, p):
+                people.append(p)
+    return people
+
+
 def case_url(case: Case) -> str:
     return case.get_absolute_url()
 
@@ -115,6 +139,10 @@ def _lead_unit(case: Case, _event) -> list[User]:
     return unit_users(case, lead_only=True)
 
 
+def _deadline(case: Case, _event) -> list[User]:
+    return deadline_audience(case)
+
+
 AUDIENCES: dict[str, Callable[[Case, CaseEvent], list[User]]] = {
     "office": _office,
     "station": _station,
@@ -122,6 +150,7 @@ AUDIENCES: dict[str, Callable[[Case, CaseEvent], list[User]]] = {
     "units": _units,
     "lead_unit": _lead_unit,
     "lead_if_dissatisfied": _lead_if_dissatisfied,
+    "deadline": _deadline,
 }
 
 
@@ -141,7 +170,17 @@ class NotifyRule:
     the notification (default: the action's label and the title, the case's page, the event's
     note), `verb` names it (default: the action). `batch(person, events)` → (title, url): when
     one action writes many events at once (a central assignment), each person is told once,
-    however many of the events name them."""
+    however many of the events name them.
+
+    Who is asked to act and who is only told: `actionable` None (the default) asks the
+    workflow, person by person, whether they may take the case's next step now (`can_act`);
+    True says the audience is asked to act by the event itself (an invitation to co-sign, a
+    survey); False that it is news for all of them. Those who can act are told at once, with
+    the e-mail; the others' notice is informational (`notify(informational=True)`: in their
+    daily digest unless they chose to be told at once). `worklist`: the step the event opens
+    waits in the work list of whoever can act (a new opinion to triage), whose count on the
+    workbench tells them, so they get no notification per item; the others are told as
+    news."""
 
     audiences: tuple[str, ...] = ()
     fallback: tuple[str, ...] = ()
@@ -153,6 +192,8 @@ class NotifyRule:
     body: Callable[[Case, CaseEvent], str] | None = None
     verb: str = ""
     batch: Callable[[User, list[CaseEvent]], tuple[str, str]] | None = None
+    actionable: bool | None = None
+    worklist: bool = False
 
 
 _rules: dict[tuple[str | None, str], NotifyRule] = {}
@@ -198,12 +239,15 @@ def _overdue_heading(case: Case, _event) -> str:
 everyone = ("office", "station", "deputy")
 for _action, _rule in {
     # The citizen keeps the tracking code even after closing the page.
+    # A new opinion waits in the triage work list of the office and the station.
     "register": NotifyRule(
         everyone,
         sms=gettext_lazy("您反映的问题已登记，我们将及时办理。"),
         heading=_register_heading,
+        worklist=True,
     ),
-    "triage": NotifyRule(("deputy", "station")),
+    # The deputy and the station find a triaged opinion in their work lists.
+    "triage": NotifyRule(("deputy", "station"), worklist=True),
     "assign": NotifyRule(("units",), email=True, heading=_assign_heading),
     "return": NotifyRule(("office",), email=True),
     "reply": NotifyRule(everyone),
@@ -214,7 +258,8 @@ for _action, _rule in {
     "rehandle": NotifyRule(("units",), fallback=("deputy", "station"), email=True),
     "supervise": NotifyRule(("units",), fallback=("deputy", "station"), email=True),
     "remind": NotifyRule(("units",), fallback=("deputy", "station"), email=True),
-    "overdue": NotifyRule(("office", "units"), email=True, heading=_overdue_heading),
+    # Only those who can still act hear of a missed deadline; the office has its 超期 list.
+    "overdue": NotifyRule(("deadline",), email=True, heading=_overdue_heading, actionable=True),
 }.items():
     notify_rule(_action, _rule)
 
@@ -237,20 +282,33 @@ def audience(case: Case, event: CaseEvent, rule: NotifyRule) -> list[User]:
     return result
 
 
+def split(case: Case, rule: NotifyRule, people: list[User]) -> tuple[list[User], list[User]]:
+    """(who is asked to act now, who is only told) among `people` (see `NotifyRule`)."""
+    if rule.actionable is None:
+        acting = [p for p in people if can_act(case, p)]
+    else:
+        acting = list(people) if rule.actionable else []
+    told = [p for p in people if p not in acting]
+    if rule.worklist:
+        acting = []
+    return acting, told
+
+
 def _tell(case: Case, event: CaseEvent, rule: NotifyRule, people: list[User]) -> None:
+    acting, told = split(case, rule, people)
     if rule.heading is not None:
         heading = rule.heading(case, event)
     else:
         label = workflow_for(case.kind).action_label(event.action)
         heading = _("%(action)s：%(title)s") % {"action": label, "title": case.display_title}
-    notify(
-        people,
-        verb=rule.verb or event.action,
-        title=heading,
-        body=(rule.body(case, event) if rule.body is not None else event.note)[:500],
-        url=rule.url(case, event) if rule.url is not None else case_url(case),
-        email=rule.email,
-    )
+    message = {
+        "verb": rule.verb or event.action,
+        "title": heading,
+        "body": (rule.body(case, event) if rule.body is not None else event.note)[:500],
+        "url": rule.url(case, event) if rule.url is not None else case_url(case),
+    }
+    notify(acting, **message, email=rule.email)
+    notify(told, **message, informational=True)
 
 
 def on_event(event_id: int) -> None:
@@ -296,14 +354,14 @@ def on_events(event_ids: list[int]) -> None:
 
 
 def due_reminder(case: Case, which: str) -> int:
-    """Tell whoever must act that the current step is due soon (`soon`) or today (`today`);
+    """Tell whoever can act that the current step is due soon (`soon`) or today (`today`);
     once per case, due date and kind of reminder."""
     from lianxin.notifications.models import Notification
 
     key = f"due_{which}:{case.pk}:{case.due_date.isoformat()}"
     if Notification.objects.filter(dedupe_key=key).exists():
         return 0
-    people = unit_users(case) or (office_users(case) + station_users(case) + deputy_users(case))
+    people = deadline_audience(case)
     if which == "soon":
         heading = _("即将到期：%(title)s（%(due)s）")
     else:

@@ -109,4 +109,8 @@ def scan_deadlines(today: dt.date | None = None) -> ScanResult:
 
 @task()
 def scan_deadlines_task() -> dict[str, int]:
-    return scan_deadlines().as_dict()
+    from lianxin.notifications.digest import build_digests
+
+    result = scan_deadlines().as_dict()
+    result["digests"] = build_digests()
+    return result

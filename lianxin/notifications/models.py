@@ -43,6 +43,40 @@ class Notification(models.Model):
         return self.title
 
 
+class DigestItem(models.Model):
+    """An informational notice held for the recipient's daily digest (their notice mode is
+    "digest"); `digest` is the notification that listed it, empty while it waits."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("接收人"),
+        on_delete=models.CASCADE,
+        related_name="digest_items",
+    )
+    verb = models.CharField(_("事项"), max_length=32)
+    title = models.CharField(_("标题"), max_length=200)
+    body = models.TextField(_("内容"), blank=True)
+    url = models.CharField(_("链接"), max_length=300, blank=True)
+    created_at = models.DateTimeField(_("时间"), auto_now_add=True)
+    digest = models.ForeignKey(
+        Notification,
+        verbose_name=_("所在摘要"),
+        null=True,
+        blank=True,
+        on_delete=models.CASCADE,
+        related_name="digest_items",
+    )
+
+    class Meta:
+        verbose_name = _("摘要事项")
+        verbose_name_plural = _("摘要事项")
+        ordering = ["created_at", "id"]
+        indexes = [models.Index(fields=["recipient", "digest"], name="digest_item_pending")]
+
+    def __str__(self) -> str:
+        return self.title
+
+
 class OutboundMessage(models.Model):
     """An e-mail or SMS waiting to be sent, sent, or failed; the task sends each once."""
 

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 
 from django.db import IntegrityError, transaction
 
-from .models import Notification, OutboundMessage
+from .models import DigestItem, Notification, OutboundMessage
 
 
 def notify(
@@ -22,10 +22,25 @@ def notify(
     url: str = "",
     dedupe_key: str = "",
     email: bool = False,
+    informational: bool = False,
 ) -> list[Notification]:
     """An in-app notification for each user (once per `dedupe_key`), and an e-mail to those who
-    have an address when `email` is set."""
+    have an address when `email` is set.
+
+    `informational`: news the users are told of but need not act on. Those whose notice mode is
+    "digest" get it in their next daily digest instead (`digest.build_digests`), without a
+    notification or an e-mail of its own."""
     recipients = {u.pk: u for u in users if u is not None and u.is_active}
+    if informational:
+        held = [u for u in recipients.values() if u.notice_mode == u.NoticeMode.DIGEST]
+        DigestItem.objects.bulk_create(
+            DigestItem(
+                recipient_id=u.pk, verb=verb[:32], title=title[:200], body=body, url=url[:300]
+            )
+            for u in held
+        )
+        for u in held:
+            del recipients[u.pk]
     if not recipients:
         return []
     rows = [

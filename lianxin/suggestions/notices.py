@@ -155,8 +155,9 @@ def _survey_url(case: Case, _event) -> str:
 
 
 RULES = {
-    "invite": NotifyRule(("invited",), heading=_invitation, verb="cosign_invite"),
-    "cosign": NotifyRule(("lead_sponsor",), heading=_cosign),
+    # An invitation asks the invited to answer; a co-sponsor's answer is news to the lead.
+    "invite": NotifyRule(("invited",), heading=_invitation, verb="cosign_invite", actionable=True),
+    "cosign": NotifyRule(("lead_sponsor",), heading=_cosign, actionable=False),
     "review": NotifyRule(
         ("lead_sponsor",),
         when=lambda case, event: _data(event).get("decision") == "return",
@@ -170,9 +171,12 @@ RULES = {
         heading=_replied,
         verb="replied",
     ),
-    "open_survey": NotifyRule(("survey_asked",), heading=_survey, url=_survey_url, verb="survey"),
+    "open_survey": NotifyRule(
+        ("survey_asked",), heading=_survey, url=_survey_url, verb="survey", actionable=True
+    ),
+    # The office is asked to decide (the decision does not move the case's state).
     "request_extension": NotifyRule(
-        ("office",), heading=_extension_requested, verb="extension_requested"
+        ("office",), heading=_extension_requested, verb="extension_requested", actionable=True
     ),
     "decide_extension": NotifyRule(
         ("requesting_unit",), heading=_extension_decided, verb="extension_decided"

@@ -34,8 +34,9 @@ def test_an_assignment_past_its_due_date_is_marked_overdue_once(django_capture_o
     assert first.overdue >= 1 and second.overdue == 0
     assert case.events.filter(action="overdue").count() == 1
     overdue_notes = Notification.objects.filter(verb="overdue", url=f"/cases/{case.pk}/")
-    # The office and every officer of the unit (its clerk and its signer).
-    assert {n.recipient.username for n in overdue_notes} == {"yc_staff", "unit_demo", "unit_signer"}
+    # Only the unit can still reply (its clerk and its signer); the office finds the case in its
+    # 超期 work list.
+    assert {n.recipient.username for n in overdue_notes} == {"unit_demo", "unit_signer"}
 
 
 def test_reminders_go_out_before_and_on_the_due_date_once_each(django_capture_on_commit_callbacks):

@@ -15,7 +15,7 @@ from lianxin.casework.actions import complete_intake
 from lianxin.casework.models import Case, CaseEvent
 from lianxin.casework.tests.helpers import demo_seat
 from lianxin.casework.tests.test_notify_queue import DB_TASKS, run_worker
-from lianxin.notifications.models import Notification, OutboundMessage
+from lianxin.notifications.models import DigestItem, Notification, OutboundMessage
 
 pytestmark = pytest.mark.django_db
 
@@ -54,9 +54,11 @@ def test_the_api_acknowledges_the_committed_case_and_the_loop_completes_its_regi
     assert (event.action, event.actor_label, event.data) == ("register", "群众", {"channel": "api"})
     assert event.at == case.created_at and event.is_public
     run_worker()
-    # Its notifications went out: the office and the deputy in-app, the citizen by SMS with
-    # the tracking code.
-    assert deputy_users.filter(recipient__username="deputy_demo").exists()
+    # Its notifications went out: the deputy's news waits for the daily digest (the office
+    # counts it in its triage work list), the citizen has an SMS with the tracking code.
+    assert DigestItem.objects.filter(
+        url=f"/cases/{case.pk}/", recipient__username="deputy_demo"
+    ).exists()
     sms = OutboundMessage.objects.get(to="13812345678")
     assert case.tracking_code in sms.body and "已登记" in sms.body
 

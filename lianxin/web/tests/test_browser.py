@@ -175,21 +175,20 @@ def test_english_can_be_chosen_on_the_login_page(page):
     assert page.locator("html").get_attribute("lang") == "en"
 
 
-def test_a_long_notification_title_wraps_on_a_phone(phone_page, live_app, login):
+def test_a_long_notification_title_wraps_on_a_phone(phone_page, live_server_app, login):
     """Buttons do not wrap; the notification titles are buttons (they mark the notice read),
     so they must wrap on their own or the workbench grows wider than a phone."""
-    import json
-    import urllib.request
-
     title = "关于" + "顺城街公交站台增设遮雨棚和座椅" * 6
-    request = urllib.request.Request(
-        f"{live_app}/api/v1/opinions",
-        data=json.dumps({"content": "雨天候车不便。", "title": title, "region": "140702"}).encode(),
-        headers={"Content-Type": "application/json"},
-        method="POST",
+    # A new opinion is counted in the triage work list, not notified (issue 13, defect 8), so
+    # the long notice is one the notification service writes for the clerk directly.
+    live_server_app.manage(
+        "shell",
+        "-c",
+        "from lianxin.accounts.models import User;"
+        "from lianxin.notifications.services import notify;"
+        f"notify([User.objects.get(username='yc_staff')], verb='assign', title='{title}',"
+        " url='/cases/')",
     )
-    with urllib.request.urlopen(request) as response:
-        assert response.status == 201
     login(phone_page, "yc_staff")
     notice = phone_page.locator("#notifications button.link", has_text=title[:20]).first
     assert notice.is_visible()

@@ -5,10 +5,11 @@ from django.db import close_old_connections
 
 from lianxin.casework.actions import complete_intake
 from lianxin.casework.scan import EXTRA_LABELS, scan_deadlines
+from lianxin.notifications.digest import build_digests
 
 
 class Command(BaseCommand):
-    help = "扫描办理期限：标记逾期、到期前及到期当日提醒、反馈后逾期未评价的自动办结。"
+    help = "扫描办理期限：标记逾期、到期前及到期当日提醒、反馈后逾期未评价的自动办结；每天一次汇总每日动态摘要。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -37,6 +38,10 @@ class Command(BaseCommand):
                     )
                     + "。"
                 )
+            # Once a day (from LIANXIN_DIGEST_HOUR): the digest of informational notices.
+            digests = build_digests()
+            if digests:
+                self.stdout.write(f"每日动态摘要 {digests} 份。")
             if every <= 0:
                 return
             close_old_connections()
