@@ -196,6 +196,10 @@ class CaseFilters(Schema):
     deputy: int | None = None
     unit: int | None = Field(None, description="承办单位 id（在办交办）")
     supervised: bool | None = None
+    mine: bool = Field(
+        False,
+        description="只列与本人有关的：本人登记、交办或督办的，交给本单位的，本联络站的，本人代表席位的",
+    )
     limit: int = 50
     offset: int = 0
 
@@ -291,6 +295,7 @@ def list_cases(request, filters: Query[CaseFilters]):
         deputy=filters.deputy,
         unit=filters.unit,
         supervised=filters.supervised,
+        mine=filters.mine,
         request=request,
     )
     rows, count = page_of(
@@ -605,3 +610,61 @@ def reveal_contact(request, case_id: int):
     if case.is_anonymous or not case.contact_phone:
         raise Http404
     return {"phone": actions.reveal_contact(case, acting_user=request.auth, request=request)}
+
+
+# --- Batch triage and assignment ------------------------------------------------------------------
+
+
+class BatchTriageIn(Schema):
+    ids: list[int] = Field(..., description="群众意见的案件 id")
+    category: str = Field(..., description="类别编码或名称")
+    note: str = ""
+
+
+class BatchAssignIn(Schema):
+    ids: list[int] = Field(..., description="群众意见的案件 id")
+    lead_unit: int | str = Field(..., description="主办单位 id 或编码")
+    co_units: list[int | str] = Field(default_factory=list, description="协办单位 id 或编码")
+    due_at: dt.date | None = Field(None, description="答复期限；缺省按工作日计算")
+    note: str = ""
+
+
+class BatchOut(Schema):
+    done: int
+    ids: list[int]
+
+
+@router.post("/cases/batch/triage", response=BatchOut)
+def batch_triage(request, body: BatchTriageIn):
+    """Triage many opinions into one category at once; all or nothing (409 `batch_refused`
+    naming each case that cannot be triaged and why; nothing is changed)."""
+    from . import batch
+
+    cases = batch.cases_of(request.auth, body.ids)
+    done = batch.do_triage_cases(
+        cases,
+        category=resolve.required_category(body.category),
+        note=body.note,
+        acting_user=request.auth,
+    )
+    return {"done": len(done), "ids": done}
+
+
+@router.post("/cases/batch/assign", response=BatchOut)
+def batch_assign(request, body: BatchAssignIn):
+    """Assign many opinions to one lead unit (and co-handling units) at once; all or nothing
+    (409 `batch_refused` naming each case that cannot be assigned and why; nothing is
+    changed)."""
+    from . import batch
+
+    user = request.auth
+    cases = batch.cases_of(user, body.ids)
+    done = batch.do_assign_cases(
+        cases,
+        lead_unit=resolve.unit(user, body.lead_unit, "lead_unit"),
+        co_units=resolve.units(user, body.co_units),
+        due_date=body.due_at,
+        note=body.note,
+        acting_user=user,
+    )
+    return {"done": len(done), "ids": done}

@@ -5,6 +5,8 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.widgets import PickMany, PickOne
+
 from .actions import FEEDBACK_METHODS
 from .models import Category, Consultation, Rating, ReplyCategory
 
@@ -17,11 +19,12 @@ class TriageForm(Versioned):
     category = forms.ModelChoiceField(
         label=_("类别"), queryset=Category.objects.filter(is_active=True)
     )
+    # The code is what the action validates; the widget shows names (core.widgets).
     region = forms.CharField(
-        label=_("所涉区划代码"),
+        label=_("所涉区划"),
         required=False,
         max_length=12,
-        help_text=_("如 140702001；可不填，沿用登记时的区划。"),
+        help_text=_("逐级选择市、县（区、市）、乡镇（街道）；不选则沿用登记时的区划。"),
     )
     station = forms.ModelChoiceField(label=_("联络站"), required=False, queryset=None)
     deputy = forms.ModelChoiceField(label=_("责任代表"), required=False, queryset=None)
@@ -30,8 +33,10 @@ class TriageForm(Versioned):
         label=_("梳理意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
     )
 
-    def __init__(self, *args, stations=None, deputies=None, **kwargs):
+    def __init__(self, *args, stations=None, deputies=None, region_picker=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if region_picker is not None:
+            self.fields["region"].widget = region_picker
         self.fields["station"].queryset = stations
         self.fields["deputy"].queryset = deputies
         self.fields["deputy"].label_from_instance = lambda d: (
@@ -55,12 +60,9 @@ class ReasonForm(Versioned):
 
 
 class AssignForm(Versioned):
-    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None)
+    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None, widget=PickOne)
     co_units = forms.ModelMultipleChoiceField(
-        label=_("协办单位"),
-        required=False,
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("协办单位"), required=False, queryset=None, widget=PickMany
     )
     due_at = forms.DateField(
         label=_("答复期限"),
@@ -214,3 +216,23 @@ class DeriveManyForm(forms.Form):
         self.fields["origins"].choices = [
             (str(c.pk), f"{c.tracking_code or c.pk} {c.display_title}") for c in candidates
         ]
+
+
+class BatchTriageForm(forms.Form):
+    """Batch triage from the case list: one category for every ticked opinion."""
+
+    category = forms.ModelChoiceField(
+        label=_("类别"), queryset=Category.objects.filter(is_active=True)
+    )
+    note = forms.CharField(
+        label=_("梳理意见"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+    def __init__(self, *args, units=None, **kwargs):
+        super().__init__(*args, **kwargs)
+
+
+class BatchAssignForm(AssignForm):
+    """Batch assignment from the case list: one lead unit (and co-units) for every ticked case."""
+
+    version = None

@@ -68,10 +68,13 @@ def cases_for(
     deputy: int | None = None,
     unit: int | None = None,
     supervised: bool | None = None,
+    mine: bool = False,
     request=None,
 ) -> QuerySet[Case]:
     """The cases `user` may see, filtered. Unknown filter values are refused (422)."""
     qs = visible_to(user, Case)
+    if mine:
+        qs = qs.filter(mine_q(user))
     if kind:
         if kind not in Kind.values:
             raise ValidationFailed(
@@ -105,6 +108,28 @@ def cases_for(
     if q and q.replace("\x00", "").strip():
         qs = qs.filter(lookup_q(q, user=user, request=request))
     return qs
+
+
+def mine_q(user) -> Q:
+    """The cases that are "mine" for the seats the user holds: entered, assigned or put
+    under supervision by the user; assigned (actively) to the user's units; of the user's
+    stations; of the user's own deputy seats (as the deputy responsible or as the author)."""
+    from lianxin.accounts.access import grants
+
+    g = grants(user)
+    q = Q(entered_by=user) | Q(supervised_by=user)
+    q |= Q(pk__in=Assignment.objects.filter(assigned_by=user).values("case_id"))
+    if g.unit_ids:
+        q |= Q(
+            pk__in=Assignment.objects.filter(
+                unit_id__in=g.unit_ids, status=Assignment.Status.ACTIVE
+            ).values("case_id")
+        )
+    if g.station_ids:
+        q |= Q(station_id__in=list(g.station_ids))
+    if g.deputy_ids:
+        q |= Q(deputy_id__in=list(g.deputy_ids)) | Q(raised_by_deputy_id__in=list(g.deputy_ids))
+    return q
 
 
 def lookup_q(q: str, *, user=None, request=None) -> Q:

@@ -208,6 +208,7 @@ def public_view(case: Case) -> dict:
         )
     replies = [
         {
+            "id": r.pk,
             "at": r.created_at,
             "by": r.replier,
             "category": r.category.code if r.category_id else None,

@@ -4,10 +4,13 @@ from . import views
 
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
+    path("cases/export.xlsx", views.case_export, name="case_export"),
+    path("cases/batch/<str:action>/", views.case_batch, name="case_batch"),
     path("cases/figures/", views.figures, name="case_figures"),
     path("cases/derive/", views.derive_many, name="case_derive_many"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<str:action>/", views.case_action, name="case_action"),
+    path("cases/<int:pk>/letter.pdf", views.assignment_letter, name="case_assignment_letter"),
     path("cases/<int:pk>/contact/", views.reveal_contact, name="case_reveal_contact"),
     path(
         "cases/<int:pk>/attachments/<int:attachment_id>/",

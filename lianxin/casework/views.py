@@ -38,10 +38,9 @@ def _bool(value: str | None) -> bool | None:
     return {"1": True, "true": True, "0": False, "false": False}.get((value or "").lower())
 
 
-@login_required
-def case_list(request):
+def _filtered(request):
+    """The cases of the list's filters (the query string), and the refusal of a bad filter."""
     g = request.GET
-    error = None
     try:
         qs = queries.cases_for(
             request.user,
@@ -51,10 +50,22 @@ def case_list(request):
             overdue=_bool(g.get("overdue")),
             q=g.get("q") or None,
             supervised=_bool(g.get("supervised")),
+            mine=g.get("mine") == "1",
             request=request,
         )
     except LianxinError as exc:
-        error, qs = exc.message, Case.objects.none()
+        return Case.objects.none(), exc.message
+    return qs, None
+
+
+@login_required
+def case_list(request):
+    qs, error = _filtered(request)
+    return _list_page(request, qs, error)
+
+
+def _list_page(request, qs, error):
+    g = request.GET
     paginator = Paginator(queries.for_list(qs), PAGE_SIZE)
     page = paginator.get_page(g.get("page"))
     kind = g.get("kind") if g.get("kind") in Kind.values else Kind.OPINION
@@ -67,6 +78,10 @@ def case_list(request):
         "error": error,
         "query": _without(g, "page"),
     }
+    if not request.htmx:
+        context["region_picker"] = _region_picker(request.user, _("（不限）")).render(
+            "region", g.get("region") or "", attrs={"id": "f-region"}
+        )
     template = "casework/case_list.html#results" if request.htmx else "casework/case_list.html"
     return render(request, template, context, status=422 if error else 200)
 
@@ -83,6 +98,139 @@ def _without(querydict, key: str) -> str:
     q = querydict.copy()
     q.pop(key, None)
     return q.urlencode()
+
+
+@login_required
+def case_export(request):
+    """Exactly the filtered list as an Excel file, phones masked; written to the security trail."""
+    from django.utils.http import content_disposition_header
+
+    from lianxin.core.audit import record
+    from lianxin.core.models import AuditLog
+
+    from . import export
+
+    qs, error = _filtered(request)
+    if error is None:
+        try:
+            content, n = export.cases_xlsx(qs)
+        except LianxinError as exc:
+            error = exc.message
+    if error is not None:
+        return _list_page(request, Case.objects.none(), error)
+    record(
+        AuditLog.Kind.EXPORTED,
+        request=request,
+        user=request.user,
+        target="cases",
+        format="xlsx",
+        filters=_without(request.GET, "page")[:500],
+        rows=n,
+    )
+    filename = f"cases-{dt.date.today():%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=export.XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
+
+
+# --- Batch triage and assignment from the list -------------------------------------------------
+
+BATCH_FORMS = {"triage": forms.BatchTriageForm, "assign": forms.BatchAssignForm}
+
+
+def _batch_ids(data) -> list[int]:
+    try:
+        return [int(v) for v in data.getlist("ids") if v.strip()]
+    except ValueError:
+        return []
+
+
+def _batch_units(cases, user):
+    """The units every selected case may go to: those of each case's region and above."""
+    from lianxin.org.models import HandlingUnit
+
+    prefixes = {code[:n] for c in cases for code in [c.scope_code] for n in (2, 4, 6, 9, 12)}
+    return (
+        visible_to(user, HandlingUnit)
+        .filter(is_active=True, region__code__in=[p for p in prefixes if p])
+        .select_related("region")
+        .order_by("region__code", "code")
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def case_batch(request, action: str):
+    """The ticked cases of the list and the one form of a batch action; POST runs it for every
+    case at once (casework.batch), or, when any case cannot take it, changes nothing and says
+    which and why (409)."""
+    from . import batch
+
+    form_class = BATCH_FORMS.get(action)
+    if form_class is None:
+        raise Http404
+    data = request.POST if request.method == "POST" else request.GET
+    back = data.get("back", "")
+    back = back if back.startswith("/cases/") and "//" not in back else reverse("case_list")
+    status, refusals, cases = 200, [], []
+    error = None
+    try:
+        cases = batch.cases_of(request.user, _batch_ids(data))
+    except LianxinError as exc:
+        error, status = exc.message, exc.status
+    form = form_class(
+        request.POST if request.method == "POST" and not error else None,
+        units=_batch_units(cases, request.user),
+    )
+    if request.method == "POST" and not error:
+        status = 422
+        if form.is_valid():
+            d = form.cleaned_data
+            try:
+                if action == "triage":
+                    done = batch.do_triage_cases(
+                        cases, category=d["category"], note=d["note"], acting_user=request.user
+                    )
+                else:
+                    done = batch.do_assign_cases(
+                        cases,
+                        lead_unit=d["lead_unit"],
+                        co_units=d["co_units"],
+                        due_date=d["due_at"],
+                        note=d["note"],
+                        acting_user=request.user,
+                    )
+            except batch.BatchRefused as exc:
+                refusals, error, status = exc.refusals, exc.message, exc.status
+            except LianxinError as exc:
+                show_error(form, exc)
+                status = exc.status
+            else:
+                messages.success(
+                    request,
+                    _("已%(action)s %(n)s 件。") % {"action": batch.LABELS[action], "n": len(done)},
+                )
+                return redirect(back)
+    rows = [
+        serialize.case_row(c)
+        for c in queries.for_list(Case.objects.filter(pk__in=[c.pk for c in cases]))
+    ]
+    refused = {r.case.pk: r.reason for r in refusals}
+    for row in rows:
+        row["refusal"] = refused.get(row["id"], "")
+    return render(
+        request,
+        "casework/batch.html",
+        {
+            "action": action,
+            "label": batch.LABELS[action],
+            "form": form,
+            "rows": rows,
+            "error": error,
+            "back": back,
+        },
+        status=status,
+    )
 
 
 # --- One case -----------------------------------------------------------------------------------
@@ -120,6 +268,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         and not case.is_anonymous
         and can(request.user, "case.view_contact", case),
         "files": attachments.for_page(case),
+        "has_letter": bool(queries.active_assignments(case)),
         **extra,
     }
 
@@ -323,6 +472,12 @@ def _units_for(case: Case, user):
     return qs.filter(region__code__in=prefixes).order_by("region__code", "code")
 
 
+def _region_picker(user, blank_label):
+    from lianxin.org.pickers import region_picker
+
+    return region_picker(user, blank_label=blank_label)
+
+
 def _triage(case, d, user, request):
     actions.do_triage_case(
         case,
@@ -445,6 +600,7 @@ ACTIONS: dict[str, ActionSpec] = {
         lambda case, user: {
             "stations": _stations_for(case, user),
             "deputies": _deputies_for(case, user),
+            "region_picker": _region_picker(user, _("（沿用登记时的区划）")),
         },
         lambda case: {
             "category": case.category_id,
@@ -495,6 +651,29 @@ def case_action(request, pk: int, action: str):
     return run_action_page(
         request, case, action, specs=ACTIONS, workflow=workflow_for(case.kind), page=ACTION_PAGE
     )
+
+
+@login_required
+def assignment_letter(request, pk: int):
+    """The 交办单 of an assigned case as a PDF, one page per unit; before assignment, the case
+    page says there is none yet (409)."""
+    from django.utils.http import content_disposition_header
+
+    from . import letters
+
+    case = _load(request, pk)
+    try:
+        content = letters.assignment_letter_pdf(case)
+    except LianxinError as exc:
+        messages.error(request, exc.message)
+        return render(
+            request, "casework/case_detail.html", _detail_context(request, case), status=exc.status
+        )
+    response = HttpResponse(content, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"assignment-{case.tracking_code}.pdf"
+    )
+    return response
 
 
 @login_required

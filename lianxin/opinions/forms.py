@@ -10,6 +10,7 @@ from lianxin.casework.forms import MultipleFileField, MultipleFiles
 from lianxin.casework.models import Category, Rating
 from lianxin.casework.photos import MAX_PHOTOS
 from lianxin.core.forms import FormKeyField
+from lianxin.core.widgets import PickOne
 
 
 class OpinionForm(forms.Form):
@@ -108,9 +109,24 @@ class EvaluationForm(forms.Form):
 
 class LogForm(forms.Form):
     kind = forms.ChoiceField(label=_("记录簿"), choices=[])
-    deputy = forms.ModelChoiceField(label=_("代表"), required=False, queryset=None)
-    station = forms.ModelChoiceField(label=_("联络站"), required=False, queryset=None)
-    region = forms.CharField(label=_("区划代码"), required=False, max_length=12)
+    # Every deputy and station in the user's scope, chosen by name with a filter box.
+    deputy = forms.ModelChoiceField(
+        label=_("代表"),
+        required=False,
+        queryset=None,
+        widget=PickOne,
+        blank=True,
+        empty_label=_("（不限）"),
+    )
+    station = forms.ModelChoiceField(
+        label=_("联络站"),
+        required=False,
+        queryset=None,
+        widget=PickOne,
+        blank=True,
+        empty_label=_("（不限）"),
+    )
+    region = forms.CharField(label=_("区划"), required=False, max_length=12)
     start = forms.DateField(
         label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
@@ -118,8 +134,11 @@ class LogForm(forms.Form):
         label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
 
-    def __init__(self, *args, kinds, deputies, stations, **kwargs):
+    def __init__(self, *args, kinds, deputies, stations, region_picker=None, **kwargs):
         super().__init__(*args, **kwargs)
+        if region_picker is not None:
+            # Chosen by name, submitted as the code (lianxin.core.widgets.RegionPicker).
+            self.fields["region"].widget = region_picker
         self.fields["kind"].choices = [(k, str(v)) for k, v in kinds.items()]
         self.fields["deputy"].queryset = deputies
         self.fields["deputy"].label_from_instance = lambda d: (

@@ -19,7 +19,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_http_methods, require_POST
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from lianxin.accounts.access import grants, visible_to
 from lianxin.casework import serialize
@@ -30,6 +30,7 @@ from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
 from lianxin.core.forms import issued_form_key, renew_form_key, show_error
 from lianxin.liaison.models import Station
 from lianxin.org.models import Deputy
+from lianxin.org.pickers import region_picker
 
 from . import logs
 from .actions import do_register_opinion, submitted_with
@@ -158,6 +159,27 @@ def track(request, code: str):
             status=404,
         )
     return _track_page(request, case, EvaluationForm())
+
+
+@require_GET
+def track_reply_letter(request, code: str, reply_id: int):
+    """A public reply as a letter (PDF) the citizen can keep or show: what the tracking page shows
+    of it, no one's name or phone. Only a reply the tracking page shows; anything else is 404."""
+    from lianxin.liaison.printing import render_pdf
+
+    case = by_tracking_code(code)
+    view = serialize.public_view(case) if case is not None else None
+    reply = next((r for r in view["replies"] if r["id"] == reply_id), None) if view else None
+    if reply is None:
+        raise Http404
+    pdf = render_pdf(
+        "opinions/reply_letter.html", {"case": view, "reply": reply, "issued": timezone.now()}
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = content_disposition_header(
+        False, f"答复函-{view['tracking_code']}.pdf"
+    )
+    return response
 
 
 def _track_page(request, case: Case, form, status: int = 200):
@@ -337,6 +359,7 @@ def _log_form(request):
         kinds=logs.KINDS,
         deputies=deputies.distinct(),
         stations=stations,
+        region_picker=None if request.htmx else region_picker(user, blank_label=_("（不选）")),
         initial={"kind": "contact"},
     )
 

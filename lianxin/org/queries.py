@@ -131,3 +131,68 @@ def deputy_rows(qs: QuerySet[Deputy]) -> list[dict]:
     for r in rows:
         r["expertise"] = expertise.get(r["person_id"], [])
     return rows
+
+
+# --- Choosing a region by name ------------------------------------------------------------------
+
+# The levels a region picker offers: a case, a filter or a log is about a township at most.
+PICKER_KINDS = (
+    Region.Kind.PROVINCE,
+    Region.Kind.CITY,
+    Region.Kind.COUNTY,
+    Region.Kind.TOWNSHIP,
+)
+
+
+def region_roots(user) -> list[str]:
+    """The codes of the widest regions `user` works in (an office's, a leader's, one's own
+    congresses', stations' and units'), none inside another; the administrator's are those of
+    every congress."""
+    from lianxin.accounts.access import grants
+
+    from .models import Congress
+
+    g = grants(user)
+    if g.is_admin:
+        codes = list(Congress.objects.values_list("region__code", flat=True).distinct())
+    else:
+        codes = [*g.congress_read_regions, *g.cppcc_read_regions]
+        congress_ids = g.deputy_congress_ids | g.station_congress_ids
+        if congress_ids:
+            codes += Congress.objects.filter(pk__in=congress_ids).values_list(
+                "region__code", flat=True
+            )
+        if g.unit_ids:
+            codes += HandlingUnit.objects.filter(pk__in=g.unit_ids).values_list(
+                "region__code", flat=True
+            )
+    roots: list[str] = []
+    for code in sorted(set(codes), key=len):
+        if not any(code.startswith(r) for r in roots):
+            roots.append(code)
+    return sorted(roots)
+
+
+def regions_in_scope(user, roots: list[str] | None = None) -> QuerySet[Region]:
+    """Every region a picker offers `user`: the subtrees of its roots, down to townships."""
+    from lianxin.accounts.access import prefix_q
+
+    roots = region_roots(user) if roots is None else roots
+    return Region.objects.filter(prefix_q("code", roots), kind__in=PICKER_KINDS).order_by("code")
+
+
+def region_choices(user) -> list[dict]:
+    """The regions in scope as plain rows for `lianxin.core.widgets.RegionPicker`."""
+    kinds = dict(Region.Kind.choices)
+    return [
+        {
+            "code": code,
+            "name": name,
+            "full_name": full_name or name,
+            "parent": parent or "",
+            "kind": str(kinds.get(kind, "")),
+        }
+        for code, name, full_name, parent, kind in regions_in_scope(user).values_list(
+            "code", "name", "full_name", "parent__code", "kind"
+        )
+    ]

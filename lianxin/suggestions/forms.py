@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.forms import ConsultForm, MultipleFileField, ReasonForm, Versioned
 from lianxin.casework.models import Category, Quality, Rating, ReplyCategory
+from lianxin.core.widgets import PickMany, PickOne
 
 from .models import HandlingRating, Outcome
 
@@ -161,12 +162,9 @@ class ResubmitForm(Versioned):
 
 
 class AssignForm(Versioned):
-    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None)
+    lead_unit = forms.ModelChoiceField(label=_("主办单位"), queryset=None, widget=PickOne)
     co_units = forms.ModelMultipleChoiceField(
-        label=_("协办单位"),
-        required=False,
-        queryset=None,
-        widget=forms.SelectMultiple(attrs={"size": 6}),
+        label=_("协办单位"), required=False, queryset=None, widget=PickMany
     )
     complex = forms.BooleanField(label=_("涉及面广、处理难度大（六个月内答复）"), required=False)
     note = forms.CharField(

@@ -609,13 +609,28 @@ def assign_batch(request):
         {
             "congress": congress,
             "congresses": congresses,
-            "rows": [(serialize.row(c), c) for c in cases],
+            "rows": [(serialize.row(c), c, *_batch_pickers(c, units, request.POST)) for c in cases],
             "units": units,
             "errors": errors,
             "posted": request.POST,
         },
         status=status,
     )
+
+
+def _batch_pickers(case, units, posted) -> tuple[str, str]:
+    """The lead unit and co-units of one row, chosen by name (lianxin.core.widgets), keeping
+    what was posted when the page comes back with a refusal."""
+    from lianxin.core.widgets import PickMany, PickOne
+
+    choices = [(str(u.pk), u.name) for u in units]
+    lead = PickOne(choices=[("", _("（暂不交办）")), *choices]).render(
+        f"lead_{case.pk}", posted.get(f"lead_{case.pk}", ""), attrs={"id": f"lead_{case.pk}"}
+    )
+    co = PickMany(choices=choices).render(
+        f"co_{case.pk}", posted.getlist(f"co_{case.pk}"), attrs={"id": f"co_{case.pk}"}
+    )
+    return lead, co
 
 
 def _batch_items(request, cases, units) -> tuple[list, list[str]]:

@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db.models import Count, Q
-from django.http import HttpResponse
+from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.template import loader
 from django.utils.translation import gettext as _
@@ -79,6 +79,29 @@ def _default_region(user) -> Region | None:
     if not codes:
         return None
     return Region.objects.filter(code=min(codes, key=len)).first()
+
+
+@login_required
+@require_GET
+def region_children(request):
+    """One level of a region picker's cascade: the children of `parent` within the user's
+    scope, as a select (empty when there are none); a parent outside the scope is a 404."""
+    from lianxin.core.widgets import level
+
+    scope = queries.regions_in_scope(request.user)
+    parent = (request.GET.get("parent") or "").strip()[:12]
+    if not scope.filter(code=parent).exists():
+        raise Http404
+    kinds = dict(Region.Kind.choices)
+    options = [
+        {"code": code, "name": name, "kind": str(kinds.get(kind, ""))}
+        for code, name, kind in scope.filter(parent__code=parent).values_list(
+            "code", "name", "kind"
+        )
+    ]
+    if not options:
+        return HttpResponse("")
+    return render(request, "core/widgets/region_level.html", {"level": level(options)})
 
 
 @login_required

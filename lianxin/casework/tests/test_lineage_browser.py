@@ -104,7 +104,7 @@ def test_two_citizens_opinions_become_a_suggestion_whose_reply_reaches_both(
     case_id = int(re.search(r"/suggestions/(\d+)/", draft_url).group(1))
     staff.goto("/suggestions/assign/")
     row = staff.locator(f'tr[data-case="{case_id}"]')
-    row.locator(f'select[name="lead_{case_id}"]').select_option(label="晋中市交通运输局")
+    row.get_by_role("radio", name="晋中市交通运输局").check()
     with staff.expect_navigation():
         staff.click("#assign-batch-submit")
     lead = session_for("unit_demo")

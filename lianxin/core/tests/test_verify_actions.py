@@ -132,6 +132,31 @@ _case_action(
     lambda c: _loop().do_triage_case(c, category=category(), acting_user=staff()),
     staff,
 )
+
+
+def _batch():
+    from lianxin.casework import batch
+
+    return batch
+
+
+@scenario("casework.batch.do_triage_cases", "casework.triage")
+def _():
+    case = new_opinion()
+    return Act(
+        lambda: _batch().do_triage_cases([case], category=category(), acting_user=staff()),
+        staff(),
+    )
+
+
+@scenario("casework.batch.do_assign_cases", "casework.assign")
+def _():
+    case = advance(new_opinion(), "triaged")
+    return Act(
+        lambda: _batch().do_assign_cases([case], lead_unit=unit(), acting_user=staff()), staff()
+    )
+
+
 _case_action(
     "decline_case",
     "registered",

@@ -155,7 +155,7 @@ def test_a_citizens_opinion_goes_round_the_whole_loop(phone_page, session_for, l
         staff,
         case_url,
         "assign",
-        lambda f: f.locator("#id_lead_unit").select_option(label="晋中市交通运输局"),
+        lambda f: f.get_by_role("radio", name="晋中市交通运输局").check(),
     )
     assert staff.locator("#case-state").inner_text() == "办理中"
     assert "晋中市交通运输局" in staff.locator("#assignments").inner_text()

@@ -184,11 +184,10 @@ def test_every_deputy_in_scope_may_be_chosen_and_one_outside_is_said_so(db):
         client = Client()
         client.force_login(user(username))
         page = client.get("/logs/").content.decode()
-        listed = set(
-            re.findall(
-                r'<option value="(\d+)"', page.split('name="deputy"', 1)[1].split("</select>")[0]
-            )
-        )
+        # Chosen by name from a list with a filter box (lianxin.core.widgets.PickOne).
+        picker = page.split('id="id_deputy_picker"', 1)[1].split('id="id_station_picker"')[0]
+        assert 'class="picklist-filter"' in picker and "（不限）" in picker
+        listed = set(re.findall(r'name="deputy" value="(\d+)"', picker))
         in_scope = {
             str(pk) for pk in visible_to(user(username), Deputy).values_list("pk", flat=True)
         }

@@ -120,3 +120,29 @@ def test_a_merged_case_shows_the_progress_of_the_case_it_joined(api):
     assert "feedback" in [x["action"] for x in body["timeline"]]
     page = Client().get(f"/t/{duplicate.tracking_code}").content.decode()
     assert original.tracking_code in page
+
+
+def test_a_public_reply_is_a_letter_the_citizen_can_download():
+    import io
+
+    from pypdf import PdfReader
+
+    case = advance(new_opinion(contact_name="赵群众", contact_phone="13812345678"), "replied")
+    reply = fresh(case).replies.get()
+    page = Client().get(f"/t/{case.tracking_code}").content.decode()
+    letter = f"/t/{case.tracking_code}/reply-{reply.pk}.pdf"
+    assert f'href="{letter}"' in page
+    response = Client().get(letter)
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert "inline" in response["Content-Disposition"]
+    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(response.content)).pages)
+    text = "".join(text.split())
+    assert "答复函" in text and case.tracking_code in text and "已安排维修，三日内修复。" in text
+    assert "赵群众" not in text and "13812345678" not in text
+    # Only a reply the tracking page shows: not one kept from the public, not another case's.
+    reply.is_public = False
+    reply.save(update_fields=["is_public"])
+    assert Client().get(letter).status_code == 404
+    other = new_opinion("另一件")
+    assert Client().get(f"/t/{other.tracking_code}/reply-{reply.pk}.pdf").status_code == 404
+    assert Client().get(f"/t/NOSUCHCODE/reply-{reply.pk}.pdf").status_code == 404

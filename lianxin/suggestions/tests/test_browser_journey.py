@@ -188,8 +188,8 @@ def test_a_joint_suggestion_goes_round_the_whole_loop(session_for, live_app):
     # 4. Central assignment: a lead and a co-handling unit.
     staff.goto("/suggestions/assign/")
     row = staff.locator(f'tr[data-case="{case_id}"]')
-    row.locator(f'select[name="lead_{case_id}"]').select_option(label="晋中市交通运输局")
-    row.locator(f'select[name="co_{case_id}"]').select_option(label="晋中市住房和城乡建设局")
+    row.get_by_role("radio", name="晋中市交通运输局").check()
+    row.get_by_role("checkbox", name="晋中市住房和城乡建设局").check()
     with staff.expect_navigation():
         staff.click("#assign-batch-submit")
     assert "已集中交办" in staff.locator(".messages").inner_text()
