@@ -12,6 +12,7 @@ urlpatterns = [
     path("", include("lianxin.accounts.urls")),
     path("", include("lianxin.opinions.urls")),
     path("", include("lianxin.suggestions.urls")),
+    path("", include("lianxin.proposals.urls")),
     path("", include("lianxin.casework.urls")),
     path("", include("lianxin.notifications.urls")),
     path("", include("lianxin.liaison.urls")),

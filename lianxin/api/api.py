@@ -42,6 +42,13 @@ class LianxinAPI(NinjaAPI):
             operation_prefix="suggestion_action",
             tag="suggestions",
         )
+        kinds.document(
+            schema,
+            f"{root}/proposals/{{case_id}}/actions/{{action}}",
+            kinds=("proposal",),
+            operation_prefix="proposal_action",
+            tag="proposals",
+        )
         return schema
 
 
@@ -143,6 +150,7 @@ from lianxin.casework.api import router as casework_router  # noqa: E402
 from lianxin.liaison.api import router as liaison_router  # noqa: E402
 from lianxin.opinions.api import router as opinions_router  # noqa: E402
 from lianxin.org.api import router as org_router  # noqa: E402
+from lianxin.proposals.api import router as proposals_router  # noqa: E402
 from lianxin.suggestions.api import router as suggestions_router  # noqa: E402
 
 # The public intake (POST /opinions) is matched first: every submission resolves its URL.
@@ -150,5 +158,6 @@ api.add_router("/", opinions_router)
 api.add_router("/", accounts_router)
 api.add_router("/", org_router)
 api.add_router("/", suggestions_router)
+api.add_router("/", proposals_router)
 api.add_router("/", casework_router)
 api.add_router("/", liaison_router)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lianxin.accounts.access import mask_phone
 
-from . import attachments, evaluations, lineage
+from . import attachments, evaluations, kinds, lineage
 from .models import Assignment, Case, CaseEvent, Channel
 from .workflow import EVENT_LABELS, workflow_for
 
@@ -86,6 +86,9 @@ def case_detail(case: Case, user) -> dict:
     """`case` loaded with queries.for_detail (prefetched relations)."""
     wf = workflow_for(case.kind)
     out = case_row(case)
+    shown = evaluations.shown_to(user, case, case.evaluations.all())
+    # Under a blind evaluation the case's rating is the proposers' own: shown only with them.
+    rating = case.rating if _rating_shown(case, shown) else ""
     out.update(
         {
             "content": case.content,
@@ -93,8 +96,8 @@ def case_detail(case: Case, user) -> dict:
             "is_anonymous": case.is_anonymous,
             "version": case.version,
             "round": case.round,
-            "rating": case.rating,
-            "rating_label": str(case.get_rating_display()) if case.rating else "",
+            "rating": rating,
+            "rating_label": str(case.get_rating_display()) if rating else "",
             "raised_by_deputy": _ref(
                 case.raised_by_deputy,
                 case.raised_by_deputy.person.name if case.raised_by_deputy_id else None,
@@ -149,7 +152,7 @@ def case_detail(case: Case, user) -> dict:
                     "by_citizen": ev.by_citizen,
                     "created_at": ev.created_at,
                 }
-                for ev in evaluations.shown_to(user, case, case.evaluations.all())
+                for ev in shown
             ],
             "attachments": attachments.case_attachments(case),
             "timeline": [event_out(case, e) for e in case.events.all()],
@@ -157,6 +160,15 @@ def case_detail(case: Case, user) -> dict:
         }
     )
     return out
+
+
+def _rating_shown(case: Case, shown: list) -> bool:
+    """Whether the reader may see the case's latest rating of the handling: always, unless the
+    kind evaluates blind and none of the handling ratings of the round is shown to the reader."""
+    spec = kinds.kind_spec(case.kind)
+    if spec is None or not spec.blind_evaluation or not case.rating:
+        return True
+    return any(ev.direction == "handling" and ev.round == case.round for ev in shown)
 
 
 def public_view(case: Case) -> dict:

@@ -48,9 +48,12 @@ EXPECTED = {
         ["晋中市住房和城乡建设局 · 承办单位经办人", "JZ-ZFCXJSJ", "待办理"],
         "待梳理的群众意见",
     ),
-    # No CPPCC work list until proposals are on the loop: none is shown without a source.
-    "cppcc_staff": (["政协工作人员", "在任委员", "界别"], "待审查的提案"),
-    "member_demo": (["政协委员", "我的委员履职"], "我的提案"),
+    # Proposals are on the loop: the CPPCC's staff register them, members follow their own.
+    "cppcc_staff": (["政协工作人员", "在任委员", "界别", "待立案审查的提案"], "我的提案"),
+    "member_demo": (
+        ["政协委员", "我的委员履职", "我的提案", "待确认的联名邀请"],
+        "待立案审查的提案",
+    ),
     "leader_demo": (["山西省晋中市 · 领导", "在任人大代表", "重点督办事项"], "账号管理"),
 }
 

@@ -1,0 +1,423 @@
+"""The only writers of a proposal's state: `do_<verb>_proposal(case, *, …, acting_user)`.
+
+Each locks the case, checks the transition with the proposal workflow (state, guard, the
+caller's permission), writes, and appends one timeline entry (with its trail row and its
+notifications) in the same transaction, through `casework.actions.begin` / `finish`. The shared
+pieces for a member's seat (co-sponsors, sign-off and commitments, the two-way evaluation) are
+the loop's (`casework.shared`, `casework.evaluations`); the loop's own actions (assign, return,
+consult, rehandle, remind, conclude) serve a proposal unchanged.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from dataclasses import replace
+
+from django.db import transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from lianxin.accounts.access import grants
+from lianxin.casework import actions as loop
+from lianxin.casework import evaluations, shared
+from lianxin.casework.actions import begin, finish
+from lianxin.casework.models import (
+    Case,
+    Channel,
+    CoSponsor,
+    Evaluation,
+    Kind,
+    Rating,
+    Reply,
+    ReplyCategory,
+)
+from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.validators import clean_text
+from lianxin.org.models import Cppcc, Member, SeatStatus
+
+from .models import Proposal
+from .workflow import PROPOSAL_WORKFLOW, P
+
+RATING_ORDER = {Rating.DISSATISFIED: 0, Rating.BASICALLY_SATISFIED: 1, Rating.SATISFIED: 2}
+DECISIONS = ("register", "merge", "decline")
+
+
+def _outcome(checked, target: str):
+    """The checked transition, moved to the decision's target (one table row per outcome)."""
+    for t in PROPOSAL_WORKFLOW.transitions:
+        if t.action == checked.action and t.target == target:
+            return replace(checked, target=t.target)
+    raise LookupError(f"proposal: no {checked.action} → {target}")
+
+
+# --- Writing, co-sponsors and submission -----------------------------------------------------------
+
+
+def seat_for(user, cppcc: Cppcc | int | None = None) -> Member:
+    """The caller's serving member seat in `cppcc` (required for a member of two CPPCCs)."""
+    g = grants(user)
+    seats = list(
+        Member.objects.filter(pk__in=g.member_ids, status=SeatStatus.SERVING).select_related(
+            "cppcc__region", "person"
+        )
+    )
+    if not seats:
+        raise Forbidden(_("只有在任政协委员才能提出提案。"))
+    if cppcc is None:
+        if len(seats) > 1:
+            raise ValidationFailed(
+                _("您是多个政协的委员，请选择在哪一级政协提出提案。"), field="cppcc"
+            )
+        return seats[0]
+    wanted = getattr(cppcc, "pk", cppcc)
+    for seat in seats:
+        if seat.cppcc_id == wanted:
+            return seat
+    raise ValidationFailed(_("您不是该政协的委员，只能在本人所在的政协提出提案。"), field="cppcc")
+
+
+def clean_cosponsors(author: Member, members: Iterable) -> list[Member]:
+    """Co-sponsors are other serving members of the author's own CPPCC, each once."""
+    ids = []
+    for value in members:
+        try:
+            ids.append(int(getattr(value, "pk", value)))
+        except (TypeError, ValueError):
+            raise ValidationFailed(_("联名委员有误。"), field="co_sponsors") from None
+    ids = [i for i in dict.fromkeys(ids) if i != author.pk]
+    found = {m.pk: m for m in Member.objects.filter(pk__in=ids).select_related("person", "cppcc")}
+    missing = [i for i in ids if i not in found]
+    if missing:
+        raise ValidationFailed(
+            _("联名委员 %(ids)s 不存在。") % {"ids": "、".join(map(str, missing))},
+            field="co_sponsors",
+        )
+    others = [m for m in found.values() if m.cppcc_id != author.cppcc_id]
+    if others:
+        raise ValidationFailed(
+            _("联名委员须为%(cppcc)s委员：%(names)s不是本政协委员。")
+            % {
+                "cppcc": author.cppcc.name,
+                "names": "、".join(f"{m.person.name}（{m.cppcc.name}）" for m in others),
+            },
+            field="co_sponsors",
+        )
+    retired = [m for m in found.values() if m.status != SeatStatus.SERVING]
+    if retired:
+        raise ValidationFailed(
+            _("%(names)s不是在任委员，不能联名。")
+            % {"names": "、".join(m.person.name for m in retired)},
+            field="co_sponsors",
+        )
+    return [found[i] for i in ids]
+
+
+@transaction.atomic
+def do_create_proposal(
+    *,
+    author: Member,
+    title: str,
+    content: str,
+    in_session: bool = False,
+    category=None,
+    co_sponsors: Iterable = (),
+    respond_by: dt.date | str | None = None,
+    acting_user,
+) -> Case:
+    """A member drafts a proposal in the CPPCC of the seat; co-sponsors (other members of that
+    CPPCC) are invited and confirm before `respond_by`."""
+    title = clean_text(title, field="title", label=_("案由"), required=True, max_length=100)
+    content = clean_text(
+        content, field="content", label=_("提案内容"), required=True, max_length=10000
+    )
+    seats = clean_cosponsors(author, co_sponsors)
+    day = shared.clean_date(respond_by, field="respond_by", label=_("联名确认截止日期"))
+    if day is not None and day < timezone.localdate():
+        raise ValidationFailed(_("联名确认截止日期不能早于今天。"), field="respond_by")
+    cppcc = author.cppcc
+    case = Case.objects.create(
+        kind=Kind.PROPOSAL,
+        state=P.DRAFT,
+        title=title,
+        content=content,
+        category=category,
+        channel=Channel.MEMBER,
+        raised_by_member=author,
+        entered_by=acting_user,
+        cppcc=cppcc,
+        scope_code=cppcc.region.code,
+        region=cppcc.region,
+    )
+    Proposal.objects.create(case=case, in_session=bool(in_session))
+    shared.invite(case, seats, respond_by=day)
+    finish(
+        case,
+        None,
+        acting_user,
+        action="create",
+        data={
+            "invited": [m.pk for m in seats],
+            "respond_by": day.isoformat() if day else "",
+            "in_session": bool(in_session),
+        },
+    )
+    return case
+
+
+@transaction.atomic
+def do_cosign_proposal(case: Case, *, accept: bool, acting_user, version: int | None = None):
+    locked, t = begin(case, "cosign", acting_user, version=version)
+    row = shared.respond(locked, acting_user, accept=accept)
+    finish(
+        locked,
+        t,
+        acting_user,
+        data={"member": row.member_id, "name": row.member.person.name, "accept": bool(accept)},
+    )
+    return row
+
+
+@transaction.atomic
+def do_submit_proposal(case: Case, *, acting_user, version: int | None = None) -> Case:
+    locked, t = begin(case, "submit", acting_user, version=version)
+    finish(locked, t, acting_user, is_public=True)
+    return locked
+
+
+@transaction.atomic
+def do_withdraw_proposal(
+    case: Case, *, reason: str = "", acting_user, version: int | None = None
+) -> Case:
+    reason = clean_text(reason, field="reason", label=_("撤回理由"), required=False)
+    locked, t = begin(case, "withdraw", acting_user, version=version)
+    locked.concluded_at = timezone.now()
+    finish(locked, t, acting_user, fields=["concluded_at"], note=reason)
+    return locked
+
+
+# --- Registration review (立案审查) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_register_proposal(
+    case: Case,
+    *,
+    decision: str,
+    note: str = "",
+    merge_into: Case | None = None,
+    disposition: str = "",
+    category=None,
+    acting_user,
+    version: int | None = None,
+) -> Case:
+    """The CPPCC's staff register the proposal (立案), merge it into a similar one (all its
+    proposers become proposers of that one), or decline it (不予立案) with a reason, recording
+    what becomes of it (a member's letter, kept for a sentiment report, or nothing)."""
+    if decision not in DECISIONS:
+        raise ValidationFailed(_("审查意见应为立案、并案或不予立案。"), field="decision")
+    note = clean_text(note, field="note", label=_("不予立案的理由"), required=decision == "decline")
+    if disposition not in Proposal.Disposition.values:
+        raise ValidationFailed(_("不予立案后的处理方式有误。"), field="disposition")
+    if decision != "decline" and disposition:
+        raise ValidationFailed(_("只有不予立案的提案才需选择处理方式。"), field="disposition")
+    if decision == "merge" and merge_into is None:
+        raise ValidationFailed(_("请指定要并入的提案。"), field="merge_into")
+    locked, t = begin(case, "register", acting_user, version=version)
+    proposal = Proposal.objects.select_for_update().get(case=locked)
+    proposal.decided_by = acting_user
+    data: dict = {"decision": decision}
+    fields: list[str] = []
+    if decision == "register":
+        target = P.REGISTERED
+        proposal.registered_at = timezone.now()
+        if category is not None:
+            locked.category = category
+            fields.append("category")
+    elif decision == "decline":
+        target = P.DECLINED
+        proposal.decline_reason = note
+        proposal.disposition = disposition
+        locked.concluded_at = timezone.now()
+        fields.append("concluded_at")
+        data["disposition"] = disposition
+    else:
+        target = P.MERGED
+        into = _merge(locked, merge_into, note, acting_user)
+        locked.merged_into = into
+        fields.append("merged_into")
+        data.update({"into": into.pk, "into_title": into.display_title})
+    proposal.save(update_fields=["decided_by", "registered_at", "decline_reason", "disposition"])
+    finish(
+        locked,
+        _outcome(t, target),
+        acting_user,
+        fields=fields,
+        note=note,
+        data=data,
+        is_public=True,
+    )
+    return locked
+
+
+def proposer_seats(case: Case) -> list[int]:
+    """Member seats of the proposers: the one who raised it and every confirmed co-sponsor."""
+    seats = [case.raised_by_member_id] if case.raised_by_member_id else []
+    seats += list(
+        CoSponsor.objects.filter(
+            case_id=case.pk, status=CoSponsor.Status.CONFIRMED, member__isnull=False
+        ).values_list("member_id", flat=True)
+    )
+    return list(dict.fromkeys(seats))
+
+
+def _merge(locked: Case, into: Case, note: str, acting_user) -> Case:
+    if into.pk == locked.pk:
+        raise ValidationFailed(_("不能并入提案本身。"), field="merge_into")
+    target = Case.objects.select_for_update().get(pk=into.pk)
+    if target.kind != Kind.PROPOSAL or target.cppcc_id != locked.cppcc_id:
+        raise ValidationFailed(_("只能并入同一政协的提案。"), field="merge_into")
+    if target.state in (P.DRAFT, P.SUBMITTED) or target.merged_into_id or target.is_closed:
+        raise ValidationFailed(_("目标提案尚未立案、已办结或已并入其他提案。"), field="merge_into")
+    # Every proposer of the merged proposal stays a proposer of the one it joins.
+    authors = proposer_seats(locked)
+    now = timezone.now()
+    CoSponsor.objects.filter(case=target, member_id__in=authors).exclude(
+        status=CoSponsor.Status.CONFIRMED
+    ).update(status=CoSponsor.Status.CONFIRMED, responded_at=now, source=CoSponsor.Source.MERGED)
+    existing = set(
+        CoSponsor.objects.filter(case=target, member__isnull=False).values_list(
+            "member_id", flat=True
+        )
+    )
+    existing.add(target.raised_by_member_id)
+    new = list(Member.objects.filter(pk__in=[a for a in authors if a not in existing]))
+    shared.invite(target, new, source=CoSponsor.Source.MERGED, status=CoSponsor.Status.CONFIRMED)
+    finish(
+        target,
+        None,
+        acting_user,
+        action="merged_in",
+        note=note,
+        data={"case": locked.pk, "title": locked.display_title, "members": authors},
+        is_public=True,
+    )
+    return target
+
+
+# --- Reply and sign-off -------------------------------------------------------------------------------
+
+
+def _reply_category(value) -> ReplyCategory:
+    if isinstance(value, ReplyCategory):
+        return value
+    found = ReplyCategory.objects.filter(code=str(value or "").strip().upper()).first()
+    if found is None:
+        raise ValidationFailed(_("请选择答复类别（A、B 或 C）。"), field="category")
+    return found
+
+
+@transaction.atomic
+def do_reply_proposal(
+    case: Case,
+    *,
+    content: str,
+    category,
+    commitment: dict | None = None,
+    is_public: bool = False,
+    attachment_ids: Iterable[int] = (),
+    acting_user,
+    version: int | None = None,
+) -> Reply:
+    """The lead unit's reply letter with its category and any commitment; it reaches the
+    proposers only when a signer of the unit (not its writer) signs it off."""
+    reply_category = _reply_category(category)
+    promised = shared.clean_commitment(commitment, reply_category)
+    reply = loop.do_reply_case(
+        case,
+        content=content,
+        category=reply_category,
+        is_public=is_public,
+        attachment_ids=attachment_ids,
+        acting_user=acting_user,
+        version=version,
+    )
+    shared.promise(case, reply, promised)
+    return reply
+
+
+@transaction.atomic
+def do_sign_off_proposal(
+    case: Case, *, approve: bool = True, note: str = "", acting_user, version: int | None = None
+) -> Case:
+    note = clean_text(note, field="note", label=_("签发意见"), required=not approve)
+    try:
+        locked, t = begin(case, "sign_off", acting_user, version=version)
+    except Forbidden:
+        refusal = shared.signer_refusal(case, acting_user)
+        if refusal is None:
+            raise
+        raise refusal from None
+    reply = shared.sign_off(locked, approve=approve, note=note, acting_user=acting_user)
+    fields = []
+    if approve:
+        locked.replied_at = timezone.now()
+        fields.append("replied_at")
+    finish(
+        locked,
+        _outcome(t, P.REPLIED if approve else P.HANDLING),
+        acting_user,
+        fields=fields,
+        note=note,
+        data={
+            "approved": bool(approve),
+            "reply": reply.pk,
+            "category": reply.category.code if reply.category_id else "",
+        },
+        is_public=bool(approve),
+    )
+    return locked
+
+
+# --- Two-way evaluation (双向评议) -----------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_evaluate_proposal(
+    case: Case, *, rating: str, comment: str = "", acting_user, version: int | None = None
+) -> Evaluation:
+    """A proposer rates the handling of this round, once per seat; the lowest rating counts, so
+    one dissatisfied proposer is enough for re-handling."""
+    locked, t = begin(case, "evaluate", acting_user, version=version)
+    mine = [s for s in proposer_seats(locked) if s in grants(acting_user).member_ids]
+    seat = Member.objects.get(pk=mine[0]) if mine else None
+    evaluation = evaluations.rate_handling(
+        locked, rating=rating, comment=comment, seat=seat, acting_user=acting_user
+    )
+    ratings = Evaluation.objects.filter(
+        case=locked, round=locked.round, direction=Evaluation.Direction.HANDLING
+    ).values_list("rating", flat=True)
+    locked.rating = min(ratings, key=lambda r: RATING_ORDER.get(r, 0))
+    locked.evaluated_at = evaluation.created_at
+    # The rating itself stays off the timeline: the unit reads it only after giving its own.
+    finish(
+        locked,
+        t,
+        acting_user,
+        fields=["rating", "evaluated_at"],
+        data={"round": locked.round, "member": seat.pk},
+    )
+    return evaluation
+
+
+@transaction.atomic
+def do_rate_proposal(
+    case: Case, *, quality: str, comment: str = "", acting_user, version: int | None = None
+) -> Evaluation:
+    """The lead unit rates the proposal's quality, once per round."""
+    locked, t = begin(case, "rate_submission", acting_user, version=version)
+    evaluation = evaluations.rate_submission(
+        locked, quality=quality, comment=comment, acting_user=acting_user
+    )
+    finish(locked, t, acting_user, data={"round": locked.round, "unit": evaluation.by_unit_id})
+    return evaluation

@@ -1,0 +1,339 @@
+"""CPPCC proposals over the API.
+
+- `POST /proposals` (a member) → 201 with the case id; co-sponsors (members of the same CPPCC)
+  confirm with the `cosign` action, then the proposer submits.
+- `GET /proposals` (scoped: a member sees own and co-sponsored proposals, a unit what it was
+  assigned, CPPCC staff their committee and, read-only, those below), `GET /proposals/{id}`.
+- Every step: `POST /cases/{id}/actions/{action}` (or `POST /proposals/{id}/actions/{action}`,
+  the same route for proposals only) — cosign, submit, withdraw, register (立案审查: register,
+  merge or decline), assign, return, consult, reply, sign_off, evaluate (the proposers rate the
+  handling), rate_submission (the lead unit rates the proposal), rehandle, remind, conclude.
+  Each answers with the proposal as it now is; ratings follow the blind rule (背靠背评).
+Refusals as in the loop: 404 not visible or unknown action, 409 out of turn or stale, 403 not
+the caller's action, 422 bad input.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from ninja import Field, Query, Router, Schema, Status
+
+from lianxin.accounts.access import get_visible_or_404
+from lianxin.casework import actions as loop
+from lianxin.casework import api as loop_api
+from lianxin.casework import kinds, resolve
+from lianxin.casework import queries as loop_queries
+from lianxin.casework.api import (
+    AssignIn,
+    CaseDetail,
+    CaseRow,
+    ConsultIn,
+    EvaluateIn,
+    OptionalNoteIn,
+    RehandleIn,
+    ReturnIn,
+    Versioned,
+)
+from lianxin.casework.models import Case, Kind
+from lianxin.core.paging import page_of
+
+from . import actions, queries, serialize
+
+router = Router(tags=["proposals"])
+KINDS = (Kind.PROPOSAL,)
+
+
+# --- Schemas ------------------------------------------------------------------------------------
+
+
+class Ref(Schema):
+    id: int
+    name: str
+
+
+class ProposalIn(Schema):
+    title: str = Field(..., description="案由（标题），必填，不超过 100 字")
+    content: str = Field(..., description="提案内容（情况、问题和建议），必填")
+    cppcc: int | None = Field(None, description="政协 id；同时是多级政协委员时必填")
+    in_session: bool = Field(False, description="true 大会提案 / false 平时提案")
+    category: str | None = Field(None, description="类别编码或名称")
+    co_sponsors: list[int] = Field(
+        default_factory=list, description="联名委员（同一政协的委员席位 id）"
+    )
+    respond_by: dt.date | None = Field(None, description="联名确认截止日期")
+    submit: bool = Field(False, description="true：没有联名委员时直接提交")
+
+
+class Created(Schema):
+    id: int
+    tracking_code: str
+    state: str
+    kind: str
+
+
+class CoSponsorOut(Schema):
+    member: int
+    name: str
+    status: str
+    status_label: str
+    source: str
+    respond_by: dt.date | None
+
+
+class ProposalOwn(Schema):
+    cppcc: Ref | None
+    raised_by_member: Ref | None
+    in_session: bool
+    registered_at: dt.datetime | None
+    decline_reason: str
+    disposition: str = Field(
+        description="不予立案后的处理：letter 转为委员来信 / sentiment 留作社情民意信息"
+    )
+    disposition_label: str
+
+
+class ProposalRow(CaseRow, ProposalOwn):
+    pass
+
+
+class ProposalList(Schema):
+    items: list[ProposalRow]
+    count: int
+
+
+class ProposalDetail(CaseDetail, ProposalOwn):
+    co_sponsors: list[CoSponsorOut]
+
+
+class ProposalFilters(Schema):
+    state: str | None = Field(None, description="状态，可用逗号分隔多个")
+    mine: bool = Field(False, description="只列本人提出或联名的提案")
+    limit: int = 50
+    offset: int = 0
+
+
+class ProposalCosignIn(Versioned):
+    accept: bool = Field(True, description="true 确认联名 / false 谢绝")
+
+
+class ProposalWithdrawIn(Versioned):
+    reason: str = ""
+
+
+class RegisterIn(Versioned):
+    decision: str = Field(..., description="register 立案 / merge 并案 / decline 不予立案")
+    note: str = Field("", description="审查意见；不予立案时为理由，必填")
+    merge_into: int | str | None = Field(None, description="并案时：目标提案 id 或查询码")
+    disposition: str = Field(
+        "", description="不予立案后的处理：letter 转为委员来信 / sentiment 留作社情民意信息"
+    )
+    category: str | None = Field(None, description="立案时可确定类别")
+
+
+class ProposalCommitmentIn(Schema):
+    content: str = Field(..., description="承诺事项")
+    due_on: dt.date = Field(..., description="承诺完成时间")
+
+
+class ProposalReplyIn(Versioned):
+    content: str
+    category: str | None = Field(None, description="A / B / C（必填）；B 类须附承诺事项")
+    commitment: ProposalCommitmentIn | None = None
+    public: bool = False
+    attachments: list[int] = Field(default_factory=list, description="本人事先上传的文件 id")
+
+
+class ProposalSignOffIn(Versioned):
+    approve: bool = Field(True, description="true 同意签发 / false 退回经办人修改")
+    note: str = Field("", description="签发意见；退回时必填")
+
+
+class QualityIn(Versioned):
+    quality: str = Field(..., description="excellent 优秀 / good 良好 / fair 一般 / poor 较差")
+    comment: str = ""
+
+
+# --- Endpoints ----------------------------------------------------------------------------------
+
+
+@router.post("/proposals", response={201: Created})
+def create_proposal(request, body: ProposalIn):
+    """A member writes a proposal in their own CPPCC, alone or with co-sponsors of that CPPCC.
+    Without co-sponsors and with `submit: true` it is submitted at once."""
+    user = request.auth
+    seat = actions.seat_for(user, body.cppcc)
+    case = actions.do_create_proposal(
+        author=seat,
+        title=body.title,
+        content=body.content,
+        in_session=body.in_session,
+        category=resolve.category(body.category),
+        co_sponsors=body.co_sponsors,
+        respond_by=body.respond_by,
+        acting_user=user,
+    )
+    if body.submit and not body.co_sponsors:
+        case = actions.do_submit_proposal(case, acting_user=user)
+    return Status(
+        201,
+        {
+            "id": case.pk,
+            "tracking_code": case.tracking_code,
+            "state": case.state,
+            "kind": case.kind,
+        },
+    )
+
+
+@router.get("/proposals", response=ProposalList)
+def list_proposals(request, filters: Query[ProposalFilters]):
+    """Proposals the caller may see, newest first."""
+    qs = queries.proposals_for(request.auth, state=filters.state, mine=filters.mine)
+    rows, count = page_of(
+        queries.for_list(qs), limit=filters.limit, offset=filters.offset, total=qs
+    )
+    return {"items": [serialize.row(c) for c in rows], "count": count}
+
+
+def _detail(request, case_id: int, *, acted: bool = False) -> dict:
+    qs = queries.for_detail(Case.objects.filter(kind__in=KINDS))
+    if acted:
+        case = loop_queries.acted_on(request.auth, case_id, qs)
+    else:
+        case = get_visible_or_404(request.auth, qs, pk=case_id)
+    return serialize.detail(case, request.auth)
+
+
+@router.get("/proposals/{int:case_id}", response=ProposalDetail)
+def get_proposal(request, case_id: int):
+    """One proposal with its co-sponsors, assignments, replies, the evaluations the caller may
+    read (each side sees the other's only after giving its own; the CPPCC's staff see both),
+    its timeline and `available_actions`."""
+    return _detail(request, case_id)
+
+
+@router.post("/proposals/{int:case_id}/actions/{action}", include_in_schema=False)
+def proposal_action(request, case_id: int, action: str):
+    """A proposal's actions at its own path: the same route as `/cases/{id}/actions/{action}`."""
+    return loop_api.run_action(request, case_id, action, kinds_served=KINDS)
+
+
+# --- The kind's actions on the shared route -----------------------------------------------------
+
+_calls = loop_api.passes
+
+
+def _run_register(request, case, body):
+    into = None
+    if body.decision == "merge" and body.merge_into not in (None, ""):
+        into = resolve.case(request.auth, body.merge_into)
+    actions.do_register_proposal(
+        case,
+        decision=body.decision,
+        note=body.note,
+        merge_into=into,
+        disposition=body.disposition,
+        category=resolve.category(body.category),
+        acting_user=request.auth,
+        version=body.version,
+    )
+
+
+def _run_reply(request, case, body):
+    actions.do_reply_proposal(
+        case,
+        content=body.content,
+        category=body.category,
+        commitment=body.commitment.dict() if body.commitment else None,
+        is_public=body.public,
+        attachment_ids=body.attachments,
+        acting_user=request.auth,
+        version=body.version,
+    )
+
+
+def _spec(action, schema, run, summary):
+    return kinds.ActionSpec(action=action, schema=schema, run=run, summary=summary)
+
+
+ACTIONS = [
+    _spec(
+        "cosign",
+        ProposalCosignIn,
+        _calls(actions.do_cosign_proposal, "accept"),
+        "受邀的同一政协委员在确认期限前确认或谢绝联名",
+    ),
+    _spec(
+        "submit",
+        Versioned,
+        lambda r, c, b: actions.do_submit_proposal(c, acting_user=r.auth, version=b.version),
+        "提案者提交（联名委员须全部答复或确认期限已过）",
+    ),
+    _spec(
+        "withdraw",
+        ProposalWithdrawIn,
+        _calls(actions.do_withdraw_proposal, "reason"),
+        "提案者在立案审查前撤回",
+    ),
+    _spec(
+        "register",
+        RegisterIn,
+        _run_register,
+        "立案审查：立案（register）、并入相近提案（merge，全部提案者均为其提案者）或不予立案（decline，须说明理由，可转为委员来信或留作社情民意信息）",
+    ),
+    _spec(
+        "assign",
+        AssignIn,
+        loop_api.LOOP_ACTIONS["assign"].run,
+        "交办：一个主办单位、若干协办单位；缺省自交办之日起三个月内答复（办理期限可在后台设置）",
+    ),
+    _spec("return", ReturnIn, loop_api.LOOP_ACTIONS["return"].run, "承办单位申请退回交办"),
+    _spec(
+        "consult",
+        ConsultIn,
+        _calls(loop.do_consult_case, "stage", "form", "summary", "held_on", "with_whom"),
+        "与提案者的办前、办中、办后沟通",
+    ),
+    _spec(
+        "reply",
+        ProposalReplyIn,
+        _run_reply,
+        "主办单位答复：A/B/C 类（必填）及承诺事项，待本单位签发人签发",
+    ),
+    _spec(
+        "sign_off",
+        ProposalSignOffIn,
+        _calls(actions.do_sign_off_proposal, "approve", "note"),
+        "本单位签发人签发答复（或退回经办人修改）；不能签发本人拟写的答复",
+    ),
+    _spec(
+        "evaluate",
+        EvaluateIn,
+        _calls(actions.do_evaluate_proposal, "rating", "comment"),
+        "提案者评价办理（满意、基本满意、不满意；每人每轮一次，以最低评价为准）",
+    ),
+    _spec(
+        "rate_submission",
+        QualityIn,
+        _calls(actions.do_rate_proposal, "quality", "comment"),
+        "主办单位评价提案质量（优秀、良好、一般、较差；每轮一次）",
+    ),
+    _spec(
+        "rehandle",
+        RehandleIn,
+        _calls(loop.do_rehandle_case, "reason", due_date=lambda r, c, b: b.due_at),
+        "提案者不满意的，重新办理并确定新的答复期限",
+    ),
+    _spec("remind", OptionalNoteIn, _calls(loop.do_remind_case, "note"), "催办"),
+    _spec("conclude", OptionalNoteIn, _calls(loop.do_conclude_case, "note"), "办结"),
+]
+
+
+kinds.declare(
+    Kind.PROPOSAL,
+    label=Kind.PROPOSAL.label,
+    actions=ACTIONS,
+    detail=lambda request, case_id: _detail(request, case_id, acted=True),
+    detail_schema=ProposalDetail,
+)

@@ -1,0 +1,125 @@
+"""Forms of the proposals' pages; each action's form feeds one function of `actions.py`."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.casework.forms import Versioned
+from lianxin.casework.models import Quality, Rating, ReplyCategory
+from lianxin.org.models import Member, SeatStatus
+
+from .models import Proposal
+
+
+class ProposalForm(forms.Form):
+    title = forms.CharField(label=_("案由"), max_length=100)
+    content = forms.CharField(
+        label=_("提案内容"), widget=forms.Textarea(attrs={"rows": 8}), max_length=10000
+    )
+    in_session = forms.TypedChoiceField(
+        label=_("提出时间"),
+        choices=[("0", _("平时提案（闭会期间）")), ("1", _("大会提案（会议期间）"))],
+        coerce=lambda v: v == "1",
+        initial="0",
+        widget=forms.RadioSelect,
+    )
+    co_sponsors = forms.ModelMultipleChoiceField(
+        label=_("联名委员"),
+        required=False,
+        queryset=Member.objects.none(),
+        widget=forms.CheckboxSelectMultiple,
+        help_text=_("只能邀请本政协的在任委员；受邀委员须在确认截止日期前确认。"),
+    )
+    respond_by = forms.DateField(
+        label=_("联名确认截止日期"),
+        required=False,
+        widget=forms.DateInput(attrs={"type": "date"}),
+    )
+
+    def __init__(self, *args, seat: Member, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["co_sponsors"].queryset = (
+            Member.objects.filter(cppcc_id=seat.cppcc_id, status=SeatStatus.SERVING)
+            .exclude(pk=seat.pk)
+            .filter(person__user__isnull=False)
+            .select_related("person")
+            .order_by("person__name")
+        )
+        self.fields["co_sponsors"].label_from_instance = lambda m: m.person.name
+
+
+class CosignForm(Versioned):
+    accept = forms.TypedChoiceField(
+        label=_("是否联名"),
+        choices=[("1", _("确认联名")), ("0", _("谢绝联名"))],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+
+
+class EmptyForm(Versioned):
+    pass
+
+
+class RegisterForm(Versioned):
+    decision = forms.ChoiceField(
+        label=_("审查意见"),
+        choices=[("register", _("立案")), ("merge", _("并案")), ("decline", _("不予立案"))],
+        widget=forms.RadioSelect,
+        initial="register",
+    )
+    merge_into = forms.CharField(
+        label=_("并入的提案（编号或查询码）"), required=False, max_length=20
+    )
+    disposition = forms.ChoiceField(
+        label=_("不予立案后的处理"), required=False, choices=Proposal.Disposition.choices
+    )
+    note = forms.CharField(
+        label=_("理由或说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("不予立案时必填。"),
+    )
+
+
+class ReplyForm(Versioned):
+    content = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
+    category = forms.ChoiceField(label=_("答复类别"), choices=[])
+    commitment = forms.CharField(label=_("承诺事项"), required=False, max_length=2000)
+    due_on = forms.DateField(
+        label=_("承诺完成时间"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    public = forms.BooleanField(label=_("答复可以公开"), required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["category"].choices = [(c.code, str(c)) for c in ReplyCategory.objects.all()]
+
+
+class SignOffForm(Versioned):
+    approve = forms.TypedChoiceField(
+        label=_("签发意见"),
+        choices=[("1", _("同意签发")), ("0", _("退回经办人修改"))],
+        coerce=lambda v: v == "1",
+        initial="1",
+        widget=forms.RadioSelect,
+    )
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
+class EvaluateForm(Versioned):
+    rating = forms.ChoiceField(label=_("对办理工作的评价"), choices=Rating.choices)
+    comment = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class QualityForm(Versioned):
+    quality = forms.ChoiceField(label=_("提案质量"), choices=Quality.choices)
+    comment = forms.CharField(
+        label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )

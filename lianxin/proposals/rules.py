@@ -1,0 +1,78 @@
+"""Who may do what on a CPPCC proposal (registered with lianxin.accounts.access).
+
+Who sees a proposal is the loop's rule (the CPPCC's staff act, those of the CPPCCs above read,
+the member who raised it, the units it is assigned to) refined by the kind's declaration
+(`api.py`): a draft is its member's own, and a member invited to co-sponsor sees it."""
+
+from __future__ import annotations
+
+from lianxin.accounts.access import Grants, rule
+from lianxin.casework.models import CoSponsor, Evaluation
+from lianxin.casework.rules import case_office, case_signer, case_units
+
+
+def is_raiser(g: Grants, case) -> bool:
+    return case.raised_by_member_id is not None and case.raised_by_member_id in g.member_ids
+
+
+def is_proposer(g: Grants, case) -> bool:
+    """The member who raised it or a confirmed co-sponsor (merged proposals' members included)."""
+    if is_raiser(g, case):
+        return True
+    if not g.member_ids:
+        return False
+    return CoSponsor.objects.filter(
+        case_id=case.pk, member_id__in=g.member_ids, status=CoSponsor.Status.CONFIRMED
+    ).exists()
+
+
+@rule("proposal.submit")
+def _submit(g: Grants, case) -> bool:
+    return is_raiser(g, case)
+
+
+@rule("proposal.cosign")
+def _cosign(g: Grants, case) -> bool:
+    if not g.member_ids:
+        return False
+    return CoSponsor.objects.filter(
+        case_id=case.pk, member_id__in=g.member_ids, status=CoSponsor.Status.INVITED
+    ).exists()
+
+
+@rule("proposal.register")
+def _register(g: Grants, case) -> bool:
+    return case_office(g, case)
+
+
+@rule("proposal.reply")
+def _reply(g: Grants, case) -> bool:
+    return "lead" in case_units(g, case).values()
+
+
+@rule("proposal.sign_off")
+def _sign_off(g: Grants, case) -> bool:
+    return case_signer(g, case)
+
+
+@rule("proposal.evaluate")
+def _evaluate(g: Grants, case) -> bool:
+    """A proposer who has not rated the handling of this round yet."""
+    if not is_proposer(g, case):
+        return False
+    return not Evaluation.objects.filter(
+        case_id=case.pk,
+        round=case.round,
+        direction=Evaluation.Direction.HANDLING,
+        by_member_id__in=g.member_ids,
+    ).exists()
+
+
+@rule("proposal.rate")
+def _rate(g: Grants, case) -> bool:
+    return "lead" in case_units(g, case).values()
+
+
+@rule("proposal.conclude")
+def _conclude(g: Grants, case) -> bool:
+    return case_office(g, case)
