@@ -10,7 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianxin.accounts.models import Role, User
+from lianxin.accounts.models import Role, RoleAssignment, User
 from lianxin.notifications.services import notify, send_sms
 
 from .models import Assignment, Case, CaseEvent, Rating
@@ -86,6 +86,34 @@ def deadline_audience(case: Case) -> list[User]:
     return people
 
 
+def unit_users_many(cases, *, lead_only: bool = False) -> dict[int, list[User]]:
+    """`unit_users` of many cases at once (two queries per 5,000 cases): case id → users."""
+    ids = [c.pk for c in cases]
+    units: dict[int, list[int]] = {}
+    for first in range(0, len(ids), 5000):
+        rows = Assignment.objects.filter(
+            case_id__in=ids[first : first + 5000], status=Assignment.Status.ACTIVE
+        )
+        if lead_only:
+            rows = rows.filter(role=Assignment.Role.LEAD)
+        for case_id, unit_id in rows.values_list("case_id", "unit_id"):
+            units.setdefault(case_id, []).append(unit_id)
+    officers: dict[int, dict[int, User]] = {}
+    wanted = sorted({u for us in units.values() for u in us})
+    for first in range(0, len(wanted), 5000):
+        for role in RoleAssignment.objects.filter(
+            role=Role.UNIT_OFFICER, unit_id__in=wanted[first : first + 5000], user__is_active=True
+        ).select_related("user"):
+            officers.setdefault(role.unit_id, {})[role.user_id] = role.user
+    result: dict[int, list[User]] = {}
+    for case_id, unit_ids in units.items():
+        people = {}
+        for unit_id in unit_ids:
+            people.update(officers.get(unit_id, {}))
+        result[case_id] = list(people.values())
+    return result
+
+
 def case_url(case: Case) -> str:
     return case.get_absolute_url()
 
@@ -154,10 +182,29 @@ AUDIENCES: dict[str, Callable[[Case, CaseEvent], list[User]]] = {
 }
 
 
-def register_audience(name: str, fn: Callable[[Case, CaseEvent], list[User]]) -> None:
+# The same audiences for many cases at once (cases → case id → users), used when one action
+# wrote many events (a central assignment), so that routing costs a few queries per batch
+# rather than one per case. Only audiences that do not depend on the event have one.
+AUDIENCES_MANY: dict[str, Callable[[list[Case]], dict[int, list[User]]]] = {
+    "units": unit_users_many,
+    "lead_unit": lambda cases: unit_users_many(cases, lead_only=True),
+}
+
+
+def register_audience(
+    name: str,
+    fn: Callable[[Case, CaseEvent], list[User]],
+    *,
+    many: Callable[[list[Case]], dict[int, list[User]]] | None = None,
+) -> None:
     """An app names a group of people its kinds' rules may tell (e.g. a suggestion's authors):
-    fn(case, event) → the users."""
+    fn(case, event) → the users; `many(cases)` → {case id: users}, the same for many cases at
+    once, when the group does not depend on the event."""
     AUDIENCES[name] = fn
+    if many is not None:
+        AUDIENCES_MANY[name] = many
+    else:
+        AUDIENCES_MANY.pop(name, None)
 
 
 @dataclass(frozen=True)
@@ -264,16 +311,25 @@ for _action, _rule in {
     notify_rule(_action, _rule)
 
 
-def audience(case: Case, event: CaseEvent, rule: NotifyRule) -> list[User]:
-    """The people `rule` names for `event`, without its actor, each once."""
+def audience(
+    case: Case, event: CaseEvent, rule: NotifyRule, *, known: dict | None = None
+) -> list[User]:
+    """The people `rule` names for `event`, without its actor, each once. `known`: audiences
+    already found for many cases at once (`audiences_many`)."""
     if rule.when is not None and not rule.when(case, event):
         return []
+
+    def of(name: str) -> list[User]:
+        if known is not None and name in known:
+            return known[name].get(case.pk, [])
+        return AUDIENCES[name](case, event)
+
     people: list[User] = []
     for name in rule.audiences:
-        people += AUDIENCES[name](case, event)
+        people += of(name)
     if not people:
         for name in rule.fallback:
-            people += AUDIENCES[name](case, event)
+            people += of(name)
     seen, result = set(), []
     for p in people:
         if p.pk not in seen and p.pk != event.actor_id:
@@ -329,6 +385,12 @@ def on_event(event_id: int) -> None:
         _tell(case, event, rule, people)
 
 
+def audiences_many(rule: NotifyRule, cases: list[Case]) -> dict[str, dict[int, list[User]]]:
+    """The audiences of `rule` that can be found for all these cases at once."""
+    names = dict.fromkeys((*rule.audiences, *rule.fallback))
+    return {name: AUDIENCES_MANY[name](cases) for name in names if name in AUDIENCES_MANY}
+
+
 def on_events(event_ids: list[int]) -> None:
     """Events one action wrote together: a rule with `batch` tells each person once for all the
     events that name them; every other event goes as `on_event` sends it."""
@@ -344,9 +406,10 @@ def on_events(event_ids: list[int]) -> None:
             on_event(event.pk)
     for (kind, action), batch in grouped.items():
         rule = rule_for(kind, action)
+        known = audiences_many(rule, [event.case for event in batch])
         mine: dict[int, tuple[User, list[CaseEvent]]] = {}
         for event in batch:
-            for person in audience(event.case, event, rule):
+            for person in audience(event.case, event, rule, known=known):
                 mine.setdefault(person.pk, (person, []))[1].append(event)
         for person, theirs in mine.values():
             title, url = rule.batch(person, theirs)

@@ -23,6 +23,7 @@ from typing import Any
 
 from django.db import transaction
 
+from . import bulk
 from .models import TrailCursor, TrailEvent
 
 
@@ -122,8 +123,8 @@ def record_many(events: Iterable[TrailEvent]) -> list[TrailEvent]:
     if len(rows) == 1:
         rows[0].save()
     else:
-        # SQLite (3.35+) and PostgreSQL return the new ids from a bulk insert.
-        TrailEvent.objects.bulk_create(rows, batch_size=1000)
+        # One INSERT … RETURNING per thousand rows (core.bulk): the ids come back in order.
+        bulk.insert(rows)
     for row in rows:
         _announce(row)
     return rows

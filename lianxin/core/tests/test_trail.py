@@ -131,3 +131,50 @@ def test_events_are_append_only():
         event = trail.record("test.thing", actor=None, obj=user("yc_staff"))
     with pytest.raises(RuntimeError):
         event.save()
+
+
+def test_many_events_at_once_get_their_ids_in_order_and_read_back_as_written():
+    """record_many writes a batch with INSERT … RETURNING (core.bulk): each prepared event gets
+    its own id, in order, and reads back with its actor, seat, time and change; readers on the
+    trail hear of each."""
+    staff = user("jz_staff")
+    heard: list[int] = []
+
+    def listen(event):
+        heard.append(event.pk)
+
+    trail.on_record(listen, prefix="test.")
+    try:
+        before = _last()
+        with transaction.atomic():
+            rows = trail.record_many(
+                trail.event(
+                    "test.batch",
+                    actor=staff if i % 2 else None,
+                    seat=trail.Seat("deputy_affairs_staff", 7, "晋中市人大常委会", "congress:7"),
+                    object_type="test.thing",
+                    object_id=i,
+                    object_label=f"第{i}件",
+                    change={"i": i, "names": ["甲", "乙"]} if i % 3 else {},
+                )
+                for i in range(2500)
+            )
+    finally:
+        trail.off_record(listen)
+    assert [r.pk for r in rows] == [r.pk for r in _after(before)]
+    assert heard == [r.pk for r in rows]
+    read = {r.object_id: r for r in _after(before)}
+    assert len(read) == 2500
+    for written in rows[:10] + rows[-10:]:
+        got = read[written.object_id]
+        i = int(got.object_id)
+        assert got.actor_id == (staff.pk if i % 2 else None)
+        assert got.actor_label == written.actor_label
+        assert (got.seat_type, got.seat_id, got.body) == (
+            "deputy_affairs_staff",
+            7,
+            "congress:7",
+        )
+        assert got.object_label == f"第{i}件"
+        assert got.change == ({"i": i, "names": ["甲", "乙"]} if i % 3 else {})
+        assert got.at == written.at

@@ -21,7 +21,7 @@ from lianxin.casework.models import (
     Kind,
 )
 from lianxin.casework.tasks import notify_events
-from lianxin.core import dates, trail
+from lianxin.core import bulk, dates, trail
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.core.queue import enqueue_with_transaction
 from lianxin.core.validators import clean_text
@@ -177,7 +177,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
         if key not in seats:
             seats[key] = trail.seat_of(acting_user, **context)
         trail_rows.append(loop.trail_event(case, events[-1], acting_user, seat=seats[key]))
-    Assignment.objects.bulk_create(assignments, batch_size=1000)
+    bulk.insert(assignments)
     # Every case moves the same way; only the due date differs (plain or complex): a few
     # UPDATEs rather than one CASE per row.
     by_due: dict = {}
@@ -194,7 +194,7 @@ def do_assign_suggestions(items: Sequence[AssignItem], *, note: str = "", acting
             )
     for event, row in zip(events, trail.record_many(trail_rows), strict=True):
         event.trail = row
-    CaseEvent.objects.bulk_create(events, batch_size=1000)
+    bulk.insert(events)
     open_co_opinion_deadlines(ids, today)
     # The kind's rule tells each unit's officers once of the whole batch (suggestions.notices).
     enqueue_with_transaction(notify_events, [e.pk for e in events])

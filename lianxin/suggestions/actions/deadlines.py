@@ -14,7 +14,7 @@ from lianxin.casework import actions as loop
 from lianxin.casework import shared
 from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import Assignment, Case, ExtensionRequest
-from lianxin.core import dates
+from lianxin.core import bulk, dates
 from lianxin.core.errors import ValidationFailed
 from lianxin.core.validators import clean_text
 
@@ -109,12 +109,11 @@ def open_co_opinion_deadlines(case_ids: Iterable[int], start: dt.date | None = N
             status=Assignment.Status.ACTIVE,
             co_opinion_deadline__isnull=True,
         ).values_list("pk", "case_id", "unit_id")
-        created = CoOpinionDeadline.objects.bulk_create(
+        created = bulk.insert(
             [
                 CoOpinionDeadline(assignment_id=pk, case_id=case_id, unit_id=unit_id, due_on=due)
                 for pk, case_id, unit_id in rows
-            ],
-            batch_size=1000,
+            ]
         )
         made += len(created)
     return made
