@@ -37,7 +37,7 @@ def issuing_office(case: Case) -> str:
 
 def letter_data(case: Case) -> dict:
     """What the letter says. Refused (409) while the case has no active assignment."""
-    from lianxin.liaison.printing import qr_svg
+    from lianxin.liaison.printing import qr_image
 
     assignments = active_assignments(case)
     if not assignments:
@@ -63,11 +63,11 @@ def letter_data(case: Case) -> dict:
         "office": issuing_office(case),
         "issued": timezone.localtime(issued).date(),
         "url": url,
-        "qr": qr_svg(url),
+        "qr": qr_image(url),
     }
 
 
 def assignment_letter_pdf(case: Case) -> bytes:
-    from lianxin.liaison.printing import render_pdf
+    from lianxin.core.pdf import render_pdf
 
     return render_pdf("casework/print/assignment_letter.html", letter_data(case))

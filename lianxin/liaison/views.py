@@ -613,32 +613,40 @@ def _pdf(data: bytes, filename: str) -> HttpResponse:
     return response
 
 
+def _cards_page(request, error: str = ""):
+    stations = (
+        visible_to(request.user, Station)
+        .filter(is_active=True)
+        .select_related("region")
+        .order_by("region__code", "code")
+    )
+    counties = Region.objects.filter(
+        pk__in=stations.values("region__parent"), kind=Region.Kind.COUNTY
+    ) | Region.objects.filter(pk__in=stations.values("region"), kind=Region.Kind.COUNTY)
+    return render(
+        request,
+        "liaison/cards.html",
+        {
+            "stations": stations,
+            "regions": counties.distinct().order_by("code"),
+            "error": error,
+            "card_address": printing.card_address(),
+        },
+        status=422 if error else 200,
+    )
+
+
 @login_required
 def cards(request):
     """Deputy contact cards or station service cards of one station or a whole region, in one
-    PDF for printing."""
+    PDF for printing. A batch that cannot be printed is said so on the page itself (422), not
+    by a redirect: the page's buttons fetch the file (busy.js) and show any page that is not
+    one."""
     kind = request.GET.get("kind")
     station_id = request.GET.get("station")
     region_code = request.GET.get("region")
     if not kind:
-        stations = (
-            visible_to(request.user, Station)
-            .filter(is_active=True)
-            .select_related("region")
-            .order_by("region__code", "code")
-        )
-        counties = Region.objects.filter(
-            pk__in=stations.values("region__parent"), kind=Region.Kind.COUNTY
-        ) | Region.objects.filter(pk__in=stations.values("region"), kind=Region.Kind.COUNTY)
-        return render(
-            request,
-            "liaison/cards.html",
-            {
-                "stations": stations,
-                "regions": counties.distinct().order_by("code"),
-                "card_address": printing.card_address(),
-            },
-        )
+        return _cards_page(request)
     if kind not in ("deputy", "station"):
         raise Http404
     stations = visible_to(request.user, Station).filter(is_active=True)
@@ -671,14 +679,12 @@ def cards(request):
         )[: MAX_BATCH_CARDS + 1]
     )
     if len(deputies) > MAX_BATCH_CARDS:
-        messages.error(
+        return _cards_page(
             request,
             _("一次最多打印 %(n)d 张连心卡，请按乡镇或联络站分批打印。") % {"n": MAX_BATCH_CARDS},
         )
-        return redirect("liaison_cards")
     if not deputies:
-        messages.error(request, _("所选联络站暂无进站代表。"))
-        return redirect("liaison_cards")
+        return _cards_page(request, _("所选联络站暂无进站代表。"))
     return _pdf(printing.deputy_cards_pdf(deputies), f"deputy-cards-{label}.pdf")
 
 

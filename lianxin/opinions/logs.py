@@ -18,7 +18,6 @@ import io
 from dataclasses import dataclass, field
 
 from django.db.models import Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -28,6 +27,7 @@ from lianxin.casework.models import Case, CaseEvent, Channel, Kind, Rating, Repl
 from lianxin.casework.workflow import workflow_for
 from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.pdf import render_pdf, table_layout
 
 KINDS = {
     "contact": gettext_lazy("联系和接待走访群众记录簿"),
@@ -416,10 +416,10 @@ def to_xlsx(log: Log) -> bytes:
 
 
 def to_pdf(log: Log) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("opinions/log_print.html", {"log": log, "for_pdf": True})
-    return HTML(string=html).write_pdf()
+    layout = table_layout(log.columns, log.rows)
+    return render_pdf(
+        "opinions/log_print.html", {"log": log, "layout": layout, "rows": layout.cells(log.rows)}
+    )
 
 
 def export(log: Log, fmt: str, *, user, request=None) -> tuple[bytes, str, str]:

@@ -165,7 +165,7 @@ def track(request, code: str):
 def track_reply_letter(request, code: str, reply_id: int):
     """A public reply as a letter (PDF) the citizen can keep or show: what the tracking page shows
     of it, no one's name or phone. Only a reply the tracking page shows; anything else is 404."""
-    from lianxin.liaison.printing import render_pdf
+    from lianxin.core.pdf import render_pdf
 
     case = by_tracking_code(code)
     view = serialize.public_view(case) if case is not None else None

@@ -12,7 +12,6 @@ from collections import Counter
 from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
-from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -27,6 +26,7 @@ from lianxin.casework.models import (
     Reply,
 )
 from lianxin.core.errors import ValidationFailed
+from lianxin.core.pdf import render_pdf, table_layout
 
 from .models import KeySupervision
 from .queries import latest_survey_tallies
@@ -326,10 +326,11 @@ def _survey_cells(tally: dict | None) -> list:
 
 
 def to_pdf(report: Report) -> bytes:
-    from weasyprint import HTML
-
-    html = render_to_string("suggestions/report_print.html", {"report": report})
-    return HTML(string=html).write_pdf()
+    tables = []
+    for section in report.sections:
+        layout = table_layout(section.columns, section.rows, font_pt=10.5, margin_mm=16)
+        tables.append((section, layout, layout.cells(section.rows)))
+    return render_pdf("suggestions/report_print.html", {"report": report, "tables": tables})
 
 
 def to_xlsx(report: Report) -> bytes:

@@ -261,6 +261,20 @@ def test_a_station_batch_of_deputy_cards_prints_in_one_pdf(as_user, beiguan):
     assert len(pages) == -(-Station.objects.filter(region__code__startswith="140702").count() // 10)
 
 
+def test_a_batch_that_cannot_be_printed_is_said_so_on_the_page_not_by_a_redirect(as_user):
+    empty = (
+        Station.objects.filter(region__code__startswith="140702", memberships__isnull=True)
+        .order_by("pk")
+        .first()
+    )
+    response = as_user("yc_staff").get(
+        reverse("liaison_cards"), {"kind": "deputy", "station": empty.pk}
+    )
+    assert response.status_code == 422
+    assert "所选联络站暂无进站代表。" in response.content.decode()
+    assert 'data-busy="正在生成…"' in response.content.decode()
+
+
 def test_the_quarterly_page_shows_leaders_who_have_and_have_not_received(as_user):
     client = as_user("jz_staff")
     response = client.get(reverse("liaison_leaders"))

@@ -197,3 +197,71 @@ def test_every_deputy_in_scope_may_be_chosen_and_one_outside_is_said_so(db):
     client.force_login(user("yc_staff"))
     r = client.get("/logs/", {"kind": "contact", "deputy": other.pk})
     assert r.status_code == 422 and "不在您可查看的范围内" in r.content.decode()
+
+
+PLACES = ["顺城街社区", "北关街道新华街", "锦纶路", "汇通路与蕴华街交口", "安宁小区"]
+PROBLEMS = [
+    "路灯已经坏了半个月，晚上出行不安全，希望尽快维修",
+    "公交站台没有遮阳棚，老人等车不方便，希望增设候车亭",
+    "夜间施工噪音扰民，希望加强夜间施工管理",
+    "老旧小区加装电梯审批程序复杂，希望简化审批",
+    "菜市场周边占道经营严重，早晚高峰车辆和行人都过不去，希望规范摊点并加强巡查",
+]
+
+
+@pytest.fixture
+def fifty_contacts(db):
+    """A deputy's month of 50 contacts, as the demo writes them: a place and a problem, a
+    name, a mobile phone, by scan, at the station desk or collected by the deputy."""
+    cases = []
+    for i in range(50):
+        with time_machine.travel(
+            dt.datetime(2026, 4, 1 + i * 29 // 50, 9 + i % 8, tzinfo=SHANGHAI), tick=False
+        ):
+            place, problem = PLACES[i % 5], PROBLEMS[i * 3 % 5]
+            cases.append(
+                new_opinion(
+                    f"{place}{problem}。",
+                    title=f"{place}{problem[:10]}",
+                    contact_name="王李张刘陈"[i % 5] + ["建国", "秀英", "海燕"][i % 3],
+                    contact_phone=f"139{i:04d}{5678 + i:04d}",
+                    channel=["scan", "station_desk", "deputy_upload"][i % 3],
+                    station=station() if i % 3 == 1 else None,
+                )
+            )
+    return cases
+
+
+def test_the_contact_log_prints_landscape_with_whole_phones_and_codes_and_many_rows_a_page(
+    api, fifty_contacts
+):
+    r = log(
+        api,
+        "yc_staff",
+        "contact",
+        "pdf",
+        deputy=demo_seat().pk,
+        **{"from": "2026-04-01"},
+        to="2026-04-30",
+    )
+    assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    pages = PdfReader(io.BytesIO(r.content)).pages
+    # A wide table: every page is A4 landscape.
+    for page in pages:
+        width, height = float(page.mediabox.width), float(page.mediabox.height)
+        assert (round(width), round(height)) == (842, 595)
+    texts = [page.extract_text() for page in pages]
+    lines = [line for text in texts for line in text.splitlines()]
+    # Phones, codes, names and dates are never broken across lines.
+    for case in fifty_contacts:
+        phone = f"{case.contact_phone[:3]}****{case.contact_phone[-4:]}"
+        assert any(phone in line for line in lines), phone
+        assert any(case.tracking_code in line for line in lines), case.tracking_code
+        assert any(case.contact_name in line for line in lines), case.contact_name
+    assert any("2026-04-01" in line for line in lines)
+    # The header row is repeated on every page, and 50 rows fit on a few pages.
+    for text in texts:
+        assert "序号" in text and "联系电话" in text and "查询码" in text
+    per_page = [sum(c.tracking_code in text for c in fifty_contacts) for text in texts]
+    assert sum(per_page) == 50
+    assert len(pages) <= 4 and min(per_page[:-1] or per_page) >= 15, per_page

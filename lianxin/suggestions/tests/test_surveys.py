@@ -199,7 +199,16 @@ def test_deputies_answer_on_the_page_and_the_report_circulates_the_result():
 
     pdf = staff.get(url + "&format=pdf")
     assert pdf["Content-Type"] == "application/pdf"
-    text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(pdf.content)).pages)
+    pages = PdfReader(io.BytesIO(pdf.content)).pages
+    text = "".join(p.extract_text() for p in pages)
     assert "满意度测评" in text
+    # The nine-column table prints across a landscape page, its headings each on one line;
+    # the report itself stays portrait.
+    first, wide = pages[0], [p for p in pages if "督办领导或委员会" in p.extract_text()]
+    assert first.mediabox.width < first.mediabox.height
+    assert wide and all(p.mediabox.width > p.mediabox.height for p in wide)
+    lines = wide[0].extract_text().splitlines()
+    assert any("满意度测评（已填/应填）" in line for line in lines)
+    assert any("督办领导或委员会" in line for line in lines)
     assert "重点督办测评报告用建议" in text.replace("\n", "")
     assert "1/2" in text
