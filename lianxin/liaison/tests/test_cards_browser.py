@@ -45,5 +45,5 @@ def test_a_station_without_deputies_is_said_so_on_the_page(page, login):
     form = page.locator("form").filter(has=page.locator("#c-station"))
     form.locator("#c-station").select_option(label="榆次区 · 榆次区人大代表联络中心")
     form.get_by_role("button").click()
-    expect(page.get_by_role("alert")).to_have_text("所选联络站暂无进站代表。")
+    expect(page.locator("#cards-error")).to_have_text("所选联络站暂无进站代表。")
     expect(form.get_by_role("button")).to_have_text("生成 PDF")
