@@ -95,6 +95,7 @@ INSTALLED_APPS = [
     "lianxin.casework",
     "lianxin.opinions",
     "lianxin.suggestions",
+    "lianxin.duty",
     "lianxin.portal",
     "lianxin.api",
     "lianxin.web",
