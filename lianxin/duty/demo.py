@@ -1,5 +1,5 @@
-"""The demo's activities: deputies of 榆次区 with expertise in elderly care (养老服务, two of them
-with logins `deputy_d` and `deputy_e`), a past inspection on elderly care that `deputy_d`
+"""The demo's activities: four deputies of 榆次区 with expertise in elderly care (养老服务, two of
+them with logins `deputy_d` and `deputy_e`), a past inspection on elderly care that `deputy_d`
 attended, an upcoming symposium to which `deputy_demo` is invited, a training with hours, and an
 open day proposed by a city department awaiting the city office's approval."""
 
@@ -30,7 +30,6 @@ def load(ctx) -> None:
     yc = Congress.objects.get(region__code="140702", level=Level.COUNTY)
     care, _ = Expertise.objects.get_or_create(name=ELDERLY_CARE)
     demo = ctx.users["deputy_demo"].person
-    demo.expertise.add(care)
     seats = list(
         Deputy.objects.filter(congress=yc, status=SeatStatus.SERVING)
         .exclude(person=demo)
