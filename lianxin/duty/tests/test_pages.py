@@ -90,3 +90,11 @@ def test_a_deputy_answers_and_scans_in_on_the_page(make_activity, users, seat_of
     assert outsider.status_code == 403
     assert "不在“全区养老服务工作视察”的邀请名单中" in outsider.content.decode()
     assert Client().get(url).status_code == 302  # to the login page first
+
+
+def test_the_staff_workbench_lists_activities_and_proposals_to_approve(users):
+    city = client_of(users["jz_staff"]).get(reverse("workbench")).content.decode()
+    assert "待审批的活动申请" in city and "交通运输局开放日" in city
+    county = client_of(users["yc_staff"]).get(reverse("workbench")).content.decode()
+    assert "近期履职活动" in county and "优化营商环境代表座谈会" in county
+    assert "交通运输局开放日" not in county
