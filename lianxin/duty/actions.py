@@ -393,7 +393,7 @@ def do_send_invitations(
                     field="deputies",
                     code="over_capacity",
                 )
-        made = Invitation.objects.bulk_create(
+        Invitation.objects.bulk_create(
             [
                 Invitation(activity=row, deputy=seats[i], match_reason=reasons.get(i, "")[:300])
                 for i in ids
