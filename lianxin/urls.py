@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("lianxin.casework.urls")),
     path("", include("lianxin.notifications.urls")),
     path("", include("lianxin.liaison.urls")),
+    path("", include("lianxin.duty.urls")),
     path("", include("lianxin.portal.urls")),
     path("", include("lianxin.web.urls")),
 ]

@@ -147,6 +147,7 @@ def _unexpected(request, exc):
 # Routers of each app; imported here so that the app owns its endpoints.
 from lianxin.accounts.api import router as accounts_router  # noqa: E402
 from lianxin.casework.api import router as casework_router  # noqa: E402
+from lianxin.duty.api import router as duty_router  # noqa: E402
 from lianxin.liaison.api import router as liaison_router  # noqa: E402
 from lianxin.opinions.api import router as opinions_router  # noqa: E402
 from lianxin.org.api import router as org_router  # noqa: E402
@@ -161,3 +162,4 @@ api.add_router("/", suggestions_router)
 api.add_router("/", proposals_router)
 api.add_router("/", casework_router)
 api.add_router("/", liaison_router)
+api.add_router("/", duty_router)

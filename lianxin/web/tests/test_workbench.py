@@ -96,10 +96,20 @@ def test_the_work_lists_show_the_cases_waiting_for_the_user(users):
 
 def test_registered_work_lists_take_their_place_in_the_section(users):
     """Suggestions registers its lists with casework.worklists; "to review" asks to follow the
-    loop's triage list and "to assign" the review, the others come after the section's own."""
+    loop's triage list and "to assign" the review, the others (duty's activities among them)
+    come after the section's own."""
     html = client_for(users, "jz_staff").get("/workbench/").content.decode()
     keys = re.findall(r'id="worklist-([a-z_]+)"', html)
-    assert keys == ["triage", "review", "assign", "overdue", "to_chase", "extensions"]
+    assert keys == [
+        "triage",
+        "review",
+        "assign",
+        "overdue",
+        "to_chase",
+        "extensions",
+        "duty_upcoming",
+        "duty_to_approve",
+    ]
 
 
 def test_staff_workbench_counts_the_deputies_of_its_own_congress(users):

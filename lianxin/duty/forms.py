@@ -1,0 +1,114 @@
+"""Page forms; every rule is the action's (lianxin.duty.actions), the forms only collect."""
+
+from __future__ import annotations
+
+from django import forms
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.org.models import Body, Expertise
+
+from .models import Activity, Invitation
+
+
+class DateTimeInput(forms.DateTimeInput):
+    input_type = "datetime-local"
+
+    def format_value(self, value):
+        if hasattr(value, "strftime"):
+            return timezone.localtime(value).strftime("%Y-%m-%dT%H:%M")
+        return value
+
+
+class ActivityForm(forms.Form):
+    title = forms.CharField(label=_("活动名称"), max_length=200)
+    kind = forms.ChoiceField(label=_("活动类别"), choices=Activity.Kind.choices)
+    topic = forms.CharField(
+        label=_("主题"),
+        max_length=200,
+        required=False,
+        help_text=_("如“养老服务”；推荐代表时与代表的专业领域、职业相比较。"),
+    )
+    expertise = forms.ModelMultipleChoiceField(
+        label=_("涉及专业领域"),
+        queryset=Expertise.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+    )
+    starts_at = forms.DateTimeField(label=_("开始时间"), widget=DateTimeInput)
+    ends_at = forms.DateTimeField(label=_("结束时间"), widget=DateTimeInput)
+    place = forms.CharField(label=_("地点"), max_length=200)
+    capacity = forms.IntegerField(label=_("人数上限"), required=False, min_value=1)
+    hours = forms.DecimalField(
+        label=_("培训学时"), required=False, help_text=_("培训类活动必填，签到后计入学时。")
+    )
+    organiser_body = forms.ModelChoiceField(
+        label=_("组织机构"), queryset=Body.objects.none(), required=False
+    )
+    description = forms.CharField(label=_("活动说明"), widget=forms.Textarea, required=False)
+
+    def __init__(self, *args, congress=None, propose: bool = False, **kwargs):
+        super().__init__(*args, **kwargs)
+        if propose or congress is None:
+            del self.fields["organiser_body"]
+        else:
+            self.fields["organiser_body"].queryset = Body.objects.filter(
+                congress=congress, kind__in=Body.CONGRESS_KINDS
+            ).exclude(kind__in=[Body.Kind.DELEGATION, Body.Kind.ELECTORAL_UNIT])
+
+    def action_data(self) -> dict:
+        data = dict(self.cleaned_data)
+        data["expertise"] = [e.pk for e in data.get("expertise") or []]
+        body = data.get("organiser_body")
+        data["organiser_body"] = body.pk if body else None
+        return data
+
+    @classmethod
+    def initial_of(cls, activity: Activity) -> dict:
+        return {
+            "title": activity.title,
+            "kind": activity.kind,
+            "topic": activity.topic,
+            "expertise": list(activity.expertise.all()),
+            "starts_at": activity.starts_at,
+            "ends_at": activity.ends_at,
+            "place": activity.place,
+            "capacity": activity.capacity,
+            "hours": activity.hours,
+            "organiser_body": activity.organiser_body,
+            "description": activity.description,
+        }
+
+
+class ReasonForm(forms.Form):
+    reason = forms.CharField(label=_("原因"), max_length=500, required=False)
+
+
+class AnswerForm(forms.Form):
+    answer = forms.ChoiceField(
+        label=_("是否参加"),
+        choices=[("accept", _("参加")), ("decline", _("请假"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("请假事由"),
+        max_length=500,
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text=_("请假时必填。"),
+    )
+
+
+class AttendanceForm(forms.Form):
+    attendance = forms.ChoiceField(
+        label=_("出席情况"),
+        choices=[
+            (Invitation.Attendance.ON_LEAVE, _("请假")),
+            (Invitation.Attendance.ABSENT, _("缺席")),
+        ],
+    )
+    note = forms.CharField(label=_("说明"), max_length=500, required=False)
+
+
+class MaterialForm(forms.Form):
+    file = forms.FileField(label=_("活动材料"))

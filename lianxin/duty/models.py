@@ -1,0 +1,201 @@
+"""Deputies' activities between sessions (M9, M10): inspections, investigations, checks,
+observing the standing committee, symposiums, trainings, state organs' events and station
+days; the invitations sent to deputies, their answers and their sign-in on the day."""
+
+from __future__ import annotations
+
+import secrets
+
+from django.conf import settings
+from django.db import models
+from django.urls import reverse
+from django.utils.translation import gettext_lazy as _
+
+from lianxin.core.models import TimeStampedModel
+
+
+def new_checkin_code() -> str:
+    """The secret part of an activity's sign-in address (its QR code): not guessable, so that
+    only those who see the code on the day can scan it."""
+    return secrets.token_urlsafe(12)
+
+
+class Activity(TimeStampedModel):
+    class Kind(models.TextChoices):
+        INSPECTION = "inspection", _("视察")
+        INVESTIGATION = "investigation", _("调研")
+        LAW_ENFORCEMENT_CHECK = "law_enforcement_check", _("执法检查")
+        ATTEND_AS_OBSERVER = "attend_as_observer", _("列席常委会会议")
+        SYMPOSIUM = "symposium", _("座谈")
+        TRAINING = "training", _("培训")
+        STATE_ORGANS = "state_organs", _("一府一委两院活动")
+        STATION_DAY = "station_day", _("站点活动日")
+
+    class Status(models.TextChoices):
+        PROPOSED = "proposed", _("待审批")
+        PUBLISHED = "published", _("已发布")
+        REJECTED = "rejected", _("未批准")
+        CANCELLED = "cancelled", _("已取消")
+
+    congress = models.ForeignKey(
+        "org.Congress",
+        verbose_name=_("人大"),
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    organiser_body = models.ForeignKey(
+        "org.Body",
+        verbose_name=_("组织机构"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    organiser_unit = models.ForeignKey(
+        "org.HandlingUnit",
+        verbose_name=_("组织单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="activities",
+    )
+    title = models.CharField(_("活动名称"), max_length=200)
+    kind = models.CharField(_("活动类别"), max_length=32, choices=Kind.choices, db_index=True)
+    topic = models.CharField(_("主题"), max_length=200, blank=True)
+    expertise = models.ManyToManyField(
+        "org.Expertise", verbose_name=_("涉及专业领域"), blank=True, related_name="activities"
+    )
+    description = models.TextField(_("活动说明"), blank=True)
+    starts_at = models.DateTimeField(_("开始时间"), db_index=True)
+    ends_at = models.DateTimeField(_("结束时间"))
+    place = models.CharField(_("地点"), max_length=200)
+    capacity = models.PositiveIntegerField(_("人数上限"), null=True, blank=True)
+    hours = models.DecimalField(
+        _("培训学时"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PUBLISHED, db_index=True
+    )
+    status_reason = models.CharField(_("原因"), max_length=500, blank=True)
+    checkin_code = models.CharField(
+        _("签到码"), max_length=32, unique=True, default=new_checkin_code
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("创建人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("履职活动")
+        verbose_name_plural = _("履职活动")
+        ordering = ["-starts_at", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(ends_at__gt=models.F("starts_at")),
+                name="activity_ends_after_start",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty_activity", args=[self.pk])
+
+    @property
+    def organiser_name(self) -> str:
+        if self.organiser_unit_id:
+            return self.organiser_unit.name
+        if self.organiser_body_id:
+            return self.organiser_body.name
+        return self.congress.name
+
+    @property
+    def is_open(self) -> bool:
+        return self.status == self.Status.PUBLISHED
+
+
+class Material(TimeStampedModel):
+    """A file handed out with an activity (agenda, briefing, reading)."""
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="materials"
+    )
+    file = models.FileField(_("文件"), upload_to="duty/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=200)
+    content_type = models.CharField(_("文件类型"), max_length=100)
+    size = models.PositiveIntegerField(_("大小"))
+
+    class Meta:
+        verbose_name = _("活动材料")
+        verbose_name_plural = _("活动材料")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class Invitation(TimeStampedModel):
+    """One deputy seat invited to one activity: the answer, then the attendance."""
+
+    class Answer(models.TextChoices):
+        PENDING = "pending", _("待答复")
+        ACCEPTED = "accepted", _("参加")
+        DECLINED = "declined", _("请假")
+
+    class Attendance(models.TextChoices):
+        UNKNOWN = "", _("未登记")
+        PRESENT = "present", _("出席")
+        LATE = "late", _("迟到")
+        ON_LEAVE = "on_leave", _("请假")
+        ABSENT = "absent", _("缺席")
+
+    class SignIn(models.TextChoices):
+        SCAN = "scan", _("扫码签到")
+        LIST = "list", _("名单签到")
+
+    activity = models.ForeignKey(
+        Activity, verbose_name=_("活动"), on_delete=models.CASCADE, related_name="invitations"
+    )
+    deputy = models.ForeignKey(
+        "org.Deputy",
+        verbose_name=_("代表"),
+        on_delete=models.PROTECT,
+        related_name="activity_invitations",
+    )
+    match_reason = models.CharField(_("推荐理由"), max_length=300, blank=True)
+    answer = models.CharField(
+        _("答复"), max_length=16, choices=Answer.choices, default=Answer.PENDING, db_index=True
+    )
+    answer_reason = models.CharField(_("请假事由"), max_length=500, blank=True)
+    answered_at = models.DateTimeField(_("答复时间"), null=True, blank=True)
+    attendance = models.CharField(
+        _("出席情况"), max_length=16, choices=Attendance.choices, blank=True, default=""
+    )
+    attendance_note = models.CharField(_("说明"), max_length=500, blank=True)
+    signed_in_at = models.DateTimeField(_("签到时间"), null=True, blank=True)
+    signed_in_by = models.CharField(
+        _("签到方式"), max_length=8, choices=SignIn.choices, blank=True, default=""
+    )
+    hours = models.DecimalField(
+        _("计入学时"), max_digits=5, decimal_places=1, null=True, blank=True
+    )
+    reminded_at = models.DateTimeField(_("提醒时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("活动邀请")
+        verbose_name_plural = _("活动邀请")
+        ordering = ["activity_id", "id"]
+        constraints = [
+            models.UniqueConstraint(fields=["activity", "deputy"], name="one_invitation_per_seat")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.activity.title} · {self.deputy.person.name}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty_invitation", args=[self.pk])

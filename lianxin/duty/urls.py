@@ -1,0 +1,53 @@
+from django.urls import path
+
+from . import views
+
+urlpatterns = [
+    path("duty/activities/", views.activity_list, name="duty_activity_list"),
+    path("duty/activities/new/", views.activity_create, name="duty_activity_create"),
+    path("duty/activities/<int:activity_id>/", views.activity_detail, name="duty_activity"),
+    path("duty/activities/<int:activity_id>/edit/", views.activity_edit, name="duty_activity_edit"),
+    path(
+        "duty/activities/<int:activity_id>/cancel/",
+        views.activity_cancel,
+        name="duty_activity_cancel",
+    ),
+    path(
+        "duty/activities/<int:activity_id>/decide/",
+        views.activity_decide,
+        name="duty_activity_decide",
+    ),
+    path(
+        "duty/activities/<int:activity_id>/invite/",
+        views.activity_invite,
+        name="duty_activity_invite",
+    ),
+    path(
+        "duty/activities/<int:activity_id>/materials/",
+        views.material_upload,
+        name="duty_material_upload",
+    ),
+    path(
+        "duty/activities/<int:activity_id>/materials/<int:material_id>/",
+        views.material_download,
+        name="duty_material",
+    ),
+    path(
+        "duty/activities/<int:activity_id>/sign-in-sheet.pdf",
+        views.sign_in_sheet,
+        name="duty_sign_in_sheet",
+    ),
+    path(
+        "duty/activities/<int:activity_id>/invitations/<int:invitation_id>/sign-in/",
+        views.invitation_sign_in,
+        name="duty_list_sign_in",
+    ),
+    path(
+        "duty/activities/<int:activity_id>/invitations/<int:invitation_id>/attendance/",
+        views.invitation_attendance,
+        name="duty_attendance",
+    ),
+    path("duty/invitations/", views.my_invitations, name="duty_my_invitations"),
+    path("duty/invitations/<int:invitation_id>/", views.invitation_detail, name="duty_invitation"),
+    path("duty/checkin/<str:code>/", views.checkin, name="duty_checkin"),
+]
