@@ -275,6 +275,9 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
+    # A 4xx (not found, not now, refused) answers the user and is not a fault of the server;
+    # refused attempts that matter are in the security audit trail. Only 5xx are logged here.
+    "loggers": {"django.request": {"level": "ERROR"}},
 }
 
 # --- Lianxin --------------------------------------------------------------------------------

@@ -295,3 +295,13 @@ def test_a_draft_s_primary_button_is_never_withdraw():
     assert 'data-action="withdraw"' in page and "withdraw" not in _primary(page)
     form = signed_in("deputy_demo").get(f"/suggestions/{draft.pk}/do/withdraw/")
     assert "确定撤回吗？撤回后不再办理。" in form.content.decode()
+
+
+def test_a_refused_or_missing_page_writes_nothing_to_the_server_log(caplog):
+    """409 (not now), 403 (never) and 404 are answers to the user, not faults of the server:
+    the request log keeps only server errors (5xx)."""
+    case = new_opinion()
+    signed_in("yc_staff").get(f"/cases/{case.pk}/actions/assign/")
+    signed_in("deputy_demo").get(f"/cases/{case.pk}/actions/assign/")
+    signed_in("yc_staff").get("/cases/999999999/")
+    assert [r for r in caplog.records if r.name.startswith("django.request")] == []

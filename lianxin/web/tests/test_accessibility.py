@@ -66,3 +66,12 @@ def test_each_page_of_the_top_navigation_and_its_first_record(page, login, usern
         if first.count():
             target = first.get_attribute("href")
             assert page.goto(target).status == 200, target
+
+
+def test_the_error_pages(page, login):
+    """A page that is not there, signed out and signed in (the fixture's axe check runs over
+    both: the big status code must be readable too)."""
+    assert page.goto("/public/stations/999999999/").status == 404
+    login(page, "yc_staff")
+    assert page.goto("/cases/999999999/").status == 404
+    assert page.locator(".error-page .code").count() == 1
