@@ -1028,3 +1028,28 @@ class SurveyAnswer(SeatRow):
 
     def __str__(self) -> str:
         return f"{self.round_id} {self.seat_key} {self.rating or '—'}"
+
+
+class SavedFilter(models.Model):
+    """A filter of the case list that a person keeps under a name of their own ("本周逾期",
+    "北关街道待交办"): a link to the list with the same query, for that person only."""
+
+    MAX_PER_USER = 20
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="saved_filters"
+    )
+    name = models.CharField(_("名称"), max_length=30)
+    query = models.CharField(_("筛选条件"), max_length=1000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(fields=["user", "name"], name="saved_filter_name_per_user")
+        ]
+        verbose_name = _("常用筛选")
+        verbose_name_plural = _("常用筛选")
+
+    def __str__(self) -> str:
+        return self.name

@@ -5,6 +5,8 @@ from . import views
 urlpatterns = [
     path("cases/", views.case_list, name="case_list"),
     path("cases/export.xlsx", views.case_export, name="case_export"),
+    path("cases/filters/", views.save_filter, name="case_filter_save"),
+    path("cases/filters/<int:pk>/delete/", views.delete_filter, name="case_filter_delete"),
     path("cases/batch/<str:action>/", views.case_batch, name="case_batch"),
     path("cases/figures/", views.figures, name="case_figures"),
     path("cases/derive/", views.derive_many, name="case_derive_many"),

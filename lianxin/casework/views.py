@@ -24,7 +24,18 @@ from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visi
 from lianxin.core.errors import LianxinError
 from lianxin.core.forms import show_error
 
-from . import actions, attachments, forms, kinds, queries, resolve, serialize, similar, stats
+from . import (
+    actions,
+    attachments,
+    forms,
+    kinds,
+    queries,
+    resolve,
+    saved_filters,
+    serialize,
+    similar,
+    stats,
+)
 from .models import Case, Kind
 from .workflow import workflow_for
 
@@ -77,6 +88,8 @@ def _list_page(request, qs, error):
         "filters": g,
         "error": error,
         "query": _without(g, "page"),
+        "saved_filters": saved_filters.of(request.user),
+        "filter_query": saved_filters.clean_query(g.urlencode()),
     }
     if not request.htmx:
         context["region_picker"] = _region_picker(request.user, _("（不限）")).render(
@@ -98,6 +111,37 @@ def _without(querydict, key: str) -> str:
     q = querydict.copy()
     q.pop(key, None)
     return q.urlencode()
+
+
+@login_required
+@require_POST
+def save_filter(request):
+    """Keep the list's present filters under a name of the user's own."""
+    try:
+        row = saved_filters.save(
+            request.user, name=request.POST.get("name", ""), query=request.POST.get("query", "")
+        )
+    except LianxinError as exc:
+        messages.error(request, exc.message)
+        return redirect(_list_url(request.POST.get("query", "")))
+    messages.success(request, _("已保存常用筛选“%(name)s”。") % {"name": row.name})
+    return redirect(_list_url(row.query))
+
+
+@login_required
+@require_POST
+def delete_filter(request, pk: int):
+    try:
+        name = saved_filters.delete(request.user, pk)
+    except LianxinError as exc:
+        raise Http404 from exc
+    messages.success(request, _("已删除常用筛选“%(name)s”。") % {"name": name})
+    return redirect("case_list")
+
+
+def _list_url(query: str) -> str:
+    query = saved_filters.clean_query(query)
+    return reverse("case_list") + (f"?{query}" if query else "")
 
 
 @login_required
