@@ -1,5 +1,6 @@
-"""The 交办单: the letter that goes with a case to each unit it is assigned to, one page per
-unit, with the QR code of the case page for the unit's officer."""
+"""The letters that go with a case to each unit it is assigned to, one per unit, with the QR
+code of the case page for the unit's officer: the 交办单 (a sheet of the case's facts) and the
+转办函 (the office's formal letter forwarding it, with the case attached)."""
 
 from __future__ import annotations
 
@@ -67,7 +68,14 @@ def letter_data(case: Case) -> dict:
     }
 
 
-def assignment_letter_pdf(case: Case) -> bytes:
+# The forms of letter: the template and the file name's prefix.
+FORMS = {
+    "sheet": ("casework/print/assignment_letter.html", "assignment"),
+    "referral": ("casework/print/referral_letter.html", "referral"),
+}
+
+
+def assignment_letter_pdf(case: Case, form: str = "sheet") -> bytes:
     from lianxin.core.pdf import render_pdf
 
-    return render_pdf("casework/print/assignment_letter.html", letter_data(case))
+    return render_pdf(FORMS[form][0], letter_data(case))

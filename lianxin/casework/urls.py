@@ -13,6 +13,12 @@ urlpatterns = [
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<str:action>/", views.case_action, name="case_action"),
     path("cases/<int:pk>/letter.pdf", views.assignment_letter, name="case_assignment_letter"),
+    path(
+        "cases/<int:pk>/referral.pdf",
+        views.assignment_letter,
+        {"form": "referral"},
+        name="case_referral_letter",
+    ),
     path("cases/<int:pk>/contact/", views.reveal_contact, name="case_reveal_contact"),
     path(
         "cases/<int:pk>/attachments/<int:attachment_id>/",

@@ -698,16 +698,16 @@ def case_action(request, pk: int, action: str):
 
 
 @login_required
-def assignment_letter(request, pk: int):
-    """The 交办单 of an assigned case as a PDF, one page per unit; before assignment, the case
-    page says there is none yet (409)."""
+def assignment_letter(request, pk: int, form: str = "sheet"):
+    """The 交办单 (or, `form="referral"`, the 转办函) of an assigned case as a PDF, one per
+    unit; before assignment, the case page says there is none yet (409)."""
     from django.utils.http import content_disposition_header
 
     from . import letters
 
     case = _load(request, pk)
     try:
-        content = letters.assignment_letter_pdf(case)
+        content = letters.assignment_letter_pdf(case, form)
     except LianxinError as exc:
         messages.error(request, exc.message)
         return render(
@@ -715,7 +715,7 @@ def assignment_letter(request, pk: int):
         )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        False, f"assignment-{case.tracking_code}.pdf"
+        False, f"{letters.FORMS[form][1]}-{case.tracking_code}.pdf"
     )
     return response
 

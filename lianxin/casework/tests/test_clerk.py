@@ -152,3 +152,30 @@ def test_the_assignment_letter_carries_the_case_the_unit_and_its_qr_code():
     assert "13812345678" not in text
     url = settings.LIANXIN_PUBLIC_BASE_URL + f"/cases/{case.pk}/"
     assert decode_qr(response.content) == [url]
+
+
+@needs_poppler
+def test_the_referral_letter_is_the_office_s_letter_with_the_case_attached():
+    case = new_opinion("顺城街人行道砖块松动，老人易绊倒。", place="顺城街 12 号")
+    staff = client_for("yc_staff")
+    assert staff.get(f"/cases/{case.pk}/referral.pdf").status_code == 409
+    advance(case, "handling")
+    page = staff.get(f"/cases/{case.pk}/").content.decode()
+    assert f'href="/cases/{case.pk}/referral.pdf"' in page
+    response = client_for("unit_demo").get(f"/cases/{case.pk}/referral.pdf")
+    assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    assert "referral-" in unquote(response["Content-Disposition"])
+    text = "".join(pdf_text(response.content).split())  # lines break anywhere in a paragraph
+    due = fresh(case).due_date
+    for expected in [
+        "转办函",
+        f"{unit().name}：",
+        "转你单位主办",
+        f"于{due.year}年{due.month}月{due.day}日前将办理结果答复反映人",
+        "附件：群众意见",
+        "人行道砖块松动",
+        "138****5678",
+    ]:
+        assert expected in text, expected
+    assert "13812345678" not in text
+    assert decode_qr(response.content) == [settings.LIANXIN_PUBLIC_BASE_URL + f"/cases/{case.pk}/"]
