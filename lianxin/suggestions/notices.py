@@ -165,6 +165,9 @@ RULES = {
         verb="returned",
     ),
     "co_opinion": NotifyRule(("lead_unit",), heading=_co_opinion),
+    # The reply waits for the unit's signer, who is asked at once; the deputies hear of it once
+    # it is signed off (below), not before.
+    "reply": NotifyRule(("lead_unit",)),
     "sign_off": NotifyRule(
         ("authors",),
         when=lambda case, event: bool(_data(event).get("approved")),

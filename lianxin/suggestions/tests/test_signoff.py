@@ -204,3 +204,29 @@ def test_the_invited_deputy_confirms_co_sponsorship_on_a_page_that_shows_the_sug
     )
     assert r.status_code == 302
     assert case.cosponsors.get().status == "confirmed"
+
+
+# --- Who hears of a reply waiting for sign-off ---------------------------------------------------
+
+
+def test_the_signers_are_told_a_reply_waits_and_the_deputies_only_once_it_is_signed(
+    django_capture_on_commit_callbacks,
+):
+    from lianxin.notifications.models import DigestItem, Notification
+
+    case = advance(new_suggestion(), "handling")
+    Notification.objects.all().delete()
+    with django_capture_on_commit_callbacks(execute=True):
+        case = _reply(case, "unit_demo")
+    url = f"/suggestions/{case.pk}/"
+    told = set(Notification.objects.filter(url=url).values_list("recipient__username", flat=True))
+    held = set(DigestItem.objects.filter(url=url).values_list("recipient__username", flat=True))
+    # The unit's signer is asked to act at once; the writer is not told of his own reply.
+    assert "unit_signer" in told and "unit_demo" not in told | held
+    # The deputies (and the office) hear of the reply only when it is signed off.
+    assert "deputy_demo" not in told | held
+    with django_capture_on_commit_callbacks(execute=True):
+        actions.do_sign_off_reply(fresh(case), approve=True, acting_user=user("unit_signer"))
+    assert Notification.objects.filter(
+        url=url, recipient__username="deputy_demo", verb="replied"
+    ).exists()
