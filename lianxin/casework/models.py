@@ -1053,3 +1053,23 @@ class SavedFilter(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class CaseFollow(models.Model):
+    """Someone who may see a case and asked to hear of its progress although no rule names them
+    (a leader watching a hot issue, a deputy whose citizen asked about it): told of each step as
+    news (their daily digest, or at once if they chose so)."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="followers")
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="followed_cases"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["case", "user"], name="case_follow_once")]
+        verbose_name = _("关注")
+        verbose_name_plural = _("关注")
+
+    def __str__(self) -> str:
+        return f"{self.user_id} → {self.case_id}"

@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianxin.accounts.access import visible_to
 from lianxin.accounts.models import Role, RoleAssignment, User
 from lianxin.notifications.services import notify, send_sms
 
@@ -383,6 +384,25 @@ def on_event(event_id: int) -> None:
     people = audience(case, event, rule)
     if people:
         _tell(case, event, rule, people)
+    _tell_followers(case, event, exclude={p.pk for p in people})
+
+
+def followers(case: Case, *, exclude: set[int] = frozenset()) -> list[User]:
+    """Those who follow the case and may still see it (a role given up since is checked)."""
+    people = User.objects.filter(followed_cases__case=case, is_active=True).exclude(pk__in=exclude)
+    return [p for p in people if visible_to(p, Case.objects.filter(pk=case.pk)).exists()]
+
+
+def _tell_followers(case: Case, event: CaseEvent, *, exclude: set[int]) -> None:
+    people = followers(case, exclude=exclude | {event.actor_id})
+    if not people:
+        return
+    label = workflow_for(case.kind).action_label(event.action)
+    title = _("关注的事项有新进展（%(action)s）：%(title)s") % {
+        "action": label,
+        "title": case.display_title,
+    }
+    notify(people, verb="followed", title=title, url=case_url(case), informational=True)
 
 
 def audiences_many(rule: NotifyRule, cases: list[Case]) -> dict[str, dict[int, list[User]]]:

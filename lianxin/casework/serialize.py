@@ -157,6 +157,8 @@ def case_detail(case: Case, user) -> dict:
             "attachments": attachments.case_attachments(case),
             "timeline": [event_out(case, e) for e in case.events.all()],
             "available_actions": actions_out(wf.available(case, user)),
+            "following": bool(user and user.is_authenticated)
+            and case.followers.filter(user=user).exists(),
         }
     )
     return out

@@ -20,6 +20,7 @@ urlpatterns = [
         name="case_referral_letter",
     ),
     path("cases/<int:pk>/contact/", views.reveal_contact, name="case_reveal_contact"),
+    path("cases/<int:pk>/follow/", views.follow_case, name="case_follow"),
     path(
         "cases/<int:pk>/attachments/<int:attachment_id>/",
         views.attachment,

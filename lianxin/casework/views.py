@@ -722,6 +722,27 @@ def assignment_letter(request, pk: int, form: str = "sheet"):
 
 @login_required
 @require_POST
+def follow_case(request, pk: int):
+    """Follow (or stop following) a case one may see: its progress comes as news."""
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from .models import CaseFollow
+
+    case = get_visible_or_404(request.user, Case.objects.all(), pk=pk)
+    if request.POST.get("on") == "1":
+        CaseFollow.objects.get_or_create(case=case, user=request.user)
+        messages.success(request, _("已关注。此事项有新进展时会通知您（按您的通知方式）。"))
+    else:
+        CaseFollow.objects.filter(case=case, user=request.user).delete()
+        messages.success(request, _("已取消关注。"))
+    back = request.POST.get("next", "")
+    if not url_has_allowed_host_and_scheme(back, {request.get_host()}, require_https=False):
+        back = reverse("case_detail", args=[case.pk])
+    return redirect(back)
+
+
+@login_required
+@require_POST
 def reveal_contact(request, pk: int):
     case = get_visible_or_404(request.user, Case.objects.all(), pk=pk)
     if case.is_anonymous or not case.contact_phone:
