@@ -26,6 +26,12 @@ def is_proposer(g: Grants, case) -> bool:
     ).exists()
 
 
+@rule("proposal.list")
+def _list(g: Grants, _obj) -> bool:
+    """Who has proposals to look at: the CPPCC's staff and leaders, members, handling units."""
+    return g.is_admin or bool(g.cppcc_read_regions or g.member_ids or g.unit_ids)
+
+
 @rule("proposal.submit")
 def _submit(g: Grants, case) -> bool:
     return is_raiser(g, case)

@@ -55,6 +55,14 @@ class NavGrants:
         return bool(g.is_admin or g.congress_read_regions or g.station_ids)
 
     @property
+    def can_see_proposals(self) -> bool:
+        return access.allowed(self.grants, "proposal.list")
+
+    @property
+    def can_see_activities(self) -> bool:
+        return access.allowed(self.grants, "activity.list")
+
+    @property
     def can_see_figures(self) -> bool:
         g = self.grants
         return bool(g.is_admin or g.congress_read_regions)

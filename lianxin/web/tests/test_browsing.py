@@ -115,3 +115,27 @@ def test_a_county_office_reads_its_own_congress_as_manager(users):
     rollup = text(client_for(users, "jz_staff").get(f"/congresses/{yuci.pk}/"))
     assert "只读" not in own
     assert "您对本级人大为只读查看。" in rollup
+
+
+@pytest.mark.parametrize(
+    ("username", "proposals", "activities"),
+    [
+        ("cppcc_staff", True, False),
+        ("member_demo", True, False),
+        ("unit_demo", True, True),
+        ("yc_staff", False, True),
+        ("deputy_demo", False, True),
+        ("yc_station", False, False),
+    ],
+)
+def test_the_menu_leads_to_proposals_and_activities_for_those_who_have_them(
+    users, username, proposals, activities
+):
+    page = client_for(users, username).get("/workbench/").content.decode()
+    nav = page[page.index('class="top-nav"') : page.index("</nav>")]
+    assert ('href="/proposals/"' in nav) is proposals
+    assert ('href="/duty/activities/"' in nav) is activities
+    if proposals:
+        assert client_for(users, username).get("/proposals/").status_code == 200
+    if activities:
+        assert client_for(users, username).get("/duty/activities/").status_code == 200
