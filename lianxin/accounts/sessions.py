@@ -14,7 +14,7 @@ import time
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.auth import logout
+from django.contrib.auth import SESSION_KEY, logout
 from django.shortcuts import redirect
 from django.urls import reverse
 from django.utils.http import urlencode
@@ -60,6 +60,15 @@ class SessionGuardMiddleware:
         if user.must_change_password and not _may_pass_unchanged(request.path):
             return redirect("password_change")
         return self.get_response(request)
+
+
+def mark_signed_in(request) -> None:
+    """At a page sign-in: the session's clocks start (not for an API sign-in, which has none)."""
+    session = getattr(request, "session", None)
+    if session is not None and SESSION_KEY in session:
+        now = time.time()
+        session[STARTED] = now
+        session[SEEN] = now
 
 
 def _may_pass_unchanged(path: str) -> bool:

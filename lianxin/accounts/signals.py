@@ -11,11 +11,13 @@ from lianxin.core.models import AuditLog
 from .actions import revoke_tokens
 from .lockout import account_locked
 from .models import User
+from .sessions import mark_signed_in
 
 
 @receiver(user_logged_in)
 def _logged_in(sender, request, user, **kwargs):
     record(AuditLog.Kind.LOGIN, request=request, user=user)
+    mark_signed_in(request)
 
 
 @receiver(user_logged_out)
