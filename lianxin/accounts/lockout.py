@@ -6,7 +6,7 @@ by typing their name. An account-wide count over every address (a higher thresho
 `LIANXIN_LOGIN_ACCOUNT_FAILURE_LIMIT`) still locks the account everywhere against guessing from
 many addresses; that lock-out also revokes the account's API tokens. A successful sign-in, page
 or API, clears the failures counted from its address. The administrator unlocks an account in
-the admin (the accounts' action 解除登录锁定, or axes' own 登录失败记录)."""
+the admin (the accounts' action 解除登录锁定, or axes' own access attempts)."""
 
 from __future__ import annotations
 
