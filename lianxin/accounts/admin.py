@@ -71,7 +71,7 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("display_name", "person", "email")}),
-        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("状态"), {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser")}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]

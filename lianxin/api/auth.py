@@ -93,9 +93,12 @@ def optional_user(request):
     """For public endpoints that answer more to a signed-in caller."""
     header = request.headers.get("Authorization", "")
     if header.lower().startswith("bearer "):
-        return user_for_token(header[7:].strip())
-    user = getattr(request, "user", None)
-    return user if user is not None and user.is_authenticated else None
+        user = user_for_token(header[7:].strip())
+    else:
+        user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated or user.must_change_password:
+        return None  # a login that must change its password is answered as anyone
+    return user
 
 
 bearer = BearerOrSession()

@@ -300,3 +300,22 @@ def test_failures_from_many_addresses_lock_the_account_and_end_its_tokens(api):
     assert "已解除 1 个账号的登录锁定" in r.content.decode()
     assert token(api, "tg_staff", DEMO, REMOTE_ADDR="10.9.9.9").status_code == 200
     assert AuditLog.objects.filter(kind="unlocked", target="tg_staff").exists()
+
+
+def test_an_account_the_administrator_adds_in_the_admin_must_change_its_password(users):
+    admin = signed_in_page("admin")
+    r = admin.post(
+        "/admin/accounts/user/add/",
+        {
+            "username": "admin_made",
+            "usable_password": "true",
+            "password1": STRONG,
+            "password2": STRONG,
+            "roles-TOTAL_FORMS": "0",
+            "roles-INITIAL_FORMS": "0",
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:1500]
+    assert User.objects.get(username="admin_made").must_change_password
+    client = signed_in_page("admin_made", STRONG)
+    assert client.get("/workbench/")["Location"] == "/account/password/"
