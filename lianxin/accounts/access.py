@@ -32,10 +32,10 @@ from functools import reduce
 from operator import or_
 
 from django.apps import apps
-from django.db.models import Model, Q, QuerySet
+from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
 
-from .models import Role, seat_model
+from .models import Role, User, seat_model
 
 
 @dataclass(frozen=True)
@@ -90,6 +90,7 @@ def grants(user) -> Grants:
     staff, cppcc_staff, leaders = {}, {}, []
     stations, station_congresses, units, signing_units = set(), set(), set(), set()
     roles = set()
+    deputy_limits: set[int | None] = set()  # the congresses of the deputy role (None: every seat)
     rows = user.roles.select_related("congress__region", "cppcc__region", "region", "station")
     for ra in rows:
         roles.add(ra.role)
@@ -106,11 +107,14 @@ def grants(user) -> Grants:
             units.add(ra.unit_id)
             if ra.can_sign:
                 signing_units.add(ra.unit_id)
+        elif ra.role == Role.DEPUTY:
+            deputy_limits.add(ra.congress_id)
     deputy_ids, deputy_congresses, member_ids, member_cppccs = set(), set(), set(), set()
     if user.person_id and Role.DEPUTY in roles:
-        for seat_id, congress_id in Deputy.objects.filter(
-            person_id=user.person_id, status=serving
-        ).values_list("id", "congress_id"):
+        seats = Deputy.objects.filter(person_id=user.person_id, status=serving)
+        if None not in deputy_limits:  # the login holds the seats of these congresses only
+            seats = seats.filter(congress_id__in=deputy_limits)
+        for seat_id, congress_id in seats.values_list("id", "congress_id"):
             deputy_ids.add(seat_id)
             deputy_congresses.add(congress_id)
     if user.person_id and Role.MEMBER in roles:
@@ -199,7 +203,29 @@ def _users(g: Grants) -> Q | None:
             roles__role=Role.UNIT_OFFICER,
             roles__unit__region__code__in=list(regions),
         )
-        | Q(person__deputy_seats__congress_id__in=congresses)
+        | Q(
+            roles__role=Role.DEPUTY,
+            roles__congress__isnull=True,
+            person__deputy_seats__congress_id__in=congresses,
+        )
+    )
+
+
+def deputy_seat_holders(seat_ids) -> QuerySet:
+    """The active logins that hold one of these deputy seats: the person's login, when its
+    deputy role covers every seat of the person or the seat's congress. Who is told of what
+    happens to a seat asks this, never the person alone."""
+    seat_ids = list(seat_ids)
+    if not seat_ids:
+        return User.objects.none()
+    return (
+        User.objects.filter(is_active=True)
+        .filter(
+            Q(roles__role=Role.DEPUTY, roles__congress__isnull=True)
+            | Q(roles__role=Role.DEPUTY, roles__congress_id=F("person__deputy_seats__congress_id")),
+            person__deputy_seats__pk__in=seat_ids,
+        )
+        .distinct()
     )
 
 

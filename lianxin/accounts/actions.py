@@ -15,7 +15,7 @@ from lianxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
 
 from . import access
-from .models import SCOPE_FIELD, Role, RoleAssignment, User, scope_model, seat_model
+from .models import SCOPE_FIELD, ApiToken, Role, RoleAssignment, User, scope_model, seat_model
 
 USERNAME_RE = re.compile(r"^[A-Za-z0-9_.@+-]{3,150}$")
 
@@ -64,6 +64,7 @@ def do_create_account(
     _check_can_sign(role, can_sign)
 
     person = None
+    seat_congress = None  # a deputy's login opened by an office holds that office's seats only
     if deputy_id is not None:
         role = Role.DEPUTY
         deputy = (
@@ -76,6 +77,8 @@ def do_create_account(
             raise NotFound(_("未找到该代表。"))
         scope_obj = deputy
         person = deputy.person
+        if not access.grants(acting_user).is_admin:
+            seat_congress = deputy.congress
     elif role in (Role.DEPUTY, Role.MEMBER):
         raise ValidationFailed(_("代表、委员账号须指定对应的代表（deputy）。"), field="deputy")
     else:
@@ -105,6 +108,7 @@ def do_create_account(
                 password=password,
                 display_name=display_name or (person.name if person else ""),
                 person=person,
+                must_change_password=True,
             )
         except IntegrityError as exc:
             raise Conflict(
@@ -114,6 +118,8 @@ def do_create_account(
         field = SCOPE_FIELD.get(role)
         if field:
             setattr(assignment, field, scope_obj)
+        if seat_congress is not None:
+            assignment.congress = seat_congress
         assignment.save()
         record(
             AuditLog.Kind.USER_CREATED,
@@ -216,3 +222,85 @@ def grant_role(
     )
     access.forget_grants(user)
     return assignment
+
+
+# --- Passwords and tokens -----------------------------------------------------------------------
+
+
+def revoke_tokens(
+    user: User,
+    *,
+    reason: str,
+    keep: int | None = None,
+    session_key: str | None = None,
+    token_id: int | None = None,
+    acting_user=None,
+    request=None,
+) -> int:
+    """Revoke (delete) the user's API tokens: all of them, all but `keep`, those asked from the
+    session `session_key`, or the one `token_id`. Written to the security trail."""
+    tokens = ApiToken.objects.filter(user=user)
+    if keep is not None:
+        tokens = tokens.exclude(pk=keep)
+    if session_key is not None:
+        if not session_key:
+            return 0
+        tokens = tokens.filter(session_key=session_key)
+    if token_id is not None:
+        tokens = tokens.filter(pk=token_id)
+    ids = list(tokens.values_list("pk", flat=True))
+    if not ids:
+        return 0
+    ApiToken.objects.filter(pk__in=ids).delete()
+    record(
+        AuditLog.Kind.TOKEN_REVOKED,
+        request=request,
+        user=acting_user,
+        username="" if acting_user is not None else user.username,
+        target=user.username,
+        reason=reason,
+        tokens=ids,
+    )
+    return len(ids)
+
+
+def _check_new_password(user: User, password: str, field: str) -> None:
+    try:
+        validate_password(password, user=user)
+    except ValidationError as exc:
+        raise ValidationFailed(_("密码强度不够：") + "".join(exc.messages), field=field) from exc
+
+
+@transaction.atomic
+def change_own_password(
+    user: User, *, old_password: str, new_password: str, keep_token: int | None = None, request=None
+) -> None:
+    """The user chooses a new password: the flag set by staff is cleared and every other API
+    token of the user is revoked (`keep_token`: the token the change came with)."""
+    if not user.check_password(old_password or ""):
+        raise ValidationFailed(_("原密码不正确。"), field="old_password")
+    if new_password == old_password:
+        raise ValidationFailed(_("新密码不能与原密码相同。"), field="new_password")
+    _check_new_password(user, new_password, "new_password")
+    user.set_password(new_password)
+    password_changed(user, request=request, keep_token=keep_token)
+
+
+def password_changed(user: User, *, request=None, keep_token: int | None = None) -> None:
+    """After the user has set their own password (this API, or the password change page, which
+    uses Django's form): clear the flag, revoke the other tokens, write the trail."""
+    user.must_change_password = False
+    user.save(update_fields=["password", "must_change_password"])
+    record(AuditLog.Kind.PASSWORD_CHANGED, request=request, user=user, target=user.username)
+    revoke_tokens(
+        user, reason="password_changed", keep=keep_token, acting_user=user, request=request
+    )
+
+
+def password_set_by_staff(user: User, *, acting_user=None, request=None) -> None:
+    """Staff or the administrator chose the user's password (a reset): the user must change it
+    at the next sign-in, and no token issued before stays valid."""
+    user.must_change_password = True
+    user.save(update_fields=["password", "must_change_password"])
+    record(AuditLog.Kind.PASSWORD_SET, request=request, user=acting_user, target=user.username)
+    revoke_tokens(user, reason="password_set", acting_user=acting_user, request=request)

@@ -3,16 +3,20 @@
 Granting and revoking roles here is written to the security trail like any other grant.
 """
 
-from django.contrib import admin
+from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
+from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
+from django.utils.translation import gettext as gettext_now
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.audit import record
 from lianxin.core.models import AuditLog
 
 from . import access
-from .models import SCOPE_FIELD, ApiToken, RoleAssignment, User
+from .actions import password_set_by_staff, revoke_tokens
+from .lockout import unlock
+from .models import ApiToken, RoleAssignment, User
 
 SCOPE_FIELDS = ["congress", "cppcc", "unit", "station", "region"]
 
@@ -46,6 +50,17 @@ class RoleInline(admin.TabularInline):
         return False
 
 
+class StaffSetPasswordForm(AdminPasswordChangeForm):
+    """A password the administrator sets must be changed by the user at the next sign-in, and
+    every token issued before ends."""
+
+    def save(self, commit=True):
+        user = super().save(commit=commit)
+        if commit:
+            password_set_by_staff(user)
+        return user
+
+
 @admin.register(User)
 class UserAdmin(DjangoUserAdmin):
     list_display = ["username", "display_name", "roles_summary", "is_active", "last_login"]
@@ -56,10 +71,22 @@ class UserAdmin(DjangoUserAdmin):
     fieldsets = (
         (None, {"fields": ("username", "password")}),
         (_("个人信息"), {"fields": ("display_name", "person", "email")}),
-        (_("状态"), {"fields": ("is_active", "is_staff", "is_superuser")}),
+        (_("状态"), {"fields": ("is_active", "must_change_password", "is_staff", "is_superuser")}),
         (_("时间"), {"fields": ("last_login", "date_joined")}),
     )
     readonly_fields = ["last_login", "date_joined"]
+    change_password_form = StaffSetPasswordForm
+    actions = ["unlock_sign_in"]
+
+    @admin.action(description=_("解除登录锁定"))
+    def unlock_sign_in(self, request, queryset):
+        for user in queryset:
+            unlock(user.username, acting_user=request.user, request=request)
+        self.message_user(
+            request,
+            gettext_now("已解除 %(count)d 个账号的登录锁定。") % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
     def get_queryset(self, request):
         return super().get_queryset(request).prefetch_related("roles")
@@ -69,6 +96,8 @@ class UserAdmin(DjangoUserAdmin):
         return "、".join(str(ra.get_role_display()) for ra in obj.roles.all())
 
     def save_model(self, request, obj, form, change):
+        if not change:
+            obj.must_change_password = True  # the administrator chose the first password
         super().save_model(request, obj, form, change)
         if not change:
             record(AuditLog.Kind.USER_CREATED, request=request, target=obj.username)
@@ -97,8 +126,7 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 
     @admin.display(description=_("范围"))
     def scope_display(self, obj):
-        field = SCOPE_FIELD.get(obj.role)
-        return str(getattr(obj, field) or "") if field else "—"
+        return str(obj.scope) if obj.scope is not None else "—"
 
     def has_change_permission(self, request, obj=None):
         return False
@@ -121,10 +149,10 @@ class RoleAssignmentAdmin(admin.ModelAdmin):
 class ApiTokenAdmin(admin.ModelAdmin):
     """Tokens can be seen and revoked (deleted); their secret is never stored or shown."""
 
-    list_display = ["user", "created_at", "expires_at", "last_used_at"]
+    list_display = ["user", "created_at", "expires_at", "last_used_at", "device"]
     search_fields = ["user__username"]
     list_select_related = ["user"]
-    fields = ["user", "created_at", "expires_at", "last_used_at"]
+    fields = ["user", "created_at", "expires_at", "last_used_at", "device"]
     readonly_fields = fields
 
     def has_add_permission(self, request):
@@ -132,3 +160,10 @@ class ApiTokenAdmin(admin.ModelAdmin):
 
     def has_change_permission(self, request, obj=None):
         return False
+
+    def delete_model(self, request, obj):
+        revoke_tokens(obj.user, reason="admin", token_id=obj.pk, acting_user=request.user)
+
+    def delete_queryset(self, request, queryset):
+        for token in queryset.select_related("user"):
+            revoke_tokens(token.user, reason="admin", token_id=token.pk, acting_user=request.user)

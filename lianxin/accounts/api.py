@@ -2,19 +2,21 @@
 
 from __future__ import annotations
 
-from django.contrib.auth import authenticate
+from datetime import datetime
+
+from django.contrib.auth import authenticate, user_logged_in
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
-from lianxin.api.auth import issue_token
+from lianxin.api.auth import bearer_unchanged, issue_token
 from lianxin.core.audit import record
 from lianxin.core.errors import Conflict, Forbidden, LianxinError, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
 
 from . import access
-from .actions import do_create_account
-from .models import Role, User
+from .actions import change_own_password, do_create_account, revoke_tokens
+from .models import ApiToken, Role, User
 
 router = Router(tags=["accounts"])
 
@@ -49,9 +51,87 @@ def create_token(request, payload: TokenIn):
         raise LockedOut(_("登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。"))
     if user is None or not user.is_active:
         return Status(401, {"code": "invalid_credentials", "message": _("账号或密码不正确。")})
-    raw = issue_token(user)
+    # A sign-in like the page's: the failures counted from this address start again, the
+    # last sign-in time and the trail are written.
+    user_logged_in.send(sender=user.__class__, request=request, user=user)
+    raw = issue_token(user, request)
     record(AuditLog.Kind.TOKEN_ISSUED, request=request, user=user)
     return Status(200, {"token": raw, "expires_in_days": settings.LIANXIN_API_TOKEN_DAYS})
+
+
+class TokenRow(Schema):
+    id: int
+    created_at: datetime
+    expires_at: datetime
+    last_used_at: datetime | None
+    device: str
+    current: bool
+
+
+def _current_token_id(request) -> int | None:
+    token = getattr(request.auth, "api_token", None)
+    return token.pk if token is not None else None
+
+
+@router.get("/auth/tokens", response=list[TokenRow])
+def list_tokens(request):
+    """The caller's own API tokens (never their secret); `current` is the one of this request."""
+    current = _current_token_id(request)
+    rows = ApiToken.objects.filter(user=request.auth).order_by("-created_at")
+    return [
+        {
+            "id": t.pk,
+            "created_at": t.created_at,
+            "expires_at": t.expires_at,
+            "last_used_at": t.last_used_at,
+            "device": t.device,
+            "current": t.pk == current,
+        }
+        for t in rows
+    ]
+
+
+@router.delete("/auth/tokens/{token_id}", response={204: None})
+def revoke_token(request, token_id: int):
+    """Revoke one of the caller's own tokens; another's is not found."""
+    if not revoke_tokens(
+        request.auth, reason="revoked", token_id=token_id, acting_user=request.auth
+    ):
+        raise NotFound(_("未找到该令牌。"))
+    return Status(204, None)
+
+
+@router.post("/auth/logout", auth=bearer_unchanged, response={204: None})
+def logout_token(request):
+    """Sign out of the API: the token of this request is revoked."""
+    current = _current_token_id(request)
+    if current is not None:
+        revoke_tokens(request.auth, reason="logout", token_id=current, acting_user=request.auth)
+    return Status(204, None)
+
+
+class PasswordIn(Schema):
+    old_password: str
+    new_password: str
+
+
+class Done(Schema):
+    code: str
+    message: str
+
+
+@router.post("/me/password", auth=bearer_unchanged, response=Done)
+def change_password(request, payload: PasswordIn):
+    """Change the caller's own password (also when it was set by staff and must be changed). The
+    caller's other tokens are revoked; the one of this request stays valid."""
+    change_own_password(
+        request.auth,
+        old_password=payload.old_password,
+        new_password=payload.new_password,
+        keep_token=_current_token_id(request),
+        request=request,
+    )
+    return {"code": "password_changed", "message": _("密码已修改。")}
 
 
 class RoleOut(Schema):
@@ -84,7 +164,11 @@ def user_out(user: User) -> dict:
                 "can_sign": ra.can_sign,
             }
         )
-    deputy_ids = [seat.pk for seat in user.person.deputy_seats.all()] if user.person_id else []
+    # The seats this login holds: every seat of the person, or those of its deputy role's
+    # congresses (an office's login for its own seat only).
+    limits = {ra.congress_id for ra in user.roles.all() if ra.role == Role.DEPUTY}
+    seats = user.person.deputy_seats.all() if user.person_id and limits else []
+    deputy_ids = [s.pk for s in seats if None in limits or s.congress_id in limits]
     return {
         "id": user.pk,
         "username": user.username,

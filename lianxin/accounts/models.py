@@ -35,6 +35,14 @@ class User(AbstractUser):
         default=NoticeMode.DIGEST,
         help_text=_("需要本人办理的事项随时通知；其他动态可逐条通知，或每天汇总为一条摘要。"),
     )
+    # Set when staff or the administrator choose the password (a new account, a reset): the
+    # login then leads to the password change page, and the API answers 403
+    # password_change_required, until the user has chosen their own.
+    must_change_password = models.BooleanField(
+        _("须修改密码"),
+        default=False,
+        help_text=_("由工作人员设置的初始密码或重置的密码，本人首次登录时须修改。"),
+    )
 
     class Meta:
         verbose_name = _("账号")
@@ -67,6 +75,15 @@ SCOPE_FIELD: dict[str, str | None] = {
     Role.LEADER: "region",
     Role.SYSTEM_ADMIN: None,
 }
+
+
+def scope_field(assignment) -> str | None:
+    """The field holding a role's scope. A deputy's role is held over the person's seats, all of
+    them, or, when `congress` is set, only the seats in that congress: a county office opens a
+    login for its own seat, never for the person's city seat."""
+    if assignment.role == Role.DEPUTY and assignment.congress_id:
+        return "congress"
+    return SCOPE_FIELD.get(assignment.role)
 
 
 class RoleAssignment(models.Model):
@@ -114,13 +131,12 @@ class RoleAssignment(models.Model):
         ]
 
     def __str__(self) -> str:
-        field = SCOPE_FIELD.get(self.role)
-        scope = getattr(self, field) if field else None
+        scope = self.scope
         return f"{self.get_role_display()}（{scope}）" if scope else str(self.get_role_display())
 
     @property
     def scope(self):
-        field = SCOPE_FIELD.get(self.role)
+        field = scope_field(self)
         return getattr(self, field) if field else None
 
 
@@ -146,12 +162,17 @@ def hash_token(raw: str) -> str:
 
 
 class ApiToken(models.Model):
-    """A bearer token; only its hash is stored."""
+    """A bearer token; only its hash is stored. Revoking one deletes it (its owner's token page
+    and `DELETE /api/v1/auth/tokens/{id}`, signing out, a password change, a lock-out, the
+    administrator)."""
 
     user = models.ForeignKey(
         User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="api_tokens"
     )
     key_hash = models.CharField(max_length=64, unique=True)
+    # The signed-in session the token was asked from, if any: signing out there revokes it.
+    session_key = models.CharField(max_length=40, blank=True, default="", db_index=True)
+    device = models.CharField(_("设备"), max_length=200, blank=True, default="")
     created_at = models.DateTimeField(_("签发时间"), auto_now_add=True)
     expires_at = models.DateTimeField(_("到期时间"))
     last_used_at = models.DateTimeField(_("最近使用"), null=True, blank=True)

@@ -1,14 +1,21 @@
 from django import forms
 from django.contrib import messages
 from django.contrib.auth import authenticate, login, logout
-from django.http import JsonResponse
+from django.contrib.auth.decorators import login_required
+from django.contrib.auth.views import PasswordChangeView
+from django.http import Http404, JsonResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse_lazy
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_protect
 from django.views.decorators.http import require_http_methods, require_POST
+
+from .actions import password_changed, revoke_tokens
+from .models import ApiToken
+from .sessions import idle_seconds
 
 LOCKED_MESSAGE = gettext_lazy(
     "登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。如需帮助，请联系系统管理员。"
@@ -66,3 +73,50 @@ def logout_view(request):
     logout(request)
     messages.info(request, _("您已安全退出。"))
     return redirect("login")
+
+
+class OwnPasswordChangeView(PasswordChangeView):
+    """The user's own password: Django's form and validators, our page. Clears the flag of a
+    password set by staff and revokes the user's API tokens; this session stays signed in."""
+
+    template_name = "accounts/password_change.html"
+    success_url = reverse_lazy("workbench")
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        password_changed(self.request.user, request=self.request)
+        messages.success(self.request, _("密码已修改，请使用新密码登录其他设备。"))
+        return response
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        context["must_change"] = self.request.user.must_change_password
+        return context
+
+
+@never_cache
+@login_required
+@require_http_methods(["GET"])
+def token_list(request):
+    """The user's own API tokens: when each was issued, last used and ends; each can be revoked."""
+    tokens = ApiToken.objects.filter(user=request.user).order_by("-created_at")
+    return render(request, "accounts/tokens.html", {"tokens": tokens})
+
+
+@login_required
+@require_POST
+def token_revoke(request, token_id: int):
+    if not revoke_tokens(request.user, reason="revoked", token_id=token_id, request=request):
+        raise Http404
+    messages.success(request, _("接口令牌已撤销，使用它的设备须重新登录。"))
+    return redirect("token_list")
+
+
+@require_POST
+def session_ping(request):
+    """The 继续 button of the idle warning: any signed-in request counts as activity."""
+    if not request.user.is_authenticated:
+        return JsonResponse(
+            {"code": "signed_out", "message": _("您已退出，请重新登录。")}, status=401
+        )
+    return JsonResponse({"remaining": idle_seconds()})

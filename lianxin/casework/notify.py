@@ -10,6 +10,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianxin.accounts import access
 from lianxin.accounts.access import visible_to
 from lianxin.accounts.models import Role, RoleAssignment, User
 from lianxin.notifications.services import notify, send_sms
@@ -43,11 +44,7 @@ def station_users(case: Case) -> list[User]:
 def deputy_users(case: Case) -> list[User]:
     if not case.deputy_id:
         return []
-    return list(
-        User.objects.filter(
-            person__deputy_seats__pk=case.deputy_id, roles__role=Role.DEPUTY, is_active=True
-        ).distinct()
-    )
+    return list(access.deputy_seat_holders([case.deputy_id]))
 
 
 def unit_users(case: Case, *, lead_only: bool = False) -> list[User]:

@@ -260,7 +260,7 @@ def do_change_activity(activity: Activity, data: dict, *, acting_user) -> Activi
 
 
 def _notify_deputies(invitations: Iterable[Invitation], *, verb: str, title: str, body: str = ""):
-    from lianxin.accounts.models import User
+    from lianxin.accounts import access
     from lianxin.notifications.tasks import notify_users
 
     by_person: dict[int, list[Invitation]] = {}
@@ -268,8 +268,8 @@ def _notify_deputies(invitations: Iterable[Invitation], *, verb: str, title: str
         by_person.setdefault(inv.deputy.person_id, []).append(inv)
     if not by_person:
         return
-    users = User.objects.filter(person_id__in=list(by_person), is_active=True)
-    for user in users:
+    seats = [inv.deputy_id for invs in by_person.values() for inv in invs]
+    for user in access.deputy_seat_holders(seats):
         inv = by_person[user.person_id][0]
         enqueue_with_transaction(notify_users, [user.pk], verb, title, body, inv.get_absolute_url())
 

@@ -10,7 +10,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.accounts.models import User
+from lianxin.accounts import access
 from lianxin.core import trail
 from lianxin.notifications.services import notify
 
@@ -36,7 +36,7 @@ def remind_invitations(today: dt.date) -> dict[str, int]:
             if not row.update(reminded_at=timezone.now()):
                 continue
             activity = inv.activity
-            users = User.objects.filter(person_id=inv.deputy.person_id, is_active=True)
+            users = access.deputy_seat_holders([inv.deputy_id])
             notify(
                 users,
                 verb="duty_reminder",

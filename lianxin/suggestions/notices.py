@@ -7,6 +7,7 @@ from __future__ import annotations
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from lianxin.accounts import access
 from lianxin.accounts.models import Role, User
 from lianxin.casework import kinds
 from lianxin.casework.models import Assignment, Case, CaseEvent, Kind, SurveyAnswer
@@ -17,11 +18,7 @@ from .actions.base import unit_officers
 
 
 def _deputies(seat_ids) -> list[User]:
-    return list(
-        User.objects.filter(
-            person__deputy_seats__pk__in=list(seat_ids), roles__role=Role.DEPUTY, is_active=True
-        ).distinct()
-    )
+    return list(access.deputy_seat_holders(seat_ids))
 
 
 # --- Audiences ----------------------------------------------------------------------------------

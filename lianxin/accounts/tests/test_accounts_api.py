@@ -30,11 +30,21 @@ def test_yc_staff_opens_a_login_for_a_deputy_of_their_congress(api):
     assert AuditLog.objects.filter(
         kind="user_created", username="yc_staff", target="yc_new_deputy"
     ).exists()
-    # The new deputy can sign in and sees their own seat.
+    # The new deputy signs in, must first choose a password of their own, then sees their seat.
     token = api.post(
         "/api/v1/auth/token", {"username": "yc_new_deputy", "password": STRONG}
     ).json()["token"]
-    seat = api.get(f"/api/v1/deputies/{deputy.pk}", headers={"Authorization": f"Bearer {token}"})
+    auth = {"Authorization": f"Bearer {token}"}
+    first = api.get(f"/api/v1/deputies/{deputy.pk}", headers=auth)
+    assert first.status_code == 403
+    assert first.json()["code"] == "password_change_required"
+    changed = api.post(
+        "/api/v1/me/password",
+        {"old_password": STRONG, "new_password": "Yuci-own-choice-2026"},
+        headers=auth,
+    )
+    assert changed.status_code == 200, changed.json()
+    seat = api.get(f"/api/v1/deputies/{deputy.pk}", headers=auth)
     assert seat.status_code == 200
 
 
