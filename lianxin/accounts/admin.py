@@ -7,7 +7,7 @@ from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
-from django.utils.translation import gettext as gettext_now
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core.audit import record
@@ -84,7 +84,7 @@ class UserAdmin(DjangoUserAdmin):
             unlock(user.username, acting_user=request.user, request=request)
         self.message_user(
             request,
-            gettext_now("已解除 %(count)d 个账号的登录锁定。") % {"count": queryset.count()},
+            gettext("已解除 %(count)d 个账号的登录锁定。") % {"count": queryset.count()},
             messages.SUCCESS,
         )
 
