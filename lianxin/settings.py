@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.LanguageMiddleware",
+    "lianxin.core.middleware.JsonDepthMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -279,6 +280,9 @@ LOGGING = {
 
 # --- Lianxin --------------------------------------------------------------------------------
 LIANXIN_DEMO_PASSWORD = env("DEMO_PASSWORD", "lianxin-demo")
+# A demo or development instance. With DEBUG and DEMO both off (production), load_demo refuses
+# and gunicorn does not start while an active account has the demo password (accounts.production).
+LIANXIN_DEMO = env_bool("DEMO", DEBUG)
 LIANXIN_API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 # API list totals of this many rows or more are kept for a while per query (core.paging);
 # 0 counts every time.
