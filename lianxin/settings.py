@@ -274,7 +274,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No full phone number or tracking code in the logs (core.logmask).
+    "filters": {"mask": {"()": "lianxin.core.logmask.MaskFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
 }
 
