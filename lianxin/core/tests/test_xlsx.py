@@ -79,3 +79,17 @@ def test_imported_station_fields_stay_text_in_the_station_export(api):
     assert response.status_code == 200
     found = cells_starting(response.content, ["=1+1 顺城街", "@北关街道联络站"])
     assert found == {"=1+1 顺城街": "s", "@北关街道联络站": "s"}
+
+
+def test_a_formula_in_a_suggestion_title_stays_text_in_the_special_report():
+    from lianxin.casework.models import Case
+    from lianxin.suggestions.tests.helpers import advance, city, new_suggestion, open_session
+
+    session = open_session()
+    title = "=1+1关于公式注入测试的建议"
+    case = advance(new_suggestion(title), "assigned")
+    Case.objects.filter(pk=case.pk).update(is_overdue=True)
+    url = f"/suggestions/report/?congress={city().pk}&session={session.pk}&format=xlsx"
+    response = client_for("jz_staff").get(url)
+    assert response.status_code == 200
+    assert cells_starting(response.content, ["=1+1关于"]) == {title: "s"}
