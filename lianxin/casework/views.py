@@ -268,7 +268,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "can_reveal": bool(case.contact_phone)
         and not case.is_anonymous
         and can(request.user, "case.view_contact", case),
-        "files": attachments.for_page(case),
+        "files": attachments.for_page(case, request.user),
         "has_letter": bool(queries.active_assignments(case)),
         **extra,
     }
@@ -697,7 +697,7 @@ def reveal_contact(request, pk: int):
 def attachment(request, pk: int, attachment_id: int):
     """One file of a case, to whoever may see the case (anyone else: 404, as for no file)."""
     case = get_visible_or_404(request.user, Case.objects.all(), pk=pk)
-    return attachments.file_response(attachments.get_for_case(case, attachment_id))
+    return attachments.file_response(attachments.get_for_case(case, attachment_id, request.user))
 
 
 # --- Figures ------------------------------------------------------------------------------------

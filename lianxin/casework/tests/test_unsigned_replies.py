@@ -67,3 +67,30 @@ def test_the_proposers_do_not_read_a_reply_before_it_is_signed_off(api):
         writer = reply.author.username
         body = api.as_user(writer).get(f"/api/v1/{kind}/{case.pk}").json()
         assert reply.pk in [r["id"] for r in body["replies"]], (title, writer)
+
+
+def test_the_files_of_a_reply_awaiting_sign_off_stay_with_the_unit(api, settings, tmp_path):
+    from django.core.files.base import ContentFile
+
+    from lianxin.casework.models import Attachment
+
+    settings.MEDIA_ROOT = str(tmp_path)
+    case, reply = pending(SUGGESTION)
+    item = Attachment.objects.create(
+        case=case,
+        reply=reply,
+        kind=Attachment.Kind.DOCUMENT,
+        file=ContentFile(b"%PDF-1.4 draft", name="letter.pdf"),
+        original_name="签发前的答复函.pdf",
+        content_type="application/pdf",
+        size=14,
+    )
+    author, writer = client_for("deputy_b"), client_for(reply.author.username)
+    assert "签发前的答复函.pdf" not in author.get(f"/suggestions/{case.pk}/").content.decode()
+    assert "签发前的答复函.pdf" in writer.get(f"/suggestions/{case.pk}/").content.decode()
+    url = f"/cases/{case.pk}/attachments/{item.pk}/"
+    assert author.get(url).status_code == 404
+    assert writer.get(url).status_code == 200
+    api_url = f"/api/v1/cases/{case.pk}/attachments/{item.pk}"
+    assert api.as_user("deputy_b").get(api_url).status_code == 404
+    assert api.as_user(reply.author.username).get(api_url).status_code == 200
