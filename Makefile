@@ -37,6 +37,10 @@ system-deps:
 migrate: install
 	$(PY) manage.py migrate --noinput
 
+# A demo instance: load_demo and the demo password are allowed (accounts.production). Under
+# production settings (LIANXIN_DEBUG=0 LIANXIN_DEMO=0) the demo is refused and so is starting
+# while an account still has the demo password.
+demo run: export LIANXIN_DEMO ?= 1
 demo: migrate
 	$(PY) manage.py load_demo --if-empty
 

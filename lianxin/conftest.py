@@ -19,6 +19,7 @@ _TEST_SETTINGS = override_settings(
     TASKS={"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}},
     EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
     LIANXIN_DEMO_PASSWORD=DEMO_PASSWORD,
+    LIANXIN_DEMO=True,
     LIANXIN_PUBLIC_BASE_URL="http://testserver",
     LIANXIN_PUBLIC_BASE_URL_SOURCE="setting",
 )

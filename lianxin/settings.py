@@ -107,6 +107,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.LanguageMiddleware",
+    "lianxin.core.middleware.JsonDepthMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -279,7 +280,9 @@ SECURE_REFERRER_POLICY = "same-origin"
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    # No full phone number or tracking code in the logs (core.logmask).
+    "filters": {"mask": {"()": "lianxin.core.logmask.MaskFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask"]}},
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
     # A 4xx (not found, not now, refused) answers the user and is not a fault of the server;
     # refused attempts that matter are in the security audit trail. Only 5xx are logged here.
@@ -288,6 +291,9 @@ LOGGING = {
 
 # --- Lianxin --------------------------------------------------------------------------------
 LIANXIN_DEMO_PASSWORD = env("DEMO_PASSWORD", "lianxin-demo")
+# A demo or development instance. With DEBUG and DEMO both off (production), load_demo refuses
+# and gunicorn does not start while an active account has the demo password (accounts.production).
+LIANXIN_DEMO = env_bool("DEMO", DEBUG)
 LIANXIN_API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
 # API list totals of this many rows or more are kept for a while per query (core.paging);
 # 0 counts every time.

@@ -13,6 +13,7 @@ from lianxin.api.auth import bearer_unchanged, issue_token
 from lianxin.core.audit import record
 from lianxin.core.errors import Conflict, Forbidden, LianxinError, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
+from lianxin.core.paging import bounds
 
 from . import access
 from .actions import change_own_password, do_create_account, revoke_tokens
@@ -206,8 +207,7 @@ def list_users(request, q: str = "", limit: int = 50, offset: int = 0):
     """Accounts within the caller's scope (administrator, or deputy-affairs staff)."""
     if not access.can(request.auth, "user.list"):
         raise Forbidden(_("您没有权限查看账号。"))
-    limit = max(1, min(limit, 200))
-    offset = max(0, offset)
+    limit, offset = bounds(limit, offset, most=200)
     qs = access.visible_to(request.auth, User).order_by("username")
     if q.strip():
         qs = qs.filter(username__icontains=q.strip()) | qs.filter(display_name__icontains=q.strip())

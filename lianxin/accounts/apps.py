@@ -10,7 +10,7 @@ class AccountsConfig(AppConfig):
     def ready(self):
         from lianxin.core import trail
 
-        from . import signals  # noqa: F401 - login/logout audit receivers
+        from . import production, signals  # noqa: F401 - the deploy check, login/logout audit
         from .seats import acting_seat
 
         trail.set_seat_resolver(acting_seat)

@@ -595,7 +595,7 @@ def download_attachment(request, case_id: int, attachment_id: int):
     """下载案件的附件（群众的照片、答复附件、办理中上传的文件），须有权查看该案件；否则与
     不存在一样返回 404。"""
     case = _case(request, case_id)
-    return attachments.file_response(attachments.get_for_case(case, attachment_id))
+    return attachments.file_response(attachments.get_for_case(case, attachment_id, request.auth))
 
 
 class PhoneOut(Schema):

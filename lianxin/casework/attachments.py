@@ -314,18 +314,20 @@ def type_label(item: Attachment) -> str:
     return _("文件")
 
 
-def for_page(case: Case) -> list[dict]:
+def for_page(case: Case, user) -> list[dict]:
     """Every file of the case for its page, whatever the kind: those sent with it, those added
-    while it is handled and those of its replies, each with its type, size, where it came from
-    and the address of the access-checked download (`case_attachment`). Uses the prefetched
-    `attachments` and `events` of `queries.for_detail`."""
+    while it is handled and those of the replies `user` may read (`rules.sees_reply`), each
+    with its type, size, where it came from and the address of the access-checked download
+    (`case_attachment`). Uses the prefetched `attachments` and `events` of
+    `queries.for_detail`."""
     from django.urls import reverse
 
     uploads = uploaded_ids(case)
     replies = {r.pk: r for r in case.replies.all()}
+    hidden = _hidden_replies(case, user, replies.values())
     files = []
     for a in case.attachments.all():
-        if not a.file:
+        if not a.file or a.reply_id in hidden:
             continue
         source = IN_REPLY if a.reply_id else ADDED if a.pk in uploads else WITH_CASE
         reply = replies.get(a.reply_id)
@@ -349,9 +351,25 @@ def for_page(case: Case) -> list[dict]:
     return sorted(files, key=lambda f: (order.index(f["source"]), f["id"]))
 
 
-def get_for_case(case: Case, attachment_id) -> Attachment:
-    item = Attachment.objects.filter(case_id=case.pk, pk=attachment_id).first()
+def _hidden_replies(case: Case, user, replies) -> set[int]:
+    """The replies of `case` that `user` may not read yet (a letter awaiting sign-off)."""
+    from lianxin.accounts.access import grants
+
+    from .rules import sees_reply
+
+    g = grants(user)
+    return {r.pk for r in replies if not sees_reply(g, case, r)}
+
+
+def get_for_case(case: Case, attachment_id, user) -> Attachment:
+    """One file of `case` for `user`, who sees the case; a file of a reply the user may not
+    read yet is 404, as for no file."""
+    item = (
+        Attachment.objects.filter(case_id=case.pk, pk=attachment_id).select_related("reply").first()
+    )
     if item is None or not item.file:
+        raise Http404
+    if item.reply_id is not None and _hidden_replies(case, user, [item.reply]):
         raise Http404
     return item
 

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import io
-
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.core.errors import ValidationFailed
+from lianxin.core.xlsx import workbook_bytes
 
 from . import queries, serialize
 
@@ -77,6 +76,4 @@ def cases_xlsx(qs) -> tuple[bytes, int]:
         longest = max([len(head), *(len(str(r[i])) for r in rows[:500])])
         ws.column_dimensions[get_column_letter(i + 1)].width = min(50, max(8, longest * 1.6))
     ws.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue(), len(rows)
+    return workbook_bytes(wb), len(rows)

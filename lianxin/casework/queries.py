@@ -10,7 +10,20 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import visible_to
 from lianxin.core.errors import ValidationFailed
 
-from .models import Assignment, Case, CaseEvent, Consultation, Evaluation, Kind, Reply
+from .models import (
+    Assignment,
+    Case,
+    CaseEvent,
+    Consultation,
+    Evaluation,
+    Kind,
+    Reply,
+    ReplySignoff,
+)
+from .workflow import workflow_for
+
+# A deputy's or member's draft is theirs until it is submitted: no tracking page shows it.
+UNSUBMITTED_STATES = frozenset({"draft"})
 
 
 def active_assignments(case: Case) -> list[Assignment]:
@@ -40,6 +53,31 @@ def forget_assignments(case: Case) -> None:
 def unsigned_replies(case: Case) -> QuerySet[Reply]:
     """The case's replies neither signed off nor sent back by their unit, the latest first."""
     return Reply.objects.filter(case=case, signoff__isnull=True).order_by("-created_at", "-id")
+
+
+def signs_off(kind: str) -> bool:
+    """Whether the kind's replies are signed off in their unit before they are sent
+    (suggestions, motions, proposals; a citizen's opinion is answered at once)."""
+    return "sign_off" in workflow_for(kind).actions
+
+
+def reply_given(case: Case, reply: Reply) -> bool:
+    """Whether `reply` has been given: at once for a kind without sign-off, once signed off for
+    the others. A letter awaiting sign-off or sent back is still its unit's draft, read only
+    by that unit and the office (casework.rules.sees_reply), never by the proposers or the
+    public. Prefetch `replies__signoff` when asking for many."""
+    if not signs_off(case.kind):
+        return True
+    try:
+        return reply.signoff.approved
+    except ReplySignoff.DoesNotExist:
+        return False
+
+
+def given_replies(case: Case) -> QuerySet[Reply]:
+    """The replies of `case` that have been given (see `reply_given`), in their order."""
+    qs = Reply.objects.filter(case=case)
+    return qs.filter(signoff__approved=True) if signs_off(case.kind) else qs
 
 
 def pending_reply(case: Case) -> Reply | None:
@@ -206,13 +244,15 @@ def acted_on(user, case_id: int, qs: QuerySet[Case]) -> Case:
 
 
 def by_tracking_code(code: str) -> Case | None:
-    """The case a citizen follows. A merged case is followed through the case it joined."""
+    """The case a citizen follows. A merged case is followed through the case it joined; a
+    draft (UNSUBMITTED_STATES) is nobody's to follow yet, as if the code did not exist."""
     code = (code or "").strip().upper()
     if not code or len(code) > 16 or not code.isalnum():
         return None
     return (
         Case.objects.select_related("category", "region", "deputy__person", "station")
         .filter(tracking_code=code)
+        .exclude(state__in=UNSUBMITTED_STATES)
         .first()
     )
 

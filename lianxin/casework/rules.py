@@ -142,6 +142,18 @@ def case_signer(g: Grants, case) -> bool:
     )
 
 
+def sees_reply(g: Grants, case, reply) -> bool:
+    """May the holder of `g`, who sees the case, read this reply letter? Once given, yes
+    (casework.queries.reply_given); before (awaiting sign-off, or sent back), only the unit
+    that wrote it, the office that owns the case and an administrator: not the deputies or
+    members who proposed it, nor anyone else who follows the case."""
+    from lianxin.casework.queries import reply_given
+
+    if reply_given(case, reply):
+        return True
+    return g.is_admin or case_office(g, case) or (reply.unit_id in g.unit_ids)
+
+
 def case_has_lead(case) -> bool:
     from lianxin.casework.queries import active_assignments
 

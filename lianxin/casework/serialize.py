@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from lianxin.accounts.access import mask_phone
+from lianxin.accounts.access import grants, mask_phone
 
 from . import attachments, evaluations, kinds, lineage
 from .models import Assignment, Case, CaseEvent, Channel
+from .queries import given_replies
+from .rules import sees_reply
 from .workflow import EVENT_LABELS, workflow_for
 
 # Timeline notes a citizen may read on the tracking page; other notes are internal.
@@ -85,6 +87,7 @@ def event_out(case: Case, e: CaseEvent) -> dict:
 def case_detail(case: Case, user) -> dict:
     """`case` loaded with queries.for_detail (prefetched relations)."""
     wf = workflow_for(case.kind)
+    g = grants(user)
     out = case_row(case)
     shown = evaluations.shown_to(user, case, case.evaluations.all())
     # Under a blind evaluation the case's rating is the proposers' own: shown only with them.
@@ -125,6 +128,7 @@ def case_detail(case: Case, user) -> dict:
                     "attachments": attachments.reply_attachments(case, r),
                 }
                 for r in case.replies.all()
+                if sees_reply(g, case, r)
             ],
             "consultations": [
                 {
@@ -217,9 +221,9 @@ def public_view(case: Case) -> dict:
             "category_label": r.category.label if r.category_id else "",
             "content": r.content,
         }
-        for r in followed.replies.filter(is_public=True).select_related(
-            "unit", "deputy__person", "category"
-        )
+        for r in given_replies(followed)
+        .filter(is_public=True)
+        .select_related("unit", "deputy__person", "category")
     ]
     evaluate = wf.transition("evaluate", case.state)
     return {

@@ -276,21 +276,6 @@ MAX_EXTENSION_DAYS = 366
 DECISIONS = ("approve", "reject")
 
 
-def clean_date(value, *, field: str, label: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    if isinstance(value, dt.datetime):
-        value = timezone.localtime(value).date() if timezone.is_aware(value) else value.date()
-    if isinstance(value, dt.date):
-        return value
-    try:
-        return dt.date.fromisoformat(str(value).strip()[:10])
-    except ValueError:
-        raise ValidationFailed(
-            _("%(label)s格式有误，应为 YYYY-MM-DD。") % {"label": label}, field=field
-        ) from None
-
-
 def later_than(day: dt.date, current: dt.date | None, *, field: str) -> dt.date:
     if current is not None and day <= current:
         raise ValidationFailed(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visible_to
+from lianxin.core import dates
 from lianxin.core.errors import LianxinError
 from lianxin.core.forms import show_error
 
@@ -311,7 +312,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "can_reveal": bool(case.contact_phone)
         and not case.is_anonymous
         and can(request.user, "case.view_contact", case),
-        "files": attachments.for_page(case),
+        "files": attachments.for_page(case, request.user),
         "has_letter": bool(queries.active_assignments(case)),
         **extra,
     }
@@ -761,7 +762,7 @@ def reveal_contact(request, pk: int):
 def attachment(request, pk: int, attachment_id: int):
     """One file of a case, to whoever may see the case (anyone else: 404, as for no file)."""
     case = get_visible_or_404(request.user, Case.objects.all(), pk=pk)
-    return attachments.file_response(attachments.get_for_case(case, attachment_id))
+    return attachments.file_response(attachments.get_for_case(case, attachment_id, request.user))
 
 
 # --- Figures ------------------------------------------------------------------------------------
@@ -773,13 +774,13 @@ def figures(request):
     if not (g.is_admin or g.staff_congresses or g.leader_regions or g.station_ids):
         raise PermissionDenied
     by = request.GET.get("by", "month")
-    error = None
-    start = _date(request.GET.get("from"))
-    end = _date(request.GET.get("to"))
+    error = start = end = None
     declared = kinds.with_figures()
     kind = request.GET.get("kind") or (declared[0].kind if declared else "")
     spec = kinds.kind_spec(kind)
     try:
+        start = dates.parse_day(request.GET.get("from"), field="from")
+        end = dates.parse_day(request.GET.get("to"), field="to")
         rows, total = stats.figures(request.user, by=by, kind=kind, start=start, end=end)
     except LianxinError as exc:
         error, rows, total = exc.message, [], None
@@ -802,10 +803,3 @@ def figures(request):
         },
         status=422 if error else 200,
     )
-
-
-def _date(value: str | None) -> dt.date | None:
-    try:
-        return dt.date.fromisoformat(value) if value else None
-    except ValueError:
-        return None

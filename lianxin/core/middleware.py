@@ -1,5 +1,10 @@
+import re
+
 from django.conf import settings
+from django.core.exceptions import RequestDataTooBig
+from django.http import JsonResponse
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 LANGUAGE_COOKIE = "lianxin_lang"
 SUPPORTED = {code for code, _ in settings.LANGUAGES}
@@ -25,3 +30,44 @@ class LanguageMiddleware:
         response.headers.setdefault("Content-Language", language)
         translation.deactivate()
         return response
+
+
+# Deeper than this, a JSON body is refused before anything parses it. No body of the API nests
+# more than a few levels; Python's json module fails with RecursionError (a 500) near 1,000.
+MAX_JSON_DEPTH = 32
+_JSON_STRING = re.compile(rb'"(?:[^"\\]|\\.)*"', re.DOTALL)
+_JSON_BRACKET = re.compile(rb"[\[\]{}]")
+
+
+def json_too_deep(body: bytes, most: int = MAX_JSON_DEPTH) -> bool:
+    """Whether the arrays and objects of a JSON text nest deeper than `most` (brackets inside
+    strings do not count). Malformed text is judged too; the parser refuses it later."""
+    if body.count(b"[") + body.count(b"{") <= most:
+        return False
+    depth = deepest = 0
+    for bracket in _JSON_BRACKET.findall(_JSON_STRING.sub(b"", body)):
+        if bracket in (b"[", b"{"):
+            depth += 1
+            deepest = max(deepest, depth)
+        else:
+            depth -= 1
+    return deepest > most
+
+
+class JsonDepthMiddleware:
+    """A JSON request whose body nests deeper than MAX_JSON_DEPTH is answered 400 with
+    {"code", "message"}, before any view or parser reads it."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "json" in request.content_type:
+            try:
+                body = request.body
+            except RequestDataTooBig:
+                return self.get_response(request)  # the view answers it as too big
+            if json_too_deep(body):
+                message = _("请求内容嵌套过深（超过 %(n)d 层）。") % {"n": MAX_JSON_DEPTH}
+                return JsonResponse({"code": "bad_request", "message": message}, status=400)
+        return self.get_response(request)

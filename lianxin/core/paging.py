@@ -8,6 +8,13 @@ from django.conf import settings
 from django.core.cache import cache
 from django.core.exceptions import EmptyResultSet
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
+
+from .errors import ValidationFailed
+
+# The furthest row a list may start from: far past any list of the platform, and far enough
+# below the databases' 64-bit limit that `offset + limit` never overflows it.
+MAX_OFFSET = 10_000_000
 
 
 def page_of(
@@ -15,13 +22,24 @@ def page_of(
 ) -> tuple[list, int]:
     """The rows of one page of `ordered` (limit clamped to 1..`most`, offset to ≥ 0) and how
     many there are in all. The total is counted on `total` (by default `ordered`), and only
-    when the page does not show it already: a short first page is the whole list."""
-    limit = max(1, min(limit, most))
-    offset = max(0, offset)
+    when the page does not show it already: a short first page is the whole list. An offset
+    past MAX_OFFSET is refused (see `bounds`)."""
+    limit, offset = bounds(limit, offset, most=most)
     rows = list(ordered[offset : offset + limit])
     if len(rows) == limit or offset:
         return rows, count_of(total if total is not None else ordered)
     return rows, len(rows)
+
+
+def bounds(limit: int, offset: int, *, most: int = 200) -> tuple[int, int]:
+    """`limit` clamped to 1..`most` and `offset` to ≥ 0, for every list that pages: an offset
+    past MAX_OFFSET is refused (ValidationFailed on `offset`, a 422 from the API) rather than
+    sent to the database, which fails on one of 2**63 or more."""
+    if offset > MAX_OFFSET:
+        raise ValidationFailed(
+            _("翻页位置（offset）不能超过 %(n)d。") % {"n": MAX_OFFSET}, field="offset"
+        )
+    return max(1, min(limit, most)), max(0, offset)
 
 
 def count_of(qs: QuerySet) -> int:

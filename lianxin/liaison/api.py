@@ -20,6 +20,7 @@ from lianxin.core import dates
 from lianxin.core.audit import record
 from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
+from lianxin.core.paging import bounds
 from lianxin.org.models import Congress, Deputy
 from lianxin.org.scan import scan_url
 
@@ -298,8 +299,9 @@ def list_stations(request, filters: Query[StationFilters]):
         raise ValidationFailed(_("limit 应在 1 至 100 之间。"), field="limit")
     if filters.offset < 0:
         raise ValidationFailed(_("offset 不能为负数。"), field="offset")
+    limit, offset = bounds(filters.limit, filters.offset, most=100)
     if near is not None:
-        found = queries.nearest_station_ids(near[0], near[1], limit=filters.limit, qs=qs)
+        found = queries.nearest_station_ids(near[0], near[1], limit=limit, qs=qs)
         by_id = Station.objects.select_related("region", "congress").in_bulk(
             [pk for pk, _d in found]
         )
@@ -308,7 +310,7 @@ def list_stations(request, filters: Query[StationFilters]):
     else:
         count = qs.count()
         page = qs.select_related("region", "congress").order_by("region__code", "code")[
-            filters.offset : filters.offset + filters.limit
+            offset : offset + limit
         ]
         rows = [(s, None) for s in page]
     internal = internal_counts(_internal_ids(user, [s.pk for s, _d in rows]))

@@ -27,6 +27,7 @@ from lianxin.accounts.access import can, visible_to
 from lianxin.core import trail
 from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
 from lianxin.core.validators import clean_phone
+from lianxin.core.xlsx import workbook_bytes
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
 
 from . import actions
@@ -828,9 +829,7 @@ def _kind_validation(ws, columns: list[Column], choices) -> None:
 
 
 def _save(wb: Workbook) -> bytes:
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def template() -> bytes:

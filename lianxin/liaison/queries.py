@@ -269,22 +269,11 @@ def search_public(term: str, *, limit: int = 20) -> dict:
 
 
 # --- Schedules ------------------------------------------------------------------------------------
-def parse_date(value: str | None, *, field: str) -> dt.date | None:
-    if value in (None, ""):
-        return None
-    try:
-        return dt.date.fromisoformat(str(value).strip())
-    except ValueError:
-        raise ValidationFailed(
-            _("日期格式应为 YYYY-MM-DD，例如 2026-12-15。"), field=field
-        ) from None
-
-
 def schedule_window(
     start: str | dt.date | None, end: str | dt.date | None, *, default_days: int = 92
 ) -> tuple[dt.date, dt.date]:
-    start_d = start if isinstance(start, dt.date) else parse_date(start, field="from")
-    end_d = end if isinstance(end, dt.date) else parse_date(end, field="to")
+    start_d = dates.parse_day(start, field="from")
+    end_d = dates.parse_day(end, field="to")
     start_d = start_d or dates.today()
     end_d = end_d or start_d + dt.timedelta(days=default_days)
     if end_d < start_d:

@@ -14,7 +14,6 @@ page, an Excel workbook and a printable PDF. Phone numbers are masked; exports a
 from __future__ import annotations
 
 import datetime as dt
-import io
 from dataclasses import dataclass, field
 
 from django.db.models import Q
@@ -28,6 +27,7 @@ from lianxin.casework.workflow import workflow_for
 from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.pdf import render_pdf, table_layout
+from lianxin.core.xlsx import workbook_bytes
 
 KINDS = {
     "contact": gettext_lazy("联系和接待走访群众记录簿"),
@@ -410,9 +410,7 @@ def to_xlsx(log: Log) -> bytes:
     ws.print_title_rows = "3:3"
     ws.page_setup.orientation = "landscape"
     ws.page_setup.fitToWidth = 1
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def to_pdf(log: Log) -> bytes:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from ninja import Query, Router, Schema
 
 from lianxin.accounts import access
+from lianxin.core.paging import bounds
 
 from . import personal, queries
 from .models import Deputy, Level, Region
@@ -151,8 +152,7 @@ def list_deputies(request, filters: Query[DeputyFilters]):
         station=filters.station,
         leading_cadre=filters.leading_cadre,
     )
-    limit = max(1, min(filters.limit, 200))
-    offset = max(0, filters.offset)
+    limit, offset = bounds(filters.limit, filters.offset, most=200)
     count = qs.count()
     page = qs.order_by("congress__region__code", "person__name", "id")[offset : offset + limit]
     prefix = scan_url_prefix()
@@ -236,7 +236,7 @@ def list_units(
 ):
     """Handling units (一府一委两院 and departments) with their parent body."""
     qs = queries.units_for(request.auth, q=q, region=region)
-    limit = max(1, min(limit, 500))
+    limit, offset = bounds(limit, offset, most=500)
     count = qs.count()
     items = [
         {
@@ -248,6 +248,6 @@ def list_units(
             "region": u.region.code,
             "parent": _ref(u.parent),
         }
-        for u in qs[max(0, offset) : max(0, offset) + limit]
+        for u in qs[offset : offset + limit]
     ]
     return {"items": items, "count": count}

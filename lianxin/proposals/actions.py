@@ -32,6 +32,7 @@ from lianxin.casework.models import (
     Reply,
     ReplyCategory,
 )
+from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
 from lianxin.org.models import Cppcc, Member, SeatStatus
@@ -132,7 +133,7 @@ def do_create_proposal(
         content, field="content", label=_("提案内容"), required=True, max_length=10000
     )
     seats = clean_cosponsors(author, co_sponsors)
-    day = shared.clean_date(respond_by, field="respond_by", label=_("联名确认截止日期"))
+    day = dates.parse_day(respond_by, field="respond_by", label=_("联名确认截止日期"))
     if day is not None and day < timezone.localdate():
         raise ValidationFailed(_("联名确认截止日期不能早于今天。"), field="respond_by")
     cppcc = author.cppcc

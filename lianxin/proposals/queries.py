@@ -46,6 +46,7 @@ def for_detail(qs: QuerySet) -> QuerySet:
         "assignments__unit",
         "replies__category",
         "replies__attachments",
+        "replies__signoff",
         "attachments",
         "consultations__unit",
         "evaluations",

@@ -111,7 +111,7 @@ def proposal_detail(request, pk: int):
             "view": view,
             "handling_ratings": by_direction["handling"],
             "quality_ratings": by_direction["submission"],
-            "files": attachments.for_page(case),
+            "files": attachments.for_page(case, request.user),
         },
     )
 

@@ -43,7 +43,7 @@ from lianxin.casework.api import (
 from lianxin.casework.models import Case, Commitment, Kind
 from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
-from lianxin.core.paging import page_of
+from lianxin.core.paging import bounds, page_of
 from lianxin.org.models import Body, Congress, HandlingUnit
 
 from . import actions, queries, report, serialize, similar
@@ -703,8 +703,7 @@ class PublicReplyOut(Schema):
 @router.get("/public/suggestion-replies", auth=None, response=list[PublicReplyOut])
 def public_replies(request, limit: int = 20, offset: int = 0):
     """Public: replies marked public, with the suggestion's title and the deputies' names."""
-    limit = max(1, min(limit, 100))
-    offset = max(0, offset)
+    limit, offset = bounds(limit, offset, most=100)
     rows = queries.public_replies()[offset : offset + limit]
     return [
         {

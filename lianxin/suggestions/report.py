@@ -7,7 +7,6 @@ is rendered three ways, so the page, the PDF and the workbook can never disagree
 
 from __future__ import annotations
 
-import io
 from collections import Counter
 from dataclasses import dataclass, field
 
@@ -27,6 +26,7 @@ from lianxin.casework.models import (
 )
 from lianxin.core.errors import ValidationFailed
 from lianxin.core.pdf import render_pdf, table_layout
+from lianxin.core.xlsx import workbook_bytes
 
 from .models import KeySupervision
 from .queries import latest_survey_tallies
@@ -378,9 +378,7 @@ def to_xlsx(report: Report) -> bytes:
                 60, max(10, longest * 1.6)
             )
         sheet.freeze_panes = "A2"
-    out = io.BytesIO()
-    wb.save(out)
-    return out.getvalue()
+    return workbook_bytes(wb)
 
 
 def export(report: Report, fmt: str, *, user, request=None) -> tuple[bytes, str, str]:

@@ -42,6 +42,8 @@ def detail(case: Case, user) -> dict:
     motion = _one(case, "motion")
     key = _one(case, "key_supervision")
     signoffs = {r.pk: _signoff(r) for r in case.replies.all()}
+    # A reply the reader may not see yet (awaiting sign-off) hides its commitments too.
+    shown_replies = {reply["id"] for reply in out["replies"]}
     for reply in out["replies"]:
         so = signoffs.get(reply["id"])
         reply["signoff"] = "approved" if so and so.approved else "rejected" if so else "pending"
@@ -80,6 +82,7 @@ def detail(case: Case, user) -> dict:
                     "close_note": c.close_note,
                 }
                 for c in case.commitments.all()
+                if c.reply_id is None or c.reply_id in shown_replies
             ],
             "suggestion": _suggestion(suggestion) if suggestion else None,
             "motion": _motion(motion) if motion else None,

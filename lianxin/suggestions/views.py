@@ -322,7 +322,7 @@ def suggestion_detail(request, pk: int):
             "case": case,
             "view": view,
             "history": serialize.history(case),
-            "files": attachments.for_page(case),
+            "files": attachments.for_page(case, request.user),
             "can_edit": case.state == "draft" and can(request.user, "suggestion.submit", case),
         },
     )

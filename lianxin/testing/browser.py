@@ -53,6 +53,7 @@ class LiveApp:
             LIANXIN_EMAIL_BACKEND="django.core.mail.backends.locmem.EmailBackend",
             DJANGO_SETTINGS_MODULE="lianxin.settings",
             LIANXIN_DEMO_PASSWORD="lianxin-demo",
+            LIANXIN_DEMO="1",
             # Text messages are written where the tests can read them (one JSON line each).
             LIANXIN_SMS_BACKEND="lianxin.notifications.sms.FileBackend",
             LIANXIN_SMS_FILE_PATH=str(workdir / "sms.jsonl"),

@@ -20,6 +20,7 @@ from lianxin.casework import evaluations, kinds, shared, workflow, worklists
 from lianxin.casework.models import Case
 from lianxin.casework.notify import NotifyRule
 from lianxin.casework.rules import case_office, case_units
+from lianxin.core import dates
 from lianxin.org.models import Member
 
 KIND = "drill"
@@ -92,7 +93,7 @@ def do_open_drill(congress=None, *, title: str, acting_user, member=None) -> Cas
 
 
 def do_invite_drill(case, *, members, respond_by=None, acting_user, version=None) -> None:
-    day = shared.clean_date(respond_by, field="respond_by", label="确认截止日期")
+    day = dates.parse_day(respond_by, field="respond_by", label="确认截止日期")
     with transaction.atomic():
         locked, t = loop.begin(case, "invite", acting_user, version=version)
         seats = list(Member.objects.filter(pk__in=members, cppcc_id=locked.cppcc_id))

@@ -34,7 +34,7 @@ def do_request_extension(
     """The lead unit asks, before its due date, to reply later: a reason and the date it asks
     for (after the current due date). One request at a time; the office is told."""
     reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000, required=True)
-    wanted = shared.clean_date(due_date, field="due_at", label=_("申请延至的日期"))
+    wanted = dates.parse_day(due_date, field="due_at", label=_("申请延至的日期"))
     if wanted is None:
         raise ValidationFailed(_("请填写申请延至的日期。"), field="due_at")
     locked, t = begin(case, "request_extension", acting_user, version=version)
@@ -83,7 +83,7 @@ def do_decide_extension(
         max_length=2000,
     )
     other = (
-        shared.clean_date(due_date, field="due_at", label=_("批准延至的日期")) if approve else None
+        dates.parse_day(due_date, field="due_at", label=_("批准延至的日期")) if approve else None
     )
     locked, t = begin(case, "decide_extension", acting_user, version=version)
     row, fields, data = shared.decide_extension(

@@ -9,6 +9,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 from django.utils.module_loading import module_has_submodule
 
+from lianxin.accounts.production import is_production
 from lianxin.org.demo import SCALES, DemoContext
 from lianxin.org.models import Congress
 
@@ -37,12 +38,18 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, scale, seed, if_empty, **options):
-        if Congress.objects.exists():
-            if if_empty:
-                self.stdout.write(
-                    "数据库已有数据，跳过演示数据。 (database not empty: demo data skipped)"
-                )
-                return
+        exists = Congress.objects.exists()
+        if exists and if_empty:
+            self.stdout.write(
+                "数据库已有数据，跳过演示数据。 (database not empty: demo data skipped)"
+            )
+            return
+        if is_production():
+            raise CommandError(
+                "生产环境（DEBUG=0、LIANXIN_DEMO=0）不载入演示数据；演示请设 LIANXIN_DEMO=1。"
+                " (production settings: the demo is not loaded; set LIANXIN_DEMO=1 for a demo)"
+            )
+        if exists:
             raise CommandError(
                 "数据库已有数据；演示数据只能载入空数据库。 (the database is not empty)"
             )
