@@ -9,7 +9,7 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
@@ -62,6 +62,9 @@ api = LianxinAPI(
     ),
     auth=bearer,
     urls_namespace="api",
+    # Swagger UI from ninja's own static files ("ninja" is an installed app), and no badge from
+    # validator.swagger.io: the page loads nothing from another site (docs/security.md).
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 
