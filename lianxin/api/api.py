@@ -16,13 +16,15 @@ from ninja.errors import ValidationError as NinjaValidationError
 from lianxin.core.errors import LianxinError
 
 from .auth import bearer
+from .errors import declare_errors
 
 log = logging.getLogger("lianxin.api")
 
 
 class LianxinAPI(NinjaAPI):
     """The document lists the actions of every declared kind (lianxin.casework.kinds): the one
-    action route is documented as one operation per action name, with each kind's body."""
+    action route is documented as one operation per action name, with each kind's body. Every
+    operation declares the error answers ({"code", "message"}, lianxin.api.errors)."""
 
     def get_openapi_schema(self, *args, **kwargs):
         from lianxin.casework import kinds
@@ -49,7 +51,7 @@ class LianxinAPI(NinjaAPI):
             operation_prefix="proposal_action",
             tag="proposals",
         )
-        return schema
+        return declare_errors(schema)
 
 
 api = LianxinAPI(

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 PREFIX = "CSP violation:"
 _REPORTER = """
+window.__lianxinCspWatch = true;
 document.addEventListener("securitypolicyviolation", function (e) {
   console.error(%r + " " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
     " at " + (e.sourceFile || location.href) + ":" + e.lineNumber +
