@@ -14,11 +14,11 @@ PREFIX = "CSP violation:"
 _REPORTER = """
 window.__lianxinCspWatch = true;
 document.addEventListener("securitypolicyviolation", function (e) {
-  console.error(%r + " " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
+  console.error("CSP violation: " + e.violatedDirective + " blocked " + (e.blockedURI || "inline") +
     " at " + (e.sourceFile || location.href) + ":" + e.lineNumber +
     (e.sample ? " (" + e.sample + ")" : ""));
 });
-""" % PREFIX
+"""
 
 
 class CspWatch:

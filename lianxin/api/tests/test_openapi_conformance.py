@@ -13,6 +13,7 @@ from django.db import close_old_connections
 from hypothesis import HealthCheck, Phase, given
 from hypothesis import settings as hypothesis_settings
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.failures import Failure, FailureGroup
 from schemathesis.specs.openapi.checks import (
     response_schema_conformance,
     status_code_conformance,
@@ -88,7 +89,7 @@ def _exercise(operation, headers: dict, failures: dict[str, str]) -> None:
             return
         try:
             case.call_and_validate(headers=headers, checks=CHECKS)
-        except Exception as exc:  # noqa: BLE001 - every failure is reported together
-            failures[label] = f"{type(exc).__name__}: {str(exc)[:1500]}"
+        except (Failure, FailureGroup) as exc:  # every operation's failure is reported together
+            failures[label] = f"{case.method} {case.formatted_path}: {str(exc)[:1500]}"
 
     run()

@@ -27,9 +27,7 @@ ROOT = Path(settings.BASE_DIR)
 
 def policy(response) -> dict[str, list[str]]:
     header = response.headers["Content-Security-Policy"]
-    return {
-        part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()
-    }
+    return {part.split()[0]: part.split()[1:] for part in header.split(";") if part.strip()}
 
 
 def test_every_page_carries_a_policy_that_allows_nothing_inline_or_from_elsewhere():
