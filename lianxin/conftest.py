@@ -187,9 +187,12 @@ def page(_browser, live_app, request):
 
 
 def _watched(pg, live_app, request):
-    """Yield the page; when the test has passed, run the axe check over what it visited."""
+    """Yield the page; when the test has passed, run the axe check over what it visited, and
+    fail on any Content-Security-Policy violation seen on any of its pages."""
     from lianxin.testing.accessibility import AxeWatch
+    from lianxin.testing.csp import CspWatch
 
+    csp = CspWatch(pg.context)
     watch = AxeWatch(pg, live_app)
     yield pg
     try:
@@ -197,6 +200,8 @@ def _watched(pg, live_app, request):
         problems = watch.finish() if call is not None and call.passed else []
     finally:
         pg.context.close()
+    if csp.found:
+        pytest.fail("Content-Security-Policy violations\n" + "\n".join(csp.found))
     if problems:
         pytest.fail("axe: serious or critical accessibility violations\n" + "\n".join(problems))
 

@@ -9,6 +9,7 @@ from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.core import addresses
@@ -87,6 +88,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "csp",
+    "ninja",  # Swagger UI of /api/v1/docs from our own static files, not a CDN
     "lianxin.core",
     "lianxin.org",
     "lianxin.liaison",
@@ -104,6 +107,8 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "lianxin.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.LanguageMiddleware",
@@ -272,9 +277,51 @@ NOTIFICATIONS_SMS_FILE_PATH = env("SMS_FILE_PATH") or str(VAR_DIR / "sms.jsonl")
 LIANXIN_DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
 # --- Security headers -----------------------------------------------------------------------
+# See docs/security.md. With SECURE_COOKIES (the site is served over https) plain http is
+# redirected to https and browsers are told to keep to https (HSTS); /healthz answers on http,
+# for the load balancer. Behind a proxy that ends TLS, LIANXIN_PROXY_SSL_HEADER names the header
+# it sets to "https" (X-Forwarded-Proto), else every request looks like http and redirects for
+# ever; only name it when the proxy overwrites that header on every request.
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
+SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", SESSION_COOKIE_SECURE)
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000 if SESSION_COOKIE_SECURE else 0)
+SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
+SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
+# Preloading is a promise about the whole domain, for its owner to make (LIANXIN_HSTS_PRELOAD=1
+# and a submission to the browsers' list); `check --deploy` need not remind every deployment.
+SILENCED_SYSTEM_CHECKS = ["security.W021"]
+if _proxy_ssl_header := env("PROXY_SSL_HEADER").strip():
+    SECURE_PROXY_SSL_HEADER = ("HTTP_" + _proxy_ssl_header.upper().replace("-", "_"), "https")
+# Content-Security-Policy (django-csp): scripts, styles, images and fonts from this site only; an
+# inline <script> runs only with the request's nonce ({{ request.csp_nonce }}); no inline event
+# handlers or style attributes. The browser tests fail on any violation.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:", "blob:"],
+        "font-src": [SELF, "data:"],
+        "connect-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+# Permissions-Policy (lianxin.core.middleware): the public site's 「查找我附近的联络站」 asks for the
+# position; no page uses the camera, microphone or anything else.
+LIANXIN_PERMISSIONS_POLICY = (
+    "geolocation=(self), camera=(), microphone=(), payment=(), usb=(), serial=(), "
+    "bluetooth=(), magnetometer=(), gyroscope=(), accelerometer=(), display-capture=()"
+)
+# Responses under these paths carry personal data without a sign-in (the public tracking page
+# of an opinion, its rating and reply letter): "Cache-Control: no-store, private", as for every
+# response to a signed-in user or an API token.
+LIANXIN_PRIVATE_PATHS = ("/t/",)
 
 # --- Logging: errors to stderr, never to the client ------------------------------------------
 LOGGING = {

@@ -10,6 +10,7 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 
 from lianxin.api.auth import bearer_unchanged, issue_token
+from lianxin.api.errors import Error
 from lianxin.core.audit import record
 from lianxin.core.errors import Conflict, Forbidden, LianxinError, NotFound, ValidationFailed
 from lianxin.core.models import AuditLog
@@ -32,17 +33,12 @@ class TokenOut(Schema):
     expires_in_days: int
 
 
-class ErrorOut(Schema):
-    code: str
-    message: str
-
-
 class LockedOut(LianxinError):
     status = 429
     code = "locked_out"
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: ErrorOut, 429: ErrorOut})
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Error, 429: Error})
 def create_token(request, payload: TokenIn):
     """Exchange a username and password for a bearer token (public)."""
     from django.conf import settings

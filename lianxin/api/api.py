@@ -9,20 +9,22 @@ from django.core.exceptions import ValidationError as DjangoValidationError
 from django.http import Http404
 from django.http.multipartparser import MultiPartParserError
 from django.utils.translation import gettext as _
-from ninja import NinjaAPI
+from ninja import NinjaAPI, Swagger
 from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from lianxin.core.errors import LianxinError
 
 from .auth import bearer
+from .errors import declare_errors
 
 log = logging.getLogger("lianxin.api")
 
 
 class LianxinAPI(NinjaAPI):
     """The document lists the actions of every declared kind (lianxin.casework.kinds): the one
-    action route is documented as one operation per action name, with each kind's body."""
+    action route is documented as one operation per action name, with each kind's body. Every
+    operation declares the error answers ({"code", "message"}, lianxin.api.errors)."""
 
     def get_openapi_schema(self, *args, **kwargs):
         from lianxin.casework import kinds
@@ -49,7 +51,7 @@ class LianxinAPI(NinjaAPI):
             operation_prefix="proposal_action",
             tag="proposals",
         )
-        return schema
+        return declare_errors(schema)
 
 
 api = LianxinAPI(
@@ -62,6 +64,9 @@ api = LianxinAPI(
     ),
     auth=bearer,
     urls_namespace="api",
+    # Swagger UI from ninja's own static files ("ninja" is an installed app), and no badge from
+    # validator.swagger.io: the page loads nothing from another site (docs/security.md).
+    docs=Swagger(settings={"validatorUrl": None}),
 )
 
 

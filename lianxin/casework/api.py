@@ -35,7 +35,9 @@ class Ref(Schema):
     name: str
 
 
-class RegionRef(Schema):
+class CaseRegion(Schema):
+    """A case's region (the liaison API's RegionRef also gives the full name)."""
+
     code: str
     name: str
 
@@ -49,7 +51,7 @@ class CaseRow(Schema):
     tracking_code: str
     title: str
     category: str | None
-    region: RegionRef | None
+    region: CaseRegion | None
     congress: Ref | None
     station: Ref | None
     deputy: Ref | None

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import JsonResponse
 from django.utils import translation
+from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
 
 LANGUAGE_COOKIE = "lianxin_lang"
@@ -71,3 +72,33 @@ class JsonDepthMiddleware:
                 message = _("请求内容嵌套过深（超过 %(n)d 层）。") % {"n": MAX_JSON_DEPTH}
                 return JsonResponse({"code": "bad_request", "message": message}, status=400)
         return self.get_response(request)
+
+
+class SecurityHeadersMiddleware:
+    """Two headers Django does not set (docs/security.md).
+
+    - `Permissions-Policy`: LIANXIN_PERMISSIONS_POLICY (the position for 「附近」, nothing else).
+    - `Cache-Control: no-store, private` on what carries personal data: every response to a
+      signed-in user (page or API by session), every API response to a bearer token, and the
+      public paths of LIANXIN_PRIVATE_PATHS (the tracking page). Public pages and static files
+      keep their own caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        response.headers.setdefault("Permissions-Policy", settings.LIANXIN_PERMISSIONS_POLICY)
+        if self._private(request):
+            patch_cache_control(response, no_store=True, private=True)
+        return response
+
+    @staticmethod
+    def _private(request) -> bool:
+        if request.headers.get("Authorization"):
+            return True
+        if request.path.startswith(tuple(settings.LIANXIN_PRIVATE_PATHS)):
+            return True
+        user = getattr(request, "user", None)
+        return bool(user is not None and user.is_authenticated)
