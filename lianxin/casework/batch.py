@@ -68,7 +68,9 @@ def cases_of(user, ids: Sequence[int]) -> list[Case]:
         raise ValidationFailed(_("同一件不能重复列入。"), field="ids")
     found = {
         c.pk: c
-        for c in visible_to(user, Case).filter(pk__in=ids).select_related("category", "region")
+        for c in visible_to(user, Case)
+        .filter(pk__in=[i for i in ids if 0 < i < 2**63])  # beyond a database id: unknown
+        .select_related("category", "region")
     }
     unknown = [i for i in ids if i not in found]
     if unknown:

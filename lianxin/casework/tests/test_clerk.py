@@ -117,6 +117,9 @@ def test_the_batch_api_refuses_with_code_and_message_and_changes_nothing(api):
     assert r.status_code == 200 and r.json()["done"] == 1
     r = client.post("/api/v1/cases/batch/triage", {"ids": [], "category": "transport"})
     assert r.status_code == 422 and r.json()["code"] == "invalid"
+    for too_big in (2**63, 2**70, -1):  # no such case, not a server error
+        r = client.post("/api/v1/cases/batch/triage", {"ids": [too_big], "category": "transport"})
+        assert r.status_code == 422 and "不存在" in r.json()["message"], too_big
     outsider = Case.objects.exclude(congress__region__code__startswith="140702").first()
     if outsider is not None:
         r = client.post(
