@@ -533,9 +533,11 @@ def scores(request):
     year, quarter = _year(request), _quarter(request)
     chosen = request.GET.get("congress") or ""
     congress = next((c for c in congresses if str(c.pk) == chosen), None)
-    if congress is None and len(congresses) == 1:
-        congress = congresses[0]
-    if congress is None and chosen:
+    own = list(grants(request.user).staff_congresses)
+    if congress is None and not chosen and (len(congresses) == 1 or len(own) == 1):
+        # The office's own congress first; the roll-up of those below is one choice away.
+        congress = next((c for c in congresses if c.pk in own), congresses[0] if congresses else None)
+    if congress is None and chosen not in ("", "all"):
         raise Http404
     context = {"congresses": congresses, "congress": congress, "year": year, "quarter": quarter}
     if congress is None:
