@@ -536,7 +536,9 @@ def scores(request):
     own = list(grants(request.user).staff_congresses)
     if congress is None and not chosen and (len(congresses) == 1 or len(own) == 1):
         # The office's own congress first; the roll-up of those below is one choice away.
-        congress = next((c for c in congresses if c.pk in own), congresses[0] if congresses else None)
+        congress = next(
+            (c for c in congresses if c.pk in own), congresses[0] if congresses else None
+        )
     if congress is None and chosen not in ("", "all"):
         raise Http404
     context = {"congresses": congresses, "congress": congress, "year": year, "quarter": quarter}

@@ -50,7 +50,9 @@ def test_a_signed_in_attendance_enters_the_record_with_its_points(make_activity,
     assert _points(seat) == before + 3
     # Reading the same event again (the follower catching up) adds nothing.
     assert record.read([entry.trail]) == 0
-    assert DutyEntry.objects.filter(source_id=str(inv.pk), source_type="duty.invitation").count() == 1
+    assert (
+        DutyEntry.objects.filter(source_id=str(inv.pk), source_type="duty.invitation").count() == 1
+    )
 
     # The office corrects it to absence: the entry becomes the deduction.
     actions.do_record_attendance(inv, attendance="absent", acting_user=users["yc_staff"])
@@ -59,7 +61,9 @@ def test_a_signed_in_attendance_enters_the_record_with_its_points(make_activity,
     assert _points(seat) == before - 2
     # …and re-reading the older sign-in does not bring it back.
     assert record.read([TrailEvent.objects.get(action="duty.sign_in", object_id=str(inv.pk))]) == 0
-    assert DutyEntry.objects.filter(source_id=str(inv.pk), source_type="duty.invitation").count() == 1
+    assert (
+        DutyEntry.objects.filter(source_id=str(inv.pk), source_type="duty.invitation").count() == 1
+    )
 
 
 def test_a_reception_by_both_seats_of_one_person_goes_to_two_records(users):

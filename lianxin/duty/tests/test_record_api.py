@@ -99,16 +99,31 @@ def test_scores_and_rules_by_the_api(api, yuci, seat):
     rows = r.json()["rows"]
     assert seat.pk in {row["deputy_id"] for row in rows}
     assert [row["points"] for row in rows] == sorted((row["points"] for row in rows), reverse=True)
-    assert api.as_user("tg_staff").get("/api/v1/duty/scores", {"congress": yuci.pk}).status_code == 404
-    assert api.as_user("deputy_demo").get("/api/v1/duty/scores", {"congress": yuci.pk}).status_code == 404
-    assert api.as_user("jz_staff").get("/api/v1/duty/scores", {"congress": yuci.pk}).status_code == 200
-    assert api.as_user("yc_staff").get("/api/v1/duty/scores", {"congress": yuci.pk, "quarter": 5}).status_code == 422
+    assert (
+        api.as_user("tg_staff").get("/api/v1/duty/scores", {"congress": yuci.pk}).status_code == 404
+    )
+    assert (
+        api.as_user("deputy_demo").get("/api/v1/duty/scores", {"congress": yuci.pk}).status_code
+        == 404
+    )
+    assert (
+        api.as_user("jz_staff").get("/api/v1/duty/scores", {"congress": yuci.pk}).status_code == 200
+    )
+    assert (
+        api.as_user("yc_staff")
+        .get("/api/v1/duty/scores", {"congress": yuci.pk, "quarter": 5})
+        .status_code
+        == 422
+    )
     rules = api.as_user("deputy_demo").get("/api/v1/duty/scoring-rules", {"congress": yuci.pk})
     assert rules.status_code == 200
     body = rules.json()
     assert {b["grade_label"] for b in body["bands"]} == {"优秀", "称职", "基本称职", "不称职"}
     assert any(r["kind"] == "post" and r["points"] == 2 for r in body["rules"])
-    assert api.as_user("tg_staff").get("/api/v1/duty/scoring-rules", {"congress": yuci.pk}).status_code == 404
+    assert (
+        api.as_user("tg_staff").get("/api/v1/duty/scoring-rules", {"congress": yuci.pk}).status_code
+        == 404
+    )
 
 
 def test_a_seat_record_is_the_same_404_for_others(api, seat):
@@ -172,7 +187,13 @@ def test_the_admin_refuses_a_second_rule_and_overlapping_bands(users, yuci):
     band = GradeBand.objects.get(congress=yuci, year=year, grade="excellent")
     r = client.post(
         f"/admin/duty/gradeband/{band.pk}/change/",
-        {"congress": yuci.pk, "year": year, "grade": "excellent", "min_points": 50, "max_points": ""},
+        {
+            "congress": yuci.pk,
+            "year": year,
+            "grade": "excellent",
+            "min_points": 50,
+            "max_points": "",
+        },
     )
     assert r.status_code == 200
     assert "“优秀”的积分区间与“称职”（40 至 60 分（不含））重叠" in r.content.decode()
@@ -184,7 +205,9 @@ def test_pages_of_the_record_scores_and_posts(users, seat, yuci):
     deputy = Client()
     deputy.force_login(users["deputy_demo"])
     page = deputy.get("/duty/record/").content.decode()
-    assert "我的履职记录" in page and "榆次区人民代表大会代表" in page and "走访辖区养老机构" in page
+    assert (
+        "我的履职记录" in page and "榆次区人民代表大会代表" in page and "走访辖区养老机构" in page
+    )
     assert deputy.get("/duty/scores/").status_code == 403
     staff = Client()
     staff.force_login(users["yc_staff"])
