@@ -224,3 +224,16 @@ def test_pages_of_the_record_scores_and_posts(users, seat, yuci):
     station = Client()
     station.force_login(users["yc_station"])
     assert "调研背街小巷整治" in station.get("/duty/posts/").content.decode()
+
+
+def test_the_workbench_leads_to_the_record_the_posts_and_the_ranking(users):
+    for username, expected in (
+        ("deputy_demo", ["我的履职登记", "/duty/record/", "调研背街小巷整治"]),
+        ("yc_station", ["待审核的履职登记", "/duty/posts/", "调研背街小巷整治"]),
+        ("yc_staff", ["待审核的履职登记", "履职积分排名", "/duty/scores/"]),
+    ):
+        client = Client()
+        client.force_login(users[username])
+        page = client.get("/workbench/").content.decode()
+        for text in expected:
+            assert text in page, (username, text)
