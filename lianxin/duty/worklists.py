@@ -100,6 +100,28 @@ def top_scores(user):
 def register() -> None:
     worklists.register(
         "staff",
+        "duty_upcoming",
+        gettext_lazy("近期履职活动"),
+        upcoming,
+        empty=gettext_lazy("暂无近期履职活动"),
+    )
+    worklists.register(
+        "staff",
+        "duty_to_approve",
+        gettext_lazy("待审批的活动申请"),
+        to_approve,
+        empty=gettext_lazy("暂无待审批的活动申请"),
+    )
+    worklists.register(
+        "deputy",
+        "duty_invitations",
+        gettext_lazy("待答复的活动邀请"),
+        invitations,
+        empty=gettext_lazy("暂无待答复的活动邀请"),
+        when=lambda user: access.grants(user).is_deputy,
+    )
+    worklists.register(
+        "staff",
         "duty_scores",
         gettext_lazy("履职积分排名"),
         top_scores,
@@ -119,27 +141,5 @@ def register() -> None:
         gettext_lazy("我的履职登记"),
         my_posts,
         empty=gettext_lazy("暂无待审核或退回的履职登记"),
-        when=lambda user: access.grants(user).is_deputy,
-    )
-    worklists.register(
-        "staff",
-        "duty_upcoming",
-        gettext_lazy("近期履职活动"),
-        upcoming,
-        empty=gettext_lazy("暂无近期履职活动"),
-    )
-    worklists.register(
-        "staff",
-        "duty_to_approve",
-        gettext_lazy("待审批的活动申请"),
-        to_approve,
-        empty=gettext_lazy("暂无待审批的活动申请"),
-    )
-    worklists.register(
-        "deputy",
-        "duty_invitations",
-        gettext_lazy("待答复的活动邀请"),
-        invitations,
-        empty=gettext_lazy("暂无待答复的活动邀请"),
         when=lambda user: access.grants(user).is_deputy,
     )
