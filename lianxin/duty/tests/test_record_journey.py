@@ -18,7 +18,7 @@ pytestmark = pytest.mark.browser
 SHANGHAI = ZoneInfo("Asia/Shanghai")
 COUNTY = "榆次区人民代表大会代表"
 POST_TITLE = "走访北关街道独居老人"
-ACTIVITY_TITLE = "背街小巷改造情况视察"
+ACTIVITY_TITLE = "背街小巷改造情况调研"
 POST_POINTS = 2  # the demo's rule for a post (履职登记), cap 6 a quarter
 ACTIVITY_POINTS = 3  # the demo's rule for attending an activity
 
@@ -102,11 +102,12 @@ def test_a_post_approved_and_an_attended_activity_move_the_score(page, phone_pag
 
     # An activity: the office creates it, invites deputy_demo and signs her in by the list.
     page.goto("/duty/activities/new/")
-    starts = dt.datetime.now(SHANGHAI) + dt.timedelta(minutes=20)
+    # Under way and ending soon, so that it overlaps no other test's activity for the deputy.
+    starts = dt.datetime.now(SHANGHAI) - dt.timedelta(minutes=30)
     page.fill("#id_title", ACTIVITY_TITLE)
-    page.select_option("#id_kind", "inspection")
+    page.select_option("#id_kind", "investigation")  # not the other journey's kind
     page.fill("#id_starts_at", starts.strftime("%Y-%m-%dT%H:%M"))
-    page.fill("#id_ends_at", (starts + dt.timedelta(hours=2)).strftime("%Y-%m-%dT%H:%M"))
+    page.fill("#id_ends_at", (starts + dt.timedelta(minutes=45)).strftime("%Y-%m-%dT%H:%M"))
     page.fill("#id_place", "北关街道")
     page.get_by_role("button", name="保存").click()
     page.wait_for_url(re.compile(r"/duty/activities/\d+/$"))
