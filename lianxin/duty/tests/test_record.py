@@ -233,3 +233,24 @@ def test_the_scoreboard_ranks_ties_together(yuci):
     for (p1, r1), (p2, r2) in zip(ranks, ranks[1:], strict=False):
         assert (r1 == r2) if p1 == p2 else (r2 > r1)
     assert all(r.grade_label for r in board.rows)
+
+
+def test_the_follower_catches_up_without_duplicates_and_the_command_rebuilds():
+    from django.core.management import call_command
+
+    from lianxin.core import trail
+    from lianxin.core.models import TrailCursor
+
+    entry = DutyEntry.objects.filter(kind="post").first()
+    count = DutyEntry.objects.count()
+    entry.delete()  # as if the event had been written before the reader existed
+    TrailCursor.objects.filter(name=record.READER).delete()
+    while trail.deliver(record.READER, batch=500):
+        pass
+    assert DutyEntry.objects.count() == count
+    assert DutyEntry.objects.filter(trail_id=entry.trail_id, deputy_id=entry.deputy_id).exists()
+    out = io.StringIO()
+    call_command("rebuild_duty_record", stdout=out)
+    assert int(out.getvalue()) == count == DutyEntry.objects.count()
+    last = TrailEvent.objects.order_by("-id").first().id
+    assert TrailCursor.objects.get(name=record.READER).last_id == last
