@@ -31,11 +31,12 @@ class Photo:
     data: bytes
 
 
-def clean_photos(files: Sequence) -> list[Photo]:
-    """Images only, at most three, each within the size limit, re-encoded (see above)."""
+def clean_photos(files: Sequence, *, max_photos: int = MAX_PHOTOS) -> list[Photo]:
+    """Images only, at most `max_photos` (three for a citizen's message), each within the size
+    limit, re-encoded (see above)."""
     files = [f for f in files if f is not None and getattr(f, "size", 1)]
-    if len(files) > MAX_PHOTOS:
-        raise ValidationFailed(_("最多上传 %(n)s 张照片。") % {"n": MAX_PHOTOS}, field="photos")
+    if len(files) > max_photos:
+        raise ValidationFailed(_("最多上传 %(n)s 张照片。") % {"n": max_photos}, field="photos")
     result = []
     limit = photo_max_bytes()
     for upload in files:

@@ -23,7 +23,7 @@ from lianxin.core.queue import enqueue_with_transaction
 from lianxin.core.validators import clean_text
 from lianxin.org.models import Body, Congress, Deputy, Expertise, HandlingUnit, SeatStatus
 
-from .models import Activity, Invitation, Material
+from .models import Activity, DutyPost, DutyPostPhoto, Invitation, Material, ScoringRule
 
 MAX_MATERIALS = 10
 
@@ -613,3 +613,216 @@ def do_record_attendance(
             note=note,
         )
     return row
+
+
+# --- Duty posts and scoring rules (M11) --------------------------------------------------------
+MAX_POST_PHOTOS = 9
+
+
+def _post_trail(verb: str, post, acting_user, **change) -> None:
+    trail.record(
+        f"duty.{verb}",
+        actor=acting_user,
+        obj=post,
+        context={
+            "deputy_id": post.deputy_id,
+            "congress_id": post.deputy.congress_id,
+            **({"station_id": post.station_id} if post.station_id else {}),
+        },
+        change=trail.jsonable(change),
+    )
+
+
+def do_submit_post(
+    deputy: Deputy, *, title: str, content: str, date, photos=(), acting_user
+) -> DutyPost:
+    """A deputy posts a duty of one of his seats (text and up to nine photos, checked and
+    re-encoded as every photo is); it waits for the station manager or the office."""
+    from django.core.files.base import ContentFile
+
+    from lianxin.casework.photos import clean_photos
+
+    _require(acting_user, "dutypost.submit", deputy)
+    title = clean_text(title, field="title", label=_("履职事项"), required=True, max_length=100)
+    content = clean_text(
+        content, field="content", label=_("履职情况"), required=True, max_length=5000
+    )
+    if isinstance(date, str):
+        try:
+            date = dt.date.fromisoformat(date.strip())
+        except ValueError:
+            raise ValidationFailed(_("请填写履职日期。"), field="date") from None
+    if not isinstance(date, dt.date):
+        raise ValidationFailed(_("请填写履职日期。"), field="date")
+    today = timezone.localdate()
+    if date > today:
+        raise ValidationFailed(_("履职日期不能晚于今天。"), field="date")
+    if date < today - dt.timedelta(days=366):
+        raise ValidationFailed(_("只能登记一年以内的履职。"), field="date")
+    cleaned = clean_photos(list(photos), max_photos=MAX_POST_PHOTOS)
+    membership = getattr(deputy, "station_membership", None)
+    with transaction.atomic():
+        post = DutyPost.objects.create(
+            deputy=deputy,
+            station_id=membership.station_id if membership else None,
+            title=title,
+            content=content,
+            date=date,
+        )
+        for photo in cleaned:
+            row = DutyPostPhoto(post=post, original_name=photo.name)
+            row.file.save(f"{post.pk}.jpg", ContentFile(photo.data), save=False)
+            row.save()
+        _post_trail("submit_post", post, acting_user, title=title, photos=len(cleaned))
+    return post
+
+
+def do_decide_post(post: DutyPost, *, approve: bool, reason: str = "", acting_user) -> DutyPost:
+    """Approve a pending post (it then counts in the record) or return it with a reason; a post
+    is decided once."""
+    _require(acting_user, "dutypost.decide", post)
+    reason = clean_text(
+        reason, field="reason", label=_("退回原因"), required=not approve, max_length=500
+    )
+    with transaction.atomic():
+        row = DutyPost.objects.select_for_update().select_related("deputy").get(pk=post.pk)
+        if row.status != DutyPost.Status.PENDING:
+            raise Conflict(
+                _("该履职登记已于 %(at)s %(status)s，不能重复审核。")
+                % {"at": _local(row.decided_at), "status": row.get_status_display()},
+                code="already_decided",
+            )
+        row.status = DutyPost.Status.APPROVED if approve else DutyPost.Status.RETURNED
+        row.reason = "" if approve else reason
+        row.decided_by = acting_user
+        row.decided_at = timezone.now()
+        row.save(update_fields=["status", "reason", "decided_by", "decided_at", "updated_at"])
+        _post_trail("approve_post" if approve else "return_post", row, acting_user, reason=reason)
+    return row
+
+
+def _rule_trail(verb: str, row, acting_user, **change) -> None:
+    trail.record(
+        f"duty.{verb}",
+        actor=acting_user,
+        obj=row,
+        context={"congress_id": row.congress_id},
+        change=trail.jsonable(change),
+    )
+
+
+def do_save_scoring_rule(rule: ScoringRule, *, acting_user) -> ScoringRule:
+    """Save a scoring rule or grade band (the administrator, in the admin) after its checks, and
+    recompute the points of the congress's year."""
+    from django.core.exceptions import ValidationError
+
+    from . import scoring
+
+    if not can(acting_user, "admin.site", None):
+        raise Forbidden(_("您没有权限进行此操作。"))
+    try:
+        rule.full_clean()
+    except ValidationError as exc:
+        raise ValidationFailed("；".join(exc.messages)) from None
+    with transaction.atomic():
+        created = rule.pk is None
+        rule.save()
+        _rule_trail(
+            "save_scoring_rule" if isinstance(rule, ScoringRule) else "save_grade_band",
+            rule,
+            acting_user,
+            created=created,
+            **{
+                f.name: getattr(rule, f.attname)
+                for f in rule._meta.concrete_fields
+                if f.name not in ("id", "congress")
+            },
+        )
+        scoring.recompute(rule.congress_id, rule.year)
+    return rule
+
+
+def do_delete_scoring_rule(rule, *, acting_user) -> None:
+    from . import scoring
+
+    if not can(acting_user, "admin.site", None):
+        raise Forbidden(_("您没有权限进行此操作。"))
+    with transaction.atomic():
+        _rule_trail("delete_scoring_rule", rule, acting_user, id=rule.pk)
+        congress_id, year = rule.congress_id, rule.year
+        rule.delete()
+        scoring.recompute(congress_id, year)
+
+
+# The default rules a congress starts from (the demo, a new year): points per duty, caps, and
+# the grade bands of the year's points.
+DEFAULT_RULES = (
+    # kind, outcome, points, cap, cap period, absence deduction
+    ("activity", "", 3, 30, "year", 2),
+    ("training", "", 2, None, "year", 2),
+    ("suggestion", "submitted", 5, 20, "year", 0),
+    ("suggestion", "cosponsored", 2, 10, "year", 0),
+    ("suggestion", "class_a", 3, None, "year", 0),
+    ("motion", "submitted", 8, None, "year", 0),
+    ("motion", "cosponsored", 2, 10, "year", 0),
+    ("reception", "", 2, 8, "quarter", 0),
+    ("opinion", "", 2, 10, "quarter", 0),
+    ("post", "", 2, 6, "quarter", 0),
+)
+DEFAULT_BANDS = (
+    ("excellent", 60, None),
+    ("competent", 40, 60),
+    ("basic", 20, 40),
+    ("incompetent", -1000, 20),
+)
+
+
+def do_set_default_scoring(congress: Congress, year: int, *, acting_user) -> int:
+    """Give a congress's year the default rules and bands (those it has not set) and recompute
+    its points; returns how many rows were added."""
+    from . import scoring
+    from .models import GradeBand
+
+    if not can(acting_user, "admin.site", None):
+        raise Forbidden(_("您没有权限进行此操作。"))
+    with transaction.atomic():
+        have = set(
+            ScoringRule.objects.filter(congress=congress, year=year).values_list("kind", "outcome")
+        )
+        rules = [
+            ScoringRule(
+                congress=congress,
+                year=year,
+                kind=kind,
+                outcome=outcome,
+                points=points,
+                cap=cap,
+                cap_period=period,
+                absence_deduction=deduction,
+            )
+            for kind, outcome, points, cap, period, deduction in DEFAULT_RULES
+            if (kind, outcome) not in have
+        ]
+        ScoringRule.objects.bulk_create(rules)
+        graded = set(
+            GradeBand.objects.filter(congress=congress, year=year).values_list("grade", flat=True)
+        )
+        bands = [
+            GradeBand(congress=congress, year=year, grade=g, min_points=lo, max_points=hi)
+            for g, lo, hi in DEFAULT_BANDS
+            if g not in graded
+        ]
+        if graded and bands:
+            raise Conflict(
+                _("该年度已设置部分评定等次，请在管理后台逐项补充。"), code="partial_bands"
+            )
+        GradeBand.objects.bulk_create(bands)
+        trail.record(
+            "duty.set_default_scoring",
+            actor=acting_user,
+            obj=congress,
+            context={"congress_id": congress.pk},
+            change={"year": year, "rules": len(rules), "bands": len(bands)},
+        )
+        scoring.recompute(congress.pk, year)
+    return len(rules) + len(bands)

@@ -9,7 +9,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from lianxin.accounts.access import can, get_visible_or_404, grants
-from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
 from lianxin.core.paging import page_of
 from lianxin.org.models import Congress, HandlingUnit
 
@@ -321,3 +321,326 @@ def scan_sign_in(request, code: str):
     inv = actions.invitation_for_scan(activity, request.user)
     inv = actions.do_sign_in(inv, how=Invitation.SignIn.SCAN, acting_user=request.user)
     return _invitation_out(inv)
+
+
+# --- The duty record, posts, scores and rules (M11) -------------------------------------------
+class EntryOut(Schema):
+    id: int
+    deputy_id: int
+    kind: str
+    kind_label: str
+    outcome: str
+    outcome_label: str
+    date: dt.date
+    title: str
+    points: int
+    source_type: str
+    source_id: str
+    source_url: str
+    trail_event_id: int
+
+
+class RecordOut(Schema):
+    deputy_id: int
+    year: int
+    quarter: int | None
+    points: int
+    rank: int | None
+    of: int
+    grade: str
+    entries: list[EntryOut]
+
+
+class PostOut(Schema):
+    id: int
+    deputy_id: int
+    deputy_name: str
+    station_id: int | None
+    title: str
+    content: str
+    date: dt.date
+    status: str
+    status_label: str
+    reason: str
+    photos: int
+
+
+class DecidePostIn(Schema):
+    approve: bool
+    reason: str = ""
+
+
+class ScoreRowOut(Schema):
+    deputy_id: int
+    name: str
+    delegation: str
+    station: str
+    points: int
+    rank: int
+    grade: str
+    grade_label: str
+
+
+class ScoresOut(Schema):
+    congress_id: int
+    year: int
+    quarter: int | None
+    rows: list[ScoreRowOut]
+
+
+class RuleOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    outcome: str
+    points: int
+    cap: int | None
+    cap_period: str
+    absence_deduction: int
+
+
+class BandOut(Schema):
+    grade: str
+    grade_label: str
+    min_points: int
+    max_points: int | None
+
+
+class RulesOut(Schema):
+    congress_id: int
+    year: int
+    rules: list[RuleOut]
+    bands: list[BandOut]
+
+
+def _entry_out(e) -> dict:
+    from .record import link_of
+
+    return {
+        "id": e.pk,
+        "deputy_id": e.deputy_id,
+        "kind": e.kind,
+        "kind_label": str(e.get_kind_display()),
+        "outcome": e.outcome,
+        "outcome_label": str(e.get_outcome_display()),
+        "date": e.date,
+        "title": e.title,
+        "points": e.points,
+        "source_type": e.source_type,
+        "source_id": e.source_id,
+        "source_url": link_of(e),
+        "trail_event_id": e.trail_id,
+    }
+
+
+def _post_out(p) -> dict:
+    return {
+        "id": p.pk,
+        "deputy_id": p.deputy_id,
+        "deputy_name": p.deputy.person.name,
+        "station_id": p.station_id,
+        "title": p.title,
+        "content": p.content,
+        "date": p.date,
+        "status": p.status,
+        "status_label": str(p.get_status_display()),
+        "reason": p.reason,
+        "photos": p.photos.count(),
+    }
+
+
+def _period(year: int | None, quarter: int | None) -> tuple[int, int | None]:
+    from lianxin.core import dates
+
+    year = year or dates.today().year
+    if not 2000 <= year <= 2100:
+        raise ValidationFailed(_("年度有误。"), field="year")
+    if quarter is not None and quarter not in (1, 2, 3, 4):
+        raise ValidationFailed(_("季度应为 1 至 4。"), field="quarter")
+    return year, quarter
+
+
+def _congress(request, congress_id: int) -> Congress:
+    row = Congress.objects.select_related("region").filter(pk=congress_id).first()
+    if row is None:
+        raise NotFound(_("未找到该人大。"))
+    return row
+
+
+@router.get(
+    "/duty/seats/{deputy_id}/record", response=RecordOut, summary="代表（某一身份）的履职记录"
+)
+def seat_record(request, deputy_id: int, year: int | None = None, quarter: int | None = None):
+    """The entries of one seat in a year or quarter, each with its points, the page of the
+    object that earned it and the trail event it was read from; the seat's rank in its
+    congress. The deputy's own seats, the station's deputies, the offices and leaders above."""
+    from lianxin.org.models import Deputy
+
+    from . import scoring
+
+    year, quarter = _period(year, quarter)
+    rows = queries.record_of(request.user, deputy_id)
+    seat = Deputy.objects.filter(pk=deputy_id).select_related("congress__region").first()
+    if seat is None or not can(request.user, "dutyentry.read_seat", seat):
+        raise NotFound(_("未找到该代表。"))
+    start, end = scoring.quarter_range(year, quarter)
+    entries = list(rows.filter(date__gte=start, date__lte=end)[:1000])
+    board = scoring.scoreboard(seat.congress_id, year, quarter)
+    row = board.of(seat.pk)
+    return {
+        "deputy_id": seat.pk,
+        "year": year,
+        "quarter": quarter,
+        "points": row.points if row else sum(e.points for e in entries),
+        "rank": row.rank if row else None,
+        "of": len(board.rows),
+        "grade": row.grade if row else "",
+        "entries": [_entry_out(e) for e in entries],
+    }
+
+
+@router.get("/duty/posts", response=list[PostOut], summary="履职登记（本人的，及待本人审核的）")
+def list_posts(request, status: str = ""):
+    qs = queries.posts(request.user).prefetch_related("photos").order_by("-created_at")
+    if status:
+        qs = qs.filter(status=status)
+    return [_post_out(p) for p in qs[:200]]
+
+
+@router.post(
+    "/duty/posts",
+    response={201: PostOut},
+    openapi_extra={
+        "requestBody": {
+            "content": {
+                "multipart/form-data": {
+                    "schema": {
+                        "type": "object",
+                        "required": ["deputy", "title", "content", "date"],
+                        "properties": {
+                            "deputy": {"type": "integer", "description": "本人的代表身份"},
+                            "title": {"type": "string"},
+                            "content": {"type": "string"},
+                            "date": {"type": "string", "format": "date"},
+                            "photos": {
+                                "type": "array",
+                                "maxItems": 9,
+                                "items": {"type": "string", "format": "binary"},
+                            },
+                        },
+                    }
+                }
+            }
+        }
+    },
+)
+def submit_post(request):
+    """登记一项履职（multipart/form-data：`deputy`、`title`、`content`、`date`，照片 `photos`
+    最多 9 张，检查并重新编码）；经联络站管理员或代表工作机构审核通过后计入履职记录。"""
+    from lianxin.org.models import Deputy
+
+    value = (request.POST.get("deputy") or "").strip()
+    seat = (
+        Deputy.objects.filter(pk=int(value)).select_related("congress").first()
+        if value.isdigit()
+        else None
+    )
+    if seat is None or seat.pk not in grants(request.user).deputy_ids:
+        raise ValidationFailed(_("请选择本人的代表身份。"), field="deputy")
+    post = actions.do_submit_post(
+        seat,
+        title=request.POST.get("title", ""),
+        content=request.POST.get("content", ""),
+        date=request.POST.get("date", ""),
+        photos=request.FILES.getlist("photos"),
+        acting_user=request.user,
+    )
+    return Status(201, _post_out(post))
+
+
+def _post(request, post_id: int):
+    from .models import DutyPost
+
+    return get_visible_or_404(
+        request.user,
+        DutyPost.objects.select_related("deputy__person", "deputy__congress"),
+        pk=post_id,
+    )
+
+
+@router.get("/duty/posts/{post_id}", response=PostOut, summary="履职登记详情")
+def get_post(request, post_id: int):
+    return _post_out(_post(request, post_id))
+
+
+@router.post("/duty/posts/{post_id}/decide", response=PostOut, summary="审核履职登记：通过或退回")
+def decide_post(request, post_id: int, body: DecidePostIn):
+    post = actions.do_decide_post(
+        _post(request, post_id), approve=body.approve, reason=body.reason, acting_user=request.user
+    )
+    return _post_out(post)
+
+
+@router.get("/duty/scores", response=ScoresOut, summary="履职积分排名")
+def get_scores(
+    request,
+    congress: int,
+    year: int | None = None,
+    quarter: int | None = None,
+    delegation: int | None = None,
+    station: int | None = None,
+):
+    """A congress's ranking for a quarter or the year (ties share a rank), by delegation or
+    station; the grade is of the year's points. Its office, the offices above and leaders."""
+    from . import scoring
+
+    year, quarter = _period(year, quarter)
+    row = _congress(request, congress)
+    if not can(request.user, "duty.scores", row):
+        raise NotFound(_("未找到该人大。"))
+    board = scoring.scoreboard(row.pk, year, quarter, delegation_id=delegation, station_id=station)
+    return {
+        "congress_id": row.pk,
+        "year": year,
+        "quarter": quarter,
+        "rows": [r.__dict__ for r in board.rows],
+    }
+
+
+@router.get("/duty/scoring-rules", response=RulesOut, summary="积分规则与评定等次（只读）")
+def scoring_rules(request, congress: int, year: int | None = None):
+    """The scoring rules and grade bands of a congress's year (edited in the administration)."""
+    from .models import GradeBand, ScoringRule
+
+    year, _quarter = _period(year, None)
+    row = _congress(request, congress)
+    if not can(request.user, "scoringrule.read", row):
+        raise NotFound(_("未找到该人大。"))
+    rules = ScoringRule.objects.filter(congress=row, year=year)
+    bands = GradeBand.objects.filter(congress=row, year=year)
+    return {
+        "congress_id": row.pk,
+        "year": year,
+        "rules": [
+            {
+                "id": r.pk,
+                "kind": r.kind,
+                "kind_label": str(r.get_kind_display()),
+                "outcome": r.outcome,
+                "points": r.points,
+                "cap": r.cap,
+                "cap_period": r.cap_period,
+                "absence_deduction": r.absence_deduction,
+            }
+            for r in rules
+        ],
+        "bands": [
+            {
+                "grade": b.grade,
+                "grade_label": str(b.get_grade_display()),
+                "min_points": b.min_points,
+                "max_points": b.max_points,
+            }
+            for b in bands
+        ],
+    }

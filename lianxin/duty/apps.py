@@ -10,8 +10,9 @@ class DutyConfig(AppConfig):
     def ready(self) -> None:
         from lianxin.casework import scan
 
-        from . import rules, worklists  # noqa: F401 - registers this app's rules and lists
+        from . import record, rules, worklists  # noqa: F401 - registers this app's rules and lists
         from .reminders import remind_invitations
 
         worklists.register()
+        record.register()
         scan.register(remind_invitations, {"duty_reminders": _("活动提醒")})

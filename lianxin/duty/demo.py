@@ -1,7 +1,8 @@
-"""The demo's activities: four deputies of 榆次区 with expertise in elderly care (养老服务, two of
+"""The demo's activities and duty record: four deputies of 榆次区 with expertise in elderly care (养老服务, two of
 them with logins `deputy_d` and `deputy_e`), a past inspection on elderly care that `deputy_d`
 attended, an upcoming symposium to which `deputy_demo` is invited, a training with hours, and an
-open day proposed by a city department awaiting the city office's approval."""
+open day proposed by a city department awaiting the city office's approval; the default
+scoring rules and bands of the year for every congress and three duty posts of deputy_demo."""
 
 from __future__ import annotations
 
@@ -123,4 +124,37 @@ def load(ctx) -> None:
         },
         acting_user=ctx.users["unit_demo"],
     )
+    _scoring_and_posts(ctx, yc, demo_seat)
     ctx.stdout.write(f"  履职活动: {Activity.objects.count()} 项")
+
+
+def _scoring_and_posts(ctx, yc, demo_seat) -> None:
+    """The default scoring rules and bands of this year for every congress, and three duty posts
+    of deputy_demo: one approved by the station (it counts), one returned, one awaiting
+    review."""
+    admin = ctx.users["admin"]
+    year = timezone.localdate().year
+    for congress in Congress.objects.order_by("pk"):
+        actions.do_set_default_scoring(congress, year, acting_user=admin)
+    station = ctx.users["yc_station"]
+    posts = [
+        ("走访辖区养老机构", "走访北关街道两家养老机构，了解护理人员短缺情况。", 5, True),
+        ("参加社区议事会", "参加社区议事会，听取居民对老旧小区加装电梯的意见。", 4, False),
+        ("调研背街小巷整治", "到北关街道三条背街小巷了解路面和照明情况。", 2, None),
+    ]
+    for title, content, days_ago, approve in posts:
+        day = max(timezone.localdate() - dt.timedelta(days=days_ago), dt.date(year, 1, 1))
+        post = actions.do_submit_post(
+            demo_seat,
+            title=title,
+            content=content,
+            date=day,
+            acting_user=ctx.users["deputy_demo"],
+        )
+        if approve is not None:
+            actions.do_decide_post(
+                post,
+                approve=approve,
+                reason="" if approve else "请补充议事会的时间、地点和您提出的意见。",
+                acting_user=station,
+            )

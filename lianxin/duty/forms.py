@@ -6,6 +6,7 @@ from django import forms
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.casework.forms import MultipleFileField, MultipleFiles
 from lianxin.org.models import Body, Expertise
 
 from .models import Activity, Invitation
@@ -112,3 +113,38 @@ class AttendanceForm(forms.Form):
 
 class MaterialForm(forms.Form):
     file = forms.FileField(label=_("活动材料"))
+
+
+class PostForm(forms.Form):
+    """A deputy's own duty post (the action checks the seat, the date and the photos)."""
+
+    seat = forms.TypedChoiceField(label=_("履职身份"), coerce=int)
+    title = forms.CharField(label=_("履职事项"), max_length=100)
+    date = forms.DateField(label=_("履职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    content = forms.CharField(label=_("履职情况"), widget=forms.Textarea(attrs={"rows": 5}))
+    photos = MultipleFileField(
+        label=_("照片"),
+        required=False,
+        widget=MultipleFiles(attrs={"accept": "image/*", "multiple": True}),
+        help_text=_("最多 9 张，每张不超过 5 MB；照片中的位置信息会被删除。"),
+    )
+
+    def __init__(self, *args, seats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seat"].choices = [
+            (s.pk, _("%(congress)s代表") % {"congress": s.congress.name}) for s in seats
+        ]
+
+
+class DecidePostForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核意见"),
+        choices=[("approve", _("通过")), ("return", _("退回"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("退回原因"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

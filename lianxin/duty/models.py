@@ -199,3 +199,216 @@ class Invitation(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("duty_invitation", args=[self.pk])
+
+
+# --- The duty record (M11) and its points -------------------------------------------------------
+class DutyKind(models.TextChoices):
+    """The kinds of duty a seat's record holds, each read from the trail (see record.py)."""
+
+    ACTIVITY = "activity", _("参加活动")
+    TRAINING = "training", _("参加培训")
+    SUGGESTION = "suggestion", _("代表建议")
+    MOTION = "motion", _("议案")
+    RECEPTION = "reception", _("联络站接待群众")
+    OPINION = "opinion", _("办理群众意见")
+    POST = "post", _("履职登记")
+
+
+class Outcome(models.TextChoices):
+    """What came of a duty; a scoring rule may name one (else it scores every outcome)."""
+
+    ATTENDED = "attended", _("出席")
+    ABSENT = "absent", _("缺席（未请假）")
+    SUBMITTED = "submitted", _("领衔提出")
+    COSPONSORED = "cosponsored", _("联名附议")
+    CLASS_A = "class_a", _("答复为 A 类")
+    FED_BACK = "fed_back", _("办理并反馈")
+    RECEIVED = "received", _("接待")
+    APPROVED = "approved", _("审核通过")
+
+
+class DutyPost(TimeStampedModel):
+    """A duty the deputy posts himself (text and photos); it counts once the station manager or
+    the office approves it."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        APPROVED = "approved", _("已通过")
+        RETURNED = "returned", _("已退回")
+
+    deputy = models.ForeignKey(
+        "org.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="duty_posts"
+    )
+    station = models.ForeignKey(
+        "liaison.Station",
+        verbose_name=_("联络站"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="duty_posts",
+    )
+    title = models.CharField(_("履职事项"), max_length=100)
+    content = models.TextField(_("履职情况"))
+    date = models.DateField(_("履职日期"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField(_("退回原因"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("履职登记")
+        verbose_name_plural = _("履职登记")
+        ordering = ["-date", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty_post", args=[self.pk])
+
+
+class DutyPostPhoto(models.Model):
+    post = models.ForeignKey(
+        DutyPost, verbose_name=_("履职登记"), on_delete=models.CASCADE, related_name="photos"
+    )
+    file = models.FileField(_("照片"), upload_to="duty/posts/%Y/%m/")
+    original_name = models.CharField(_("文件名"), max_length=100)
+
+    class Meta:
+        verbose_name = _("履职照片")
+        verbose_name_plural = _("履职照片")
+        ordering = ["id"]
+
+    def __str__(self) -> str:
+        return self.original_name
+
+
+class DutyEntry(models.Model):
+    """One duty of one seat, read from the trail event that recorded it (never typed twice).
+    `points` is written by scoring.recompute from the congress's rules of the year."""
+
+    deputy = models.ForeignKey(
+        "org.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="duty_entries"
+    )
+    kind = models.CharField(_("履职类别"), max_length=16, choices=DutyKind.choices)
+    outcome = models.CharField(_("结果"), max_length=16, choices=Outcome.choices)
+    date = models.DateField(_("日期"))
+    title = models.CharField(_("事项"), max_length=200)
+    points = models.IntegerField(_("积分"), default=0)
+    source_type = models.CharField(_("来源类别"), max_length=64)
+    source_id = models.CharField(_("来源编号"), max_length=64)
+    trail = models.ForeignKey(
+        "core.TrailEvent",
+        verbose_name=_("操作记录"),
+        on_delete=models.PROTECT,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("履职记录")
+        verbose_name_plural = _("履职记录")
+        ordering = ["-date", "-id"]
+        constraints = [
+            models.UniqueConstraint(fields=["trail", "deputy"], name="one_entry_per_event_seat")
+        ]
+        indexes = [
+            models.Index(fields=["deputy", "date"], name="duty_entry_seat_date"),
+            models.Index(fields=["source_type", "source_id"], name="duty_entry_source"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} · {self.title}"
+
+
+class Period(models.TextChoices):
+    QUARTER = "quarter", _("每季度")
+    YEAR = "year", _("每年")
+
+
+class ScoringRule(models.Model):
+    """Points of one kind of duty (and outcome) for a congress's deputies in one year, edited by
+    administrators; `cap` bounds what the kind earns a seat per quarter or per year, and
+    `absence_deduction` is taken for each absence without leave from such a duty."""
+
+    congress = models.ForeignKey(
+        "org.Congress", verbose_name=_("人大"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    kind = models.CharField(_("履职类别"), max_length=16, choices=DutyKind.choices)
+    outcome = models.CharField(
+        _("结果"),
+        max_length=16,
+        choices=Outcome.choices,
+        blank=True,
+        help_text=_("留空表示该类履职的各种结果均按此计分。"),
+    )
+    points = models.PositiveSmallIntegerField(_("每次积分"))
+    cap = models.PositiveSmallIntegerField(_("积分上限"), null=True, blank=True)
+    cap_period = models.CharField(
+        _("上限周期"), max_length=8, choices=Period.choices, default=Period.YEAR
+    )
+    absence_deduction = models.PositiveSmallIntegerField(_("无故缺席扣分"), default=0)
+
+    class Meta:
+        verbose_name = _("积分规则")
+        verbose_name_plural = _("积分规则")
+        ordering = ["congress", "-year", "kind", "outcome"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "year", "kind", "outcome"], name="one_rule_per_duty_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        outcome = f" · {self.get_outcome_display()}" if self.outcome else ""
+        return f"{self.year} {self.get_kind_display()}{outcome}"
+
+    def clean(self) -> None:
+        from .scoring import check_rule
+
+        check_rule(self)
+
+
+class GradeBand(models.Model):
+    """A grade of the year's points: from `min_points` up to (not including) `max_points`."""
+
+    class Grade(models.TextChoices):
+        EXCELLENT = "excellent", _("优秀")
+        COMPETENT = "competent", _("称职")
+        BASIC = "basic", _("基本称职")
+        INCOMPETENT = "incompetent", _("不称职")
+
+    congress = models.ForeignKey(
+        "org.Congress", verbose_name=_("人大"), on_delete=models.CASCADE, related_name="+"
+    )
+    year = models.PositiveSmallIntegerField(_("年度"))
+    grade = models.CharField(_("等次"), max_length=16, choices=Grade.choices)
+    min_points = models.IntegerField(_("最低积分（含）"))
+    max_points = models.IntegerField(_("最高积分（不含）"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("评定等次")
+        verbose_name_plural = _("评定等次")
+        ordering = ["congress", "-year", "-min_points"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["congress", "year", "grade"], name="one_band_per_grade_year"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.year} {self.get_grade_display()}"
+
+    def clean(self) -> None:
+        from .scoring import check_band
+
+        check_band(self)

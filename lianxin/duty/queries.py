@@ -64,3 +64,64 @@ def pending_invitations(user) -> QuerySet:
         )
         .order_by("activity__starts_at", "pk")
     )
+
+
+# --- The duty record, posts, scores (M11) ------------------------------------------------------
+def record_of(user, deputy_id: int) -> QuerySet:
+    """The entries of one seat that the user may see, newest first."""
+    from .models import DutyEntry
+
+    return (
+        visible_to(user, DutyEntry)
+        .filter(deputy_id=deputy_id)
+        .select_related("trail")
+        .order_by("-date", "-id")
+    )
+
+
+def my_seats(user) -> QuerySet:
+    from lianxin.org.models import Deputy
+
+    return (
+        Deputy.objects.filter(pk__in=list(grants(user).deputy_ids))
+        .select_related("congress", "person", "delegation")
+        .order_by("congress__region__code", "pk")
+    )
+
+
+def posts(user) -> QuerySet:
+    from .models import DutyPost
+
+    return visible_to(user, DutyPost).select_related(
+        "deputy__person", "deputy__congress", "station"
+    )
+
+
+def posts_to_review(user) -> QuerySet:
+    """Pending posts the user may decide: of the user's stations, or of the user's office's
+    congress."""
+    from .models import DutyPost
+
+    g = grants(user)
+    return (
+        posts(user)
+        .filter(status=DutyPost.Status.PENDING)
+        .filter(
+            Q(station_id__in=list(g.station_ids))
+            | Q(deputy__congress_id__in=list(g.staff_congresses))
+        )
+        .exclude(deputy_id__in=list(g.deputy_ids))
+        .order_by("date", "pk")
+    )
+
+
+def scored_congresses(user) -> QuerySet:
+    """The congresses whose scoreboard the user reads (their office's, and below as a roll-up)."""
+    from lianxin.accounts.access import prefix_q
+    from lianxin.org.models import Congress
+
+    g = grants(user)
+    qs = Congress.objects.select_related("region").order_by("region__code")
+    if g.is_admin:
+        return qs
+    return qs.filter(prefix_q("region__code", g.congress_read_regions))

@@ -76,3 +76,105 @@ def _sign_in(g: Grants, invitation) -> bool:
 @rule("activity.list")
 def _list(g: Grants, _obj) -> bool:
     return g.is_admin or bool(g.congress_read_regions) or bool(g.unit_ids) or g.is_deputy
+
+
+# --- The duty record, posts, points (M11) -----------------------------------------------------
+# A seat's record: the deputy (own seats), the manager of the seat's station, the offices of the
+# seat's congress and above and the leaders (region subtree), the administrator.
+@visibility("duty.dutyentry")
+def _entries(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return (
+        prefix_q("deputy__congress__region__code", g.congress_read_regions)
+        | Q(deputy__station_membership__station_id__in=list(g.station_ids))
+        | Q(deputy_id__in=list(g.deputy_ids))
+    )
+
+
+@visibility("duty.dutypost")
+def _posts(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return (
+        prefix_q("deputy__congress__region__code", g.congress_read_regions)
+        | Q(station_id__in=list(g.station_ids))
+        | Q(deputy_id__in=list(g.deputy_ids))
+    )
+
+
+@visibility("duty.scoringrule")
+def _scoring_rules(g: Grants) -> Q | None:
+    """Rules are read by those who are scored by them and those who read the scores."""
+    if g.is_admin:
+        return None
+    return prefix_q("congress__region__code", g.congress_read_regions) | Q(
+        congress_id__in=list(g.deputy_congress_ids | g.station_congress_ids)
+    )
+
+
+view_action("dutyentry.view", "duty.dutyentry")
+view_action("dutypost.view", "duty.dutypost")
+view_action("scoringrule.view", "duty.scoringrule")
+
+
+@rule("dutypost.submit")
+def _post_submit(g: Grants, seat) -> bool:
+    """A deputy posts duties for one of his own seats only."""
+    return seat is not None and seat.pk in g.deputy_ids
+
+
+@rule("dutypost.decide")
+def _post_decide(g: Grants, post) -> bool:
+    """The manager of the seat's station, or the office of the seat's congress; never the
+    deputy himself (even when he also holds one of those roles)."""
+    if post.deputy_id in g.deputy_ids:
+        return False
+    return (post.station_id is not None and post.station_id in g.station_ids) or (
+        post.deputy.congress_id in g.staff_congresses
+    )
+
+
+@rule("duty.record")
+def _own_record(g: Grants, _obj) -> bool:
+    """The page of one's own record and rank: deputies."""
+    return bool(g.deputy_ids)
+
+
+@rule("duty.scores")
+def _scores(g: Grants, congress) -> bool:
+    """A congress's scoreboard: its office; the offices above and leaders read it as a
+    roll-up; the administrator."""
+    return g.is_admin or _reads_congress(g, congress)
+
+
+@rule("duty.scores_list")
+def _scores_list(g: Grants, _obj) -> bool:
+    return g.is_admin or bool(g.congress_read_regions)
+
+
+def _reads_congress(g: Grants, congress) -> bool:
+    code = congress.region.code
+    return any(code.startswith(prefix) for prefix in g.congress_read_regions)
+
+
+@rule("dutyentry.read_seat")
+def _read_seat(g: Grants, seat) -> bool:
+    """One seat's record: its deputy, its station's manager, its office and those above."""
+    if g.is_admin or seat.pk in g.deputy_ids:
+        return True
+    membership = getattr(seat, "station_membership", None)
+    if membership is not None and membership.station_id in g.station_ids:
+        return True
+    return _reads_congress(g, seat.congress)
+
+
+@rule("scoringrule.read")
+def _read_rules(g: Grants, congress) -> bool:
+    """A congress's rules: those scored by them, their stations, and those who read the scores."""
+    return (
+        g.is_admin
+        or congress.pk in g.deputy_congress_ids
+        or congress.pk in g.station_congress_ids
+        or _reads_congress(g, congress)
+    )

@@ -50,4 +50,15 @@ urlpatterns = [
     path("duty/invitations/", views.my_invitations, name="duty_my_invitations"),
     path("duty/invitations/<int:invitation_id>/", views.invitation_detail, name="duty_invitation"),
     path("duty/checkin/<str:code>/", views.checkin, name="duty_checkin"),
+    path("duty/record/", views.my_record, name="duty_record"),
+    path("duty/record/<int:deputy_id>/", views.seat_record, name="duty_seat_record"),
+    path("duty/posts/", views.post_list, name="duty_post_list"),
+    path("duty/posts/new/", views.post_create, name="duty_post_create"),
+    path("duty/posts/<int:post_id>/", views.post_detail, name="duty_post"),
+    path(
+        "duty/posts/<int:post_id>/photos/<int:photo_id>/",
+        views.post_photo,
+        name="duty_post_photo",
+    ),
+    path("duty/scores/", views.scores, name="duty_scores"),
 ]

@@ -382,3 +382,223 @@ def checkin(request, code: str):
         messages.success(request, _("签到成功。"))
         return redirect("duty_checkin", code)
     return render(request, "duty/checkin.html", context)
+
+
+# --- The duty record, posts and scores (M11) ---------------------------------------------------
+def _year(request) -> int:
+    from lianxin.core import dates
+
+    value = request.GET.get("year") or ""
+    this = dates.today().year
+    return int(value) if value.isdigit() and 2000 <= int(value) <= this + 1 else this
+
+
+def _quarter(request) -> int | None:
+    value = request.GET.get("quarter") or ""
+    return int(value) if value in ("1", "2", "3", "4") else None
+
+
+@login_required
+def my_record(request):
+    """The deputy's own record and rank, seat by seat (a city and a county seat are two)."""
+    from . import record, scoring
+
+    if not can(request.user, "duty.record"):
+        raise PermissionDenied
+    year, quarter = _year(request), _quarter(request)
+    start, end = scoring.quarter_range(year, quarter)
+    seats = []
+    for seat in queries.my_seats(request.user):
+        board = scoring.scoreboard(seat.congress_id, year, quarter)
+        row = board.of(seat.pk)
+        entries = list(
+            queries.record_of(request.user, seat.pk).filter(date__gte=start, date__lte=end)[:200]
+        )
+        for e in entries:
+            e.link = record.link_of(e)
+        seats.append({"seat": seat, "row": row, "of": len(board.rows), "entries": entries})
+    return render(
+        request,
+        "duty/my_record.html",
+        {
+            "seats": seats,
+            "year": year,
+            "quarter": quarter,
+            "posts": queries.posts(request.user)
+            .filter(deputy_id__in=list(grants(request.user).deputy_ids))
+            .order_by("-created_at")[:20],
+        },
+    )
+
+
+@login_required
+def post_create(request):
+    seats = list(queries.my_seats(request.user))
+    if not seats:
+        raise PermissionDenied
+    form = forms.PostForm(request.POST or None, request.FILES or None, seats=seats)
+
+    def act(data):
+        seat = next(s for s in seats if s.pk == data["seat"])
+        return actions.do_submit_post(
+            seat,
+            title=data["title"],
+            content=data["content"],
+            date=data["date"],
+            photos=request.FILES.getlist("photos"),
+            acting_user=request.user,
+        )
+
+    return run_form_page(
+        request,
+        form,
+        act,
+        success=_("履职登记已提交，待联络站或代表工作机构审核。"),
+        on_success=redirect,
+        template="duty/post_form.html",
+        context={},
+    )
+
+
+def _post(request, post_id: int):
+    from .models import DutyPost
+
+    return get_visible_or_404(
+        request.user,
+        DutyPost.objects.select_related("deputy__person", "deputy__congress", "station"),
+        pk=post_id,
+    )
+
+
+@login_required
+def post_detail(request, post_id: int):
+    post = _post(request, post_id)
+    decide = can(request.user, "dutypost.decide", post) and post.status == post.Status.PENDING
+    form = forms.DecidePostForm(request.POST or None)
+    if request.method == "POST" and not can(request.user, "dutypost.decide", post):
+        raise PermissionDenied
+
+    def act(data):
+        return actions.do_decide_post(
+            post,
+            approve=data["decision"] == "approve",
+            reason=data.get("reason") or "",
+            acting_user=request.user,
+        )
+
+    return run_form_page(
+        request,
+        form,
+        act,
+        success=_("审核意见已保存。"),
+        on_success=lambda row: redirect(row),
+        template="duty/post_detail.html",
+        context={"post": post, "can_decide": decide, "photos": list(post.photos.all())},
+    )
+
+
+@login_required
+def post_photo(request, post_id: int, photo_id: int):
+    post = _post(request, post_id)
+    photo = post.photos.filter(pk=photo_id).first()
+    if photo is None or not photo.file:
+        raise Http404
+    try:
+        handle = photo.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    return FileResponse(handle, content_type="image/jpeg")
+
+
+@login_required
+def post_list(request):
+    """Posts awaiting the user's review (station manager, office)."""
+    rows = queries.posts_to_review(request.user)
+    if not (grants(request.user).station_ids or grants(request.user).staff_congresses):
+        raise PermissionDenied
+    return render(request, "duty/post_list.html", {"posts": rows[:200]})
+
+
+@login_required
+def scores(request):
+    """A congress's ranking of a quarter or the year, by delegation or station; with more than
+    one congress in view (a city's office, leaders) the roll-up of them all first."""
+    from lianxin.liaison.models import Station
+
+    from . import scoring
+
+    if not can(request.user, "duty.scores_list"):
+        raise PermissionDenied
+    congresses = list(queries.scored_congresses(request.user))
+    year, quarter = _year(request), _quarter(request)
+    chosen = request.GET.get("congress") or ""
+    congress = next((c for c in congresses if str(c.pk) == chosen), None)
+    own = list(grants(request.user).staff_congresses)
+    if congress is None and not chosen and (len(congresses) == 1 or len(own) == 1):
+        # The office's own congress first; the roll-up of those below is one choice away.
+        congress = next(
+            (c for c in congresses if c.pk in own), congresses[0] if congresses else None
+        )
+    if congress is None and chosen not in ("", "all"):
+        raise Http404
+    context = {"congresses": congresses, "congress": congress, "year": year, "quarter": quarter}
+    if congress is None:
+        rollup = []
+        for c in congresses:
+            board = scoring.scoreboard(c.pk, year, quarter)
+            grades = {}
+            for r in board.rows:
+                if r.grade_label:
+                    grades[r.grade_label] = grades.get(r.grade_label, 0) + 1
+            total = sum(r.points for r in board.rows)
+            rollup.append(
+                {
+                    "congress": c,
+                    "deputies": len(board.rows),
+                    "total": total,
+                    "average": round(total / len(board.rows), 1) if board.rows else 0,
+                    "grades": grades,
+                }
+            )
+        context["rollup"] = rollup
+    else:
+        delegation = request.GET.get("delegation") or ""
+        station = request.GET.get("station") or ""
+        board = scoring.scoreboard(
+            congress.pk,
+            year,
+            quarter,
+            delegation_id=int(delegation) if delegation.isdigit() else None,
+            station_id=int(station) if station.isdigit() else None,
+        )
+        context.update(
+            board=board,
+            delegation=delegation,
+            station=station,
+            delegations=Body.objects.filter(congress=congress, kind=Body.Kind.DELEGATION),
+            stations=Station.objects.filter(memberships__deputy__congress=congress)
+            .distinct()
+            .order_by("name"),
+        )
+    return render(request, "duty/scores.html", context)
+
+
+@login_required
+def seat_record(request, deputy_id: int):
+    """One seat's record with each point's source, for the staff who read the scoreboard."""
+    from lianxin.org.models import Deputy
+
+    from . import record
+
+    seat = Deputy.objects.select_related("person", "congress__region").filter(pk=deputy_id).first()
+    if seat is None or not can(request.user, "dutyentry.read_seat", seat):
+        raise Http404
+    year = _year(request)
+    entries = list(queries.record_of(request.user, seat.pk).filter(date__year=year)[:500])
+    for e in entries:
+        e.link = record.link_of(e)
+    return render(
+        request,
+        "duty/seat_record.html",
+        {"seat": seat, "entries": entries, "year": year, "total": sum(e.points for e in entries)},
+    )

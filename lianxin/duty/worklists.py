@@ -57,6 +57,46 @@ def invitations(user):
     return items, qs.count(), reverse("duty_my_invitations")
 
 
+def posts_to_review(user):
+    qs = queries.posts_to_review(user)
+    items = [Item(f"{p.deputy.person.name} · {p.title}", p.get_absolute_url()) for p in qs[:LIMIT]]
+    return items, qs.count(), reverse("duty_post_list")
+
+
+def my_posts(user):
+    """The deputy's posts that are not counted yet (awaiting review, or returned)."""
+    from .models import DutyPost
+
+    qs = (
+        queries.posts(user)
+        .filter(deputy_id__in=list(access.grants(user).deputy_ids))
+        .exclude(status=DutyPost.Status.APPROVED)
+        .order_by("-created_at")
+    )
+    items = [
+        Item(f"{p.get_status_display()} · {p.title}", p.get_absolute_url()) for p in qs[:LIMIT]
+    ]
+    return items, qs.count(), reverse("duty_record")
+
+
+def top_scores(user):
+    """The first five of the office's own congress this year (the page has the rest)."""
+    from lianxin.core import dates
+
+    from . import scoring
+
+    own = list(access.grants(user).staff_congresses)
+    if not own:
+        return [], 0, reverse("duty_scores")
+    board = scoring.scoreboard(own[0], dates.today().year)
+    url = reverse("duty_scores")
+    items = [
+        Item(f"{r.rank}. {r.name} · {r.points}", reverse("duty_seat_record", args=[r.deputy_id]))
+        for r in board.rows[:LIMIT]
+    ]
+    return items, len(board.rows), url
+
+
 def register() -> None:
     worklists.register(
         "staff",
@@ -78,5 +118,28 @@ def register() -> None:
         gettext_lazy("待答复的活动邀请"),
         invitations,
         empty=gettext_lazy("暂无待答复的活动邀请"),
+        when=lambda user: access.grants(user).is_deputy,
+    )
+    worklists.register(
+        "staff",
+        "duty_scores",
+        gettext_lazy("履职积分排名"),
+        top_scores,
+        empty=gettext_lazy("暂无代表"),
+    )
+    for section in ("staff", "station"):
+        worklists.register(
+            section,
+            f"duty_posts_{section}",
+            gettext_lazy("待审核的履职登记"),
+            posts_to_review,
+            empty=gettext_lazy("暂无待审核的履职登记"),
+        )
+    worklists.register(
+        "deputy",
+        "duty_my_posts",
+        gettext_lazy("我的履职登记"),
+        my_posts,
+        empty=gettext_lazy("暂无待审核或退回的履职登记"),
         when=lambda user: access.grants(user).is_deputy,
     )

@@ -109,6 +109,8 @@ def test_registered_work_lists_take_their_place_in_the_section(users):
         "extensions",
         "duty_upcoming",
         "duty_to_approve",
+        "duty_scores",
+        "duty_posts_staff",
     ]
 
 
