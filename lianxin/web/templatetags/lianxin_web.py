@@ -63,6 +63,16 @@ class NavGrants:
         return access.allowed(self.grants, "activity.list")
 
     @property
+    def can_see_scores(self) -> bool:
+        """Deputies' duty points: the offices and leaders (the scoreboard page refines it)."""
+        g = self.grants
+        return bool(g.is_admin or g.congress_read_regions)
+
+    @property
+    def has_duty_record(self) -> bool:
+        return bool(self.grants.deputy_ids)
+
+    @property
     def can_see_figures(self) -> bool:
         g = self.grants
         return bool(g.is_admin or g.congress_read_regions)

@@ -135,6 +135,12 @@ def test_the_menu_leads_to_proposals_and_activities_for_those_who_have_them(
     nav = page[page.index('class="top-nav"') : page.index("</nav>")]
     assert ('href="/proposals/"' in nav) is proposals
     assert ('href="/duty/activities/"' in nav) is activities
+    record = {"deputy_demo": "/duty/record/", "yc_staff": "/duty/scores/"}.get(username)
+    if record:
+        assert f'href="{record}"' in nav
+        assert client_for(users, username).get(record).status_code == 200
+    else:
+        assert 'href="/duty/record/"' not in nav and 'href="/duty/scores/"' not in nav
     if proposals:
         assert client_for(users, username).get("/proposals/").status_code == 200
     if activities:
