@@ -112,6 +112,7 @@ MIDDLEWARE = [
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.LanguageMiddleware",
+    "lianxin.web.middleware.RequestSizeMiddleware",
     "lianxin.core.middleware.JsonDepthMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
@@ -348,6 +349,13 @@ LIANXIN_COUNT_CACHE_FROM = env_int("COUNT_CACHE_FROM", 10000)
 LIANXIN_COUNT_CACHE_SECONDS = env_int("COUNT_CACHE_SECONDS", 30)
 # Files added to a case (reply letters, documents, photos of the work done): the largest one.
 LIANXIN_ATTACHMENT_MAX_BYTES = env_int("ATTACHMENT_MAX_MB", 10) * 1024 * 1024
+# Images are refused by the size their header declares, before decoding (casework/photos.py):
+# one photo, and all the photos of one submission together, in pixels.
+LIANXIN_PHOTO_MAX_PIXELS = env_int("PHOTO_MAX_MEGAPIXELS", 40) * 1_000_000
+LIANXIN_PHOTO_TOTAL_PIXELS = env_int("PHOTO_TOTAL_MEGAPIXELS", 60) * 1_000_000
+# The largest request body (Content-Length), checked before it is read (web.middleware): a page
+# form's five largest attachments and its fields.
+LIANXIN_REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 55) * 1024 * 1024
 # The same text from the same phone within this many minutes: the tracking page of the second
 # one points to the first ("this looks like your earlier submission"); both are kept.
 LIANXIN_REPEAT_SUBMISSION_MINUTES = env_int("REPEAT_SUBMISSION_MINUTES", 10)

@@ -6,15 +6,15 @@ reply adopts the caller's own uploads that no reply holds yet (`adoptable`, `lin
 upload is an internal timeline entry (`attach`, with the file's id): that entry is what tells an
 upload from a photo that came with the case at intake, which no reply ever takes over.
 
-Images are re-encoded as the scan-to-speak photos are (metadata and location dropped); PDF and
-Office documents are checked by their first bytes as well as their name, and kept as sent.
+Images are re-encoded as the scan-to-speak photos are (metadata and location dropped, refused
+by their declared size before decoding); PDF and Office documents are checked by their name,
+their first bytes and what they hold (`core.documents`: a zip bomb, a PDF that is a web page
+or a program), and kept as sent.
 """
 
 from __future__ import annotations
 
-import io
 import secrets
-import zipfile
 from collections.abc import Iterable
 
 from django.conf import settings
@@ -25,6 +25,7 @@ from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
+from lianxin.core import documents
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 
 from .models import Attachment, Case, CaseEvent
@@ -72,17 +73,39 @@ def _unsupported(name: str) -> ValidationFailed:
     )
 
 
-def _looks_like(data: bytes, signature: str) -> bool:
+def _content_problem(data: bytes, signature: str) -> str | None:
+    """None when the content is what the extension says (see `DOCUMENT_TYPES`), else the
+    reason: a `core.documents` code, or "mismatch"."""
     if signature == "pdf":
-        return b"%PDF-" in data[:1024]
+        problem = documents.pdf_problem(data)
+        return "mismatch" if problem == documents.NOT_A_PDF else problem
     if signature == "ole2":
-        return data.startswith(OLE2)
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            names = archive.namelist()
-    except (zipfile.BadZipFile, OSError, ValueError, EOFError):
-        return False
-    return "[Content_Types].xml" in names and any(n.startswith(signature) for n in names)
+        return None if data.startswith(OLE2) else "mismatch"
+    problem = documents.zip_problem(data)
+    if problem:
+        return "mismatch" if problem == documents.NOT_A_ZIP else problem
+    names = documents.zip_names(data)
+    if "[Content_Types].xml" in names and any(n.startswith(signature) for n in names):
+        return None
+    return "mismatch"
+
+
+def _refusal(name: str, problem: str) -> ValidationFailed:
+    name = name[-60:]
+    if problem == documents.UNSAFE_ARCHIVE:
+        message = _("文件“%(name)s”解压后过大或包含的文件过多，可能是恶意文件，不能上传。") % {
+            "name": name
+        }
+    elif problem == documents.INVALID_PDF:
+        message = _("文件“%(name)s”不是完整的 PDF 文档，请重新导出后再上传。") % {"name": name}
+    elif problem == documents.UNSAFE_CONTENT:
+        message = _("文件“%(name)s”含有网页或可执行程序的内容，不能作为 PDF 文档上传。") % {
+            "name": name
+        }
+    else:
+        message = _("文件“%(name)s”的内容与其类型不符，请检查后重新上传。") % {"name": name}
+        problem = "unsupported_type"
+    return ValidationFailed(message, field="file", code=problem)
 
 
 def clean_upload(upload) -> dict:
@@ -119,12 +142,9 @@ def clean_upload(upload) -> dict:
         raise _unsupported(name)
     content_type, signature = DOCUMENT_TYPES[ext]
     data = upload.read()
-    if not _looks_like(data, signature):
-        raise ValidationFailed(
-            _("文件“%(name)s”的内容与其类型不符，请检查后重新上传。") % {"name": name[-60:]},
-            field="file",
-            code="unsupported_type",
-        )
+    problem = _content_problem(data, signature)
+    if problem:
+        raise _refusal(name, problem)
     return {
         "kind": Attachment.Kind.DOCUMENT,
         "file": ContentFile(data, name=f"{secrets.token_hex(8)}{ext}"),

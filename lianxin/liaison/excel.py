@@ -24,7 +24,7 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lianxin.accounts.access import can, visible_to
-from lianxin.core import trail
+from lianxin.core import documents, trail
 from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
 from lianxin.core.validators import clean_phone
 from lianxin.core.xlsx import workbook_bytes
@@ -288,6 +288,10 @@ def open_workbook(data: bytes):
     if data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         raise ValidationFailed(
             _("这是旧版 Excel（.xls）文件，请在 Excel 中另存为 .xlsx 后再导入。"), field="file"
+        )
+    if documents.zip_problem(data) == documents.UNSAFE_ARCHIVE:
+        raise ValidationFailed(
+            _("文件解压后过大或包含的文件过多，可能是恶意文件，不能导入。"), field="file"
         )
     try:
         return load_workbook(io.BytesIO(data), read_only=True, data_only=True)

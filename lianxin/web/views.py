@@ -443,6 +443,11 @@ def _error(request, status: int, title: str, message: str, *, bare: bool = False
     return render(request, "web/error.html", context, status=status)
 
 
+def error_page(request, status: int, title: str, message: str):
+    """An error page that needs neither the database nor the signed-in user (middleware)."""
+    return _error(request, status, title, message, bare=True)
+
+
 def not_found(request, exception=None):
     return _error(request, 404, _("页面不存在"), _("您要找的页面或记录不存在，或您无权查看。"))
 

@@ -18,6 +18,7 @@ from lianxin.accounts.access import can, is_visible
 from lianxin.casework.attachments import case_attachments
 from lianxin.casework.models import Attachment, Case, CaseEvent, Reply
 from lianxin.casework.queries import for_detail
+from lianxin.testing.files import pdf_bytes
 
 from .helpers import STATES, advance, fresh, new_opinion, unit, user
 
@@ -54,7 +55,7 @@ MAY_ATTACH: dict[str, dict[str, bool | None]] = {
 
 
 def pdf(name: str = "答复函.pdf") -> SimpleUploadedFile:
-    return SimpleUploadedFile(name, b"%PDF-1.4\n% reply letter\n%%EOF\n", "application/pdf")
+    return SimpleUploadedFile(name, pdf_bytes("reply letter"), "application/pdf")
 
 
 def xlsx(name: str = "维修清单.xlsx") -> SimpleUploadedFile:
@@ -238,7 +239,7 @@ def test_an_xlsx_renamed_docx_is_refused_because_its_parts_are_a_workbook(api):
 def test_a_file_over_the_configured_size_is_refused(api, settings):
     settings.LIANXIN_ATTACHMENT_MAX_BYTES = 1024 * 1024
     case = advance(new_opinion(), "handling")
-    big = SimpleUploadedFile("大.pdf", b"%PDF-1.4\n" + b"0" * (1024 * 1024), "application/pdf")
+    big = SimpleUploadedFile("大.pdf", pdf_bytes(size=1024 * 1024 + 1), "application/pdf")
     before = counts()
     r = upload(api, "unit_demo", case, big)
     assert r.status_code == 422 and "超过 1 MB" in r.json()["message"]

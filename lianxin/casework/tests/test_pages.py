@@ -14,6 +14,7 @@ from PIL import Image
 
 from lianxin.casework.workflow import workflow_for
 from lianxin.core.models import AuditLog
+from lianxin.testing.files import pdf_bytes
 
 from .helpers import advance, fresh, new_opinion, unit, user
 
@@ -136,7 +137,7 @@ def test_a_reply_with_an_attachment_is_served_only_to_those_who_see_the_case():
     case = advance(new_opinion(), "handling")
     client = signed_in("unit_demo")
     letter = SimpleUploadedFile(
-        "答复函.pdf", b"%PDF-1.4\n% reply letter\n", content_type="application/pdf"
+        "答复函.pdf", pdf_bytes("reply letter"), content_type="application/pdf"
     )
     r = client.post(
         f"/cases/{case.pk}/actions/reply/",

@@ -274,9 +274,10 @@ def _():
     from django.core.files.uploadedfile import SimpleUploadedFile
 
     from lianxin.casework.attachments import do_attach_case
+    from lianxin.testing.files import pdf_bytes
 
     case = advance(new_opinion(), "handling")
-    upload = SimpleUploadedFile("情况说明.pdf", b"%PDF-1.4\n%verify\n", "application/pdf")
+    upload = SimpleUploadedFile("情况说明.pdf", pdf_bytes("verify"), "application/pdf")
     return Act(lambda: do_attach_case(case, upload=upload, acting_user=staff()), staff())
 
 

@@ -1,6 +1,7 @@
 """Excel import and export with real .xlsx files, built here and read back."""
 
 import io
+import zipfile
 
 import pytest
 from openpyxl import Workbook, load_workbook
@@ -101,6 +102,20 @@ def test_a_file_that_is_not_excel_is_refused(yc, users):
             run(data, yc, users["yc_staff"])
         assert exc.value.field == "file"
         assert "Excel" in exc.value.message or "空" in exc.value.message
+
+
+def test_a_zip_bomb_named_xlsx_is_refused_before_it_is_opened(api):
+    out = io.BytesIO()
+    with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED, compresslevel=9) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * (20 * 1024 * 1024))
+    before = Station.objects.count()
+    r = api.as_user("yc_staff").post_multipart(
+        "/api/v1/stations/import", {"file": io.BytesIO(out.getvalue())}
+    )
+    assert r.status_code == 422 and r.json()["field"] == "file"
+    assert "解压后过大" in r.json()["message"]
+    assert Station.objects.count() == before
 
 
 def test_wrong_columns_are_named_and_nothing_is_imported(yc, users):

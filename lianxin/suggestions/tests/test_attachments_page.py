@@ -13,6 +13,7 @@ from PIL import Image
 
 from lianxin.casework.models import Case
 from lianxin.casework.tests.helpers import client_for
+from lianxin.testing.files import pdf_bytes
 
 from .helpers import advance, city, open_session
 
@@ -23,7 +24,7 @@ REPORT_BYTES = 1_260_000  # shown as 1.2 MB
 
 
 def report() -> SimpleUploadedFile:
-    data = b"%PDF-1.4\n% survey\n" + b"0" * (REPORT_BYTES - 25) + b"\n%%EOF\n"
+    data = pdf_bytes("survey", size=REPORT_BYTES)
     assert len(data) == REPORT_BYTES
     return SimpleUploadedFile("调研报告.pdf", data, "application/pdf")
 
