@@ -41,13 +41,13 @@ def make_street_lamp_cases() -> dict:
         content="幸福街东段的路灯一到晚上就不亮，已经一个多星期了，请尽快修复。",
         deputy=seat,
         contact_name="孙群众",
-        contact_phone="13900001111",
+        contact_phone="13900007701",
     )
     second, _ = do_register_opinion(
         content="锦纶路人行道旁两盏路灯灯杆倾斜，存在倒伏危险。",
         deputy=seat,
         contact_name="周群众",
-        contact_phone="13900002222",
+        contact_phone="13900007702",
     )
     taigu = Station.objects.filter(region__code__startswith="140703", is_active=True).first()
     other, _ = do_register_opinion(
@@ -55,7 +55,7 @@ def make_street_lamp_cases() -> dict:
         station=taigu,
         channel="station_desk",
         contact_name="吴群众",
-        contact_phone="13900003333",
+        contact_phone="13900007703",
     )
     return {"suggestion": old, "opinions": [first, second], "taigu": other}
 
