@@ -1039,9 +1039,9 @@ class SearchEntry(models.Model):
     The table is not Django's to manage: migration 0012 creates it per database, an SQLite FTS5
     virtual table (the row id is the case's id) or a PostgreSQL table with a `tsvector` column
     generated from both token columns under a GIN index. `words` holds the words of the case,
-    its replies included, separated by spaces; `grams` the character pairs of each run of
+    its replies included, separated by spaces; `grams` the distinct character pairs of its runs of
     Chinese text, so that a word the segmenter cut otherwise in this text (路 / 灯不亮) is still
-    found as a phrase of its pairs (路灯)."""
+    found by its pairs (路灯)."""
 
     case = models.OneToOneField(
         Case,

@@ -4,8 +4,9 @@ One interface, two backends behind it:
 
 - `index_case(case)` / `index_cases(ids)` write a case's entry (`SearchEntry`): its kind's
   search text (`kinds.search_text`) and its replies, segmented by rjieba. `words` holds the
-  words, `grams` the character pairs of each run of Chinese text: a word the segmenter cut
-  otherwise in this text (路 / 灯不亮) is still found as the phrase of its pairs (路灯).
+  words, `grams` the other distinct pairs of adjacent Chinese characters: a word the segmenter
+  cut otherwise in this text (路 / 灯不亮) is still found by its pairs (路灯: each pair of the
+  word among the words or the pairs).
 - `remove(ids)` takes entries away; `rebuild(progress)` writes the whole index again, in
   batches (`manage.py rebuild_search`).
 - `search(user, query, filters, sort, page)` finds what the user may see (`queries.cases_for`,
@@ -66,47 +67,32 @@ SORTS = ("relevance", "date")
 # --- Tokens -----------------------------------------------------------------------------------
 
 
-def _is_cjk(ch: str) -> bool:
-    return "\u3400" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff"
+# Letters and digits (any script).
+PIECE = re.compile(r"[^\W_]+")
 
 
-def _pieces(word: str) -> list[str]:
-    """The runs of letters and digits of one segmented word, lower-cased: what both FTS5's
+def _pieces(text: str) -> list[str]:
+    """The runs of letters and digits of segmented text, lower-cased: what both FTS5's
     unicode61 and PostgreSQL's parser keep whole, so both backends see the same tokens."""
-    out, run = [], []
-    for ch in word.lower():
-        if ch.isalnum():
-            run.append(ch)
-        elif run:
-            out.append("".join(run))
-            run = []
-    if run:
-        out.append("".join(run))
-    return out
+    return PIECE.findall(text.lower())
 
 
-def _cjk_runs(text: str) -> list[str]:
-    runs, run = [], []
-    for ch in text:
-        if _is_cjk(ch):
-            run.append(ch)
-        elif run:
-            runs.append("".join(run))
-            run = []
-    if run:
-        runs.append("".join(run))
-    return runs
+PAIR = re.compile(r"(?=([\u3400-\u9fff\uf900-\ufaff]{2}))")
 
 
-def _grams(run: str) -> list[str]:
-    return [run[i : i + 2] for i in range(len(run) - 1)]
+def _pairs(text: str) -> list[str]:
+    """The distinct pairs of adjacent Chinese characters of a text, in order of appearance."""
+    return list(dict.fromkeys(PAIR.findall(text)))
 
 
 def tokens(text: str) -> tuple[str, str]:
-    """(words, grams) of a text, each separated by spaces."""
-    words = [p for w in rjieba.cut_for_search(text or "") for p in _pieces(w)]
-    grams = [g for run in _cjk_runs(text or "") for g in _grams(run)]
-    return " ".join(words), " ".join(grams)
+    """(words, grams) of a text, each separated by spaces. A pair that is one of the text's
+    words is left out of `grams`: a query looks for each pair among both (half the pairs of
+    Chinese text are words of two characters, and the index is the smaller for it)."""
+    text = text or ""
+    words = _pieces(" ".join(rjieba.cut(text, False)))
+    known = set(words)
+    return " ".join(words), " ".join(p for p in _pairs(text) if p not in known)
 
 
 def query_terms(query: str) -> list[str]:
@@ -114,10 +100,9 @@ def query_terms(query: str) -> list[str]:
     text = (query or "").replace("\x00", " ")[:MAX_QUERY_CHARS]
     terms: list[str] = []
     for chunk in text.split():
-        for word in rjieba.cut(chunk):
-            for piece in _pieces(word):
-                if piece not in terms:
-                    terms.append(piece)
+        for piece in _pieces(" ".join(rjieba.cut(chunk, False))):
+            if piece not in terms:
+                terms.append(piece)
     # A term inside a longer one adds nothing (路灯 and 路灯不亮 both typed).
     terms = [t for t in terms if not any(t != o and t in o for o in terms)]
     return terms[:MAX_TERMS]
@@ -163,12 +148,9 @@ class _Fts5(_Backend):
         parts = []
         for term in terms:
             alternatives = [f"words : {_fts5_string(term)}"]
-            grams = [" ".join(_grams(run)) for run in _cjk_runs(term) if len(run) > 1]
-            if grams:
+            if pairs := _pairs(term):
                 alternatives.append(
-                    " AND ".join(f"grams : {_fts5_string(g)}" for g in grams)
-                    if len(grams) > 1
-                    else f"grams : {_fts5_string(grams[0])}"
+                    " AND ".join(f"({{words grams}} : {_fts5_string(g)})" for g in pairs)
                 )
             parts.append("(" + " OR ".join(f"({a})" for a in alternatives) + ")")
         return (" OR " if any_term else " AND ").join(parts)
@@ -199,11 +181,8 @@ class _Postgres(_Backend):
         parts = []
         for term in terms:
             alternatives = [_lexeme(term, "A")]
-            for run in _cjk_runs(term):
-                if len(run) > 1:
-                    alternatives.append(
-                        "(" + " <-> ".join(_lexeme(g, "B") for g in _grams(run)) + ")"
-                    )
+            if pairs := _pairs(term):
+                alternatives.append("(" + " & ".join(_lexeme(g, "AB") for g in pairs) + ")")
             parts.append("(" + " | ".join(alternatives) + ")")
         return (" | " if any_term else " & ").join(parts)
 
@@ -541,7 +520,7 @@ def similar(user, case: Case, *, limit: int = SIMILAR_LIMIT) -> list[Hit]:
 
     text = keywords_of.case_text(case)
     words = keywords_of.keywords(text, keywords_of.MESSAGE_STOPWORDS)
-    terms = [p for w in keywords_of.strongest(words, SIMILAR_KEYWORDS) for p in _pieces(w)]
+    terms = _pieces(" ".join(keywords_of.strongest(words, SIMILAR_KEYWORDS)))
     if not terms:
         return []
     qs = filtered(user, older=True).exclude(pk=case.pk).exclude(merged_into=case)
