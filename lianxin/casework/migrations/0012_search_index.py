@@ -35,8 +35,7 @@ CREATE VIRTUAL TABLE casework_search USING fts5(
 POSTGRESQL = [
     """
     CREATE TABLE casework_search (
-        rowid integer PRIMARY KEY REFERENCES casework_case (id) ON DELETE CASCADE
-            DEFERRABLE INITIALLY DEFERRED,
+        rowid integer PRIMARY KEY REFERENCES casework_case (id) ON DELETE CASCADE,
         words text NOT NULL DEFAULT '',
         grams text NOT NULL DEFAULT '',
         tsv tsvector GENERATED ALWAYS AS (
