@@ -13,6 +13,7 @@ from typing import Any
 
 import pydantic
 from django.http import Http404
+from django.utils.translation import gettext as _
 from ninja import Field, File, Form, Query, Router, Schema, Status
 from ninja.errors import HttpError
 from ninja.errors import ValidationError as NinjaValidationError
@@ -21,7 +22,7 @@ from ninja.files import UploadedFile
 from lianxin.accounts.access import get_visible_or_404
 from lianxin.core.paging import page_of
 
-from . import actions, attachments, kinds, queries, resolve, serialize, similar
+from . import actions, attachments, kinds, queries, resolve, search, serialize, similar
 from .models import Case
 
 router = Router(tags=["casework"])
@@ -304,6 +305,100 @@ def list_cases(request, filters: Query[CaseFilters]):
         queries.for_list(qs), limit=filters.limit, offset=filters.offset, total=qs
     )
     return {"items": [serialize.case_row(c) for c in rows], "count": count}
+
+
+class SearchFilters(Schema):
+    q: str = Field("", description="查找内容：词语以空格分隔，每个词都须出现（标题、内容、答复）")
+    kind: str | None = Field(None, description="opinion / suggestion / motion / proposal / …")
+    year: str | None = Field(None, description="登记年度，如 2024")
+    since: str | None = Field(None, description="登记日期起，YYYY-MM-DD")
+    until: str | None = Field(None, description="登记日期止，YYYY-MM-DD")
+    region: str | None = Field(None, description="区划代码（含下级）")
+    category: str | None = Field(None, description="问题类别编码")
+    unit: str | None = Field(None, description="承办单位 id（在办交办）")
+    state: str | None = Field(None, description="状态，可用逗号分隔多个")
+    reply: str | None = Field(None, description="答复类别 A / B / C")
+    older: bool = Field(False, description="含五年以前的事项（未给年度或日期时默认只查近五年）")
+    sort: str = Field("relevance", description="relevance（相关度）或 date（时间，新的在前）")
+    page: int = Field(1, ge=1, le=search.MAX_PAGE)
+    per_page: int = Field(search.PER_PAGE, ge=1, le=100)
+
+
+class SearchHitOut(Schema):
+    id: int
+    tracking_code: str
+    kind: str
+    kind_label: str
+    state: str
+    state_label: str
+    title: str
+    title_html: str = Field(description="标题，已转义 HTML，命中的词以 <mark> 标出")
+    snippet_html: str = Field(description="命中处前后的文字，已转义 HTML，命中的词以 <mark> 标出")
+    region: str | None
+    created_at: dt.datetime
+    score: float
+    url: str
+
+
+class SearchOut(Schema):
+    items: list[SearchHitOut]
+    count: int
+    page: int
+    pages: int
+    terms: list[str] = Field(description="实际查找的词语（经分词）")
+    message: str = Field(description="提示，如查找内容中没有可查找的文字")
+
+
+SEARCH_PARAMS = frozenset(SearchFilters.model_fields)
+
+
+@router.get("/search", response=SearchOut)
+def search_cases(request, filters: Query[SearchFilters]):
+    """Full-text search of every kind of case and its replies that the caller may see (the
+    case list's rule), the last five years unless `older` or a year or dates are given."""
+    from lianxin.core.errors import ValidationFailed
+
+    unknown = sorted(set(request.GET) - SEARCH_PARAMS)
+    if unknown:
+        raise ValidationFailed(
+            _("不支持的参数：%(names)s。") % {"names": "、".join(unknown)[:60]}, field=unknown[0]
+        )
+    given = filters.dict()
+    results = search.search(
+        request.auth,
+        filters.q,
+        {name: given[name] for name in search.FILTERS},
+        sort=filters.sort,
+        page=filters.page,
+        per_page=filters.per_page,
+        older=filters.older,
+        request=request,
+    )
+    return {
+        "items": [
+            {
+                "id": h.case.pk,
+                "tracking_code": h.case.tracking_code,
+                "kind": h.case.kind,
+                "kind_label": h.case.get_kind_display(),
+                "state": h.case.state,
+                "state_label": h.case.state_label,
+                "title": h.case.title or " ".join(h.case.content.split())[:40],
+                "title_html": str(h.title),
+                "snippet_html": str(h.snippet),
+                "region": h.case.region.name if h.case.region else None,
+                "created_at": h.case.created_at,
+                "score": h.score,
+                "url": h.case.get_absolute_url(),
+            }
+            for h in results.hits
+        ],
+        "count": results.total,
+        "page": results.page,
+        "pages": results.pages,
+        "terms": results.terms,
+        "message": results.message,
+    }
 
 
 def _detail(request, case_id: int) -> dict:

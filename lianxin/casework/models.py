@@ -1073,3 +1073,35 @@ class CaseFollow(models.Model):
 
     def __str__(self) -> str:
         return f"{self.user_id} → {self.case_id}"
+
+
+# --- The search index ------------------------------------------------------------------------------
+
+
+class SearchEntry(models.Model):
+    """One case in the full-text index (`casework.search`): its text segmented by rjieba.
+
+    The table is not Django's to manage: migration 0014 creates it per database, an SQLite FTS5
+    virtual table (the row id is the case's id) or a PostgreSQL table with a `tsvector` column
+    generated from both token columns under a GIN index. `words` holds the words of the case,
+    its replies included, separated by spaces; `grams` the distinct character pairs of its runs of
+    Chinese text, so that a word the segmenter cut otherwise in this text (路 / 灯不亮) is still
+    found by its pairs (路灯)."""
+
+    case = models.OneToOneField(
+        Case,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_entry",
+    )
+    words = models.TextField()
+    grams = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "casework_search"
+
+    def __str__(self) -> str:
+        return str(self.case_id)

@@ -3,6 +3,8 @@ from django.urls import path
 from . import views
 
 urlpatterns = [
+    path("search/", views.search_page, name="search"),
+    path("search/export.xlsx", views.search_export, name="search_export"),
     path("cases/", views.case_list, name="case_list"),
     path("cases/export.xlsx", views.case_export, name="case_export"),
     path("cases/filters/", views.save_filter, name="case_filter_save"),

@@ -16,6 +16,7 @@ from django.db.models import Q
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
@@ -33,11 +34,12 @@ from . import (
     queries,
     resolve,
     saved_filters,
+    search,
     serialize,
     similar,
     stats,
 )
-from .models import Case, Kind
+from .models import Case, Category, Kind, ReplyCategory
 from .workflow import workflow_for
 
 PAGE_SIZE = 50
@@ -803,3 +805,95 @@ def figures(request):
         },
         status=422 if error else 200,
     )
+
+
+# --- Full-text search ---------------------------------------------------------------------------
+
+
+def _search_args(request) -> tuple[str, dict, str, bool, int]:
+    g = request.GET
+    filters = {name: g.get(name, "").strip()[:40] for name in search.FILTERS if g.get(name)}
+    page = g.get("page", "1")
+    return (
+        g.get("q", ""),
+        filters,
+        g.get("sort") or "relevance",
+        g.get("older") == "1",
+        int(page) if page.isdigit() and len(page) < 6 else 1,
+    )
+
+
+def _run_search(request):
+    q, filters, sort, older, page = _search_args(request)
+    try:
+        return search.search(
+            request.user, q, filters, sort=sort, page=page, older=older, request=request
+        ), None
+    except LianxinError as exc:
+        return search.Results(query=q, terms=[]), exc.message
+
+
+@login_required
+def search_page(request):
+    """Full-text search of every kind of case and its replies (the last five years unless
+    asked), within what the user may see."""
+    results, error = _run_search(request)
+    return _search_page(request, results, error)
+
+
+def _search_page(request, results, error):
+    g = request.GET
+    kind = g.get("kind") if g.get("kind") in Kind.values else None
+    context = {
+        "results": results,
+        "error": error,
+        "filters": g,
+        "kinds": search.kind_choices(),
+        "states": workflow_for(kind).states.choices if kind and _has_workflow(kind) else [],
+        "categories": Category.objects.filter(is_active=True).values_list("code", "name"),
+        "reply_classes": ReplyCategory.objects.values_list("code", "label"),
+        "units": search.unit_choices(request.user),
+        "years": list(range(timezone.localdate().year, timezone.localdate().year - 11, -1)),
+        "query": _without(g, "page"),
+    }
+    if not request.htmx:
+        context["region_picker"] = _region_picker(request.user, _("（不限）")).render(
+            "region", g.get("region") or "", attrs={"id": "s-region"}
+        )
+    template = "casework/search.html#results" if request.htmx else "casework/search.html"
+    return render(request, template, context, status=422 if error else 200)
+
+
+@login_required
+def search_export(request):
+    """The hits of a search as an Excel file (the case list's export), written to the trail."""
+    from django.utils.http import content_disposition_header
+
+    from lianxin.core.audit import record
+    from lianxin.core.models import AuditLog
+
+    from . import export
+
+    results, error = _run_search(request)
+    if error is None and results.queryset is None:
+        error = results.message
+    if error is None:
+        try:
+            content, n = export.cases_xlsx(results.queryset)
+        except LianxinError as exc:
+            error = exc.message
+    if error is not None:
+        return _search_page(request, search.Results(query=results.query, terms=[]), error)
+    record(
+        AuditLog.Kind.EXPORTED,
+        request=request,
+        user=request.user,
+        target="search",
+        format="xlsx",
+        filters=_without(request.GET, "page")[:500],
+        rows=n,
+    )
+    filename = f"search-{dt.date.today():%Y%m%d}.xlsx"
+    response = HttpResponse(content, content_type=export.XLSX)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response
