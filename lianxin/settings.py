@@ -105,6 +105,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lianxin.core.outage.UnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.LanguageMiddleware",
     "django.middleware.common.CommonMiddleware",

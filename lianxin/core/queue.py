@@ -50,9 +50,11 @@ def oldest_ready_task_age() -> float | None:
     from django.utils import timezone
     from django_tasks_db.models import DBTaskResult
 
-    oldest = DBTaskResult.objects.ready().order_by("enqueued_at").values_list(
-        "enqueued_at", flat=True
-    )[:1]
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)[:1]
+    )
     for at in oldest:
         return (timezone.now() - at).total_seconds()
     return None

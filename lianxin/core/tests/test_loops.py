@@ -92,15 +92,19 @@ def test_the_supervisor_starts_an_exited_loop_again_and_stops_on_sigterm(tmp_pat
     runs = tmp_path / "runs.txt"
     script = f"open({str(runs)!r}, 'a').write('run\\n'); raise SystemExit(3)"
     sup = subprocess.Popen(
-        ["bash", str(Path(settings.BASE_DIR) / "scripts" / "supervise.sh"), sys.executable, "-c", script],
+        [
+            "bash",
+            str(Path(settings.BASE_DIR) / "scripts" / "supervise.sh"),
+            sys.executable,
+            "-c",
+            script,
+        ],
         env={**os.environ, "SUPERVISE_DELAY": "0.05"},
         stderr=subprocess.PIPE,
         text=True,
     )
     try:
-        wait_for(
-            lambda: runs.exists() and runs.read_text().count("run") >= 3, "three starts"
-        )
+        wait_for(lambda: runs.exists() and runs.read_text().count("run") >= 3, "three starts")
         sup.send_signal(signal.SIGTERM)
         assert sup.wait(timeout=DEADLINE) == 0
         assert "退出码 3" in sup.stderr.read()
