@@ -57,7 +57,7 @@ def _ids(qs) -> list[int]:
     return list(qs.order_by("pk").values_list("pk", flat=True))
 
 
-def _in_batches(qs):
+def in_batches(qs):
     """The rows of `qs` by pk, BATCH at a time, each batch read whole before the caller writes:
     no query stays open while reminders are written (on SQLite in WAL mode a connection that
     reads an open cursor cannot take the write lock once another process has committed, and
@@ -88,7 +88,7 @@ def scan_deadlines(today: dt.date | None = None) -> ScanResult:
         upcoming = open_cases.filter(
             due_date__gte=today, due_date__lte=today + dt.timedelta(days=LOOKAHEAD_DAYS)
         )
-        for case in _in_batches(upcoming):
+        for case in in_batches(upcoming):
             if case.due_date == today:
                 if due_reminder(case, "today"):
                     result.reminded_today += 1
