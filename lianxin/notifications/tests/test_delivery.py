@@ -68,3 +68,25 @@ def test_the_deadline_scan_sends_what_a_gateway_outage_left_queued(settings, sms
     call_command("scan_deadlines")
     call_command("scan_deadlines")
     assert sent_bodies(sms_file) == ["请评价"]
+
+
+def test_a_task_left_running_by_a_killed_worker_is_queued_again_and_run_once(settings, sms_file):
+    import datetime as dt
+
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    settings.TASKS = {
+        **settings.TASKS,
+        "db": {"BACKEND": "django_tasks_db.DatabaseBackend"},
+    }
+    message = OutboundMessage.objects.create(channel="sms", to="13812345678", body="已办结")
+    result = deliver.using(backend="db").enqueue(message.pk)
+    # A worker claimed it and was killed (SIGKILL) before it finished.
+    DBTaskResult.objects.filter(pk=result.id).update(
+        status="RUNNING", started_at=timezone.now() - dt.timedelta(hours=1)
+    )
+    call_command("run_tasks", "--batch", "--backend", "db")
+    assert DBTaskResult.objects.get(pk=result.id).status == "SUCCESSFUL"
+    call_command("run_tasks", "--batch", "--backend", "db")
+    assert sent_bodies(sms_file) == ["已办结"]
