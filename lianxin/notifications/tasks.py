@@ -1,5 +1,5 @@
 """Sending e-mail and SMS in the background (django-tasks; the database backend in
-production, run by `manage.py db_worker`)."""
+production, run by `manage.py run_tasks`)."""
 
 from __future__ import annotations
 
