@@ -50,11 +50,13 @@ run: system-deps demo
 	@echo "连心已启动，监听 $(HOST):$(PORT)  (演示账号见 README / demo accounts in README)"
 	@$(PY) manage.py public_address
 	@# The background worker (notifications), the intake loop (registration entries of API
-	@# submissions) and the deadline scan run beside the web server and stop with it.
+	@# submissions) and the deadline scan run beside the web server and stop with it. Each
+	@# waits out database outages itself (lianxin/core/loops.py) and is started again by
+	@# scripts/supervise.sh if it ever exits.
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
-	$(PY) manage.py db_worker --queue-name '*' --interval 2 --no-reload & \
-	$(PY) manage.py complete_intake --every 1 > /dev/null & \
-	$(PY) manage.py scan_deadlines --every $(SCAN_EVERY) > /dev/null & \
+	scripts/supervise.sh $(PY) manage.py run_tasks --every 2 & \
+	scripts/supervise.sh $(PY) manage.py complete_intake --every 1 > /dev/null & \
+	scripts/supervise.sh $(PY) manage.py scan_deadlines --every $(SCAN_EVERY) > /dev/null & \
 	$(VENV)/bin/gunicorn lianxin.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
 
 lint: install-test

@@ -110,6 +110,7 @@ MIDDLEWARE = [
     "csp.middleware.CSPMiddleware",
     "lianxin.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    "lianxin.core.outage.UnavailableMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.LanguageMiddleware",
     "lianxin.web.middleware.RequestSizeMiddleware",
@@ -287,7 +288,7 @@ SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
 SECURE_REFERRER_POLICY = "same-origin"
 SECURE_SSL_REDIRECT = env_bool("SSL_REDIRECT", SESSION_COOKIE_SECURE)
-SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 SECURE_HSTS_SECONDS = env_int("HSTS_SECONDS", 31536000 if SESSION_COOKIE_SECURE else 0)
 SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("HSTS_INCLUDE_SUBDOMAINS", True)
 SECURE_HSTS_PRELOAD = env_bool("HSTS_PRELOAD", False)
@@ -365,3 +366,17 @@ LIANXIN_REPEAT_SUBMISSION_MINUTES = env_int("REPEAT_SUBMISSION_MINUTES", 10)
 LIANXIN_RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1095)
 LIANXIN_RETENTION_OUTBOUND_DAYS = env_int("RETENTION_OUTBOUND_DAYS", 180)
 LIANXIN_RETENTION_EVENTS_YEARS = env_int("RETENTION_EVENTS_YEARS", 0)
+
+# Background loops (lianxin/core/loops.py, docs/architecture.md "Background work"): the back-off
+# after a transient database error (seconds, doubling up to the cap), how many intervals a
+# loop's heartbeat may miss before /readyz calls it stale, the loops /readyz expects, how long
+# a task may stay RUNNING before it is taken back and queued again (its worker died), and the
+# limits of /readyz: the intake backlog, the age of the oldest queued task, the free disk.
+LIANXIN_LOOP_BACKOFF_BASE = float(env("LOOP_BACKOFF_BASE", "1"))
+LIANXIN_LOOP_MAX_BACKOFF = float(env("LOOP_MAX_BACKOFF", "30"))
+LIANXIN_LOOP_STALE_FACTOR = env_int("LOOP_STALE_FACTOR", 3)
+LIANXIN_READY_LOOPS = env_list("READY_LOOPS", "run_tasks,complete_intake,scan_deadlines")
+LIANXIN_TASK_RUNNING_TIMEOUT = env_int("TASK_RUNNING_TIMEOUT", 900)
+LIANXIN_READY_MAX_INTAKE_BACKLOG = env_int("READY_MAX_INTAKE_BACKLOG", 500)
+LIANXIN_READY_MAX_TASK_AGE = env_int("READY_MAX_TASK_AGE", 300)
+LIANXIN_READY_MIN_FREE_MB = env_int("READY_MIN_FREE_MB", 200)

@@ -6,6 +6,7 @@ from lianxin.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
+    path("readyz", core_views.readyz, name="readyz"),
     path("display/large-text", core_views.large_text, name="large_text"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

@@ -14,6 +14,7 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from lianxin.core.errors import LianxinError
+from lianxin.core.outage import outage_of, unavailable_response
 
 from .auth import bearer
 from .errors import declare_errors
@@ -145,6 +146,9 @@ def _django_validation(request, exc: DjangoValidationError):
 
 @api.exception_handler(Exception)
 def _unexpected(request, exc):
+    if kind := outage_of(exc):
+        # The database or its disk is unavailable: a 503 the client may retry, not a 500.
+        return unavailable_response(request, kind)
     log.exception("unhandled API error")
     return error(request, 500, "server_error", _("服务器内部错误，请稍后再试。"))
 

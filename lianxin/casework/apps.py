@@ -10,7 +10,7 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save
 
-        from lianxin.core import trail
+        from lianxin.core import readiness, trail
 
         from . import (
             deadlines,
@@ -24,6 +24,27 @@ class CaseworkConfig(AppConfig):
         trail.on_record(search.on_trail, prefix="casework.")
         post_delete.connect(search.on_delete, sender=Case, dispatch_uid="search-case-deleted")
 
+        readiness.register("intake_backlog", intake_backlog)
         for model in (DeadlinePolicy, WorkdayOverride):
             post_save.connect(deadlines.clear_cache, sender=model, dispatch_uid=f"dl-{model}")
             post_delete.connect(deadlines.clear_cache, sender=model, dispatch_uid=f"dl-d-{model}")
+
+
+def intake_backlog() -> dict:
+    """/readyz: cases acknowledged by the public API still awaiting their registration entry
+    (the intake loop writes them within seconds; a backlog means it is not keeping up)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    from .models import Case
+
+    pending = Case.objects.filter(intake_pending=True)
+    oldest = pending.order_by("created_at").values_list("created_at", flat=True).first()
+    count = pending.count()
+    age = None if oldest is None else (timezone.now() - oldest).total_seconds()
+    return {
+        "ok": count <= settings.LIANXIN_READY_MAX_INTAKE_BACKLOG
+        and (age is None or age <= settings.LIANXIN_READY_MAX_TASK_AGE),
+        "pending": count,
+        "oldest_age_seconds": None if age is None else round(age, 1),
+    }

@@ -57,6 +57,20 @@ def _ids(qs) -> list[int]:
     return list(qs.order_by("pk").values_list("pk", flat=True))
 
 
+def in_batches(qs):
+    """The rows of `qs` by pk, BATCH at a time, each batch read whole before the caller writes:
+    no query stays open while reminders are written (on SQLite in WAL mode a connection that
+    reads an open cursor cannot take the write lock once another process has committed, and
+    fails with "database is locked" whatever the busy timeout)."""
+    last = 0
+    while True:
+        rows = list(qs.filter(pk__gt=last).order_by("pk")[:BATCH])
+        yield from rows
+        if len(rows) < BATCH:
+            return
+        last = rows[-1].pk
+
+
 def scan_deadlines(today: dt.date | None = None) -> ScanResult:
     today = today or dates.today()
     result = ScanResult()
@@ -74,7 +88,7 @@ def scan_deadlines(today: dt.date | None = None) -> ScanResult:
         upcoming = open_cases.filter(
             due_date__gte=today, due_date__lte=today + dt.timedelta(days=LOOKAHEAD_DAYS)
         )
-        for case in upcoming.order_by("pk").iterator(chunk_size=BATCH):
+        for case in in_batches(upcoming):
             if case.due_date == today:
                 if due_reminder(case, "today"):
                     result.reminded_today += 1

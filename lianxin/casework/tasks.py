@@ -1,4 +1,4 @@
-"""Background work of the loop (django-tasks; `manage.py db_worker` runs it)."""
+"""Background work of the loop (django-tasks; `manage.py run_tasks` runs it)."""
 
 from __future__ import annotations
 

@@ -133,3 +133,20 @@ class TrailCursor(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name}: {self.last_id}"
+
+
+class LoopHeartbeat(models.Model):
+    """The last good step of a background loop (core.loops), read by /readyz."""
+
+    name = models.CharField(max_length=64, primary_key=True)
+    beat_at = models.DateTimeField()
+    interval = models.FloatField()
+    pid = models.PositiveIntegerField(default=0)
+    host = models.CharField(max_length=100, blank=True)
+
+    class Meta:
+        verbose_name = _("后台循环心跳")
+        verbose_name_plural = _("后台循环心跳")
+
+    def __str__(self) -> str:
+        return self.name

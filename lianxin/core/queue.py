@@ -24,3 +24,37 @@ def enqueue_with_transaction(task, *args) -> None:
         task.enqueue(*args)
     else:
         transaction.on_commit(partial(task.enqueue, *args))
+
+
+def reclaim_stale_tasks(timeout: float | None = None) -> int:
+    """Queue again the tasks left RUNNING longer than LIANXIN_TASK_RUNNING_TIMEOUT seconds: their
+    worker was killed mid-task and nothing else would ever run them. Returns how many. Every
+    task must bear a second run (deliveries claim their message before sending, so a message
+    is still sent at most once)."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    timeout = settings.LIANXIN_TASK_RUNNING_TIMEOUT if timeout is None else timeout
+    cutoff = timezone.now() - dt.timedelta(seconds=timeout)
+    return DBTaskResult.objects.filter(
+        status=TaskResultStatus.RUNNING, started_at__lt=cutoff
+    ).update(status=TaskResultStatus.READY)
+
+
+def oldest_ready_task_age() -> float | None:
+    """Seconds the oldest task waiting to run has waited (None: none waits)."""
+    from django.utils import timezone
+    from django_tasks_db.models import DBTaskResult
+
+    oldest = (
+        DBTaskResult.objects.ready()
+        .order_by("enqueued_at")
+        .values_list("enqueued_at", flat=True)[:1]
+    )
+    for at in oldest:
+        return (timezone.now() - at).total_seconds()
+    return None

@@ -3,7 +3,9 @@ from django.http import JsonResponse
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
+from . import readiness
 from .context_processors import LARGE_TEXT_COOKIE
+from .outage import RETRY_AFTER
 
 
 @never_cache
@@ -16,6 +18,21 @@ def healthz(request):
     except Exception:  # noqa: BLE001 - any database failure means "not healthy"
         return JsonResponse({"status": "unavailable", "code": "database_unavailable"}, status=503)
     return JsonResponse({"status": "ok"})
+
+
+@never_cache
+@require_GET
+def readyz(request):
+    """Ready to take traffic and the background work is being done: the database, migrations,
+    the loops' heartbeats, the intake backlog, the oldest queued task, the free disk; 503 with
+    Retry-After naming the failing checks otherwise (see core.readiness)."""
+    ready, checks = readiness.run_checks()
+    response = JsonResponse(
+        {"status": "ok" if ready else "unavailable", "checks": checks}, status=200 if ready else 503
+    )
+    if not ready:
+        response["Retry-After"] = str(RETRY_AFTER)
+    return response
 
 
 def large_text(request):

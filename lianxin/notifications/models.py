@@ -86,6 +86,8 @@ class OutboundMessage(models.Model):
 
     class Status(models.TextChoices):
         QUEUED = "queued", _("待发送")
+        # Claimed by a delivery that is sending it now (or died while sending: never sent twice).
+        SENDING = "sending", _("正在发送")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
 

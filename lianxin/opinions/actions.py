@@ -3,6 +3,7 @@ upload, and the public API. Everything after registration goes through `casework
 
 from __future__ import annotations
 
+import hashlib
 import re
 import secrets
 from collections.abc import Sequence
@@ -157,8 +158,20 @@ def do_register_opinion(
             raise Forbidden(_("您不能为该联络站或代表录入群众意见。"))
     cleaned = clean_photos(photos)
     owner = owner_of(deputy=deputy, station=station, region=region)
+    # Every field of the submission, so a retry with the same key and anything changed is a
+    # conflict rather than a replay that silently drops the change.
     fp = fingerprint(
-        content, title, deputy.pk if deputy else "", station.pk if station else "", contact_phone
+        content,
+        title,
+        deputy.pk if deputy else "",
+        station.pk if station else "",
+        contact_phone,
+        place,
+        contact_name,
+        region.pk if region is not None else "",
+        category.pk if category is not None else "",
+        "anonymous" if is_anonymous else "",
+        *(hashlib.sha256(p.data).hexdigest() for p in cleaned),
     )
     return do_register_case(
         kind=Kind.OPINION,

@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework import deadlines
 from lianxin.casework.models import Assignment, DeadlinePolicy, Kind
+from lianxin.casework.scan import in_batches
 from lianxin.core import dates
 
 from .actions import co_opinion_reminder, do_mark_co_opinion_overdue
@@ -49,7 +50,8 @@ def scan_co_opinions(today: dt.date | None = None) -> dict[str, int]:
     amount, unit = deadlines.policy(Kind.SUGGESTION, DeadlinePolicy.Step.CO_OPINION_REMIND)
     horizon = deadlines.shift(today, amount, unit) + dt.timedelta(days=7)
     upcoming = waiting.filter(due_on__gte=today, due_on__lte=horizon).select_related("case")
-    for row in upcoming.order_by("pk").iterator(chunk_size=500):
+    # Whole batches read before reminders are written (see casework.scan.in_batches).
+    for row in in_batches(upcoming):
         if row.due_on == today:
             if co_opinion_reminder(row, "today"):
                 result["co_opinion_today"] += 1

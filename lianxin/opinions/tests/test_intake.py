@@ -202,6 +202,37 @@ def test_the_same_key_with_different_content_is_a_conflict(api):
     assert r.status_code == 409 and r.json()["code"] == "idempotency_mismatch"
 
 
+@pytest.mark.parametrize(
+    "changed",
+    [
+        {"place": "北关街道东口"},
+        {"contact_name": "王五"},
+        {"region": "140703101"},
+        {"category": "transport"},
+        {"title": "另一个标题"},
+        {"contact_phone": "13900005678"},
+        {"anonymous": True},
+        {"station": None, "deputy": "DEPUTY"},
+    ],
+    ids=lambda changed: next(iter(changed)),
+)
+def test_the_same_key_with_any_other_field_changed_is_a_conflict_and_stores_nothing(api, changed):
+    body = {"content": "路灯不亮", "station": "YC-BGJD", "contact_phone": "13900001234"}
+    headers = {"Idempotency-Key": "retry-field-" + next(iter(changed))}
+    first = api.anon().post("/api/v1/opinions", body, headers=headers)
+    assert first.status_code == 201
+    changed = {k: demo_seat().scan_code if v == "DEPUTY" else v for k, v in changed.items()}
+    again = {k: v for k, v in {**body, **changed}.items() if v is not None}
+    r = api.anon().post("/api/v1/opinions", again, headers=headers)
+    assert r.status_code == 409 and r.json()["code"] == "idempotency_mismatch"
+    case = Case.objects.get(pk=first.json()["id"])
+    assert Case.objects.filter(content="路灯不亮").count() == 1
+    assert case.place == "" and case.contact_name == ""
+    # The same body again is still a replay.
+    r = api.anon().post("/api/v1/opinions", body, headers=headers)
+    assert r.status_code == 201 and r.json()["replayed"] is True
+
+
 def test_a_deputy_can_be_given_by_seat_id_and_a_region_alone_reaches_its_congress(api):
     r = api.anon().post("/api/v1/opinions", {"content": "问题一", "deputy": demo_seat().pk})
     assert r.status_code == 201

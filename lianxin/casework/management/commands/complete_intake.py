@@ -1,9 +1,7 @@
-import time
-
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
 from lianxin.casework.actions import complete_intake
+from lianxin.core.loops import Loop
 
 
 class Command(BaseCommand):
@@ -19,12 +17,14 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every: float = 0, **options):
-        while True:
+        if every <= 0:
+            self.stdout.write(f"完成登记 {complete_intake()} 件。")
+            return
+
+        def step() -> int:
             done = complete_intake()
-            if done or every <= 0:
+            if done:
                 self.stdout.write(f"完成登记 {done} 件。")
-            if every <= 0:
-                return
-            close_old_connections()
-            if not done:
-                time.sleep(every)
+            return done
+
+        Loop("complete_intake", step, every).run()

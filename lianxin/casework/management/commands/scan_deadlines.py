@@ -1,11 +1,11 @@
-import time
-
 from django.core.management.base import BaseCommand
-from django.db import close_old_connections
 
 from lianxin.casework.actions import complete_intake
 from lianxin.casework.scan import EXTRA_LABELS, scan_deadlines
+from lianxin.core.loops import Loop
+from lianxin.core.queue import reclaim_stale_tasks
 from lianxin.notifications.digest import build_digests
+from lianxin.notifications.tasks import retry_queued
 
 
 class Command(BaseCommand):
@@ -21,28 +21,37 @@ class Command(BaseCommand):
         )
 
     def handle(self, *args, every: int = 0, **options):
-        while True:
-            # A safety net: registrations the intake loop has not completed (it is not running).
-            completed = complete_intake()
-            if completed:
-                self.stdout.write(f"完成登记 {completed} 件。")
-            result = scan_deadlines()
+        if every <= 0:
+            self.scan()
+            return
+        Loop("scan_deadlines", self.scan, every).run()
+
+    def scan(self) -> None:
+        # A safety net: registrations the intake loop has not completed (it is not running).
+        completed = complete_intake()
+        if completed:
+            self.stdout.write(f"完成登记 {completed} 件。")
+        result = scan_deadlines()
+        self.stdout.write(
+            f"逾期 {result.overdue} 件，即将到期提醒 {result.reminded_soon} 件，"
+            f"今日到期提醒 {result.reminded_today} 件，自动办结 {result.concluded} 件。"
+        )
+        if result.extra:
             self.stdout.write(
-                f"逾期 {result.overdue} 件，即将到期提醒 {result.reminded_soon} 件，"
-                f"今日到期提醒 {result.reminded_today} 件，自动办结 {result.concluded} 件。"
-            )
-            if result.extra:
-                self.stdout.write(
-                    "，".join(
-                        f"{EXTRA_LABELS.get(name, name)} {n} 件" for name, n in result.extra.items()
-                    )
-                    + "。"
+                "，".join(
+                    f"{EXTRA_LABELS.get(name, name)} {n} 件" for name, n in result.extra.items()
                 )
-            # Once a day (from LIANXIN_DIGEST_HOUR): the digest of informational notices.
-            digests = build_digests()
-            if digests:
-                self.stdout.write(f"每日动态摘要 {digests} 份。")
-            if every <= 0:
-                return
-            close_old_connections()
-            time.sleep(every)
+                + "。"
+            )
+        # Once a day (from LIANXIN_DIGEST_HOUR): the digest of informational notices.
+        digests = build_digests()
+        if digests:
+            self.stdout.write(f"每日动态摘要 {digests} 份。")
+        # Tasks a killed worker left RUNNING go back to the queue; e-mails and SMS still
+        # waiting (a gateway outage) are queued again (each is sent at most once).
+        reclaimed = reclaim_stale_tasks()
+        if reclaimed:
+            self.stdout.write(f"重新排队的中断任务 {reclaimed} 个。")
+        retried = retry_queued.call()
+        if retried:
+            self.stdout.write(f"重新发送的待发消息 {retried} 条。")

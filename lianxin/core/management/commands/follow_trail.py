@@ -2,11 +2,10 @@
 
 from __future__ import annotations
 
-import time
-
 from django.core.management.base import BaseCommand
 
 from lianxin.core import trail
+from lianxin.core.loops import Loop
 
 
 class Command(BaseCommand):
@@ -17,11 +16,15 @@ class Command(BaseCommand):
         parser.add_argument("--batch", type=int, default=500)
 
     def handle(self, *args, every: float, batch: int, **options):
-        while True:
+        verbose = options["verbosity"] > 1
+
+        def step() -> int:
             n = trail.deliver_all(batch=batch)
-            if options["verbosity"] > 1 or not every:
+            if verbose or not every:
                 self.stdout.write(f"{n}")
-            if not every:
-                return
-            if not n:
-                time.sleep(every)
+            return n
+
+        if not every:
+            step()
+            return
+        Loop("follow_trail", step, every).run()
