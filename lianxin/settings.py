@@ -280,7 +280,7 @@ LIANXIN_DIGEST_HOUR = env_int("DIGEST_HOUR", 7)
 
 # --- Security headers -----------------------------------------------------------------------
 # See docs/security.md. With SECURE_COOKIES (the site is served over https) plain http is
-# redirected to https and browsers are told to keep to https (HSTS); /healthz answers on http,
+# redirected to https and browsers are told to keep to https (HSTS); /healthz and /readyz answer on http,
 # for the load balancer. Behind a proxy that ends TLS, LIANXIN_PROXY_SSL_HEADER names the header
 # it sets to "https" (X-Forwarded-Proto), else every request looks like http and redirects for
 # ever; only name it when the proxy overwrites that header on every request.
