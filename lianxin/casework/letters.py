@@ -68,14 +68,14 @@ def letter_data(case: Case) -> dict:
     }
 
 
-# The forms of letter: the template and the file name's prefix.
-FORMS = {
-    "sheet": ("casework/print/assignment_letter.html", "assignment"),
-    "referral": ("casework/print/referral_letter.html", "referral"),
-}
+# The forms of letter and the prefix of their file names.
+FORMS = {"sheet": "assignment", "referral": "referral"}
 
 
 def assignment_letter_pdf(case: Case, form: str = "sheet") -> bytes:
     from lianxin.core.pdf import render_pdf
 
-    return render_pdf(FORMS[form][0], letter_data(case))
+    data = letter_data(case)
+    if form == "referral":
+        return render_pdf("casework/print/referral_letter.html", data)
+    return render_pdf("casework/print/assignment_letter.html", data)

@@ -718,7 +718,7 @@ def assignment_letter(request, pk: int, form: str = "sheet"):
         )
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
-        False, f"{letters.FORMS[form][1]}-{case.tracking_code}.pdf"
+        False, f"{letters.FORMS[form]}-{case.tracking_code}.pdf"
     )
     return response
 
