@@ -150,11 +150,6 @@ def _list_url(query: str) -> str:
 @login_required
 def case_export(request):
     """Exactly the filtered list as an Excel file, phones masked; written to the security trail."""
-    from django.utils.http import content_disposition_header
-
-    from lianxin.core.audit import record
-    from lianxin.core.models import AuditLog
-
     from . import export
 
     qs, error = _filtered(request)
@@ -165,16 +160,28 @@ def case_export(request):
             error = exc.message
     if error is not None:
         return _list_page(request, Case.objects.none(), error)
+    return _xlsx_download(request, content, rows=n, target="cases")
+
+
+def _xlsx_download(request, content: bytes, *, rows: int, target: str) -> HttpResponse:
+    """An exported list as a download, written to the security trail with its filters."""
+    from django.utils.http import content_disposition_header
+
+    from lianxin.core.audit import record
+    from lianxin.core.models import AuditLog
+
+    from . import export
+
     record(
         AuditLog.Kind.EXPORTED,
         request=request,
         user=request.user,
-        target="cases",
+        target=target,
         format="xlsx",
         filters=_without(request.GET, "page")[:500],
-        rows=n,
+        rows=rows,
     )
-    filename = f"cases-{dt.date.today():%Y%m%d}.xlsx"
+    filename = f"{target}-{dt.date.today():%Y%m%d}.xlsx"
     response = HttpResponse(content, content_type=export.XLSX)
     response["Content-Disposition"] = content_disposition_header(True, filename)
     return response
@@ -867,10 +874,6 @@ def _search_page(request, results, error):
 @login_required
 def search_export(request):
     """The hits of a search as an Excel file (the case list's export), written to the trail."""
-    from django.utils.http import content_disposition_header
-
-    from lianxin.core.audit import record
-    from lianxin.core.models import AuditLog
 
     from . import export
 
@@ -884,16 +887,4 @@ def search_export(request):
             error = exc.message
     if error is not None:
         return _search_page(request, search.Results(query=results.query, terms=[]), error)
-    record(
-        AuditLog.Kind.EXPORTED,
-        request=request,
-        user=request.user,
-        target="search",
-        format="xlsx",
-        filters=_without(request.GET, "page")[:500],
-        rows=n,
-    )
-    filename = f"search-{dt.date.today():%Y%m%d}.xlsx"
-    response = HttpResponse(content, content_type=export.XLSX)
-    response["Content-Disposition"] = content_disposition_header(True, filename)
-    return response
+    return _xlsx_download(request, content, rows=n, target="search")

@@ -6,15 +6,13 @@ another connection has committed, whatever the busy timeout).
 The suite's demo world is copied into a SQLite file; a child process runs the scan over 520
 cases due today (more than one batch) while a thread commits a write every few milliseconds."""
 
-import os
 import sqlite3
-import subprocess
-import sys
 import textwrap
 
 import pytest
-from django.conf import settings
 from django.db import connection
+
+from lianxin.testing.processes import run_on_sqlite
 
 pytestmark = pytest.mark.skipif(
     connection.vendor != "sqlite", reason="the embedded SQLite database"
@@ -80,22 +78,11 @@ def test_the_scan_runs_while_another_connection_writes(tmp_path):
         source.execute("VACUUM INTO ?", [str(path)])
     finally:
         source.close()
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        SQLITE_PATH=str(path),
-        LIANXIN_VAR_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="lianxin.settings",
+    stdout = run_on_sqlite(
+        SCRIPT,
+        path,
+        tmp_path,
         LIANXIN_TASKS_BACKEND="django_tasks.backends.dummy.DummyBackend",
-        PYTHONPATH=str(settings.BASE_DIR),
     )
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr[-3000:]
-    _label, reminded, writes = out.stdout.split()[-3:]
+    _label, reminded, writes = stdout.split()[-3:]
     assert int(reminded) >= 520 and int(writes) > 0

@@ -3,9 +3,6 @@ or a full disk answers 503 with Retry-After, never a 500."""
 
 import datetime as dt
 import json
-import os
-import subprocess
-import sys
 import textwrap
 
 import pytest
@@ -17,6 +14,7 @@ from django.utils import timezone
 
 from lianxin.casework.models import Case
 from lianxin.core.models import LoopHeartbeat
+from lianxin.testing.processes import run_on_sqlite
 
 pytestmark = pytest.mark.django_db
 
@@ -122,23 +120,14 @@ SCRIPT = textwrap.dedent(
 
 
 def test_an_unreachable_database_answers_503_json_to_the_api_and_a_page_to_people(tmp_path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        SQLITE_PATH=str(tmp_path / "missing" / "folder" / "db.sqlite3"),
-        LIANXIN_VAR_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="lianxin.settings",
+    stdout = run_on_sqlite(
+        SCRIPT,
+        tmp_path / "missing" / "folder" / "db.sqlite3",
+        tmp_path,
+        timeout=120,
         LIANXIN_ALLOWED_HOSTS="testserver",
     )
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=120,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    got = json.loads(out.stdout.strip().splitlines()[-1])
+    got = json.loads(stdout.strip().splitlines()[-1])
     status, retry, _type, body = got["/readyz"]
     assert status == 503 and retry == "30"
     assert json.loads(body)["checks"][0]["name"] == "database"

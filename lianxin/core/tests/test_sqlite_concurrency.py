@@ -4,13 +4,10 @@ Runs in a child process against a database file of its own (WAL needs a file), s
 the real settings whichever database the rest of the suite uses.
 """
 
-import os
-import subprocess
-import sys
 import textwrap
 from pathlib import Path
 
-from django.conf import settings
+from lianxin.testing.processes import run_on_sqlite
 
 SCRIPT = textwrap.dedent(
     """
@@ -49,22 +46,8 @@ SCRIPT = textwrap.dedent(
 
 
 def test_concurrent_writers_on_sqlite_all_succeed(tmp_path: Path):
-    env = {k: v for k, v in os.environ.items() if k != "DATABASE_URL"}
-    env.update(
-        SQLITE_PATH=str(tmp_path / "concurrent.sqlite3"),
-        LIANXIN_VAR_DIR=str(tmp_path),
-        DJANGO_SETTINGS_MODULE="lianxin.settings",
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", SCRIPT],
-        cwd=settings.BASE_DIR,
-        env=env,
-        capture_output=True,
-        text=True,
-        timeout=300,
-    )
-    assert out.returncode == 0, out.stderr[-2000:]
-    journal, synchronous, rows, errors, first = out.stdout.strip().split(" ", 4)
+    stdout = run_on_sqlite(SCRIPT, tmp_path / "concurrent.sqlite3", tmp_path)
+    journal, synchronous, rows, errors, first = stdout.strip().split(" ", 4)
     assert journal == "wal"
     assert synchronous == "2"  # FULL
     assert errors == "0", first
