@@ -16,7 +16,7 @@ from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.accounts.access import can, grants
+from lianxin.accounts.access import can, grants, visible_to
 from lianxin.casework.attachments import clean_uploads
 from lianxin.casework.models import Case, Category, CoSponsor
 from lianxin.casework.shared import clean_date
@@ -432,10 +432,12 @@ def do_compile_issue(
     ids = _report_ids(reports)
     year = int(year or dates.today().year)
     with transaction.atomic():
+        # Only reports the staff may see: another's draft is as missing as a wrong id.
+        seen = visible_to(acting_user, SentimentReport).filter(pk__in=ids, cppcc=cppcc)
         rows = {
             r.pk: r
             for r in SentimentReport.objects.select_for_update()
-            .filter(pk__in=ids, cppcc=cppcc)
+            .filter(pk__in=seen.values("pk"))
             .order_by("pk")
         }
         missing = [str(i) for i in ids if i not in rows]
