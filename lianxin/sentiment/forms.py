@@ -17,6 +17,9 @@ from .models import AdoptionManner, Level, Recipient
 class DateInput(forms.DateInput):
     input_type = "date"
 
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%Y-%m-%d")
+
 
 def _categories():
     return [("", _("请选择"))] + [
