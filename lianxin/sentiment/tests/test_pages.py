@@ -11,7 +11,7 @@ from django.urls import reverse
 from lianxin.liaison.tests.helpers import pdf_text
 
 from ..models import ReportState, SentimentIssue, SentimentReport
-from .helpers import advance, compile_issue, fresh, new_report, seat_key, user
+from .helpers import advance, fresh, new_report, seat_key, user
 
 pytestmark = pytest.mark.django_db
 
