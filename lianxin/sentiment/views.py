@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lianxin.accounts.access import can, get_visible_or_404, grants, prefix_q
@@ -17,7 +18,7 @@ from lianxin.core.forms import run_form_page
 from lianxin.core.pdf import PDF_TYPE
 from lianxin.org.models import Cppcc
 
-from . import actions, forms, printing, queries
+from . import actions, forms, printing, queries, serialize
 from .models import ReportState, SentimentIssue, SentimentReport
 from .workflow import PAGE_ACTIONS, STEPS
 
@@ -99,12 +100,7 @@ def _load(request, pk: int) -> SentimentReport:
 def report_detail(request, pk: int):
     report = _load(request, pk)
     user = request.user
-    g = grants(user)
-    # The CPPCCs' staff and leaders read the original beside the edited text; the author reads
-    # the edited version once there is one.
-    staff = g.is_admin or any(
-        report.cppcc.region.code.startswith(code) for code in g.cppcc_read_regions
-    )
+    staff = serialize.reads_original(user, report)
     offered = [
         {"verb": v, "label": STEPS[v].label, "primary": v in ("submit", "edit", "adopt")}
         for v in PAGE_ACTIONS
@@ -135,13 +131,13 @@ ACTION_FORMS = {
 }
 
 SUCCESS = {
-    "update": _("已保存修改。"),
-    "submit": _("社情民意信息已报送。"),
-    "accept": _("已采用，待编辑。"),
-    "return": _("已退回反映人修改。"),
-    "edit": _("已保存编辑后的文稿。"),
-    "adopt": _("已登记采用情况。"),
-    "instruct": _("已登记领导批示，并通知反映人。"),
+    "update": gettext_lazy("已保存修改。"),
+    "submit": gettext_lazy("社情民意信息已报送。"),
+    "accept": gettext_lazy("已采用，待编辑。"),
+    "return": gettext_lazy("已退回反映人修改。"),
+    "edit": gettext_lazy("已保存编辑后的文稿。"),
+    "adopt": gettext_lazy("已登记采用情况。"),
+    "instruct": gettext_lazy("已登记领导批示，并通知反映人。"),
 }
 
 
@@ -222,7 +218,7 @@ def report_action(request, pk: int, verb: str):
         request,
         form,
         lambda d: _run(report, verb, d, request.user),
-        success=SUCCESS[verb],
+        success=str(SUCCESS[verb]),
         on_success=lambda _r: redirect(report),
         template="sentiment/action.html",
         context={"report": report, "verb": verb, "label": STEPS[verb].label},
