@@ -213,3 +213,13 @@ def test_a_sector_report_is_seen_and_credited_to_the_sector():
     assert report.author_label.endswith("界别")
     event = TrailEvent.objects.get(action="sentiment.create", object_id=str(report.pk))
     assert event.change["credit"]["sector"] == report.author_sector_id
+
+
+def test_the_demo_has_reports_in_several_states_and_a_sent_issue():
+    from ..models import SentimentReport
+
+    states = set(SentimentReport.objects.values_list("state", flat=True))
+    assert {"draft", "submitted", "returned", "edited", "sent", "instructed"} <= states
+    issue = SentimentIssue.objects.get(title="民生领域社情民意专辑")
+    assert issue.sent_on is not None and issue.reports.count() == 2
+    assert Instruction.objects.filter(report__issue=issue, leader="晋中市副市长").exists()
