@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "lianxin.opinions",
     "lianxin.suggestions",
     "lianxin.proposals",
+    "lianxin.sentiment",
     "lianxin.duty",
     "lianxin.portal",
     "lianxin.api",

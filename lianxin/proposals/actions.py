@@ -20,7 +20,7 @@ from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import grants
 from lianxin.casework import actions as loop
-from lianxin.casework import evaluations, shared
+from lianxin.casework import conversions, evaluations, shared
 from lianxin.casework.actions import begin, finish
 from lianxin.casework.models import (
     Case,
@@ -214,7 +214,9 @@ def do_register_proposal(
 ) -> Case:
     """The CPPCC's staff register the proposal (立案), merge it into a similar one (all its
     proposers become proposers of that one), or decline it (不予立案) with a reason, recording
-    what becomes of it (a member's letter, kept for a sentiment report, or nothing)."""
+    what becomes of it (a member's letter, a sentiment report, or nothing). A disposition that
+    an app takes over (`casework.conversions`: sentiment registers `sentiment`) makes that
+    app's record in the same transaction."""
     if decision not in DECISIONS:
         raise ValidationFailed(_("审查意见应为立案、并案或不予立案。"), field="decision")
     note = clean_text(note, field="note", label=_("不予立案的理由"), required=decision == "decline")
@@ -242,6 +244,10 @@ def do_register_proposal(
         locked.concluded_at = timezone.now()
         fields.append("concluded_at")
         data["disposition"] = disposition
+        # 转为社情民意信息: the app that takes it over makes its record in this transaction.
+        made = conversions.convert(disposition, locked, acting_user=acting_user, reason=note)
+        if made is not None:
+            data["converted"] = {"type": made._meta.label_lower, "id": made.pk}
     else:
         target = P.MERGED
         into = _merge(locked, merge_into, note, acting_user)

@@ -14,7 +14,7 @@ from django.views.decorators.http import require_http_methods
 
 from lianxin.accounts.access import get_visible_or_404, visible_to
 from lianxin.casework import actions as loop
-from lianxin.casework import attachments, resolve
+from lianxin.casework import attachments, conversions, resolve
 from lianxin.casework import forms as loop_forms
 from lianxin.casework.models import Case, Kind
 from lianxin.casework.views import ActionPage, ActionSpec, run_action_page
@@ -112,6 +112,8 @@ def proposal_detail(request, pk: int):
             "handling_ratings": by_direction["handling"],
             "quality_ratings": by_direction["submission"],
             "files": attachments.for_page(case, request.user),
+            # What a declined proposal became (a sentiment report), registered by its app.
+            "converted": conversions.links(case, request.user),
         },
     )
 
