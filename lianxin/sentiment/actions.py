@@ -19,7 +19,6 @@ from django.utils.translation import gettext as _
 from lianxin.accounts.access import can, grants, visible_to
 from lianxin.casework.attachments import clean_uploads
 from lianxin.casework.models import Case, Category, CoSponsor
-from lianxin.casework.shared import clean_date
 from lianxin.core import dates, trail
 from lianxin.core.errors import Conflict, Forbidden, NotFound, ValidationFailed
 from lianxin.core.queue import enqueue_with_transaction
@@ -500,7 +499,7 @@ def do_send_issue(
     report it carries is sent with it."""
     _require(acting_user, "sentiment.manage", issue)
     chosen = clean_recipients(recipients)
-    day = clean_date(sent_on, field="sent_on", label=_("报送日期")) or dates.today()
+    day = dates.parse_day(sent_on, field="sent_on", label=_("报送日期")) or dates.today()
     if day > dates.today():
         raise ValidationFailed(_("报送日期不能晚于今天。"), field="sent_on")
     with transaction.atomic():
@@ -553,7 +552,7 @@ def _choice(value, choices, *, field: str, message: str) -> str:
 
 
 def _past_date(value, *, field: str, label: str) -> dt.date:
-    day = clean_date(value, field=field, label=label)
+    day = dates.parse_day(value, field=field, label=label)
     if day is None:
         raise ValidationFailed(_("请填写%(label)s。") % {"label": label}, field=field)
     if day > dates.today():
