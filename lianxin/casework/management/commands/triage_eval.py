@@ -46,4 +46,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"把握不足不作建议：{result.abstained:.1%}；作出建议者的准确率：{result.accuracy_when_sure:.1%}"
         )
-        self.stdout.write(f"速度：每秒 {result.messages_per_second:.0f} 条（单进程，整批）")
+        self.stdout.write(
+            f"速度：每秒 {result.messages_per_second:.0f} 条（单进程，整批）；"
+            f"按本进程 CPU 时间每秒 {result.messages_per_cpu_second:.0f} 条"
+        )
