@@ -175,7 +175,9 @@ class Head:
         # times faster than sparse × sparse), else kept sparse
         if self._dense is None:
             t = self.coef.T
-            self._dense = t.toarray() if len(self.classes) <= DENSE_CLASSES else t.tocsr()
+            # C order: scipy would otherwise copy all of it on every product
+            dense = len(self.classes) <= DENSE_CLASSES
+            self._dense = _np().ascontiguousarray(t.toarray()) if dense else t.tocsr()
         s = X @ self._dense
         return (s if isinstance(s, _np().ndarray) else s.toarray()) + self.intercept
 
