@@ -361,6 +361,10 @@ LIANXIN_REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 55) * 1024 * 1024
 # The same text from the same phone within this many minutes: the tracking page of the second
 # one points to the first ("this looks like your earlier submission"); both are kept.
 LIANXIN_REPEAT_SUBMISSION_MINUTES = env_int("REPEAT_SUBMISSION_MINUTES", 10)
+# Learned triage (casework/triage.py): the stored model written by `manage.py triage_train`, and
+# the confidence (percent) below which it proposes nothing.
+LIANXIN_TRIAGE_MODEL = Path(env("TRIAGE_MODEL") or VAR_DIR / "triage_model.npz")
+LIANXIN_TRIAGE_MIN_CONFIDENCE = env_int("TRIAGE_MIN_CONFIDENCE_PERCENT", 60) / 100
 # `manage.py apply_retention` defaults; 0 keeps that table whole. The security trail is kept for
 # three years (the Cybersecurity Law asks for at least six months of logs), sent and failed
 # e-mails and SMS for 180 days; the timeline of concluded cases is kept unless told otherwise.

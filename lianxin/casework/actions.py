@@ -28,7 +28,7 @@ from lianxin.core.models import TrailEvent
 from lianxin.core.queue import enqueue_with_transaction
 from lianxin.core.validators import clean_phone, clean_text
 
-from . import deadlines
+from . import deadlines, triage
 from .models import (
     Assignment,
     Attachment,
@@ -427,6 +427,7 @@ def do_triage_case(
         data=data,
         is_public=True,
     )
+    triage.note_decision(locked, head="category", chosen=category.code, acting_user=acting_user)
     return locked
 
 
@@ -541,6 +542,7 @@ def do_assign_case(
         },
         is_public=True,
     )
+    triage.note_decision(locked, head="unit", chosen=lead_unit.code, acting_user=acting_user)
     return locked
 
 

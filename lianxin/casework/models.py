@@ -1105,3 +1105,30 @@ class SearchEntry(models.Model):
 
     def __str__(self) -> str:
         return str(self.case_id)
+
+
+class TriageCorrection(models.Model):
+    """Staff chose otherwise than the learned triage proposed (casework/triage.py): the text as
+    it was, what the model said and what staff chose; the next `triage_train` uses it."""
+
+    class Head(models.TextChoices):
+        CATEGORY = "category", _("类别")
+        UNIT = "unit", _("承办单位")
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="triage_corrections")
+    head = models.CharField(_("所改事项"), max_length=16, choices=Head.choices)
+    text = models.TextField(_("文本"))
+    proposed = models.CharField(_("建议"), max_length=64, blank=True)
+    confidence = models.FloatField(_("把握"), default=0)
+    chosen = models.CharField(_("实际选择"), max_length=64)
+    corrected_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        verbose_name = _("分类纠正")
+        verbose_name_plural = _("分类纠正")
+
+    def __str__(self) -> str:
+        return f"{self.case_id} {self.head}: {self.proposed} → {self.chosen}"

@@ -395,6 +395,9 @@ class ActionSpec:
     # A template (given `case`) of what the actor reads before acting, shown above the form
     # when the action's page is opened on its own (a co-sponsor's invitation: the suggestion).
     subject: str | None = None
+    # (case, user) → the context of casework/_triage_proposal.html (the learned triage's
+    # proposal with its one-click "adopt" link), shown above the form; None: no such card.
+    proposal: Callable | None = None
 
 
 @dataclass(frozen=True)
@@ -461,6 +464,7 @@ def run_action_page(
         "action_url": reverse(page.action_url_name, args=[case.pk, action]),
         "detail_url": reverse(page.detail_url_name, args=[case.pk]),
         "subject": spec.subject,
+        "proposal": spec.proposal(case, request.user) if spec.proposal else None,
     }
     template = "casework/action_form.html#form" if request.htmx else "casework/action_form.html"
     return render(request, template, context, status=status)
@@ -530,6 +534,27 @@ def _region_picker(user, blank_label):
     from lianxin.org.pickers import region_picker
 
     return region_picker(user, blank_label=blank_label)
+
+
+def _proposal(case, user, adopt: str) -> dict:
+    """The learned triage's proposal for the triage page (`adopt="category"`: the link fills
+    the category) or the assignment page (`"lead_unit"`: it fills the lead unit)."""
+    from django.utils.http import urlencode
+
+    from . import triage
+
+    p = triage.propose(case, units=_units_for(case, user))
+    if p is None:
+        return {"model": False}
+    chosen = p.category if adopt == "category" else p.unit
+    return {
+        "model": True,
+        "p": p,
+        "category_percent": round(p.category_confidence * 100),
+        "unit_percent": round(p.unit_confidence * 100),
+        "threshold_percent": round(p.threshold * 100),
+        "adopt": f"?{urlencode({adopt: chosen.pk})}" if chosen is not None else "",
+    }
 
 
 def _triage(case, d, user, request):
@@ -663,12 +688,18 @@ ACTIONS: dict[str, ActionSpec] = {
             "title": case.title,
             "region": case.region.code if case.region_id else "",
         },
+        from_query=("category",),
+        proposal=lambda case, user: _proposal(case, user, "category"),
     ),
     "merge": ActionSpec(forms.MergeForm, _merge, from_query=("merge_into",)),
     "derive": ActionSpec(forms.DeriveForm, _derive, _derive_choices),
     "decline": ActionSpec(forms.ReasonForm, _decline),
     "assign": ActionSpec(
-        forms.AssignForm, _assign, lambda case, user: {"units": _units_for(case, user)}
+        forms.AssignForm,
+        _assign,
+        lambda case, user: {"units": _units_for(case, user)},
+        from_query=("lead_unit",),
+        proposal=lambda case, user: _proposal(case, user, "lead_unit"),
     ),
     "return": ActionSpec(forms.ReasonForm, _return),
     "consult": ActionSpec(
