@@ -152,10 +152,10 @@ def test_secure_cookies_turn_on_the_https_redirect_and_hsts():
     assert secure["SECURE_SSL_REDIRECT"] is True
     assert secure["SECURE_HSTS_SECONDS"] >= 31536000 and secure["SECURE_HSTS_INCLUDE_SUBDOMAINS"]
     assert secure["SECURE_PROXY_SSL_HEADER"] == ["HTTP_X_FORWARDED_PROTO", "https"]
-    assert secure["SECURE_REDIRECT_EXEMPT"] == [r"^healthz$"]
+    assert secure["SECURE_REDIRECT_EXEMPT"] == [r"^healthz$", r"^readyz$"]
 
 
-def test_over_plain_http_everything_but_healthz_redirects_to_https():
+def test_over_plain_http_everything_but_healthz_and_readyz_redirects_to_https():
     with override_settings(
         SECURE_SSL_REDIRECT=True,
         SECURE_HSTS_SECONDS=31536000,
@@ -165,6 +165,7 @@ def test_over_plain_http_everything_but_healthz_redirects_to_https():
         login = client.get("/login/")
         assert login.status_code == 301 and login["Location"] == "https://testserver/login/"
         assert client.get("/healthz").status_code == 200
+        assert client.get("/readyz").status_code != 301
         secure = client.get("/login/", headers={"X-Forwarded-Proto": "https"})
         assert secure.status_code == 200
         assert "max-age=31536000" in secure.headers["Strict-Transport-Security"]
