@@ -17,15 +17,47 @@ def is_production() -> bool:
 
 
 def accounts_with_demo_password() -> list[str]:
-    """The usernames of the active accounts whose password is the demo password. Each account
-    costs one password hash, which is why this runs once per start, not per request."""
+    """The usernames of the active accounts whose password is the demo password."""
+    return scan_for_demo_password()[0]
+
+
+def scan_for_demo_password() -> tuple[list[str], int]:
+    """(the usernames of active accounts with the demo password, how many passwords were
+    hashed to find out). A check costs one password hash (a second at current iterations), so
+    what was found not to be the demo password is remembered in VAR_DIR by a digest of the
+    stored hash and of the demo password: the next start hashes only the passwords set or
+    changed since (a changed password has a new stored hash), not every account again."""
+    import hashlib
+
     from .models import User
 
     known = settings.LIANXIN_DEMO_PASSWORD
     if not known:
-        return []
+        return [], 0
+    salt = hashlib.sha256(("lianxin-demo-check|" + known).encode()).hexdigest()
+    memo = settings.VAR_DIR / "demo-password-checked"
+    try:
+        checked = set(memo.read_text().split())
+    except OSError:
+        checked = set()
+    found, hashed, keep = [], 0, set()
     users = User.objects.filter(is_active=True).exclude(password__startswith="!")
-    return [u.username for u in users.order_by("username") if u.check_password(known)]
+    for user in users.order_by("username").only("username", "password"):
+        key = hashlib.sha256(f"{salt}|{user.password}".encode()).hexdigest()
+        if key in checked:
+            keep.add(key)
+            continue
+        hashed += 1
+        if user.check_password(known):
+            found.append(user.username)
+        else:
+            keep.add(key)
+    if keep != checked:
+        try:
+            memo.write_text("\n".join(sorted(keep)) + "\n")
+        except OSError:
+            pass  # a read-only var directory: check them all again next time
+    return found, hashed
 
 
 def _refusal(names: list[str]) -> str:

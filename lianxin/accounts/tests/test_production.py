@@ -9,15 +9,20 @@ from django.core.management import call_command
 from django.core.management.base import CommandError, SystemCheckError
 
 from lianxin.accounts.models import User
-from lianxin.accounts.production import accounts_with_demo_password, refuse_known_passwords
+from lianxin.accounts.production import (
+    accounts_with_demo_password,
+    refuse_known_passwords,
+    scan_for_demo_password,
+)
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def production(settings):
+def production(settings, tmp_path):
     settings.DEBUG = False
     settings.LIANXIN_DEMO = False
+    settings.VAR_DIR = tmp_path  # what was checked is remembered there
     return settings
 
 
@@ -54,3 +59,19 @@ def test_a_demo_instance_starts_with_the_demo_password(settings):
     settings.LIANXIN_DEMO = False
     settings.DEBUG = True
     refuse_known_passwords()
+
+
+def test_a_start_hashes_only_the_passwords_changed_since_the_last_check(production):
+    User.objects.update(password=make_password("另一个密码-2026"))
+    active = User.objects.filter(is_active=True).count()
+    assert scan_for_demo_password() == ([], active)
+    assert scan_for_demo_password() == ([], 0)  # nothing changed: nothing hashed
+    # One password set back to the demo's: found at once, and found again at every start.
+    yc = User.objects.get(username="yc_staff")
+    yc.set_password(production.LIANXIN_DEMO_PASSWORD)
+    yc.save()
+    assert scan_for_demo_password() == (["yc_staff"], 1)
+    assert scan_for_demo_password() == (["yc_staff"], 1)
+    # Another demo password is another check.
+    production.LIANXIN_DEMO_PASSWORD = "另一个演示密码"
+    assert scan_for_demo_password()[1] == active
