@@ -110,11 +110,13 @@ class Dashboard:
         return f"{self.title}-{self.period}".replace(" ", "")
 
 
-def sections() -> list[tuple[str, str]]:
-    """The dashboard's tabs: each kind with figures, then the liaison network."""
-    return [(spec.kind, spec.label or spec.kind) for spec in kinds.with_figures()] + [
-        (NETWORK, str(_("联络站网络")))
-    ]
+def sections(g: Grants | None = None) -> list[tuple[str, str]]:
+    """The dashboard's tabs: each kind with figures, then the liaison network (for those who
+    read a region: not a station manager or a unit officer alone)."""
+    tabs = [(spec.kind, spec.label or spec.kind) for spec in kinds.with_figures()]
+    if g is None or rules.figure_regions(g) != ():
+        tabs.append((NETWORK, str(_("联络站网络"))))
+    return tabs
 
 
 def parse_period(start_text, end_text) -> tuple[dt.date | None, dt.date | None]:
@@ -159,7 +161,7 @@ def build(
     start: dt.date | None = None,
     end: dt.date | None = None,
 ) -> Dashboard:
-    valid = dict(sections())
+    valid = dict(sections(g))
     if kind not in valid:
         raise ValidationFailed(_("统计类别有误。"), field="kind")
     if kind == NETWORK:
@@ -325,8 +327,6 @@ def _network(g: Grants, *, region, figure: str, start, end) -> Dashboard:
     """Stations and receptions by the region's children (the liaison network)."""
     if figure not in NETWORK_FIGURES:
         raise ValidationFailed(_("指标有误。"), field="figure")
-    if rules.figure_regions(g) is not None and not rules.figure_regions(g):
-        raise Http404  # a station manager or a unit officer: no region to roll up
     Station = apps.get_model("liaison", "Station")
     Record = apps.get_model("liaison", "ReceptionRecord")
     Region = _region_model()

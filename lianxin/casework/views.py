@@ -826,7 +826,7 @@ def dashboard_page(request):
         raise PermissionDenied
     q = request.GET
     region = dashboard.region_for(g, q.get("region", "").strip())
-    sections = dashboard.sections()
+    sections = dashboard.sections(g)
     kind = q.get("kind") or sections[0][0]
     fmt = q.get("format", "")
     board, error = None, None
@@ -867,6 +867,7 @@ def dashboard_page(request):
         response["Content-Disposition"] = content_disposition_header(True, f"{board.slug}.{fmt}")
         return response
     params = {k: v for k, v in q.items() if k in DASHBOARD_PARAMS - {"format", "region"}}
+    here = {**params, **({"region": region.code} if region else {})}
     figure_choices = (
         [(k, v[0]) for k, v in dashboard.NETWORK_FIGURES.items()]
         if kind == dashboard.NETWORK
@@ -892,7 +893,8 @@ def dashboard_page(request):
             "wall": q.get("wall") == "1",
             "refresh": dashboard.WALL_REFRESH_SECONDS,
             "base_query": urlencode(params),
-            "here_query": urlencode({**params, **({"region": region.code} if region else {})}),
+            "here_query": urlencode(here),
+            "exit_wall_query": urlencode({k: v for k, v in here.items() if k != "wall"}),
             "echarts": _echarts_available(),
         },
         status=422 if error else 200,

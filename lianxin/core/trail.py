@@ -9,9 +9,10 @@ Readers of the trail come in two kinds:
 * `on_record(fn, prefix=…)`: called inside the action's transaction for each matching event,
   for work that must be queued with the change (notifications queue their task this way);
 * `follow(name, fn)`: a reader that handles events in id order after its own cursor
-  (`TrailCursor`), batch by batch, in its own transaction — the duty record and dashboards read
-  the trail this way (`manage.py follow_trail`), without polling every table. (The search index
-  is an `on_record` reader: each case action re-indexes its case in its own transaction.)
+  (`TrailCursor`), batch by batch, in its own transaction — the duty record reads the trail
+  this way (`manage.py follow_trail`), without polling every table. (The search index and the
+  dashboards' figures, `casework.metrics`, are `on_record` readers: each case action
+  re-indexes and recounts its case in its own transaction.)
 
 core knows nothing of roles or seats; the accounts app registers how a user's seat is found
 (`set_seat_resolver`)."""

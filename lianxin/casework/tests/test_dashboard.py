@@ -155,3 +155,22 @@ def test_units_see_their_league_table_and_leaders_a_wall_display():
     assert 'id="wall-refresh"' in wall and 'class="wall' in wall
     network = client_for("leader_demo").get("/dashboard/", {"kind": "network"})
     assert network.status_code == 200 and "接待记录" in network.content.decode()
+
+
+def test_each_role_sees_only_its_own_cells():
+    station = client_for("yc_station").get("/dashboard/", {"kind": "opinion", "by": "station"})
+    rows = table_of(station.content.decode(), "dashboard-table")
+    assert [r[0] for r in rows[1:-1]] == ["北关街道代表联络站"]
+    assert "联络站网络" not in station.content.decode()
+    assert client_for("yc_station").get("/dashboard/", {"kind": "network"}).status_code == 422
+    assert client_for("tg_staff").get("/dashboard/", {"region": "140702"}).status_code == 404
+    mine = client_for("yc_staff").get("/dashboard/", {"kind": "opinion", "region": "140702"})
+    assert mine.status_code == 200
+    county = table_of(mine.content.decode(), "dashboard-table")
+    city = table_of(
+        client_for("jz_staff")
+        .get("/dashboard/", {"kind": "opinion", "region": "140702"})
+        .content.decode(),
+        "dashboard-table",
+    )
+    assert county == city  # the same figures for the county, whoever reads them
