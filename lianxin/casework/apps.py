@@ -25,7 +25,7 @@ class CaseworkConfig(AppConfig):
         trail.on_record(search.on_trail, prefix="casework.")
         post_delete.connect(search.on_delete, sender=Case, dispatch_uid="search-case-deleted")
         # So do the figures (casework.metrics): each case action recounts its case.
-        trail.on_record(metrics.on_trail, prefix="casework.")
+        trail.on_record_batch(metrics.on_trail, prefix="casework.")
         pre_delete.connect(metrics.on_delete, sender=Case, dispatch_uid="metrics-case-deleted")
 
         for model in (DeadlinePolicy, WorkdayOverride):

@@ -22,7 +22,7 @@ from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from django.db import IntegrityError, transaction
+from django.db import transaction
 from django.db.models import F, Q, Sum
 from django.db.models.functions import Substr
 from django.utils import timezone
@@ -333,54 +333,82 @@ def _key(fact: dict) -> tuple:
 
 
 def _add_to_cells(deltas: dict[tuple, Counter]) -> None:
-    for key, delta in deltas.items():
-        change = {name: n for name, n in delta.items() if n}
-        if not change:
-            continue
-        where = dict(zip(METRIC_DIMENSIONS, key, strict=True))
-        cells = MetricCell.objects.filter(**where)
-        if cells.update(**{name: F(name) + n for name, n in change.items()}):
-            continue
-        try:
-            with transaction.atomic():
-                MetricCell.objects.create(**where, **change)
-        except IntegrityError:  # created meanwhile by another transaction
-            cells.update(**{name: F(name) + n for name, n in change.items()})
+    """Add the deltas to their cells in three statements whatever their number: the missing
+    cells inserted empty (a conflict with a concurrent insert is no error), every cell locked
+    in one order (so concurrent actions queue instead of losing an update), then written."""
+    changes = {
+        key: {name: n for name, n in delta.items() if n}
+        for key, delta in deltas.items()
+        if any(delta.values())
+    }
+    if not changes:
+        return
+    keys = sorted(changes)
+    MetricCell.objects.bulk_create(
+        [MetricCell(**dict(zip(METRIC_DIMENSIONS, key, strict=True))) for key in keys],
+        batch_size=500,
+        ignore_conflicts=True,
+    )
+    match = Q(pk__in=[])
+    for key in keys:
+        match |= Q(**dict(zip(METRIC_DIMENSIONS, key, strict=True)))
+    cells = list(MetricCell.objects.select_for_update().filter(match).order_by(*METRIC_DIMENSIONS))
+    for cell in cells:
+        for name, n in changes.get(_key(cell.__dict__), {}).items():
+            setattr(cell, name, getattr(cell, name) + n)
+    MetricCell.objects.bulk_update(cells, list(METRIC_COUNTS), batch_size=500)
 
 
 def refresh(case_ids: Iterable[int], *, overdue_ids: Iterable[int] = ()) -> None:
     """Count these cases again and move the difference into the cells. Runs inside the
-    transaction of the action that changed them."""
+    transaction of the action that changed them; a bulk action's cases by BATCH."""
     ids = sorted(set(case_ids))
-    if not ids:
-        return
+    overdue = set(overdue_ids)
+    for start in range(0, len(ids), BATCH):
+        _refresh(ids[start : start + BATCH], overdue)
+
+
+def _refresh(ids: list[int], overdue_ids: set[int]) -> None:
     old = {f.pk: f for f in CaseFact.objects.filter(pk__in=ids)}
-    sticky = {pk for pk, f in old.items() if f.ever_overdue} | set(overdue_ids)
+    sticky = {pk for pk, f in old.items() if f.ever_overdue} | overdue_ids
     new = _facts(ids, overdue_ids=sticky)
     deltas: dict[tuple, Counter] = defaultdict(Counter)
+    created, changed, gone = [], [], []
     for pk in ids:
-        before = old.get(pk)
+        before, after = old.get(pk), new.get(pk)
         if before is not None:
             fact = {d: getattr(before, d) for d in (*METRIC_DIMENSIONS, *METRIC_COUNTS)}
             deltas[_key(fact)].subtract({c: fact[c] for c in METRIC_COUNTS})
-        after = new.get(pk)
         if after is not None:
             deltas[_key(after)].update({c: after[c] for c in METRIC_COUNTS})
             if before is None:
-                CaseFact.objects.create(case_id=pk, **after)
+                created.append(CaseFact(case_id=pk, **after))
             else:
-                CaseFact.objects.filter(pk=pk).update(**after)
+                for name, value in after.items():
+                    setattr(before, name, value)
+                changed.append(before)
         elif before is not None:
-            before.delete()
+            gone.append(pk)
+    CaseFact.objects.bulk_create(created, batch_size=500)
+    if changed:
+        CaseFact.objects.bulk_update(
+            changed, [*METRIC_DIMENSIONS, *METRIC_COUNTS, "ever_overdue"], batch_size=500
+        )
+    if gone:
+        CaseFact.objects.filter(pk__in=gone).delete()
     _add_to_cells(deltas)
 
 
-def on_trail(event) -> None:
-    """The trail's reader (`on_record`, prefix `casework.`): recount the event's case."""
-    if event.object_type != "casework.case" or not event.object_id.isdigit():
-        return
-    case_id = int(event.object_id)
-    refresh([case_id], overdue_ids=[case_id] if event.action == "casework.overdue" else ())
+def on_trail(events) -> None:
+    """The trail's reader (`on_record_batch`, prefix `casework.`): recount the cases of the
+    events of one action (one case, or a bulk action's many) in its transaction."""
+    ids = [
+        int(e.object_id)
+        for e in events
+        if e.object_type == "casework.case" and e.object_id.isdigit()
+    ]
+    overdue = [int(e.object_id) for e in events if e.action == "casework.overdue"]
+    refresh(ids, overdue_ids=[i for i in overdue if i in set(ids)])
 
 
 def on_delete(sender, instance, **kwargs) -> None:
