@@ -8,7 +8,8 @@ ratings and overdue flags spread evenly), then counted once by `rebuild_metrics`
 every query of the page's figures) is compared with one bare GROUP BY over casework_case joined
 to its region that counts collected, fed back, rated and satisfied per county — the full scan
 the cells replace, and less than the dashboard shows. `metrics.refresh` of one case (what the
-trail reader does inside an action's transaction) is compared with a bare UPDATE of that case.
+trail reader does inside an action's transaction) after its rating is written is compared with
+the bare UPDATE of that rating alone.
 
 Run: .venv/bin/python bench/dashboard.py [--cases N] (DATABASE_URL=postgres://… for
 PostgreSQL). Default N=20,000.
@@ -96,15 +97,22 @@ def main() -> None:
             )
             cursor.fetchall()
 
-    one = Case.objects.filter(state="handling").order_by("pk").first()
+    one = Case.objects.filter(state="evaluated").order_by("pk").first()
+    flip = {"n": 0}
+
+    def rate():
+        # The write of an evaluation: the rating flips, so the case moves between counts.
+        flip["n"] ^= 1
+        Case.objects.filter(pk=one.pk).update(rating="satisfied" if flip["n"] else "dissatisfied")
 
     def refresh():
         with transaction.atomic():
+            rate()
             metrics.refresh([one.pk])
 
     def bare_update():
-        with transaction.atomic(), connection.cursor() as cursor:
-            cursor.execute("UPDATE casework_case SET version = version + 1 WHERE id = %s", [one.pk])
+        with transaction.atomic():
+            rate()
 
     b = summary(timeit(board, repeat=30, warmup=3))
     s = summary(timeit(bare_scan, repeat=30, warmup=3))
@@ -117,9 +125,9 @@ def main() -> None:
             ("dashboard.build, median", f"{b['median_ms']:.1f} ms (p95 {b['p95_ms']:.1f} ms)"),
             ("bare GROUP BY over the cases, median", f"{s['median_ms']:.1f} ms"),
             ("ratio dashboard / bare scan", f"{b['median_ms'] / s['median_ms']:.2f}×"),
-            ("recount one case (trail reader), median", f"{r['median_ms']:.2f} ms"),
-            ("bare UPDATE of the case, median", f"{u['median_ms']:.2f} ms"),
-            ("ratio recount / bare update", f"{r['median_ms'] / u['median_ms']:.1f}×"),
+            ("a rating written and recounted, median", f"{r['median_ms']:.2f} ms"),
+            ("the rating written alone (bare UPDATE), median", f"{u['median_ms']:.2f} ms"),
+            ("ratio with recount / bare update", f"{r['median_ms'] / u['median_ms']:.1f}×"),
         ],
     )
     drop_database()

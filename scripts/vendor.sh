@@ -17,7 +17,11 @@ if ! command -v npm > /dev/null; then
 fi
 work="$(mktemp -d)"
 trap 'rm -rf "$work"' EXIT
-(cd "$work" && npm pack --silent "echarts@$ECHARTS_VERSION" > /dev/null)
+if ! (cd "$work" && npm pack --silent "echarts@$ECHARTS_VERSION" > /dev/null); then
+  echo "无法从 npm 下载 echarts@$ECHARTS_VERSION，统计图表将不显示（表格不受影响）。"
+  echo "(npm pack echarts@$ECHARTS_VERSION failed: the dashboards' charts are skipped)"
+  exit 0
+fi
 tar -xzf "$work"/echarts-*.tgz -C "$work" package/dist/echarts.min.js package/LICENSE
 cp "$work/package/dist/echarts.min.js" "$dest/echarts.min.js"
 cp "$work/package/LICENSE" "$dest/echarts.LICENSE"

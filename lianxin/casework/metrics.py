@@ -332,7 +332,7 @@ def _key(fact: dict) -> tuple:
     return tuple(fact[d] for d in METRIC_DIMENSIONS)
 
 
-def _add_to_cells(deltas: dict[tuple, Counter]) -> None:
+def _add_to_cells(deltas: dict[tuple, Counter], *, single: bool = False) -> None:
     """Add the deltas to their cells in three statements whatever their number: the missing
     cells inserted empty (a conflict with a concurrent insert is no error), every cell locked
     in one order (so concurrent actions queue instead of losing an update), then written."""
@@ -344,6 +344,14 @@ def _add_to_cells(deltas: dict[tuple, Counter]) -> None:
     if not changes:
         return
     keys = sorted(changes)
+    if single:  # one case: at most two cells, each moved by one atomic UPDATE
+        for key in keys:
+            where = dict(zip(METRIC_DIMENSIONS, key, strict=True))
+            add = {name: F(name) + n for name, n in changes[key].items()}
+            if not MetricCell.objects.filter(**where).update(**add):
+                MetricCell.objects.bulk_create([MetricCell(**where)], ignore_conflicts=True)
+                MetricCell.objects.filter(**where).update(**add)
+        return
     MetricCell.objects.bulk_create(
         [MetricCell(**dict(zip(METRIC_DIMENSIONS, key, strict=True))) for key in keys],
         batch_size=500,
@@ -383,20 +391,25 @@ def _refresh(ids: list[int], overdue_ids: set[int]) -> None:
             deltas[_key(after)].update({c: after[c] for c in METRIC_COUNTS})
             if before is None:
                 created.append(CaseFact(case_id=pk, **after))
-            else:
+            elif any(getattr(before, name) != value for name, value in after.items()):
                 for name, value in after.items():
                     setattr(before, name, value)
                 changed.append(before)
         elif before is not None:
             gone.append(pk)
     CaseFact.objects.bulk_create(created, batch_size=500)
-    if changed:
+    if len(ids) == 1 and changed:
+        fact = changed[0]
+        CaseFact.objects.filter(pk=fact.pk).update(
+            **{name: getattr(fact, name) for name in new[fact.pk]}
+        )
+    elif changed:
         CaseFact.objects.bulk_update(
             changed, [*METRIC_DIMENSIONS, *METRIC_COUNTS, "ever_overdue"], batch_size=500
         )
     if gone:
         CaseFact.objects.filter(pk__in=gone).delete()
-    _add_to_cells(deltas)
+    _add_to_cells(deltas, single=len(ids) == 1)
 
 
 def on_trail(events) -> None:
