@@ -9,7 +9,7 @@ WORKERS ?= 3
 SCAN_EVERY ?= 600
 export DJANGO_SETTINGS_MODULE := lianxin.settings
 
-.PHONY: run test install install-test system-deps lint format migrate demo serve bench clean public-address
+.PHONY: run test install install-test vendor system-deps lint format migrate demo serve bench clean public-address
 
 # The address the server listens on. Unless LIANXIN_PUBLIC_BASE_URL is set, the settings derive
 # the public address (QR codes on printed cards, tracking links, SMS) from it
@@ -27,8 +27,12 @@ $(VENV)/.installed-test: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test]'
 	@touch $@
 
-install: $(VENV)/.installed
-install-test: $(VENV)/.installed-test
+# ECharts for the dashboards' charts, from npm into var/vendor/ (gitignored; scripts/vendor.sh).
+vendor:
+	@bash scripts/vendor.sh
+
+install: $(VENV)/.installed vendor
+install-test: $(VENV)/.installed-test vendor
 
 # Chromium (browser tests), pango (PDFs) and Noto CJK fonts (Chinese in PDFs) from Debian.
 system-deps:
@@ -43,6 +47,7 @@ migrate: install
 demo run: export LIANXIN_DEMO ?= 1
 demo: migrate
 	$(PY) manage.py load_demo --if-empty
+	@$(PY) manage.py rebuild_metrics --if-empty
 
 run: SYSTEM_DEPS = pdf
 run: system-deps demo

@@ -248,6 +248,12 @@ USE_TZ = True
 STATIC_URL = "/static/"
 STATIC_ROOT = VAR_DIR / "static"
 STATIC_ROOT.mkdir(exist_ok=True)
+# Third-party browser code fetched from npm by `make install` (scripts/vendor.sh: ECharts),
+# never committed; pages that use it work without it.
+# Beside the checkout (where the install step puts it), whatever VAR_DIR the data lives in.
+VENDOR_DIR = BASE_DIR / "var" / "vendor"
+VENDOR_DIR.mkdir(parents=True, exist_ok=True)
+STATICFILES_DIRS = [("vendor", VENDOR_DIR)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
 STORAGES = {

@@ -8,13 +8,14 @@ class CaseworkConfig(AppConfig):
     verbose_name = _("办理闭环")
 
     def ready(self) -> None:
-        from django.db.models.signals import post_delete, post_save
+        from django.db.models.signals import post_delete, post_save, pre_delete
 
         from lianxin.core import readiness, trail
 
         from . import (
             deadlines,
             lineage,  # noqa: F401 - follows a derived case's reply to its origins
+            metrics,
             rules,  # noqa: F401 - registers this app's access rules
             search,
         )
@@ -23,6 +24,9 @@ class CaseworkConfig(AppConfig):
         # The search index follows every case action in its own transaction.
         trail.on_record(search.on_trail, prefix="casework.")
         post_delete.connect(search.on_delete, sender=Case, dispatch_uid="search-case-deleted")
+        # So do the figures (casework.metrics): each case action recounts its case.
+        trail.on_record_batch(metrics.on_trail, prefix="casework.")
+        pre_delete.connect(metrics.on_delete, sender=Case, dispatch_uid="metrics-case-deleted")
 
         readiness.register("intake_backlog", intake_backlog)
         for model in (DeadlinePolicy, WorkdayOverride):

@@ -97,6 +97,16 @@ def add_workdays(start: dt.date, n: int) -> dt.date:
     return day
 
 
+def workdays_between(start: dt.date, end: dt.date) -> int:
+    """The working days after `start` up to and including `end` (0 when end <= start)."""
+    overrides = _overrides()
+    n, day = 0, start
+    while day < end:
+        day += dt.timedelta(days=1)
+        n += is_workday(day, overrides)
+    return n
+
+
 def subtract_workdays(end: dt.date, n: int) -> dt.date:
     """The n-th working day before `end`."""
     if n <= 0:

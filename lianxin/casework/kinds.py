@@ -46,6 +46,8 @@ class KindSpec:
     detail_schema: type | None = None
     # The heading of the kind's figures page (casework.stats); empty: the kind has none.
     figures: str = ""
+    # Figures of casework.metrics shown for this kind besides the loop's own (reply classes…).
+    extra_figures: tuple[str, ...] = ()
     # case → the text a search index keeps for it; None: its title and content.
     search_text: Callable | None = None
     # Each side of a two-way evaluation sees the other's rating only after giving its own
@@ -66,20 +68,21 @@ def declare(
     notify: dict | None = None,
     visibility: Callable | None = None,
     attach: Callable | None = None,
-    figures: str = "",
+    figures: str | tuple = "",
     search_text: Callable | None = None,
     blind_evaluation: bool | None = None,
 ) -> KindSpec:
     """Declare a kind with its actions (later declarations of the same kind add to it; an
-    action of the same name replaces the earlier one of that kind only). `notify` maps action
-    names to `casework.notify.NotifyRule`: who hears of that action on a case of this kind, in
-    place of the loop's rule. `visibility(g)` returns `(hidden, shown)`: the Q of the cases of
-    this kind that the loop's rule shows but the holder of grants `g` must not see, and of those
-    it does not show that they may (None for either); `attach(g, case)` answers who may add
-    files to a case of this kind (True/False, or None for the loop's rule). `figures` is the
-    heading of its figures page (a kind without one has no figures); `search_text(case)` the text
-    a search index keeps for a case of this kind; `blind_evaluation` hides each side's rating of
-    a two-way evaluation from the other until it has given its own."""
+        action of the same name replaces the earlier one of that kind only). `notify` maps action
+        names to `casework.notify.NotifyRule`: who hears of that action on a case of this kind, in
+        place of the loop's rule. `visibility(g)` returns `(hidden, shown)`: the Q of the cases of
+        this kind that the loop's rule shows but the holder of grants `g` must not see, and of those
+        it does not show that they may (None for either); `attach(g, case)` answers who may add
+        files to a case of this kind (True/False, or None for the loop's rule). `figures` is the
+        heading of its figures page (a kind without one has no figures), or `(heading, keys)` with
+    the keys of the extra figures of `casework.metrics` it shows (`EXTRA_FIGURES`); `search_text(case)` the text
+        a search index keeps for a case of this kind; `blind_evaluation` hides each side's rating of
+        a two-way evaluation from the other until it has given its own."""
     spec = _KINDS.get(kind)
     if spec is None:
         spec = _KINDS[kind] = KindSpec(kind=kind, label=str(label))
@@ -89,6 +92,8 @@ def declare(
         spec.actions[item.action] = item
     if detail is not None:
         spec.detail, spec.detail_schema = detail, detail_schema
+    if isinstance(figures, tuple):
+        figures, spec.extra_figures = figures[0], tuple(figures[1])
     if figures:
         spec.figures = str(figures)
     if search_text is not None:

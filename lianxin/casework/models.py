@@ -1132,3 +1132,87 @@ class TriageCorrection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} {self.head}: {self.proposed} → {self.chosen}"
+
+
+# --- Figures (casework.metrics) -------------------------------------------------------------
+# The counts every figure is made of, per case (`CaseFact`) and summed per cell of the
+# dimensions the dashboards group by (`MetricCell`). Both are kept by `casework.metrics` from
+# the trail inside each action's transaction and rebuilt by `manage.py rebuild_metrics`.
+METRIC_COUNTS = (
+    "collected",
+    "registered",
+    "assigned",
+    "replied",
+    "fed_back",
+    "rated",
+    "satisfied",
+    "overdue",
+    "handling_days",
+    "reply_a",
+    "reply_b",
+    "reply_c",
+    "consulted",
+    "key_supervision",
+)
+METRIC_DIMENSIONS = (
+    "kind",
+    "region_code",
+    "station_id",
+    "deputy_id",
+    "unit_id",
+    "category_id",
+    "month",
+)
+
+
+class MetricCounts(models.Model):
+    kind = models.CharField(max_length=32)
+    region_code = models.CharField(max_length=12, blank=True)
+    # Ids without a foreign key (0: none), so that every dimension of a cell is a plain value
+    # and the unique constraint holds on SQLite and PostgreSQL alike.
+    station_id = models.IntegerField(default=0)
+    deputy_id = models.IntegerField(default=0)
+    unit_id = models.IntegerField(default=0)
+    category_id = models.IntegerField(default=0)
+    month = models.DateField()
+    collected = models.IntegerField(default=0)
+    registered = models.IntegerField(default=0)
+    assigned = models.IntegerField(default=0)
+    replied = models.IntegerField(default=0)
+    fed_back = models.IntegerField(default=0)
+    rated = models.IntegerField(default=0)
+    satisfied = models.IntegerField(default=0)
+    overdue = models.IntegerField(default=0)
+    handling_days = models.IntegerField(default=0)
+    reply_a = models.IntegerField(default=0)
+    reply_b = models.IntegerField(default=0)
+    reply_c = models.IntegerField(default=0)
+    consulted = models.IntegerField(default=0)
+    key_supervision = models.IntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseFact(MetricCounts):
+    """One case's dimensions and counts (0 or 1; `handling_days`: working days to its reply),
+    as last counted; `ever_overdue` stays set once the case has been overdue."""
+
+    case = models.OneToOneField(Case, primary_key=True, on_delete=models.CASCADE, related_name="+")
+    ever_overdue = models.BooleanField(default=False)
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.case_id}"
+
+
+class MetricCell(MetricCounts):
+    """The sum of the facts that share every dimension: what a dashboard reads."""
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=list(METRIC_DIMENSIONS), name="metric_cell_dimensions")
+        ]
+        indexes = [models.Index(fields=["kind", "region_code", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.region_code} {self.month:%Y-%m}"

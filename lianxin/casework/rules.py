@@ -54,6 +54,49 @@ def _cases(g: Grants) -> Q | None:
     return _refine(g, q)
 
 
+# --- Figures (casework.metrics) ------------------------------------------------------------
+# Figures are sums over cells of region, station, unit… (no case is read), so who sees which
+# cells is decided on those dimensions: staff and leaders the region subtrees they read (the
+# CPPCC's kinds for CPPCC staff, the congress's for congress staff), a station manager the
+# cells of the station, a unit officer those of the unit (and the units' league table).
+CPPCC_KINDS = ("proposal", "sentiment_report")
+
+
+def may_see_figures(g: Grants) -> bool:
+    return bool(
+        g.is_admin
+        or g.staff_congresses
+        or g.cppcc_staff
+        or g.leader_regions
+        or g.station_ids
+        or g.unit_ids
+    )
+
+
+def figure_scope(g: Grants) -> Q | None:
+    """The Q of the metric cells the holder of `g` may read (None: every cell)."""
+    if g.is_admin:
+        return None
+    q = NOTHING
+    if g.congress_read_regions:
+        q |= ~Q(kind__in=CPPCC_KINDS) & prefix_q("region_code", g.congress_read_regions)
+    if g.cppcc_read_regions:
+        q |= Q(kind__in=CPPCC_KINDS) & prefix_q("region_code", g.cppcc_read_regions)
+    return q | any_of(("station_id__in", g.station_ids), ("unit_id__in", g.unit_ids))
+
+
+def figure_regions(g: Grants) -> tuple[str, ...] | None:
+    """The region subtrees whose figures the holder of `g` may open (None: all)."""
+    if g.is_admin:
+        return None
+    return tuple(sorted(set(g.congress_read_regions + g.cppcc_read_regions), key=len))
+
+
+def may_open_region(g: Grants, code: str) -> bool:
+    roots = figure_regions(g)
+    return roots is None or any(code.startswith(root) for root in roots)
+
+
 # --- Kind-specific refinements, registered by the app of each kind ---------------------------
 CaseAttach = Callable[[Grants, object], "bool | None"]
 _CASE_VISIBILITY: dict[str | None, list[Callable]] = {}

@@ -11,6 +11,7 @@ urlpatterns = [
     path("cases/filters/<int:pk>/delete/", views.delete_filter, name="case_filter_delete"),
     path("cases/batch/<str:action>/", views.case_batch, name="case_batch"),
     path("cases/figures/", views.figures, name="case_figures"),
+    path("dashboard/", views.dashboard_page, name="dashboard"),
     path("cases/derive/", views.derive_many, name="case_derive_many"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<str:action>/", views.case_action, name="case_action"),

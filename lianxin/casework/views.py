@@ -17,22 +17,28 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.http import content_disposition_header, urlencode
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods, require_POST
 
 from lianxin.accounts.access import get_visible_or_404, grants, mask_phone, visible_to
 from lianxin.core import dates
-from lianxin.core.errors import LianxinError
+from lianxin.core.audit import record as audit_record
+from lianxin.core.errors import LianxinError, ValidationFailed
 from lianxin.core.forms import show_error
+from lianxin.core.models import AuditLog
 
 from . import (
     actions,
     attachments,
+    dashboard,
     forms,
     kinds,
+    metrics,
     queries,
     resolve,
+    rules,
     saved_filters,
     search,
     serialize,
@@ -843,6 +849,101 @@ def figures(request):
         },
         status=422 if error else 200,
     )
+
+
+# --- Dashboards (casework.dashboard) ------------------------------------------------------------
+DASHBOARD_PARAMS = frozenset({"kind", "region", "by", "figure", "from", "to", "wall", "format"})
+
+
+@login_required
+def dashboard_page(request):
+    """The dashboard for staff, units and leaders: tables first (the truth), a chart beside
+    each, the map and tiles, Excel and PDF of what is shown, and a wall-display mode."""
+    g = grants(request.user)
+    if not rules.may_see_figures(g):
+        raise PermissionDenied
+    q = request.GET
+    region = dashboard.region_for(g, q.get("region", "").strip())
+    sections = dashboard.sections(g)
+    kind = q.get("kind") or sections[0][0]
+    fmt = q.get("format", "")
+    board, error = None, None
+    try:
+        unknown = sorted(set(q) - DASHBOARD_PARAMS)
+        if unknown:
+            raise ValidationFailed(
+                _("不支持的筛选条件：%(names)s。") % {"names": "、".join(unknown)[:100]},
+                field=unknown[0],
+            )
+        if fmt not in ("", "xlsx", "pdf"):
+            raise ValidationFailed(_("格式应为 xlsx 或 pdf。"), field="format")
+        start, end = dashboard.parse_period(q.get("from"), q.get("to"))
+        board = dashboard.build(
+            g,
+            kind=kind,
+            region=region,
+            by=q.get("by") or "region",
+            figure=q.get("figure", ""),
+            start=start,
+            end=end,
+        )
+    except LianxinError as exc:
+        error = exc.message
+    if board is not None and fmt:
+        if fmt == "xlsx":
+            content, content_type = dashboard.to_xlsx(board), dashboard.XLSX
+        else:
+            content, content_type = dashboard.to_pdf(board), "application/pdf"
+        audit_record(
+            AuditLog.Kind.EXPORTED,
+            request=request,
+            user=request.user,
+            target=f"dashboard:{board.kind}:{board.region.code if board.region else ''}"[:200],
+            format=fmt,
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, f"{board.slug}.{fmt}")
+        return response
+    params = {k: v for k, v in q.items() if k in DASHBOARD_PARAMS - {"format", "region"}}
+    here = {**params, **({"region": region.code} if region else {})}
+    figure_choices = (
+        [(k, v[0]) for k, v in dashboard.NETWORK_FIGURES.items()]
+        if kind == dashboard.NETWORK
+        else [(f.key, f.label) for f in metrics.figures_for(kind)]
+        if kinds.kind_spec(kind)
+        else []
+    )
+    return render(
+        request,
+        "casework/dashboard.html",
+        {
+            "board": board,
+            "error": error,
+            "sections": sections,
+            "kind": kind,
+            "region": region,
+            "groups": list(metrics.GROUPS.items()) if kind != dashboard.NETWORK else [],
+            "figure_choices": figure_choices,
+            "by": q.get("by") or "region",
+            "figure": board.figure if board else q.get("figure", ""),
+            "start": q.get("from", ""),
+            "end": q.get("to", ""),
+            "wall": q.get("wall") == "1",
+            "refresh": dashboard.WALL_REFRESH_SECONDS,
+            "base_query": urlencode(params),
+            "here_query": urlencode(here),
+            "exit_wall_query": urlencode({k: v for k, v in here.items() if k != "wall"}),
+            "echarts": _echarts_available(),
+        },
+        status=422 if error else 200,
+    )
+
+
+def _echarts_available() -> bool:
+    """Whether `make install` fetched ECharts (var/vendor, from npm); the page works without."""
+    from django.contrib.staticfiles import finders
+
+    return finders.find("vendor/echarts.min.js") is not None
 
 
 # --- Full-text search ---------------------------------------------------------------------------

@@ -8,10 +8,12 @@ Readers of the trail come in two kinds:
 
 * `on_record(fn, prefix=…)`: called inside the action's transaction for each matching event,
   for work that must be queued with the change (notifications queue their task this way);
+  `on_record_batch` likewise, once per `record_many` with its matching events;
 * `follow(name, fn)`: a reader that handles events in id order after its own cursor
-  (`TrailCursor`), batch by batch, in its own transaction — the duty record and dashboards read
-  the trail this way (`manage.py follow_trail`), without polling every table. (The search index
-  is an `on_record` reader: each case action re-indexes its case in its own transaction.)
+  (`TrailCursor`), batch by batch, in its own transaction — the duty record reads the trail
+  this way (`manage.py follow_trail`), without polling every table. (The search index and the
+  dashboards' figures, `casework.metrics`, are `on_record` readers: each case action
+  re-indexes and recounts its case in its own transaction.)
 
 core knows nothing of roles or seats; the accounts app registers how a user's seat is found
 (`set_seat_resolver`)."""
@@ -45,6 +47,7 @@ CITIZEN = Seat("citizen", label="群众")
 
 _resolver: Callable[..., Seat] | None = None
 _on_record: list[tuple[str, Callable[[TrailEvent], None]]] = []
+_on_record_batch: list[tuple[str, Callable[[list[TrailEvent]], None]]] = []
 _followers: dict[str, Callable[[list[TrailEvent]], None]] = {}
 
 
@@ -128,6 +131,10 @@ def record_many(events: Iterable[TrailEvent]) -> list[TrailEvent]:
         bulk.insert(rows)
     for row in rows:
         _announce(row)
+    for prefix, fn in _on_record_batch:
+        matching = [row for row in rows if row.action.startswith(prefix)]
+        if matching:
+            fn(matching)
     return rows
 
 
@@ -145,8 +152,17 @@ def on_record(fn: Callable[[TrailEvent], None], *, prefix: str = "") -> Callable
     return fn
 
 
+def on_record_batch(fn: Callable[[list[TrailEvent]], None], *, prefix: str = "") -> Callable:
+    """Like `on_record`, but `fn(events)` is called once per `record`/`record_many` with the
+    matching events of that call (a bulk action's thousand events in one call)."""
+    if (prefix, fn) not in _on_record_batch:
+        _on_record_batch.append((prefix, fn))
+    return fn
+
+
 def off_record(fn: Callable) -> None:
     _on_record[:] = [(p, f) for p, f in _on_record if f is not fn]
+    _on_record_batch[:] = [(p, f) for p, f in _on_record_batch if f is not fn]
 
 
 def follow(name: str, fn: Callable[[list[TrailEvent]], None]) -> Callable:

@@ -286,4 +286,8 @@ kinds.declare(
     visibility=_visibility,
     attach=_attach,
     blind_evaluation=True,
+    figures=(
+        _("政协提案统计"),
+        ("reply_a", "reply_b", "reply_c", "consultation_rate", "key_supervision"),
+    ),
 )

@@ -14,6 +14,7 @@ from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
+from lianxin.casework import metrics
 from lianxin.casework.models import (
     Assignment,
     Case,
@@ -117,7 +118,8 @@ def build(congress, session=None) -> Report:
         base.exclude(rating="").values("rating").annotate(n=Count("pk")).values_list("rating", "n")
     )
     rated = sum(ratings.values())
-    satisfied = ratings.get(Rating.SATISFIED, 0) + ratings.get(Rating.BASICALLY_SATISFIED, 0)
+    # Satisfaction as every dashboard counts it (casework.metrics: the facts of these cases).
+    counts = metrics.counts_of(ids)
 
     figures = [
         (_("收到建议"), head["received"]),
@@ -129,7 +131,7 @@ def build(congress, session=None) -> Report:
         (_("已答复"), head["answered"]),
         (_("已办结"), head["concluded"]),
         (_("办前沟通率"), _pct(consulted_before, assigned)),
-        (_("满意率（含基本满意）"), _pct(satisfied, rated)),
+        (_("满意率（含基本满意）"), metrics.FIGURES["satisfaction"].display(counts)),
         (_("当前逾期"), head["overdue_now"]),
         (_("曾经逾期"), ever_overdue),
         (_("重点督办"), head["key"]),
@@ -182,7 +184,7 @@ def build(congress, session=None) -> Report:
                 co_counts.get(r["unit__name"], 0),
                 r["answered"],
                 r["overdue"],
-                _pct(r["satisfied"], r["rated"]),
+                metrics.FIGURES["satisfaction"].display(r),
             ]
             for r in unit_rows
         ],

@@ -508,4 +508,11 @@ def _search_text(case) -> str:
     return "\n".join(part for part in parts if part)
 
 
-kinds.declare(Kind.SUGGESTION, search_text=_search_text)
+# Its figures (casework.metrics): the loop's, and reply classes, consultation, key supervision.
+SUGGESTION_FIGURES = ("reply_a", "reply_b", "reply_c", "consultation_rate", "key_supervision")
+kinds.declare(
+    Kind.SUGGESTION,
+    search_text=_search_text,
+    figures=(_("代表建议统计"), SUGGESTION_FIGURES),
+)
+kinds.declare(Kind.MOTION, figures=(_("议案统计"), ("key_supervision",)))

@@ -88,8 +88,8 @@ def test_the_figures_page_shows_the_totals(client, april):
 
 def test_only_kinds_declared_with_figures_have_them():
     with pytest.raises(ValidationFailed):
-        stats.figures(user("yc_staff"), kind="suggestion")
-    page = client_for("yc_staff").get("/cases/figures/?kind=suggestion")
+        stats.figures(user("yc_staff"), kind="work_order")
+    page = client_for("yc_staff").get("/cases/figures/?kind=work_order")
     assert page.status_code == 422 and "案件类别有误" in page.content.decode()
     ok = client_for("yc_staff").get("/cases/figures/")
     assert ok.status_code == 200 and "群众意见统计" in ok.content.decode()

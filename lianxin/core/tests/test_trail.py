@@ -139,11 +139,16 @@ def test_many_events_at_once_get_their_ids_in_order_and_read_back_as_written():
     trail hear of each."""
     staff = user("jz_staff")
     heard: list[int] = []
+    batches: list[list[int]] = []
 
     def listen(event):
         heard.append(event.pk)
 
+    def listen_batch(events):
+        batches.append([e.pk for e in events])
+
     trail.on_record(listen, prefix="test.")
+    trail.on_record_batch(listen_batch, prefix="test.")
     try:
         before = _last()
         with transaction.atomic():
@@ -161,8 +166,10 @@ def test_many_events_at_once_get_their_ids_in_order_and_read_back_as_written():
             )
     finally:
         trail.off_record(listen)
+        trail.off_record(listen_batch)
     assert [r.pk for r in rows] == [r.pk for r in _after(before)]
     assert heard == [r.pk for r in rows]
+    assert batches == [heard]  # the batch reader hears the whole call once
     read = {r.object_id: r for r in _after(before)}
     assert len(read) == 2500
     for written in rows[:10] + rows[-10:]:

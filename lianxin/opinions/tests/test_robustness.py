@@ -50,6 +50,11 @@ def test_odd_staff_filters_never_fail():
             ),
             ("/cases/figures/", {"by": value, "from": value, "to": value}),
             (
+                "/dashboard/",
+                {"kind": value, "by": value, "figure": value, "from": value, "to": value},
+            ),
+            ("/dashboard/", {"region": value, "wall": value, "format": value}),
+            (
                 "/logs/",
                 {"kind": value, "deputy": value, "station": value, "region": value, "start": value},
             ),

@@ -5,6 +5,8 @@ told once per batch, in a fixed number of queries too."""
 
 from __future__ import annotations
 
+import io
+
 import pytest
 from django.core.cache import cache
 from django.db import connection
@@ -120,3 +122,31 @@ def test_central_assignment_queries_do_not_grow_with_the_batch(
     told = Notification.objects.filter(verb="assign")
     assert sorted(told.values_list("recipient__username", flat=True)) == sorted(officers)
     assert all("20" in n.title for n in told)
+
+
+def test_central_assignment_moves_the_figures_at_once_as_a_rebuild_would(
+    api, django_capture_on_commit_callbacks
+):
+    from django.core.management import call_command
+    from django.db.models import Sum
+
+    from lianxin.casework.models import MetricCell
+
+    def assigned() -> int:
+        cells = MetricCell.objects.filter(kind="suggestion")
+        return cells.aggregate(n=Sum("assigned"))["n"] or 0
+
+    def cells() -> set:
+        return set(
+            MetricCell.objects.exclude(collected=0).values_list(
+                "kind", "region_code", "unit_id", "deputy_id", "month", "collected", "assigned"
+            )
+        )
+
+    cases = accepted(6, "丙")
+    before = assigned()
+    assign(api, cases, django_capture_on_commit_callbacks)
+    assert assigned() == before + 6
+    kept = cells()
+    call_command("rebuild_metrics", stdout=io.StringIO())
+    assert cells() == kept

@@ -73,6 +73,12 @@ class NavGrants:
         return bool(g.is_admin or g.congress_read_regions)
 
     @property
+    def can_see_dashboard(self) -> bool:
+        from lianxin.casework.rules import may_see_figures
+
+        return may_see_figures(self.grants)
+
+    @property
     def has_duty_record(self) -> bool:
         return bool(self.grants.deputy_ids)
 
