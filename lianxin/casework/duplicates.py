@@ -55,7 +55,7 @@ TEXT_CHARS = 3000
 # Place words: what ends the name of an estate, a road, a street, a school or a village. A
 # lookahead keeps out the common words that begin with one (路灯, 村民, 园区).
 PLACE_WORDS = (
-    "小区|花园|家园|新城|新村|公寓|大厦|广场|公园|苑|园(?![区林艺丁地])|大道|东路|西路|南路|北路|"
+    "小区|花园|家园|新城|之城|新村|公寓|大厦|广场|公园|苑|园(?![区林艺丁地])|大道|东路|西路|南路|北路|"
     "中路|路(?![灯面边段况线途过上人口])|街道|大街|街(?![头坊])|巷|学校|中学|小学|大学|学院|幼儿园|"
     "医院|村(?![民委级组])|镇(?![政])|社区|商场|工业园"
 )
@@ -74,7 +74,7 @@ NOT_A_NAME = frozenset(
 # Words rjieba tags as places that are not (or are too coarse to tell two issues apart).
 PLACE_STOPWORDS = frozenset(
     "二房东 房东 治安 城管 物业 业委会 开发商 老城 新城 旧城 东路 西路 南路 北路 城区 市区 "
-    "中国 全国 国家 全省 全市 国内 省内 市内 西地省".split()
+    "中国 全国 国家 全省 全市 国内 省内 市内 西地省 临街 沿街 周边 附近 福利 滨河 江边 河边".split()
 )
 # Districts: masked (A3区, K9县) or named (榆次区, 太谷县).
 DISTRICT = re.compile(r"[A-Z]\d+[区县]|[\u4e00-\u9fff]{2}[区县](?![域级委长])")
