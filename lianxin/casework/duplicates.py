@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+import time
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -185,6 +186,11 @@ def index_cases(ids: Iterable[int]) -> int:
         CaseTerms.objects.filter(case_id__in=ids).delete()
         bulk.insert(rows)
         bulk.insert(terms)
+    # The counts this process keeps follow its own writes.
+    global _total
+    for word in {t.term for t in terms}:
+        _df.pop(word, None)
+    _total = (0.0, 0)
     return len(rows)
 
 
@@ -251,15 +257,53 @@ class Found:
         return _("相同问题：%(words)s") % {"words": words}
 
 
+# How many cases have each keyword changes slowly: each process keeps the counts it read for
+# ten minutes (a lookup reads only the ones it lacks), like the lists' totals.
+DF_SECONDS = 600
+DF_MAX = 200_000
+_df: dict[str, int] = {}
+_df_since = 0.0
+_total: tuple[float, int] = (0.0, 0)
+
+
+def _clear_if_old() -> None:
+    global _df_since
+    now = time.monotonic()
+    if now - _df_since > DF_SECONDS or len(_df) > DF_MAX:
+        _df.clear()
+        _df_since = now
+
+
+def clear_counts() -> None:
+    """Forget the kept counts (tests that rebuild the corpus)."""
+    global _df_since, _total
+    _df.clear()
+    _df_since = 0.0
+    _total = (0.0, 0)
+
+
+def _cases() -> int:
+    global _total
+    now = time.monotonic()
+    if now - _total[0] > DF_SECONDS:
+        _total = (now, CaseTerms.objects.count() + 1)
+    return _total[1]
+
+
 def _idf(terms: Iterable[str], total: int) -> dict[str, float]:
+    _clear_if_old()
     terms = list(dict.fromkeys(terms))
-    df = dict(
-        CaseTerm.objects.filter(term__in=terms)
-        .values_list("term")
-        .annotate(n=Count("id"))
-        .values_list("term", "n")
-    )
-    return {t: math.log((total + 1) / (df.get(t, 0) + 1)) + 1 for t in terms}
+    missing = [t for t in terms if t not in _df]
+    if missing:
+        counted = dict(
+            CaseTerm.objects.filter(term__in=missing)
+            .values_list("term")
+            .annotate(n=Count("id"))
+            .values_list("term", "n")
+        )
+        for t in missing:
+            _df[t] = counted.get(t, 0)
+    return {t: math.log((total + 1) / (_df[t] + 1)) + 1 for t in terms}
 
 
 def _vector(words: dict[str, float], idf: dict[str, float]) -> dict[str, float]:
@@ -329,7 +373,7 @@ def possible_duplicates(user, case: Case, limit: int = 5) -> list[Found]:
     if not mine.words:
         return []
     my_text = f"{case.title}\n{case_text(case)}"
-    total = CaseTerms.objects.count() + 1
+    total = _cases()
     idf = _idf(mine.words, total)
     my_vector = _vector(mine.words, idf)
     strongest = sorted(my_vector, key=lambda t: (-my_vector[t], t))[:QUERY_TERMS]

@@ -108,6 +108,13 @@ def load(board: Board, *, congress, station=None, kind: str = "opinion") -> dict
         ]
     )
     duplicates.index_cases([c.pk for c in cases])
+    duplicates.clear_counts()
+    from django.db import connection
+
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:  # what autovacuum does after a bulk load
+            cursor.execute("ANALYZE casework_case")
+            cursor.execute("ANALYZE casework_caseterm")
     return {m: c.pk for m, c in zip(ids, cases, strict=True)}
 
 
