@@ -453,13 +453,16 @@ class SimilarCaseOut(Schema):
     created_at: dt.datetime
     score: float = Field(description="相近程度，0–1；同一区划、联络站或责任代表时略高")
     shared: list[str] = Field(description="两件共有的关键词")
+    reason: str = Field(description="判断为同一问题的理由：相同的地点和问题")
+    kind: str
+    kind_label: str
 
 
 @router.get("/cases/{case_id}/similar", response=list[SimilarCaseOut])
 def similar_cases(request, case_id: int):
-    """Open cases of the same kind, registered in the last 180 days and visible to the caller,
-    that are probably about the same issue (possible duplicates to merge with the `merge`
-    action), best first, at most five. A case the caller may not see → 404."""
+    """Open cases of any kind, registered in the last 180 days and visible to the caller, that
+    are probably about the same issue (possible duplicates; one of the same kind may be merged
+    with the `merge` action), best first, at most five, each with the reason. A case the caller may not see → 404."""
     case = _case(request, case_id)
     return [similar.as_row(m) for m in similar.possible_duplicates(request.auth, case)]
 

@@ -14,6 +14,7 @@ class CaseworkConfig(AppConfig):
 
         from . import (
             deadlines,
+            duplicates,
             lineage,  # noqa: F401 - follows a derived case's reply to its origins
             metrics,
             rules,  # noqa: F401 - registers this app's access rules
@@ -23,6 +24,8 @@ class CaseworkConfig(AppConfig):
 
         # The search index follows every case action in its own transaction.
         trail.on_record(search.on_trail, prefix="casework.")
+        # So do the duplicate detector's stored terms.
+        trail.on_record(duplicates.on_trail, prefix="casework.")
         post_delete.connect(search.on_delete, sender=Case, dispatch_uid="search-case-deleted")
         # So do the figures (casework.metrics): each case action recounts its case.
         trail.on_record_batch(metrics.on_trail, prefix="casework.")

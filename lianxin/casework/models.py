@@ -1216,3 +1216,37 @@ class MetricCell(MetricCounts):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.region_code} {self.month:%Y-%m}"
+
+
+# --- The duplicate detector's stored terms ---------------------------------------------------------
+
+
+class CaseTerms(models.Model):
+    """What the duplicate detector (`casework.duplicates`) keeps of a case, written when the
+    case is registered or its text changes, so that a lookup never segments a candidate again:
+    its strongest keywords with their weight in the text (`words`, at most 40), the specific
+    places it names (estates, roads, streets, schools, villages…) and its districts (A3区,
+    榆次区). `CaseTerm` rows are the inverted index over the same keywords."""
+
+    case = models.OneToOneField(
+        Case, primary_key=True, on_delete=models.CASCADE, related_name="duplicate_terms"
+    )
+    words = models.JSONField(default=dict)
+    places = models.JSONField(default=list)
+    districts = models.JSONField(default=list)
+
+    def __str__(self) -> str:
+        return str(self.case_id)
+
+
+class CaseTerm(models.Model):
+    """One keyword of one case (`CaseTerms.words`): which cases have a word, and how many."""
+
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="+")
+    term = models.CharField(max_length=32)
+
+    class Meta:
+        indexes = [models.Index(fields=["term", "case"], name="casework_term_term_case")]
+
+    def __str__(self) -> str:
+        return f"{self.case_id}:{self.term}"

@@ -7,13 +7,13 @@ bounded query for the cases that contain one of the strongest keywords, and rank
 weighted overlap of their keywords.
 
 Two uses: guidance while a deputy writes a suggestion (`suggestions.similar`, one-way overlap
-of the draft's keywords), and `possible_duplicates`: the open cases of the same kind that are
-probably about the same issue as a case being triaged, so that staff can merge the duplicate.
+of the draft's keywords), and `possible_duplicates`: the open cases of any kind that are
+probably about the same issue as a case being triaged, so that staff can merge the duplicate
+(`casework.duplicates`, which keeps each case's terms and an index over them).
 """
 
 from __future__ import annotations
 
-import datetime as dt
 import math
 from collections import Counter
 from collections.abc import Callable, Iterable
@@ -23,12 +23,8 @@ from operator import or_
 
 import rjieba
 from django.db.models import Q
-from django.utils import timezone
-
-from lianxin.accounts.access import visible_to
 
 from .models import Case
-from .workflow import workflow_for
 
 KEEP_TAGS = ("n", "v", "vn", "ns", "nz", "nt", "an", "l", "j", "i")
 PLACE_TAGS = ("ns",)
@@ -128,94 +124,20 @@ def rank(
     return ranked
 
 
-def overlap(mine: Terms, my_text: str, theirs: Terms, their_text: str) -> tuple[float, list[str]]:
-    """How much two texts say the same, both ways: the mean of the weighted share of each
-    one's keywords that the other contains (as a keyword or inside its text, since the
-    segmenter may cut the same phrase differently: 路灯不亮 / 路灯), and the shared words. 0
-    unless they share two words or more, one of them not a place name (one word in common is
-    chance, and the same street is not the same issue), and 0 when both name places but none
-    in common (the same problem somewhere else is another issue)."""
-    covered_mine = [w for w in mine.words if w in theirs.words or w in their_text]
-    covered_theirs = [w for w in theirs.words if w in mine.words or w in my_text]
-    shared = list(dict.fromkeys(covered_mine + covered_theirs))
-    places = [w for w in shared if w in mine.places or w in theirs.places]
-    if len(shared) < 2 or len(places) == len(shared):
-        return 0.0, shared
-    if mine.places and theirs.places and not places:
-        return 0.0, shared  # Both name where, and not the same place.
-    score = (
-        _total(covered_mine) / (_total(mine.words) or 1)
-        + _total(covered_theirs) / (_total(theirs.words) or 1)
-    ) / 2
-    return score, shared
-
-
 # --- Possible duplicates ------------------------------------------------------------------------
 
-DUPLICATE_DAYS = 180
-DUPLICATE_KEYWORDS = 10
-DUPLICATE_CANDIDATES = 300
-# Below this a candidate is not shown: unrelated cases share a word or two by chance.
-DUPLICATE_THRESHOLD = 0.25
-# The same region, station or responsible deputy makes the same issue likelier.
-SAME_PLACE_BOOST = 0.1
+
+def possible_duplicates(user, case: Case, limit: int = 5) -> list:
+    """Open cases of any kind, created in the last 180 days and visible to `user`, that are
+    probably about the same issue as `case`, best first, each with its reason: see
+    `casework.duplicates` (stored terms and an index; a fixed number of queries)."""
+    from . import duplicates
+
+    return duplicates.possible_duplicates(user, case, limit)
 
 
-def possible_duplicates(user, case: Case, limit: int = 5) -> list[Match]:
-    """Open cases of the same kind, created in the last 180 days and visible to `user`, that
-    are probably about the same issue as `case`, best first. One query for the candidates
-    (the newest that contain one of the case's strongest keywords, at most 300) however many
-    there are."""
-    text = case_text(case)
-    mine = terms(text, MESSAGE_STOPWORDS)
-    if not mine.words:
-        return []
-    since = timezone.now() - dt.timedelta(days=DUPLICATE_DAYS)
-    # The kind is checked below rather than in the query: an equality on it made SQLite (which
-    # keeps no statistics) read the whole kind index and sort it, 160 ms at 100,000 cases,
-    # instead of walking the newest-first index until it has enough, as PostgreSQL does.
-    candidates = (
-        visible_to(user, Case)
-        .filter(created_at__gte=since)
-        .exclude(state__in=workflow_for(case.kind).final)
-        .exclude(pk=case.pk)
-        .filter(mentioning(strongest(mine.words, DUPLICATE_KEYWORDS)))
-        .order_by("-created_at", "-pk")
-        .only(
-            "pk",
-            "kind",
-            "state",
-            "tracking_code",
-            "title",
-            "content",
-            "created_at",
-            "region",
-            "station",
-            "deputy",
-        )
-    )
-    found = []
-    for other in candidates[:DUPLICATE_CANDIDATES]:
-        if other.kind != case.kind:
-            continue
-        other_text = case_text(other)
-        score, shared = overlap(mine, text, terms(other_text, MESSAGE_STOPWORDS), other_text)
-        if not score:
-            continue
-        same = sum(
-            1
-            for field in ("region_id", "station_id", "deputy_id")
-            if getattr(case, field) and getattr(case, field) == getattr(other, field)
-        )
-        score = min(1.0, score * (1 + SAME_PLACE_BOOST * same))
-        if score >= DUPLICATE_THRESHOLD:
-            found.append(Match(other, round(score, 3), shared))
-    found.sort(key=lambda m: (-m.score, -m.case.pk))
-    return found[:limit]
-
-
-def as_row(match: Match) -> dict:
-    """One possible duplicate as the detail page and the API show it."""
+def as_row(match) -> dict:
+    """One possible duplicate (`duplicates.Found`) as the detail page and the API show it."""
     case = match.case
     text = " ".join(case.content.split())
     return {
@@ -227,4 +149,7 @@ def as_row(match: Match) -> dict:
         "created_at": case.created_at,
         "score": match.score,
         "shared": match.shared,
+        "reason": match.reason,
+        "kind": case.kind,
+        "kind_label": case.get_kind_display(),
     }
