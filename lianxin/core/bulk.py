@@ -146,6 +146,9 @@ def insert_values(model: type[Model], fields: Sequence[str], rows) -> int:
         raise ValueError(f"insert_values needs a value for {meta.label}.{f.name}")
 
     fillers = [filler(f) for f in rest]
+    # Defaults that are one value for every row (most) are appended as one tuple.
+    constant = not any(f.has_default() and callable(f.default) for f in rest)
+    tail = tuple(fill() for fill in fillers) if constant else ()
     cols += rest
     qn = connection.ops.quote_name
     head = "INSERT INTO {} ({}) VALUES ".format(
@@ -176,8 +179,10 @@ def insert_values(model: type[Model], fields: Sequence[str], rows) -> int:
 
         for row in rows:
             row = list(row)
-            if fillers:
-                row.extend(fill() for fill in fillers)
+            if constant:
+                row.extend(tail)
+            else:
+                row.extend([fill() for fill in fillers])
             for i, c in todo:
                 if row[i] is not None:
                     row[i] = c(row[i])
