@@ -279,7 +279,8 @@ class Generator:
                 # (200 MB), and let WAL commits skip the fsync (durable at the next checkpoint;
                 # the file is never corrupted by a crash).
                 cursor.execute("PRAGMA cache_size = -200000")
-                cursor.execute("PRAGMA synchronous = NORMAL")
+                if not connection.in_atomic_block:  # a caller's transaction keeps its own
+                    cursor.execute("PRAGMA synchronous = NORMAL")
         city = Region.objects.get(code=CITY_CODE)
         counties = list(Region.objects.filter(parent=city).order_by("code"))
         self.townships = list(
