@@ -16,6 +16,7 @@ from collections.abc import Sequence
 
 from django.db import connections, router
 from django.db.models import Model
+from django.utils import timezone
 
 # Values prepared once per batch and column when they repeat; anything else (JSON, arrays) is
 # prepared for every row.
@@ -103,3 +104,157 @@ def insert(objs: Sequence[Model]) -> list[Model]:
                 obj._state.adding = False
                 obj._state.db = db
     return list(objs)
+
+
+def insert_values(model: type[Model], fields: Sequence[str], rows) -> int:
+    """Insert plain rows (tuples in the order of `fields`, attribute names, keys included when
+    given) of one model, for loads of millions of rows (`manage.py generate_scale`): no model
+    instances, no signals, nothing returned. Strings, integers, booleans and None go to the
+    database as they are, datetimes and dates as the backend stores them, JSON as its text; the
+    columns not given take their defaults. A model whose automatic key is written here needs
+    `reset_sequences` after (PostgreSQL). Returns the number of rows."""
+    meta = model._meta
+    cols = [meta.get_field(name.removesuffix("_id")) for name in fields]
+    db = router.db_for_write(model)
+    connection = connections[db]
+    # The columns not given take their default (a callable one per row), as `save` would.
+    given = {f.attname for f in cols}
+    rest = [
+        f
+        for f in meta.concrete_fields
+        if f.attname not in given and not f.generated and f is not meta.auto_field
+    ]
+
+    def filler(f):
+        if f.get_internal_type() == "JSONField":
+            import json
+
+            text = json.dumps(f.get_default() if f.has_default() else None)
+            return lambda: text
+        if f.has_default():
+            if callable(f.default):
+                return f.get_default
+            value = f.get_default()
+            return lambda: value
+        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+            now = timezone.now()
+            return lambda: now
+        if f.null:
+            return lambda: None
+        if f.empty_strings_allowed:
+            return lambda: ""
+        raise ValueError(f"insert_values needs a value for {meta.label}.{f.name}")
+
+    fillers = [filler(f) for f in rest]
+    # Defaults that are one value for every row (most) are appended as one tuple.
+    constant = not any(f.has_default() and callable(f.default) for f in rest)
+    tail = tuple(fill() for fill in fillers) if constant else ()
+    cols += rest
+    qn = connection.ops.quote_name
+    head = "INSERT INTO {} ({}) VALUES ".format(
+        qn(meta.db_table), ", ".join(qn(f.column) for f in cols)
+    )
+    one = "(" + ", ".join(["%s"] * len(cols)) + ")"
+    size = max(1, min(_MAX_ROWS, _max_params(connection) // max(1, len(cols))))
+    sqlite = connection.vendor == "sqlite"
+    convert = [_converter(f, connection, sqlite) for f in cols]
+    todo = [(i, c) for i, c in enumerate(convert) if c is not None]
+    count = 0
+    with connection.cursor() as cursor:
+        chunk: list = []
+        if sqlite:
+            # sqlite3's executemany binds each row in C: faster than one long statement.
+            raw = connection.connection
+            single = head + "(" + ", ".join(["?"] * len(cols)) + ")"
+            size = 5000
+
+            def flush():
+                raw.executemany(single, chunk)
+
+        else:
+
+            def flush():
+                sql = head + ", ".join([one] * len(chunk))
+                cursor.execute(sql, [v for row in chunk for v in row])
+
+        for row in rows:
+            row = list(row)
+            if constant:
+                row.extend(tail)
+            else:
+                row.extend([fill() for fill in fillers])
+            for i, c in todo:
+                if row[i] is not None:
+                    row[i] = c(row[i])
+            chunk.append(row)
+            if len(chunk) == size:
+                flush()
+                count += len(chunk)
+                chunk = []
+        if chunk:
+            flush()
+            count += len(chunk)
+    return count
+
+
+def _converter(f, connection, sqlite: bool):
+    """How a column's Python values become parameters, or None when they go as they are
+    (strings, integers, booleans; datetimes and dates on PostgreSQL, which psycopg adapts)."""
+    kind = f.get_internal_type()
+    if kind == "JSONField":
+        # Given as JSON text; SQLite stores the text, PostgreSQL gets the field's adapter.
+        if sqlite:
+            return None
+        import json
+        from functools import lru_cache
+
+        return lru_cache(maxsize=1024)(
+            lambda text: f.get_db_prep_save(json.loads(text), connection)
+        )
+    if kind == "DateTimeField":
+        if not sqlite:
+            return None
+        utc = dt.UTC
+
+        def stamp(value):
+            if value.tzinfo is utc:
+                return str(value)[:-6]  # "… +00:00" without the offset, as Django stores it
+            if value.tzinfo is not None:
+                value = value.astimezone(utc).replace(tzinfo=None)
+            return str(value)
+
+        return stamp
+    if kind == "DateField":
+        return str if sqlite else None
+    if kind in (
+        "CharField",
+        "TextField",
+        "IntegerField",
+        "BigIntegerField",
+        "BooleanField",
+        "PositiveIntegerField",
+        "PositiveSmallIntegerField",
+        "SmallIntegerField",
+        "AutoField",
+        "BigAutoField",
+        "ForeignKey",
+        "OneToOneField",
+        "EmailField",
+        "SlugField",
+        "URLField",
+    ):
+        return None
+    return lambda value: f.get_db_prep_save(value, connection)
+
+
+def reset_sequences(*models: type[Model]) -> None:
+    """Set the automatic keys' sequences of these models past their highest key (after
+    `insert_values` wrote keys itself; SQLite keeps its own)."""
+    from django.core.management.color import no_style
+
+    connection = connections[router.db_for_write(models[0])]
+    statements = connection.ops.sequence_reset_sql(no_style(), list(models))
+    if statements:
+        with connection.cursor() as cursor:
+            for sql in statements:
+                cursor.execute(sql)

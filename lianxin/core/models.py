@@ -47,6 +47,7 @@ class AuditLog(AppendOnly):
         PERSONAL_DATA_VIEWED = "personal_data_viewed", _("查看个人信息")
         EXPORTED = "exported", _("导出数据")
         RETENTION_APPLIED = "retention_applied", _("按保存期限清理")
+        RESTORED = "restored", _("从备份恢复")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("类别"), max_length=32, choices=Kind.choices, db_index=True)

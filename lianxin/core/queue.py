@@ -58,3 +58,30 @@ def oldest_ready_task_age() -> float | None:
     for at in oldest:
         return (timezone.now() - at).total_seconds()
     return None
+
+
+def run_pending_tasks() -> dict[str, int]:
+    """Run here and now every task left waiting or running (after a restore: those of the
+    recovery point), as the worker would, each marked done or failed; returns the counts. The
+    caller decides what they may send (notifications holds their messages)."""
+    from django_tasks_db.compat import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    done = failed = 0
+    pending = DBTaskResult.objects.filter(
+        status__in=[TaskResultStatus.READY, TaskResultStatus.RUNNING]
+    ).order_by("enqueued_at")
+    for result in list(pending):
+        try:
+            task = result.task
+            if task.takes_context:  # none of ours does; the worker runs it with its context
+                result.status = TaskResultStatus.READY
+                result.save(update_fields=["status"])
+                continue
+            value = task.call(*result.args_kwargs["args"], **result.args_kwargs["kwargs"])
+            result.set_successful(value)
+            done += 1
+        except Exception as exc:  # noqa: BLE001 - recorded on the task, as the worker does
+            result.set_failed(exc)
+            failed += 1
+    return {"tasks_rerun": done, "tasks_failed": failed}

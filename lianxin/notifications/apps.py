@@ -6,3 +6,10 @@ class NotificationsConfig(AppConfig):
     name = "lianxin.notifications"
     label = "notifications"
     verbose_name = _("通知")
+
+    def ready(self):
+        from lianxin.core import backup
+
+        from . import restore
+
+        backup.after_restore(restore.after_restore)

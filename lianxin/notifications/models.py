@@ -90,6 +90,9 @@ class OutboundMessage(models.Model):
         SENDING = "sending", _("正在发送")
         SENT = "sent", _("已发送")
         FAILED = "failed", _("发送失败")
+        # Waiting or being sent when the backup a restore loaded was made: it may have gone out
+        # after the backup, so nothing sends it until a person has checked the gateway's record.
+        HELD = "held", _("待核对")
 
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
     to = models.CharField(_("收件人"), max_length=254)

@@ -6,7 +6,9 @@ itself."""
 
 from __future__ import annotations
 
+import contextvars
 from collections.abc import Iterable
+from contextlib import contextmanager
 
 from django.db import IntegrityError, transaction
 
@@ -74,18 +76,39 @@ def send_sms(phone: str, body: str, *, dedupe_key: str | None = None) -> Outboun
     return queue_message(OutboundMessage.Channel.SMS, phone, body=body, dedupe_key=dedupe_key)
 
 
+_holding = contextvars.ContextVar("holding_outbound", default=False)
+
+
+@contextmanager
+def holding_outbound():
+    """Messages queued inside are stored as held ("待核对") and not handed to the sender: used
+    when tasks of a restored backup run again, whose messages may have gone out already."""
+    token = _holding.set(True)
+    try:
+        yield
+    finally:
+        _holding.reset(token)
+
+
 def queue_message(
     channel: str, to: str, *, body: str, subject: str = "", dedupe_key: str | None = None
 ) -> OutboundMessage | None:
     """Store the message, then hand it to the task queue once it is committed."""
     from .tasks import deliver
 
+    held = _holding.get()
     try:
         with transaction.atomic():
             message = OutboundMessage.objects.create(
-                channel=channel, to=to, subject=subject[:200], body=body, dedupe_key=dedupe_key
+                channel=channel,
+                to=to,
+                subject=subject[:200],
+                body=body,
+                dedupe_key=dedupe_key,
+                status=OutboundMessage.Status.HELD if held else OutboundMessage.Status.QUEUED,
             )
     except IntegrityError:
         return None  # already queued once under this key
-    transaction.on_commit(lambda: deliver.enqueue(message.pk))
+    if not held:
+        transaction.on_commit(lambda: deliver.enqueue(message.pk))
     return message
