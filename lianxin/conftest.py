@@ -22,6 +22,11 @@ _TEST_SETTINGS = override_settings(
     LIANXIN_DEMO=True,
     LIANXIN_PUBLIC_BASE_URL="http://testserver",
     LIANXIN_PUBLIC_BASE_URL_SOURCE="setting",
+    # The public intake's limits and the SMS cap count across a test's many submissions from
+    # one address and one phone; opinions/tests/test_rate_limits.py turns them on.
+    LIANXIN_PUBLIC_SUBMISSIONS_PER_IP=0,
+    LIANXIN_PUBLIC_SUBMISSIONS_PER_PHONE=0,
+    LIANXIN_SMS_PER_NUMBER_PER_DAY=0,
 )
 
 

@@ -367,6 +367,13 @@ LIANXIN_REQUEST_MAX_BYTES = env_int("REQUEST_MAX_MB", 55) * 1024 * 1024
 # The same text from the same phone within this many minutes: the tracking page of the second
 # one points to the first ("this looks like your earlier submission"); both are kept.
 LIANXIN_REPEAT_SUBMISSION_MINUTES = env_int("REPEAT_SUBMISSION_MINUTES", 10)
+# The public intake (scan-to-speak page, POST /api/v1/opinions): at most this many submissions
+# per client address per window, and per phone number given per hour (429 beyond; 0: no
+# limit); at most this many SMS to one number a day (0: no cap).
+LIANXIN_PUBLIC_SUBMISSIONS_PER_IP = env_int("PUBLIC_SUBMISSIONS_PER_IP", 30)
+LIANXIN_PUBLIC_SUBMISSION_WINDOW_SECONDS = env_int("PUBLIC_SUBMISSION_WINDOW_SECONDS", 600)
+LIANXIN_PUBLIC_SUBMISSIONS_PER_PHONE = env_int("PUBLIC_SUBMISSIONS_PER_PHONE", 5)
+LIANXIN_SMS_PER_NUMBER_PER_DAY = env_int("SMS_PER_NUMBER_PER_DAY", 20)
 # Learned triage (casework/triage.py): the stored model written by `manage.py triage_train`, and
 # the confidence (percent) below which it proposes nothing.
 LIANXIN_TRIAGE_MODEL = Path(env("TRIAGE_MODEL") or VAR_DIR / "triage_model.npz")

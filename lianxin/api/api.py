@@ -100,7 +100,10 @@ def _validation(request, exc: NinjaValidationError):
 @api.exception_handler(LianxinError)
 def _lianxin(request, exc: LianxinError):
     extra = {"field": exc.field} if exc.field else {}
-    return error(request, exc.status, exc.code, exc.message, **extra)
+    response = error(request, exc.status, exc.code, exc.message, **extra)
+    if getattr(exc, "retry_after", None):
+        response["Retry-After"] = str(exc.retry_after)
+    return response
 
 
 @api.exception_handler(AuthenticationError)

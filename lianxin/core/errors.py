@@ -37,3 +37,14 @@ class Forbidden(LianxinError):
 class Conflict(LianxinError):
     status = 409
     code = "conflict"
+
+
+class RateLimited(LianxinError):
+    """Too many requests of one kind from one address or for one phone number in a while."""
+
+    status = 429
+    code = "rate_limited"
+
+    def __init__(self, message: str, *, retry_after: int, **kwargs):
+        super().__init__(message, **kwargs)
+        self.retry_after = retry_after

@@ -111,6 +111,8 @@ class OutboundMessage(models.Model):
         verbose_name = _("外发消息")
         verbose_name_plural = _("外发消息")
         ordering = ["-created_at", "-id"]
+        # The daily cap of SMS per number counts a number's messages of the day.
+        indexes = [models.Index(fields=["to", "created_at"], name="outbound_to_recent")]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.to}"

@@ -7,12 +7,17 @@ itself."""
 from __future__ import annotations
 
 import contextvars
+import logging
 from collections.abc import Iterable
 from contextlib import contextmanager
 
+from django.conf import settings
 from django.db import IntegrityError, transaction
+from django.utils import timezone
 
 from .models import DigestItem, Notification, OutboundMessage
+
+logger = logging.getLogger(__name__)
 
 
 def notify(
@@ -71,8 +76,20 @@ def notify(
 
 
 def send_sms(phone: str, body: str, *, dedupe_key: str | None = None) -> OutboundMessage | None:
+    """Queue an SMS; none once the number has had `LIANXIN_SMS_PER_NUMBER_PER_DAY` today (0: no
+    cap), so that no one can bomb a chosen number through the public intake. What is not sent
+    stays visible on the tracking page and in the in-app notices."""
     if not phone:
         return None
+    cap = settings.LIANXIN_SMS_PER_NUMBER_PER_DAY
+    if cap > 0:
+        today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+        sent_today = OutboundMessage.objects.filter(
+            channel=OutboundMessage.Channel.SMS, to=phone, created_at__gte=today
+        ).count()
+        if sent_today >= cap:
+            logger.warning("SMS cap reached for a number: %s messages today", sent_today)
+            return None
     return queue_message(OutboundMessage.Channel.SMS, phone, body=body, dedupe_key=dedupe_key)
 
 

@@ -24,6 +24,7 @@ from lianxin.core.errors import NotFound, ValidationFailed
 
 from . import logs
 from .actions import do_register_opinion
+from .limits import check_public_submission
 from .lookups import deputy_by_code, find_deputy, find_station, station_by_code
 
 router = Router(tags=["opinions"])
@@ -188,6 +189,7 @@ def submit_opinion(
     notifications (an SMS with the tracking code when a phone number was given) follow within
     seconds, written by the intake loop."""
     body, photos = _read_opinion(request)
+    check_public_submission(request, body.contact_phone or "")
     deputy = deputy_by_code(body.deputy) if body.deputy not in (None, "") else None
     station = station_by_code(body.station) if body.station not in (None, "") else None
     case, created = do_register_opinion(

@@ -26,7 +26,7 @@ from lianxin.casework import serialize
 from lianxin.casework.actions import do_evaluate_case
 from lianxin.casework.models import Case, Channel
 from lianxin.casework.queries import by_tracking_code, earlier_same_submission
-from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
+from lianxin.core.errors import Forbidden, LianxinError, RateLimited, ValidationFailed
 from lianxin.core.forms import issued_form_key, renew_form_key, show_error
 from lianxin.liaison.models import Station
 from lianxin.org.models import Deputy
@@ -35,6 +35,7 @@ from lianxin.org.pickers import region_picker
 from . import logs
 from .actions import do_register_opinion, submitted_with
 from .forms import EvaluationForm, IntakeForm, LogForm, OpinionForm
+from .limits import check_public_submission
 from .lookups import find_deputy, find_station
 
 # --- Scan to speak ------------------------------------------------------------------------------
@@ -63,6 +64,24 @@ def scan_to_speak(request, code: str):
         form = OpinionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
+            try:
+                check_public_submission(request, data["contact_phone"])
+            except RateLimited as exc:
+                show_error(form, exc)
+                response = render(
+                    request,
+                    "opinions/scan_to_speak.html",
+                    {
+                        "form": form,
+                        "deputy": deputy,
+                        "station": station,
+                        "home": home,
+                        "code": code,
+                    },
+                    status=429,
+                )
+                response["Retry-After"] = str(exc.retry_after)
+                return response
             try:
                 case, created = do_register_opinion(
                     content=data["content"],

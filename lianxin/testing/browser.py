@@ -54,6 +54,10 @@ class LiveApp:
             DJANGO_SETTINGS_MODULE="lianxin.settings",
             LIANXIN_DEMO_PASSWORD="lianxin-demo",
             LIANXIN_DEMO="1",
+            # The whole browser suite submits from one address (limits: test_rate_limits.py).
+            LIANXIN_PUBLIC_SUBMISSIONS_PER_IP="0",
+            LIANXIN_PUBLIC_SUBMISSIONS_PER_PHONE="0",
+            LIANXIN_SMS_PER_NUMBER_PER_DAY="0",
             # Text messages are written where the tests can read them (one JSON line each).
             LIANXIN_SMS_BACKEND="lianxin.notifications.sms.FileBackend",
             LIANXIN_SMS_FILE_PATH=str(workdir / "sms.jsonl"),

@@ -37,6 +37,9 @@ def test_every_list_of_the_api_refuses_an_offset_of_two_to_the_63(api):
         client = api.as_user(who)
         for path in paths:
             r = client.get(path, {"offset": HUGE})
+            if r.status_code == 403:  # a list this account may never read (CPPCC for a county)
+                assert who != "admin" and client.get(path).status_code == 403, (who, path)
+                continue
             assert r.status_code == 422, (who, path, r.status_code, r.content[:300])
             body = r.json()
             assert body["code"] == "invalid" and "offset" in body["message"], (path, body)
