@@ -55,7 +55,7 @@ app_env() { # the environment of the app servers and loops
   cat <<EOF
 DJANGO_SETTINGS_MODULE=lianxin.settings
 DATABASE_URL=$(db_url $HAPROXY_PRIMARY)
-DATABASE_REPLICA_URL=$(db_url $HAPROXY_REPLICA)
+LIANXIN_DATABASE_REPLICA_URL=$(db_url $HAPROXY_REPLICA)
 REDIS_URL=redis://127.0.0.1:$REDIS_PORT/0
 SECRET_KEY=$(secret django)
 LIANXIN_DEMO=${LIANXIN_DEMO:-1}
