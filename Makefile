@@ -7,6 +7,8 @@ PORT ?= 8000
 HOST ?= 127.0.0.1
 WORKERS ?= 3
 SCAN_EVERY ?= 600
+# util-linux's setpriv: a background loop's supervisor ends when `make run`'s shell does.
+PDEATHSIG := $(shell command -v setpriv > /dev/null && echo setpriv --pdeathsig TERM)
 export DJANGO_SETTINGS_MODULE := lianxin.settings
 
 .PHONY: run test install install-test vendor system-deps lint format migrate demo serve bench clean public-address
@@ -49,19 +51,30 @@ demo: migrate
 	$(PY) manage.py load_demo --if-empty
 	@$(PY) manage.py rebuild_metrics --if-empty
 
-run: SYSTEM_DEPS = pdf
-run: system-deps demo
+# Static files are collected again only when one of them (or the installed packages) changed
+# since the last collection: the stamp in the static folder records it.
+STATIC_STAMP := $(or $(LIANXIN_VAR_DIR),var)/static/.collected
+$(STATIC_STAMP): $(shell find lianxin -path '*/static/*' -type f 2>/dev/null) $(VENV)/.installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
+	@touch $@
+
+# A restart skips what is done (docs/benchmarks.md, "Restart"): prepare_start migrates only when
+# a migration is unapplied, loads the demo only into an empty database and prints the public
+# address, in one process.
+run: SYSTEM_DEPS = pdf
+run: system-deps install $(STATIC_STAMP)
+	@$(PY) manage.py prepare_start
 	@echo "连心已启动，监听 $(HOST):$(PORT)  (演示账号见 README / demo accounts in README)"
-	@$(PY) manage.py public_address
 	@# The background worker (notifications), the intake loop (registration entries of API
 	@# submissions) and the deadline scan run beside the web server and stop with it. Each
 	@# waits out database outages itself (lianxin/core/loops.py) and is started again by
 	@# scripts/supervise.sh if it ever exits.
+	@# Each supervisor gets SIGTERM when this shell dies, even by SIGKILL (setpriv --pdeathsig),
+	@# and each gunicorn worker when its master dies (gunicorn.conf.py): nothing outlives `make run`.
 	@trap 'kill $$(jobs -p) 2>/dev/null' EXIT; \
-	scripts/supervise.sh $(PY) manage.py run_tasks --every 2 & \
-	scripts/supervise.sh $(PY) manage.py complete_intake --every 1 > /dev/null & \
-	scripts/supervise.sh $(PY) manage.py scan_deadlines --every $(SCAN_EVERY) > /dev/null & \
+	$(PDEATHSIG) scripts/supervise.sh $(PY) manage.py run_tasks --every 2 & \
+	$(PDEATHSIG) scripts/supervise.sh $(PY) manage.py complete_intake --every 1 > /dev/null & \
+	$(PDEATHSIG) scripts/supervise.sh $(PY) manage.py scan_deadlines --every $(SCAN_EVERY) > /dev/null & \
 	$(VENV)/bin/gunicorn lianxin.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
 
 lint: install-test

@@ -107,11 +107,13 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "lianxin.core.prometheus.MetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
     "lianxin.core.middleware.SecurityHeadersMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "lianxin.core.outage.UnavailableMiddleware",
+    "lianxin.core.dbrouter.ReadRoutingMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "lianxin.core.middleware.LanguageMiddleware",
     "lianxin.web.middleware.RequestSizeMiddleware",
@@ -173,6 +175,17 @@ else:
     }
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("TEST", {})["NAME"] = env("SQLITE_TEST_PATH") or None
+# A read replica (docs/deploy.md): the reads of the public site, the dashboard, search and the
+# exports go there (lianxin.core.dbrouter); without it every query uses `default`.
+DATABASE_REPLICA_URL = env("DATABASE_REPLICA_URL").strip()
+if DATABASE_REPLICA_URL:
+    DATABASES["replica"] = dj_database_url.parse(DATABASE_REPLICA_URL, conn_max_age=60)
+    DATABASES["replica"]["TEST"] = {"MIRROR": "default"}
+    DATABASE_ROUTERS = ["lianxin.core.dbrouter.ReplicaRouter"]
+# After a write, the same browser reads the primary for this many seconds (its own write).
+LIANXIN_READ_PIN_SECONDS = env_int("READ_PIN_SECONDS", 10)
+# /metrics (core.prometheus): with a token, for whoever sends it; without, for this machine only.
+LIANXIN_METRICS_TOKEN = env("METRICS_TOKEN").strip()
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 AUTH_USER_MODEL = "accounts.User"
@@ -338,7 +351,15 @@ LOGGING = {
     "disable_existing_loggers": False,
     # No full phone number or tracking code in the logs (core.logmask).
     "filters": {"mask": {"()": "lianxin.core.logmask.MaskFilter"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "filters": ["mask"]}},
+    # LIANXIN_LOG_FORMAT=json: one JSON object a line, for a log collector (core.logmask).
+    "formatters": {"json": {"()": "lianxin.core.logmask.JsonFormatter"}},
+    "handlers": {
+        "console": {
+            "class": "logging.StreamHandler",
+            "filters": ["mask"],
+            **({"formatter": "json"} if env("LOG_FORMAT").strip() == "json" else {}),
+        }
+    },
     "root": {"handlers": ["console"], "level": env("LOG_LEVEL", "WARNING")},
     # A 4xx (not found, not now, refused) answers the user and is not a fault of the server;
     # refused attempts that matter are in the security audit trail. Only 5xx are logged here.

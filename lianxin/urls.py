@@ -2,11 +2,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from lianxin.api.api import api
+from lianxin.core import prometheus as core_metrics
 from lianxin.core import views as core_views
 
 urlpatterns = [
     path("healthz", core_views.healthz, name="healthz"),
     path("readyz", core_views.readyz, name="readyz"),
+    path("metrics", core_metrics.metrics, name="metrics"),
     path("display/large-text", core_views.large_text, name="large_text"),
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),

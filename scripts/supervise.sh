@@ -11,8 +11,12 @@ stop() {
   [ -n "$child" ] && kill -TERM "$child" 2>/dev/null
 }
 trap stop TERM INT
+# The command gets SIGTERM should this script die, even by SIGKILL (util-linux's setpriv): a
+# loop never outlives its supervisor.
+pdeathsig=()
+command -v setpriv > /dev/null && pdeathsig=(setpriv --pdeathsig TERM)
 while [ -z "$stopping" ]; do
-  "$@" &
+  "${pdeathsig[@]}" "$@" &
   child=$!
   wait "$child"
   rc=$?

@@ -353,16 +353,23 @@ def _write_registration(case: Case, acting_user, *, note: str = "") -> None:
 def complete_intake(*, limit: int = 500) -> int:
     """Write the registration entry and queue the notifications of the cases acknowledged
     with `defer_followups`; returns how many were completed. Each case is completed in its own
-    transaction, exactly once even when two loops run at the same time (the flag is cleared
-    by a conditional update before anything is written)."""
+    transaction, exactly once even when loops on several machines run at the same time: the
+    case's row is claimed with `select_for_update(skip_locked=True)` (another loop's case is
+    skipped, not waited for; core.claims) and the flag cleared by a conditional update before
+    anything is written."""
     pending = list(
         Case.objects.filter(intake_pending=True).order_by("pk").values_list("pk", flat=True)[:limit]
     )
     done = 0
     for pk in pending:
         with transaction.atomic():
+            claimed = Case.objects.select_for_update(skip_locked=True).filter(
+                pk=pk, intake_pending=True
+            )
+            if not list(claimed.values_list("pk", flat=True)):
+                continue  # another loop completes or completed it
             if not Case.objects.filter(pk=pk, intake_pending=True).update(intake_pending=False):
-                continue  # another loop completed it
+                continue
             case = Case.objects.select_related("entered_by").get(pk=pk)
             _write_registration(case, case.entered_by)
         done += 1

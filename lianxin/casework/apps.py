@@ -10,7 +10,7 @@ class CaseworkConfig(AppConfig):
     def ready(self) -> None:
         from django.db.models.signals import post_delete, post_save, pre_delete
 
-        from lianxin.core import readiness, trail
+        from lianxin.core import prometheus, readiness, trail
 
         from . import (
             deadlines,
@@ -32,9 +32,30 @@ class CaseworkConfig(AppConfig):
         pre_delete.connect(metrics.on_delete, sender=Case, dispatch_uid="metrics-case-deleted")
 
         readiness.register("intake_backlog", intake_backlog)
+        prometheus.register_gauge(
+            "lianxin_intake_backlog",
+            "Cases awaiting their registration entry",
+            lambda: Case.objects.filter(intake_pending=True).count(),
+        )
+        prometheus.register_gauge(
+            "lianxin_cases_overdue", "Open cases past their deadline", overdue_count
+        )
         for model in (DeadlinePolicy, WorkdayOverride):
             post_save.connect(deadlines.clear_cache, sender=model, dispatch_uid=f"dl-{model}")
             post_delete.connect(deadlines.clear_cache, sender=model, dispatch_uid=f"dl-d-{model}")
+
+
+def overdue_count() -> int:
+    """/metrics: cases marked overdue by the deadline scan and still in a step with a deadline."""
+    from .models import Case
+    from .workflow import workflows
+
+    return sum(
+        Case.objects.filter(
+            kind=wf.kind, state__in=list(wf.deadline_steps), is_overdue=True
+        ).count()
+        for wf in workflows()
+    )
 
 
 def intake_backlog() -> dict:

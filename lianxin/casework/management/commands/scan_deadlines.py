@@ -2,6 +2,7 @@ from django.core.management.base import BaseCommand
 
 from lianxin.casework.actions import complete_intake
 from lianxin.casework.scan import EXTRA_LABELS, scan_deadlines
+from lianxin.core.claims import single_pass
 from lianxin.core.loops import Loop
 from lianxin.core.queue import reclaim_stale_tasks
 from lianxin.notifications.digest import build_digests
@@ -27,6 +28,15 @@ class Command(BaseCommand):
         Loop("scan_deadlines", self.scan, every).run()
 
     def scan(self) -> None:
+        # One pass at a time across every machine running the scan (core.claims); the others
+        # skip this round.
+        with single_pass("scan_deadlines") as mine:
+            if mine:
+                self._scan()
+            else:
+                self.stdout.write("另一台服务器正在扫描，本轮跳过。")
+
+    def _scan(self) -> None:
         # A safety net: registrations the intake loop has not completed (it is not running).
         completed = complete_intake()
         if completed:
