@@ -9,6 +9,7 @@ from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianxin.core.audit import record
 from lianxin.core.models import AuditLog
@@ -17,12 +18,17 @@ from . import access
 from .actions import password_set_by_staff, revoke_tokens
 from .lockout import unlock
 from .models import ApiToken, RoleAssignment, User
+from .otp import do_reset_second_factor
 
 SCOPE_FIELDS = ["congress", "cppcc", "unit", "station", "region"]
 
 # Who may do what is decided by roles (RoleAssignment, lianxin.accounts.access), never by
 # Django's groups and permissions: their pages would only mislead.
 admin.site.unregister(Group)
+# A TOTP device's secret is never shown or edited here: the administrator only resets a person's
+# devices (the accounts' action 重置动态验证码); the person enrols again.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 def _record_grant(request, assignment: RoleAssignment, kind: str) -> None:
@@ -76,7 +82,18 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
     change_password_form = StaffSetPasswordForm
-    actions = ["unlock_sign_in"]
+    actions = ["unlock_sign_in", "reset_second_factor"]
+
+    @admin.action(description=_("重置动态验证码"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            do_reset_second_factor(user, acting_user=request.user, request=request)
+        self.message_user(
+            request,
+            gettext("已重置 %(count)d 个账号的动态验证码，其下次登录时须重新设置。")
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("解除登录锁定"))
     def unlock_sign_in(self, request, queryset):
