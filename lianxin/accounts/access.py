@@ -377,6 +377,14 @@ def _needs_second_factor(g: Grants, _obj) -> bool:
     )
 
 
+def duties_conflict(roles, *, is_superuser: bool = False) -> bool:
+    """Separation of duties: an administrator's account (the system administrator's role or the
+    superuser flag) holds no business role; administration and casework are different
+    people's logins."""
+    roles = set(roles)
+    return (is_superuser or Role.SYSTEM_ADMIN in roles) and bool(roles - {Role.SYSTEM_ADMIN})
+
+
 @rule("admin.site")
 def _admin_site(g: Grants, _obj) -> bool:
     return g.is_admin

@@ -3,6 +3,7 @@
 Granting and revoking roles here is written to the security trail like any other grant.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
@@ -12,10 +13,11 @@ from django.utils.translation import gettext_lazy as _
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianxin.core.audit import record
+from lianxin.core.errors import ValidationFailed
 from lianxin.core.models import AuditLog
 
 from . import access
-from .actions import password_set_by_staff, revoke_tokens
+from .actions import check_duties, password_set_by_staff, revoke_tokens
 from .lockout import unlock
 from .models import ApiToken, RoleAssignment, User
 from .otp import do_reset_second_factor
@@ -43,10 +45,28 @@ def _record_grant(request, assignment: RoleAssignment, kind: str) -> None:
     access.forget_grants(assignment.user)
 
 
+class RoleFormSet(forms.BaseInlineFormSet):
+    """An administrator's account holds no business role (separation of duties)."""
+
+    def clean(self):
+        super().clean()
+        kept = [
+            f.cleaned_data.get("role")
+            for f in self.forms
+            if f.cleaned_data and not f.cleaned_data.get("DELETE")
+        ]
+        superuser = bool(getattr(self.instance, "is_superuser", False))
+        if access.duties_conflict([r for r in kept if r], is_superuser=superuser):
+            raise forms.ValidationError(
+                gettext("系统管理员账号不能同时持有业务角色，请为业务工作另设账号。")
+            )
+
+
 class RoleInline(admin.TabularInline):
     """Roles are granted or revoked, never edited in place: a change is a revoke and a grant."""
 
     model = RoleAssignment
+    formset = RoleFormSet
     fields = ["role", *SCOPE_FIELDS, "can_sign", "granted_at"]
     readonly_fields = ["granted_at"]
     autocomplete_fields = SCOPE_FIELDS
@@ -133,8 +153,25 @@ class UserAdmin(DjangoUserAdmin):
         formset.save_m2m()
 
 
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "congress", "cppcc", "unit", "station", "region", "can_sign"]
+
+    def clean(self):
+        data = super().clean()
+        user, role = data.get("user"), data.get("role")
+        if user is not None and role:
+            try:
+                check_duties(user, role)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return data
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
+    form = RoleAssignmentForm
     list_display = ["user", "role", "scope_display", "granted_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__display_name"]
