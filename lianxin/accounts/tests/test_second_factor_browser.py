@@ -21,7 +21,9 @@ def test_enrol_then_sign_in_with_the_code(page, login, live_server_app):
         page.goto("/account/otp/")
         assert page.locator("figure.otp-qr svg").count() == 1
         key = page.locator("#otp-key").inner_text()
-        page.get_by_role("textbox", name="验证码").fill("000000" if _code(key) != "000000" else "111111")
+        page.get_by_role("textbox", name="验证码").fill(
+            "000000" if _code(key) != "000000" else "111111"
+        )
         page.get_by_role("button", name="启用动态验证码").click()
         assert "验证码不正确" in page.get_by_role("alert").inner_text()
         page.get_by_role("textbox", name="验证码").fill(_code(key))
