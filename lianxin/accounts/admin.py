@@ -50,13 +50,19 @@ class RoleFormSet(forms.BaseInlineFormSet):
 
     def clean(self):
         super().clean()
-        kept = [
+        removed = {
+            f.instance.pk for f in self.forms if f.instance.pk and self._should_delete_form(f)
+        }
+        held = set()
+        if self.instance.pk:  # the rows kept (shown read-only: roles are never edited in place)
+            held = set(self.instance.roles.exclude(pk__in=removed).values_list("role", flat=True))
+        added = {
             f.cleaned_data.get("role")
             for f in self.forms
-            if f.cleaned_data and not f.cleaned_data.get("DELETE")
-        ]
+            if not f.instance.pk and f.cleaned_data and not self._should_delete_form(f)
+        }
         superuser = bool(getattr(self.instance, "is_superuser", False))
-        if access.duties_conflict([r for r in kept if r], is_superuser=superuser):
+        if access.duties_conflict((held | added) - {None}, is_superuser=superuser):
             raise forms.ValidationError(
                 gettext("系统管理员账号不能同时持有业务角色，请为业务工作另设账号。")
             )

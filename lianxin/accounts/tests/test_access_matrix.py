@@ -444,3 +444,61 @@ def test_an_administrators_account_holds_no_business_role(users, objects):
     )
     assert r.status_code == 200 and "系统管理员账号不能同时持有业务角色" in r.content.decode()
     assert not staff.roles.filter(role=Role.SYSTEM_ADMIN).exists()
+
+
+def _form_fields(html: str) -> dict:
+    """The values a browser would send for the page's main form (inputs, selects, textareas)."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data, self.select, self.textarea = {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+                if a.get("type") == "checkbox":
+                    if "checked" in a:
+                        self.data[name] = a.get("value", "on")
+                else:
+                    self.data[name] = a.get("value", "")
+            elif tag == "select" and name:
+                self.select = name
+                self.data.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in a:
+                self.data[self.select] = a.get("value", "")
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.data[name] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            if tag == "textarea":
+                self.textarea = None
+
+    parser = Fields()
+    parser.feed(html)
+    return parser.data
+
+
+def test_the_admin_refuses_the_superuser_flag_on_an_account_with_business_roles(users):
+    from django.test import Client
+
+    page = Client()
+    page.force_login(users["admin"])
+    staff = users["tg_staff"]
+    url = f"/admin/accounts/user/{staff.pk}/change/"
+    data = _form_fields(page.get(url).content.decode())
+    assert data["username"] == "tg_staff"
+    data["is_superuser"] = "on"
+    r = page.post(url, data)
+    assert r.status_code == 200, r.get("Location")
+    assert "系统管理员账号不能同时持有业务角色" in r.content.decode()
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+    # The same form without the flag saves (the check is what refused it).
+    del data["is_superuser"]
+    assert page.post(url, data).status_code == 302
