@@ -275,3 +275,44 @@ def test_wrong_api_codes_lock_the_account_at_that_address():
     locked = api_login(client, "yc_staff", totp=wrong_code(device))
     assert locked.status_code == 429 and locked.json()["code"] == "locked_out"
     assert api_login(client, "yc_staff", totp=code_for(device)).status_code == 429
+
+
+# --- The setting -------------------------------------------------------------------------------
+
+
+def _settings_under(env: dict) -> dict:
+    """settings.py as a fresh process with this environment reads it."""
+    import json
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parents[3]
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith("LIANXIN_") and k != "DJANGO_ALLOW_ASYNC_UNSAFE"
+    }
+    code = (
+        "import json; from lianxin import settings as s; print(json.dumps({n: getattr(s, n)"
+        " for n in ('LIANXIN_OTP_REQUIRED', 'LIANXIN_PASSWORD_MAX_AGE_DAYS')}))"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        cwd=root,
+        env={**keep, **env, "PYTHONPATH": str(root)},
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(out.stdout)
+
+
+def test_required_under_production_settings_and_not_for_the_demo():
+    production = _settings_under({"LIANXIN_DEBUG": "0", "LIANXIN_DEMO": "0"})
+    assert production == {"LIANXIN_OTP_REQUIRED": True, "LIANXIN_PASSWORD_MAX_AGE_DAYS": 90}
+    demo = _settings_under({"LIANXIN_DEBUG": "0", "LIANXIN_DEMO": "1"})
+    assert demo == {"LIANXIN_OTP_REQUIRED": False, "LIANXIN_PASSWORD_MAX_AGE_DAYS": 0}
+    told = _settings_under({"LIANXIN_DEBUG": "0", "LIANXIN_DEMO": "1", "LIANXIN_OTP_REQUIRED": "1"})
+    assert told["LIANXIN_OTP_REQUIRED"] is True
