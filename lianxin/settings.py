@@ -88,6 +88,8 @@ INSTALLED_APPS = [
     "django_tasks",
     "django_tasks_db",
     "axes",
+    "django_otp",
+    "django_otp.plugins.otp_totp",
     "csp",
     "ninja",  # Swagger UI of /api/v1/docs from our own static files, not a CDN
     "lianxin.core",
@@ -217,14 +219,28 @@ AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
     "django.contrib.auth.backends.ModelBackend",
 ]
+# Passwords (lianxin/accounts/passwords.py, docs/security.md): at least
+# LIANXIN_PASSWORD_MIN_LENGTH characters of at least LIANXIN_PASSWORD_MIN_CLASSES of the four
+# kinds (capitals, small letters, digits, symbols), none of the last LIANXIN_PASSWORD_HISTORY
+# passwords of the account again, and a change every LIANXIN_PASSWORD_MAX_AGE_DAYS days (0: no
+# expiry; an expired password leads to the password change page, like one set by staff).
+LIANXIN_PASSWORD_MIN_LENGTH = env_int("PASSWORD_MIN_LENGTH", 10)
+LIANXIN_PASSWORD_MIN_CLASSES = env_int("PASSWORD_MIN_CLASSES", 3)
+LIANXIN_PASSWORD_HISTORY = env_int("PASSWORD_HISTORY", 5)
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
-    {
-        "NAME": "django.contrib.auth.password_validation.MinimumLengthValidator",
-        "OPTIONS": {"min_length": 8},
-    },
+    {"NAME": "lianxin.accounts.passwords.LengthValidator"},
     {"NAME": "django.contrib.auth.password_validation.CommonPasswordValidator"},
     {"NAME": "django.contrib.auth.password_validation.NumericPasswordValidator"},
+    {"NAME": "lianxin.accounts.passwords.CharacterClassesValidator"},
+    {"NAME": "lianxin.accounts.passwords.HistoryValidator"},
+]
+# Argon2id for every password set from now on; PBKDF2 still reads the hashes stored before, and
+# each is rewritten with Argon2 at its owner's next sign-in (Django's check_password).
+PASSWORD_HASHERS = [
+    "django.contrib.auth.hashers.Argon2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2PasswordHasher",
+    "django.contrib.auth.hashers.PBKDF2SHA1PasswordHasher",
 ]
 LOGIN_URL = "login"
 LOGIN_REDIRECT_URL = "workbench"
@@ -372,6 +388,16 @@ LIANXIN_DEMO_PASSWORD = env("DEMO_PASSWORD", "lianxin-demo")
 # and gunicorn does not start while an active account has the demo password (accounts.production).
 LIANXIN_DEMO = env_bool("DEMO", DEBUG)
 LIANXIN_API_TOKEN_DAYS = env_int("API_TOKEN_DAYS", 30)
+# The second factor (lianxin/accounts/otp.py): when on, the accounts the rule
+# "account.needs_second_factor" names (lianxin/accounts/access.py) cannot work without a TOTP
+# device; on under production settings (DEBUG=0 and LIANXIN_DEMO=0), off for the demo. An account
+# that has a device is asked for its code at every sign-in either way.
+LIANXIN_OTP_REQUIRED = env_bool("OTP_REQUIRED", not DEBUG and not LIANXIN_DEMO)
+OTP_TOTP_ISSUER = env("OTP_ISSUER", "连心履职平台")
+# Wrong codes count against the sign-in lock-out with wrong passwords (one counter, axes); the
+# device's own growing delay would refuse a right code silently, so it is off.
+OTP_TOTP_THROTTLE_FACTOR = 0
+LIANXIN_PASSWORD_MAX_AGE_DAYS = env_int("PASSWORD_MAX_AGE_DAYS", 0 if LIANXIN_DEMO else 90)
 # API list totals of this many rows or more are kept for a while per query (core.paging);
 # 0 counts every time.
 LIANXIN_COUNT_CACHE_FROM = env_int("COUNT_CACHE_FROM", 10000)

@@ -358,6 +358,33 @@ def _user_create(g: Grants, target) -> bool:
     return False
 
 
+@rule("account.needs_second_factor")
+def _needs_second_factor(g: Grants, _obj) -> bool:
+    """Who cannot work without a second factor (TOTP) when `LIANXIN_OTP_REQUIRED` is on
+    (lianxin.accounts.otp): the administrator, and everyone who acts for an office over other
+    people's records, and so may reveal their personal data or export them: deputy-affairs and
+    CPPCC staff, leaders, station managers (the station's cases, its export) and handling
+    units' officers (the phone of a citizen whose case the unit handles). A deputy or a CPPCC
+    member alone sees only their own seats and the cases addressed to them: for them the second
+    factor is offered, not required."""
+    return bool(
+        g.is_admin
+        or g.staff_congresses
+        or g.cppcc_staff
+        or g.leader_regions
+        or g.station_ids
+        or g.unit_ids
+    )
+
+
+def duties_conflict(roles, *, is_superuser: bool = False) -> bool:
+    """Separation of duties: an administrator's account (the system administrator's role or the
+    superuser flag) holds no business role; administration and casework are different
+    people's logins."""
+    roles = set(roles)
+    return (is_superuser or Role.SYSTEM_ADMIN in roles) and bool(roles - {Role.SYSTEM_ADMIN})
+
+
 @rule("admin.site")
 def _admin_site(g: Grants, _obj) -> bool:
     return g.is_admin

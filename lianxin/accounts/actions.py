@@ -148,6 +148,16 @@ def do_create_account(
     return user
 
 
+def check_duties(user: User, role: str) -> None:
+    """Granting `role` to `user` must not give one account both administration and business
+    (accounts.access.duties_conflict)."""
+    held = set(user.roles.values_list("role", flat=True)) if user.pk else set()
+    if access.duties_conflict(held | {role}, is_superuser=user.is_superuser):
+        raise ValidationFailed(
+            _("系统管理员账号不能同时持有业务角色，请为业务工作另设账号。"), field="role"
+        )
+
+
 def _check_can_sign(role: str, can_sign: bool) -> None:
     """Only a handling unit's officer signs its replies off (签发人)."""
     if can_sign and role != Role.UNIT_OFFICER:
@@ -194,6 +204,7 @@ def grant_role(
     audit and the trail. `acting_user` None is trusted code (the demo loader, a command).
     `can_sign`: a unit officer who signs the unit's replies off (签发人)."""
     _check_can_sign(role, can_sign)
+    check_duties(user, role)
     assignment = RoleAssignment(user=user, role=role, can_sign=bool(can_sign))
     field = SCOPE_FIELD.get(role)
     if field:

@@ -3,26 +3,34 @@
 Granting and revoking roles here is written to the security trail like any other grant.
 """
 
+from django import forms
 from django.contrib import admin, messages
 from django.contrib.auth.admin import UserAdmin as DjangoUserAdmin
 from django.contrib.auth.forms import AdminPasswordChangeForm
 from django.contrib.auth.models import Group
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from lianxin.core.audit import record
+from lianxin.core.errors import ValidationFailed
 from lianxin.core.models import AuditLog
 
 from . import access
-from .actions import password_set_by_staff, revoke_tokens
+from .actions import check_duties, password_set_by_staff, revoke_tokens
 from .lockout import unlock
 from .models import ApiToken, RoleAssignment, User
+from .otp import do_reset_second_factor
 
 SCOPE_FIELDS = ["congress", "cppcc", "unit", "station", "region"]
 
 # Who may do what is decided by roles (RoleAssignment, lianxin.accounts.access), never by
 # Django's groups and permissions: their pages would only mislead.
 admin.site.unregister(Group)
+# A TOTP device's secret is never shown or edited here: the administrator only resets a person's
+# devices (the accounts' action 重置动态验证码); the person enrols again.
+if admin.site.is_registered(TOTPDevice):
+    admin.site.unregister(TOTPDevice)
 
 
 def _record_grant(request, assignment: RoleAssignment, kind: str) -> None:
@@ -37,10 +45,34 @@ def _record_grant(request, assignment: RoleAssignment, kind: str) -> None:
     access.forget_grants(assignment.user)
 
 
+class RoleFormSet(forms.BaseInlineFormSet):
+    """An administrator's account holds no business role (separation of duties)."""
+
+    def clean(self):
+        super().clean()
+        removed = {
+            f.instance.pk for f in self.forms if f.instance.pk and self._should_delete_form(f)
+        }
+        held = set()
+        if self.instance.pk:  # the rows kept (shown read-only: roles are never edited in place)
+            held = set(self.instance.roles.exclude(pk__in=removed).values_list("role", flat=True))
+        added = {
+            f.cleaned_data.get("role")
+            for f in self.forms
+            if not f.instance.pk and f.cleaned_data and not self._should_delete_form(f)
+        }
+        superuser = bool(getattr(self.instance, "is_superuser", False))
+        if access.duties_conflict((held | added) - {None}, is_superuser=superuser):
+            raise forms.ValidationError(
+                gettext("系统管理员账号不能同时持有业务角色，请为业务工作另设账号。")
+            )
+
+
 class RoleInline(admin.TabularInline):
     """Roles are granted or revoked, never edited in place: a change is a revoke and a grant."""
 
     model = RoleAssignment
+    formset = RoleFormSet
     fields = ["role", *SCOPE_FIELDS, "can_sign", "granted_at"]
     readonly_fields = ["granted_at"]
     autocomplete_fields = SCOPE_FIELDS
@@ -76,7 +108,18 @@ class UserAdmin(DjangoUserAdmin):
     )
     readonly_fields = ["last_login", "date_joined"]
     change_password_form = StaffSetPasswordForm
-    actions = ["unlock_sign_in"]
+    actions = ["unlock_sign_in", "reset_second_factor"]
+
+    @admin.action(description=_("重置动态验证码"))
+    def reset_second_factor(self, request, queryset):
+        for user in queryset:
+            do_reset_second_factor(user, acting_user=request.user, request=request)
+        self.message_user(
+            request,
+            gettext("已重置 %(count)d 个账号的动态验证码，其下次登录时须重新设置。")
+            % {"count": queryset.count()},
+            messages.SUCCESS,
+        )
 
     @admin.action(description=_("解除登录锁定"))
     def unlock_sign_in(self, request, queryset):
@@ -116,8 +159,25 @@ class UserAdmin(DjangoUserAdmin):
         formset.save_m2m()
 
 
+class RoleAssignmentForm(forms.ModelForm):
+    class Meta:
+        model = RoleAssignment
+        fields = ["user", "role", "congress", "cppcc", "unit", "station", "region", "can_sign"]
+
+    def clean(self):
+        data = super().clean()
+        user, role = data.get("user"), data.get("role")
+        if user is not None and role:
+            try:
+                check_duties(user, role)
+            except ValidationFailed as exc:
+                raise forms.ValidationError(exc.message) from exc
+        return data
+
+
 @admin.register(RoleAssignment)
 class RoleAssignmentAdmin(admin.ModelAdmin):
+    form = RoleAssignmentForm
     list_display = ["user", "role", "scope_display", "granted_at"]
     list_filter = ["role"]
     search_fields = ["user__username", "user__display_name"]

@@ -16,7 +16,7 @@ from lianxin.core.errors import Conflict, Forbidden, LianxinError, NotFound, Val
 from lianxin.core.models import AuditLog
 from lianxin.core.paging import bounds
 
-from . import access
+from . import access, otp
 from .actions import change_own_password, do_create_account, revoke_tokens
 from .models import ApiToken, Role, User
 
@@ -26,6 +26,8 @@ router = Router(tags=["accounts"])
 class TokenIn(Schema):
     username: str
     password: str
+    # The current code of the account's authenticator app, when it has a second factor.
+    totp: str = ""
 
 
 class TokenOut(Schema):
@@ -38,9 +40,12 @@ class LockedOut(LianxinError):
     code = "locked_out"
 
 
-@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Error, 429: Error})
+@router.post("/auth/token", auth=None, response={200: TokenOut, 401: Error, 403: Error, 429: Error})
 def create_token(request, payload: TokenIn):
-    """Exchange a username and password for a bearer token (public)."""
+    """Exchange a username and password for a bearer token (public). An account with a second
+    factor also gives the current code of its authenticator app as `totp` (401 `otp_code_required`
+    without it, `invalid_otp_code` when wrong, counted by the lock-out); one that must have a
+    second factor and has none is refused 403 `otp_required` until it enrols on the web page."""
     from django.conf import settings
 
     user = authenticate(request, username=payload.username, password=payload.password)
@@ -48,6 +53,25 @@ def create_token(request, payload: TokenIn):
         raise LockedOut(_("登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。"))
     if user is None or not user.is_active:
         return Status(401, {"code": "invalid_credentials", "message": _("账号或密码不正确。")})
+    if otp.confirmed_device(user) is not None:
+        if not payload.totp.strip():
+            return Status(
+                401,
+                {
+                    "code": "otp_code_required",
+                    "message": _(
+                        "该账号已启用动态验证码，请同时提交验证器应用中的验证码（totp）。"
+                    ),
+                },
+            )
+        if otp.check_code(user, payload.totp, request=request) is None:
+            if getattr(request, "axes_locked_out", False):
+                raise LockedOut(_("登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。"))
+            return Status(
+                401, {"code": "invalid_otp_code", "message": _("动态验证码不正确或已使用。")}
+            )
+    elif otp.required(user):
+        raise otp.otp_required_error()
     # A sign-in like the page's: the failures counted from this address start again, the
     # last sign-in time and the trail are written.
     user_logged_in.send(sender=user.__class__, request=request, user=user)

@@ -44,6 +44,9 @@ class User(AbstractUser):
         help_text=_("由工作人员设置的初始密码或重置的密码，本人首次登录时须修改。"),
     )
 
+    # When the password was last set (accounts.passwords: its expiry).
+    password_changed_at = models.DateTimeField(_("密码设置时间"), null=True, blank=True)
+
     class Meta:
         verbose_name = _("账号")
         verbose_name_plural = _("账号")
@@ -187,3 +190,22 @@ class ApiToken(models.Model):
     @staticmethod
     def new_raw() -> str:
         return secrets.token_urlsafe(32)
+
+
+class PasswordHistory(models.Model):
+    """The hashes of an account's last passwords (accounts.passwords.HistoryValidator): a new
+    password may not be one of them. Only hashes, like the account's own."""
+
+    user = models.ForeignKey(
+        User, verbose_name=_("账号"), on_delete=models.CASCADE, related_name="password_history"
+    )
+    password = models.CharField(_("密码散列"), max_length=128)
+    created_at = models.DateTimeField(_("设置时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("历史密码")
+        verbose_name_plural = _("历史密码")
+        indexes = [models.Index(fields=["user", "-created_at"])]
+
+    def __str__(self) -> str:
+        return f"{self.user} {self.created_at:%Y-%m-%d}"

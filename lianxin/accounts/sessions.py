@@ -3,9 +3,13 @@
 - A session unused for `LIANXIN_SESSION_IDLE_MINUTES` (30) ends; so does one signed in longer
   than `SESSION_COOKIE_AGE` (10 hours) ago, however busy. The page warns two minutes before
   (`lianxin/session.js`, whose 继续 button pings `session_ping`).
-- A login whose password was set by staff or the administrator (`User.must_change_password`)
-  is led to the password change page until it has chosen its own; the API answers it 403
-  `password_change_required` (lianxin.api.auth).
+- A login whose password was set by staff or the administrator, or has expired
+  (`User.must_change_password`, lianxin.accounts.passwords) is led to the password change page
+  until it has chosen its own; the API answers it 403 `password_change_required`
+  (lianxin.api.auth).
+- A login that must have a second factor and has none is led to its enrolment page and may open
+  nothing else; the API answers it 403 `otp_required`. A session of an account with a device
+  that did not pass its code ends (lianxin.accounts.otp).
 """
 
 from __future__ import annotations
@@ -59,6 +63,8 @@ class SessionGuardMiddleware:
             session[SEEN] = now
         if user.must_change_password and not _may_pass_unchanged(request.path):
             return redirect("password_change")
+        if (refused := _second_factor(request, user)) is not None:
+            return refused
         return self.get_response(request)
 
 
@@ -69,6 +75,37 @@ def mark_signed_in(request) -> None:
         now = time.time()
         session[STARTED] = now
         session[SEEN] = now
+
+
+def _second_factor(request, user):
+    """A session of an account with a device that has not shown its code (signed in some other
+    way) ends; an account that must have a device and has none may only enrol
+    (lianxin.accounts.otp). None: carry on."""
+    from . import otp
+
+    device = otp.confirmed_device(user)
+    if device is not None:
+        if otp.session_verified(request, device):
+            return None
+        logout(request)
+        if request.path.startswith("/api/"):
+            return None  # answered as to anyone not signed in
+        return redirect(f"{reverse('login')}?{urlencode({'next': request.get_full_path()})}")
+    if not otp.required(user) or _may_pass_unenrolled(request.path):
+        return None
+    return redirect("otp_setup")
+
+
+def _may_pass_unenrolled(path: str) -> bool:
+    """What a login that must enrol a second factor may still open (the API answers itself)."""
+    if path.startswith(("/api/", settings.STATIC_URL)):
+        return True
+    return path in {
+        reverse("otp_setup"),
+        reverse("password_change"),
+        reverse("logout"),
+        reverse("session_ping"),
+    }
 
 
 def _may_pass_unchanged(path: str) -> bool:

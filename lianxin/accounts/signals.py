@@ -11,6 +11,7 @@ from lianxin.core.models import AuditLog
 from .actions import revoke_tokens
 from .lockout import account_locked
 from .models import User
+from .passwords import expire_if_due
 from .sessions import mark_signed_in
 
 
@@ -18,6 +19,8 @@ from .sessions import mark_signed_in
 def _logged_in(sender, request, user, **kwargs):
     record(AuditLog.Kind.LOGIN, request=request, user=user)
     mark_signed_in(request)
+    # An expired password leads to the password change page (the API: 403).
+    expire_if_due(user)
 
 
 @receiver(user_logged_out)
@@ -33,7 +36,10 @@ def _logged_out(sender, request, user, **kwargs):
 @receiver(user_login_failed)
 def _login_failed(sender, credentials, request=None, **kwargs):
     record(
-        AuditLog.Kind.LOGIN_FAILED, request=request, username=str(credentials.get("username", ""))
+        AuditLog.Kind.LOGIN_FAILED,
+        request=request,
+        username=str(credentials.get("username", "")),
+        **({"factor": "totp"} if "totp" in credentials else {}),
     )
 
 

@@ -3,7 +3,8 @@ our own pages.
 
 A login whose password was set by staff (`User.must_change_password`) gets 403
 `password_change_required` from every endpoint but those that let it change the password
-(`bearer_unchanged`)."""
+(`bearer_unchanged`); so does one whose password has expired (lianxin.accounts.passwords). A login
+that must have a second factor and has none gets 403 `otp_required` (lianxin.accounts.otp)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,9 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.security import HttpBearer
 
+from lianxin.accounts import otp
 from lianxin.accounts.models import ApiToken, hash_token
+from lianxin.accounts.passwords import password_expired
 from lianxin.core.errors import Forbidden
 
 
@@ -60,10 +63,12 @@ def issue_token(user, request=None) -> str:
     return raw
 
 
-def password_change_required() -> Forbidden:
-    return Forbidden(
-        _("您的密码由工作人员设置，请先修改密码后再使用。"), code="password_change_required"
-    )
+def password_change_required(user=None) -> Forbidden:
+    if user is not None and password_expired(user):
+        message = _("您的密码已超过规定的使用期限，请先修改密码后再使用。")
+    else:
+        message = _("您的密码由工作人员设置，请先修改密码后再使用。")
+    return Forbidden(message, code="password_change_required")
 
 
 class BearerOrSession(HttpBearer):
@@ -78,8 +83,11 @@ class BearerOrSession(HttpBearer):
             user = getattr(request, "user", None)
             if user is None or not user.is_authenticated or request.method not in ("GET", "HEAD"):
                 return None
-        if user and user.must_change_password and not self.allow_unchanged_password:
-            raise password_change_required()
+        if user and not self.allow_unchanged_password:
+            if user.must_change_password:
+                raise password_change_required(user)
+            if otp.must_enrol(user):
+                raise otp.otp_required_error()
         return user
 
     def authenticate(self, request, token):
@@ -98,6 +106,8 @@ def optional_user(request):
         user = getattr(request, "user", None)
     if user is None or not user.is_authenticated or user.must_change_password:
         return None  # a login that must change its password is answered as anyone
+    if otp.must_enrol(user):
+        return None  # so is one that must first enrol a second factor
     return user
 
 

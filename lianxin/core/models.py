@@ -40,6 +40,8 @@ class AuditLog(AppendOnly):
         TOKEN_REVOKED = "token_revoked", _("撤销接口令牌")
         PASSWORD_CHANGED = "password_changed", _("修改密码")
         PASSWORD_SET = "password_set", _("设置初始密码")
+        OTP_ENROLLED = "otp_enrolled", _("启用动态验证码")
+        OTP_RESET = "otp_reset", _("重置动态验证码")
         UNLOCKED = "unlocked", _("解除锁定")
         USER_CREATED = "user_created", _("创建账号")
         ROLE_GRANTED = "role_granted", _("授予角色")

@@ -319,3 +319,186 @@ def test_who_may_open_which_account(persona, users, objects):
 def test_an_unknown_action_is_an_error_not_a_silent_no():
     with pytest.raises(LookupError):
         access.can(None, "deputy.teleport", None)
+
+
+# --- Separation of duties (issue 15, "Access control") -------------------------------------------
+# The administrator manages accounts and settings and reads everything; it takes no business
+# action on a case of any kind (triage, assign, reply, sign off, conclude…). Each action listed
+# is taken by someone in the demo data (the control), so the refusal is not an action nobody
+# may take.
+CASE_ACTIONS = [
+    "case.manage",
+    "case.triage",
+    "case.assign",
+    "case.return",
+    "case.consult",
+    "case.reply",
+    "case.attach",
+    "case.feedback",
+    "case.evaluate",
+    "case.rehandle",
+    "case.supervise",
+    "case.remind",
+    "case.conclude",
+    "case.derive",
+]
+KIND_ACTIONS = {
+    ("suggestion", "motion"): [
+        "suggestion.submit",
+        "suggestion.review",
+        "suggestion.reply",
+        "suggestion.sign_off",
+        "suggestion.evaluate",
+        "suggestion.supervise",
+        "suggestion.conclude",
+        "motion.decide",
+    ],
+    ("proposal",): [
+        "proposal.register",
+        "proposal.reply",
+        "proposal.sign_off",
+        "proposal.evaluate",
+        "proposal.conclude",
+    ],
+}
+
+
+def _business_pairs():
+    cases = list(Case.objects.select_related(None).order_by("pk"))
+    for case in cases:
+        for action in CASE_ACTIONS:
+            yield action, case
+        for kinds, actions in KIND_ACTIONS.items():
+            if case.kind in kinds:
+                for action in actions:
+                    yield action, case
+
+
+def test_the_administrator_takes_no_business_action(users):
+    admin = users["admin"]
+    assert access.grants(admin).is_admin
+    pairs = list(_business_pairs())
+    assert pairs
+    taken = {(a, c.pk) for a, c in pairs if access.can(admin, a, c)}
+    assert taken == set()
+    # The control: every action is taken by some persona on some case of the demo data.
+    others = [users[p] for p in PERSONAS if p != "admin"]
+    done = {a for a, c in pairs if any(access.can(u, a, c) for u in others)}
+    expected = set(CASE_ACTIONS) | {a for actions in KIND_ACTIONS.values() for a in actions}
+    assert expected - done == set(), expected - done
+
+
+# An office grants only roles within its own scope, never above it: no leader, no administrator,
+# no other congress's or the CPPCC's staff, through the API that opens accounts.
+ABOVE_TG = {
+    "leader of the city": lambda o: {"role": Role.LEADER, "scope": "1407"},
+    "leader of its own county": lambda o: {"role": Role.LEADER, "scope": "140703"},
+    "system administrator": lambda o: {"role": Role.SYSTEM_ADMIN},
+    "city congress staff": lambda o: {
+        "role": Role.DEPUTY_AFFAIRS_STAFF,
+        "scope": o["city_congress"].pk,
+    },
+    "CPPCC staff": lambda o: {"role": Role.CPPCC_STAFF, "scope": o["cppcc"].pk},
+    "a city unit's officer": lambda o: {"role": Role.UNIT_OFFICER, "scope": o["city_unit"].pk},
+    "a city deputy's login": lambda o: {"deputy": o["city_deputy"].pk},
+}
+
+
+@pytest.mark.parametrize("what", sorted(ABOVE_TG))
+def test_an_office_cannot_grant_a_role_above_its_scope(what, api, objects):
+    body = {"username": "new_one", "password": "Taigu-county-2026", **ABOVE_TG[what](objects)}
+    r = api.as_user("tg_staff").post("/api/v1/users", body)
+    assert r.status_code in (403, 404), r.json()
+    assert not User.objects.filter(username="new_one").exists()
+
+
+def test_an_office_grants_what_is_its_own(api, objects):
+    body = {
+        "username": "new_one",
+        "password": "Taigu-county-2026",
+        "role": Role.DEPUTY_AFFAIRS_STAFF,
+        "scope": objects["tg_congress"].pk,
+    }
+    assert api.as_user("tg_staff").post("/api/v1/users", body).status_code == 201
+
+
+def test_an_administrators_account_holds_no_business_role(users, objects):
+    from django.test import Client
+
+    from lianxin.accounts.actions import grant_role
+    from lianxin.core.errors import ValidationFailed
+
+    admin = users["admin"]
+    with pytest.raises(ValidationFailed):
+        grant_role(admin, Role.DEPUTY_AFFAIRS_STAFF, objects["city_congress"])
+    staff = users["tg_staff"]
+    with pytest.raises(ValidationFailed):
+        grant_role(staff, Role.SYSTEM_ADMIN)
+    assert not admin.roles.exclude(role=Role.SYSTEM_ADMIN).exists()
+
+    page = Client()
+    page.force_login(admin)
+    r = page.post(
+        "/admin/accounts/roleassignment/add/",
+        {"user": staff.pk, "role": Role.SYSTEM_ADMIN},
+    )
+    assert r.status_code == 200 and "系统管理员账号不能同时持有业务角色" in r.content.decode()
+    assert not staff.roles.filter(role=Role.SYSTEM_ADMIN).exists()
+
+
+def _form_fields(html: str) -> dict:
+    """The values a browser would send for the page's main form (inputs, selects, textareas)."""
+    from html.parser import HTMLParser
+
+    class Fields(HTMLParser):
+        def __init__(self):
+            super().__init__()
+            self.data, self.select, self.textarea = {}, None, None
+
+        def handle_starttag(self, tag, attrs):
+            a = dict(attrs)
+            name = a.get("name")
+            if tag == "input" and name and a.get("type") not in ("submit", "button", "file"):
+                if a.get("type") == "checkbox":
+                    if "checked" in a:
+                        self.data[name] = a.get("value", "on")
+                else:
+                    self.data[name] = a.get("value", "")
+            elif tag == "select" and name:
+                self.select = name
+                self.data.setdefault(name, "")
+            elif tag == "option" and self.select and "selected" in a:
+                self.data[self.select] = a.get("value", "")
+            elif tag == "textarea" and name:
+                self.textarea = name
+                self.data[name] = ""
+
+        def handle_endtag(self, tag):
+            if tag == "select":
+                self.select = None
+            if tag == "textarea":
+                self.textarea = None
+
+    parser = Fields()
+    parser.feed(html)
+    return parser.data
+
+
+def test_the_admin_refuses_the_superuser_flag_on_an_account_with_business_roles(users):
+    from django.test import Client
+
+    page = Client()
+    page.force_login(users["admin"])
+    staff = users["tg_staff"]
+    url = f"/admin/accounts/user/{staff.pk}/change/"
+    data = _form_fields(page.get(url).content.decode())
+    assert data["username"] == "tg_staff"
+    data["is_superuser"] = "on"
+    r = page.post(url, data)
+    assert r.status_code == 200, r.get("Location")
+    assert "系统管理员账号不能同时持有业务角色" in r.content.decode()
+    staff.refresh_from_db()
+    assert not staff.is_superuser
+    # The same form without the flag saves (the check is what refused it).
+    del data["is_superuser"]
+    assert page.post(url, data).status_code == 302

@@ -600,6 +600,30 @@ def _():
     )
 
 
+@scenario("accounts.otp.do_enrol_second_factor", "accounts.enrol_second_factor")
+def _():
+    from django_otp.oath import TOTP
+
+    from lianxin.accounts.otp import do_enrol_second_factor, enrolment_device
+
+    account = officer()
+    device = enrolment_device(account)
+    code = f"{TOTP(device.bin_key).token():06d}"
+    return Act(lambda: do_enrol_second_factor(account, code=code), account)
+
+
+@scenario("accounts.otp.do_reset_second_factor", "accounts.reset_second_factor")
+def _():
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    from lianxin.accounts.models import User
+    from lianxin.accounts.otp import do_reset_second_factor
+
+    account, admin = officer(), User.objects.get(username="admin")
+    TOTPDevice.objects.create(user=account, name="verify", confirmed=True)
+    return Act(lambda: do_reset_second_factor(account, acting_user=admin), admin)
+
+
 # --- suggestions ----------------------------------------------------------------------------------
 
 
