@@ -768,6 +768,7 @@ DEFAULT_RULES = (
     ("reception", "", 2, 8, "quarter", 0),
     ("opinion", "", 2, 10, "quarter", 0),
     ("post", "", 2, 6, "quarter", 0),
+    ("report", "", 5, 5, "year", 0),
 )
 DEFAULT_BANDS = (
     ("excellent", 60, None),

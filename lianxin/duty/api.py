@@ -644,3 +644,152 @@ def scoring_rules(request, congress: int, year: int | None = None):
             for b in bands
         ],
     }
+
+
+# --- Duty reports (述职报告) -----------------------------------------------------------------
+class ReportIn(Schema):
+    deputy_id: int  # one of the caller's own seats
+    period_start: dt.date
+    period_end: dt.date
+    title: str = ""
+
+
+class ReportEditIn(Schema):
+    title: str
+    body: str
+
+
+class ReportOut(Schema):
+    id: int
+    deputy_id: int
+    deputy_name: str
+    period_start: dt.date
+    period_end: dt.date
+    title: str
+    body: str
+    figures: dict
+    status: str
+    status_label: str
+    reason: str
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    published_at: dt.datetime | None
+
+
+class PublishIn(Schema):
+    publish: bool = True
+
+
+def _report_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "deputy_id": r.deputy_id,
+        "deputy_name": r.deputy.person.name,
+        "period_start": r.period_start,
+        "period_end": r.period_end,
+        "title": r.title,
+        "body": r.body,
+        "figures": r.figures,
+        "status": r.status,
+        "status_label": str(r.get_status_display()),
+        "reason": r.reason,
+        "submitted_at": r.submitted_at,
+        "decided_at": r.decided_at,
+        "published_at": r.published_at,
+    }
+
+
+def _report(request, report_id: int):
+    from .models import DutyReport
+
+    return get_visible_or_404(
+        request.user,
+        DutyReport.objects.select_related("deputy__person", "deputy__congress"),
+        pk=report_id,
+    )
+
+
+@router.get("/duty/reports", response=list[ReportOut], summary="述职报告（本人的，及可查看的）")
+def list_reports(request, status: str = "", deputy_id: int | None = None):
+    from lianxin.accounts.access import visible_to
+
+    from .models import DutyReport
+
+    qs = visible_to(request.user, DutyReport).select_related("deputy__person", "deputy__congress")
+    if status:
+        if status not in DutyReport.Status.values:
+            raise ValidationFailed(_("状态有误。"), field="status")
+        qs = qs.filter(status=status)
+    if deputy_id is not None:
+        qs = qs.filter(deputy_id=deputy_id)
+    return [_report_out(r) for r in qs.order_by("-period_end", "-pk")[:200]]
+
+
+@router.post("/duty/reports", response={201: ReportOut}, summary="由履职记录生成述职报告草稿")
+def draft_report(request, body: ReportIn):
+    from lianxin.org.models import Deputy
+
+    from . import reports
+
+    seat = Deputy.objects.select_related("person", "congress").filter(pk=body.deputy_id).first()
+    if seat is None or not can(request.user, "dutyreport.write", seat):
+        raise NotFound(_("未找到该代表。"))
+    report = reports.do_draft_report(
+        seat,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        title=body.title,
+        acting_user=request.user,
+    )
+    return Status(201, _report_out(report))
+
+
+@router.get("/duty/reports/{report_id}", response=ReportOut, summary="述职报告详情")
+def get_report(request, report_id: int):
+    return _report_out(_report(request, report_id))
+
+
+@router.put("/duty/reports/{report_id}", response=ReportOut, summary="修改述职报告（草稿或退回的）")
+def edit_report(request, report_id: int, body: ReportEditIn):
+    from . import reports
+
+    row = reports.do_edit_report(
+        _report(request, report_id), title=body.title, body=body.body, acting_user=request.user
+    )
+    return _report_out(row)
+
+
+@router.post("/duty/reports/{report_id}/submit", response=ReportOut, summary="提交述职报告审核")
+def submit_report(request, report_id: int):
+    from . import reports
+
+    return _report_out(
+        reports.do_submit_report(_report(request, report_id), acting_user=request.user)
+    )
+
+
+@router.post(
+    "/duty/reports/{report_id}/decide", response=ReportOut, summary="审核述职报告：通过或退回"
+)
+def decide_report(request, report_id: int, body: DecidePostIn):
+    from . import reports
+
+    row = reports.do_decide_report(
+        _report(request, report_id),
+        approve=body.approve,
+        reason=body.reason,
+        acting_user=request.user,
+    )
+    return _report_out(row)
+
+
+@router.post(
+    "/duty/reports/{report_id}/publish", response=ReportOut, summary="在公开页面发布或撤下"
+)
+def publish_report(request, report_id: int, body: PublishIn):
+    from . import reports
+
+    row = reports.do_publish_report(
+        _report(request, report_id), publish=body.publish, acting_user=request.user
+    )
+    return _report_out(row)

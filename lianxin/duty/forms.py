@@ -148,3 +148,48 @@ class DecidePostForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# --- Duty reports (述职报告) -----------------------------------------------------------------
+class NewReportForm(forms.Form):
+    seat = forms.TypedChoiceField(label=_("代表身份"), coerce=int)
+    period_start = forms.DateField(
+        label=_("述职期间起"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    period_end = forms.DateField(
+        label=_("述职期间止"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    title = forms.CharField(
+        label=_("标题"),
+        max_length=100,
+        required=False,
+        help_text=_("留空则为“某某代表某年度述职报告”。"),
+    )
+
+    def __init__(self, *args, seats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seat"].choices = [
+            (s.pk, _("%(congress)s代表") % {"congress": s.congress.name}) for s in seats
+        ]
+
+
+class EditReportForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=100)
+    body = forms.CharField(
+        label=_("述职报告正文"),
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=_("草稿由履职记录生成，可修改补充；段落之间空一行。"),
+    )
+    submit = forms.BooleanField(label=_("保存后提交审核"), required=False)
+
+
+class DecideReportForm(DecidePostForm):
+    pass
+
+
+class PublicationForm(forms.Form):
+    receptions = forms.BooleanField(label=_("公开联络站接待情况"), required=False)
+    suggestions = forms.BooleanField(label=_("公开提出建议及办理结果"), required=False)
+    activities = forms.BooleanField(label=_("公开参加活动情况"), required=False)
+    opinions = forms.BooleanField(label=_("公开办理群众意见情况"), required=False)
+    reports = forms.BooleanField(label=_("公开述职报告"), required=False)

@@ -16,4 +16,9 @@ urlpatterns = [
         name="portal_station_schedule",
     ),
     path("public/deputies/<int:deputy_id>/", views.deputy, name="portal_deputy"),
+    path(
+        "public/deputies/<int:deputy_id>/reports/<int:report_id>/",
+        views.duty_report,
+        name="portal_duty_report",
+    ),
 ]
