@@ -193,3 +193,29 @@ class PublicationForm(forms.Form):
     activities = forms.BooleanField(label=_("公开参加活动情况"), required=False)
     opinions = forms.BooleanField(label=_("公开办理群众意见情况"), required=False)
     reports = forms.BooleanField(label=_("公开述职报告"), required=False)
+
+
+class StoryForm(forms.Form):
+    seat = forms.TypedChoiceField(label=_("代表"), coerce=int)
+    title = forms.CharField(label=_("标题"), max_length=100)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 14}))
+
+    def __init__(self, *args, seats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seat"].choices = [
+            (s.pk, f"{s.person.name}（{s.congress.name}）") for s in seats
+        ]
+
+
+class DecideStoryForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核意见"),
+        choices=[("publish", _("通过并公开")), ("return", _("退回"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("退回原因"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )

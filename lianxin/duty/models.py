@@ -498,3 +498,51 @@ class ProfilePublication(models.Model):
 
     def __str__(self) -> str:
         return str(self.congress)
+
+
+class DutyStory(TimeStampedModel):
+    """A deputy's story of duty (履职故事), written by the deputy or by the office, reviewed by
+    the office of the seat's congress (not by its author) and published on the public site,
+    linked from the deputy's page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        RETURNED = "returned", _("已退回")
+        PUBLISHED = "published", _("已公开")
+
+    deputy = models.ForeignKey(
+        "org.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="stories"
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("正文"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撰写人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField(_("退回原因"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("履职故事")
+        verbose_name_plural = _("履职故事")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty_story", args=[self.pk])

@@ -209,3 +209,97 @@ def publication(request):
         template="duty/publication.html",
         context={"congress": congress},
     )
+
+
+# --- Stories (履职故事) --------------------------------------------------------------------------
+def _story_seats(request):
+    """The seats the user may write a story of: his own, and his office's deputies (chosen by
+    `?deputy=` when the office writes)."""
+    from lianxin.org.models import Deputy
+
+    g = grants(request.user)
+    seats = list(queries.my_seats(request.user))
+    wanted = request.GET.get("deputy") or request.POST.get("seat") or ""
+    if g.staff_congresses and wanted.isdigit():
+        row = (
+            Deputy.objects.select_related("person", "congress")
+            .filter(pk=int(wanted), congress_id__in=list(g.staff_congresses))
+            .first()
+        )
+        if row is not None and row not in seats:
+            seats.append(row)
+    return seats
+
+
+@login_required
+def story_list(request):
+    from .models import DutyStory
+
+    g = grants(request.user)
+    qs = visible_to(request.user, DutyStory).select_related("deputy__person", "deputy__congress")
+    pending = (
+        qs.filter(status=DutyStory.Status.PENDING, deputy__congress_id__in=list(g.staff_congresses))
+        .exclude(deputy_id__in=list(g.deputy_ids))
+        .exclude(author=request.user)
+    )
+    return render(
+        request,
+        "duty/story_list.html",
+        {"stories": qs.order_by("-updated_at")[:100], "pending": list(pending[:50])},
+    )
+
+
+@login_required
+def story_create(request):
+    seats = _story_seats(request)
+    if not seats:
+        raise PermissionDenied
+    form = forms.StoryForm(request.POST or None, seats=seats, initial={"seat": seats[-1].pk})
+
+    def act(data):
+        seat = next(s for s in seats if s.pk == data["seat"])
+        return reports.do_write_story(
+            seat, title=data["title"], body=data["body"], acting_user=request.user
+        )
+
+    return run_form_page(
+        request,
+        form,
+        act,
+        success=_("履职故事已提交，待代表工作机构审核后公开。"),
+        on_success=redirect,
+        template="duty/story_form.html",
+        context={},
+    )
+
+
+@login_required
+def story_detail(request, story_id: int):
+    from .models import DutyStory
+
+    story = get_visible_or_404(
+        request.user,
+        DutyStory.objects.select_related("deputy__person", "deputy__congress", "author"),
+        pk=story_id,
+    )
+    decides = can(request.user, "dutystory.decide", story)
+    if request.method == "POST" and not decides:
+        raise PermissionDenied
+    form = forms.DecideStoryForm(request.POST or None)
+    return run_form_page(
+        request,
+        form,
+        lambda data: reports.do_decide_story(
+            story,
+            publish=data["decision"] == "publish",
+            reason=data.get("reason") or "",
+            acting_user=request.user,
+        ),
+        success=_("审核意见已保存。"),
+        on_success=redirect,
+        template="duty/story_detail.html",
+        context={
+            "story": story,
+            "can_decide": decides and story.status == DutyStory.Status.PENDING,
+        },
+    )

@@ -350,3 +350,64 @@ def public_performance(seat: Deputy) -> dict:
         else []
     )
     return figures
+
+
+# --- Deputies' stories (履职故事, M12) ----------------------------------------------------------
+def do_write_story(seat: Deputy, *, title: str, body: str, acting_user):
+    """A story of a seat by its deputy or its office; it waits for the office's review."""
+    from .models import DutyStory
+
+    _require(acting_user, "dutystory.write", seat)
+    title = clean_text(title, field="title", label=_("标题"), required=True, max_length=100)
+    body = clean_text(body, field="body", label=_("正文"), required=True, max_length=MAX_BODY)
+    with transaction.atomic():
+        story = DutyStory.objects.create(deputy=seat, title=title, body=body, author=acting_user)
+        trail.record(
+            "duty.write_story",
+            actor=acting_user,
+            obj=story,
+            context={"deputy_id": seat.pk, "congress_id": seat.congress_id},
+            change={"title": title, "length": len(body)},
+        )
+    return story
+
+
+def do_decide_story(story, *, publish: bool, reason: str = "", acting_user):
+    """Publish a pending story on the public site or return it with a reason."""
+    from .models import DutyStory
+
+    _require(acting_user, "dutystory.decide", story)
+    reason = clean_text(
+        reason, field="reason", label=_("退回原因"), required=not publish, max_length=500
+    )
+    with transaction.atomic():
+        row = DutyStory.objects.select_for_update().select_related("deputy").get(pk=story.pk)
+        if row.status != DutyStory.Status.PENDING:
+            raise Conflict(
+                _("该履职故事当前为“%(status)s”，不能重复审核。")
+                % {"status": row.get_status_display()},
+                code="story_state",
+            )
+        row.status = DutyStory.Status.PUBLISHED if publish else DutyStory.Status.RETURNED
+        row.reason = "" if publish else reason
+        row.decided_by = acting_user
+        row.published_at = timezone.now() if publish else None
+        row.save(update_fields=["status", "reason", "decided_by", "published_at", "updated_at"])
+        trail.record(
+            "duty.publish_story" if publish else "duty.return_story",
+            actor=acting_user,
+            obj=row,
+            context={"deputy_id": row.deputy_id, "congress_id": row.deputy.congress_id},
+            change={"reason": reason},
+        )
+    return row
+
+
+def public_stories(seat: Deputy, limit: int = 5):
+    from .models import DutyStory
+
+    return list(
+        DutyStory.objects.filter(
+            deputy__person_id=seat.person_id, status=DutyStory.Status.PUBLISHED
+        ).order_by("-published_at", "-id")[:limit]
+    )

@@ -217,3 +217,32 @@ def _report_decide(g: Grants, report) -> bool:
 def _publication(g: Grants, congress) -> bool:
     """What the public pages show of a congress's deputies: its office."""
     return congress is not None and congress.pk in g.staff_congresses
+
+
+# --- Deputies' stories (履职故事) --------------------------------------------------------------
+@visibility("duty.dutystory")
+def _stories(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return (
+        prefix_q("deputy__congress__region__code", g.congress_read_regions)
+        | Q(deputy__station_membership__station_id__in=list(g.station_ids))
+        | Q(deputy_id__in=list(g.deputy_ids))
+    )
+
+
+view_action("dutystory.view", "duty.dutystory")
+
+
+@rule("dutystory.write")
+def _story_write(g: Grants, seat) -> bool:
+    """A story of a seat is written by its deputy or by the office of its congress."""
+    return seat is not None and (seat.pk in g.deputy_ids or seat.congress_id in g.staff_congresses)
+
+
+@rule("dutystory.decide")
+def _story_decide(g: Grants, story) -> bool:
+    """Reviewed by the office of the seat's congress; never by its author nor its deputy."""
+    if story.deputy_id in g.deputy_ids or story.author_id == g.user_id:
+        return False
+    return story.deputy.congress_id in g.staff_congresses

@@ -73,4 +73,7 @@ urlpatterns = [
         "duty/reports/<int:report_id>/report.pdf", report_views.report_pdf, name="duty_report_pdf"
     ),
     path("duty/publication/", report_views.publication, name="duty_publication"),
+    path("duty/stories/", report_views.story_list, name="duty_story_list"),
+    path("duty/stories/new/", report_views.story_create, name="duty_story_create"),
+    path("duty/stories/<int:story_id>/", report_views.story_detail, name="duty_story"),
 ]

@@ -21,4 +21,5 @@ urlpatterns = [
         views.duty_report,
         name="portal_duty_report",
     ),
+    path("public/stories/<int:story_id>/", views.story, name="portal_story"),
 ]

@@ -254,6 +254,7 @@ def deputy(request, deputy_id: int):
             "commitments": commitments,
             "performance": queries.deputy_performance(seat),
             "duty": reports.public_performance(seat),
+            "stories": reports.public_stories(seat),
             "scan_path": _scan_path(seat.scan_code),
             "scan_url": scan_url(seat.scan_code),
             "expertise": [e.name for e in seat.person.expertise.order_by("name")],
@@ -295,6 +296,24 @@ def duty_report(request, deputy_id: int, report_id: int):
             "title": report.title,
         },
     )
+
+
+def story(request, story_id: int):
+    """A published story of a deputy who is shown on the public site."""
+    from lianxin.duty.models import DutyStory
+
+    row = (
+        DutyStory.objects.filter(
+            pk=story_id,
+            status=DutyStory.Status.PUBLISHED,
+            deputy__in=queries.public_deputies(),
+        )
+        .select_related("deputy__person", "deputy__congress")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return render(request, "portal/story.html", {"story": row, "title": row.title})
 
 
 def _has_station(seat: Deputy) -> bool:

@@ -336,3 +336,52 @@ def test_the_api_drafts_edits_submits_and_the_office_decides(api, users, seat, y
     r = office.post(f"/api/v1/duty/reports/{rid}/publish", {"publish": True})
     assert r.json()["status"] == "published"
     assert [x["id"] for x in me.get("/api/v1/duty/reports").json()] == [rid]
+
+
+def test_stories_are_reviewed_by_the_office_and_published_on_the_deputy_page(users, seat):
+    deputy, staff = _client(users["deputy_demo"]), _client(users["yc_staff"])
+    r = deputy.post(
+        "/duty/stories/new/",
+        {"seat": seat.pk, "title": "为老旧小区加装电梯奔走", "body": "走访居民\n\n协调部门"},
+    )
+    assert r.status_code == 302
+    from lianxin.duty.models import DutyStory
+
+    story = DutyStory.objects.get()
+    assert story.status == DutyStory.Status.PENDING and story.author == users["deputy_demo"]
+    # Not public before the review; the deputy cannot review his own story.
+    assert Client().get(f"/public/stories/{story.pk}/").status_code == 404
+    assert deputy.post(story.get_absolute_url(), {"decision": "publish"}).status_code == 403
+    assert _client(users["tg_staff"]).get(story.get_absolute_url()).status_code == 404
+    assert "为老旧小区加装电梯奔走" in staff.get("/duty/stories/").content.decode()
+    r = staff.post(story.get_absolute_url(), {"decision": "return"})
+    assert r.status_code == 422  # a return needs its reason
+    assert staff.post(story.get_absolute_url(), {"decision": "publish"}).status_code == 302
+    story.refresh_from_db()
+    assert story.status == DutyStory.Status.PUBLISHED and story.published_at
+    page = Client().get(f"/public/stories/{story.pk}/")
+    assert page.status_code == 200 and "协调部门" in page.content.decode()
+    assert (
+        f"/public/stories/{story.pk}/"
+        in Client().get(f"/public/deputies/{seat.pk}/").content.decode()
+    )
+    # Decided once.
+    with pytest.raises(Conflict):
+        reports.do_decide_story(story, publish=True, acting_user=users["yc_staff"])
+
+
+def test_the_office_writes_a_story_of_its_deputy_and_another_officer_reviews_it(users, seat):
+    from lianxin.duty.models import DutyStory
+
+    story = reports.do_write_story(
+        seat, title="代表履职小记", body="……", acting_user=users["yc_staff"]
+    )
+    # The author does not review his own story.
+    with pytest.raises(Forbidden):
+        reports.do_decide_story(story, publish=True, acting_user=users["yc_staff"])
+    # Another county's office may not write for this seat.
+    with pytest.raises(Forbidden):
+        reports.do_write_story(seat, title="x", body="y", acting_user=users["tg_staff"])
+    with pytest.raises(ValidationFailed):
+        reports.do_write_story(seat, title="", body="y", acting_user=users["deputy_demo"])
+    assert DutyStory.objects.count() == 1
