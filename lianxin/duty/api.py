@@ -793,3 +793,96 @@ def publish_report(request, report_id: int, body: PublishIn):
         _report(request, report_id), publish=body.publish, acting_user=request.user
     )
     return _report_out(row)
+
+
+# --- Stories (履职故事) --------------------------------------------------------------------------
+class StoryIn(Schema):
+    deputy_id: int
+    title: str
+    body: str
+
+
+class StoryOut(Schema):
+    id: int
+    deputy_id: int
+    deputy_name: str
+    title: str
+    body: str
+    status: str
+    status_label: str
+    reason: str
+    published_at: dt.datetime | None
+
+
+class DecideStoryIn(Schema):
+    publish: bool
+    reason: str = ""
+
+
+def _story_out(s) -> dict:
+    return {
+        "id": s.pk,
+        "deputy_id": s.deputy_id,
+        "deputy_name": s.deputy.person.name,
+        "title": s.title,
+        "body": s.body,
+        "status": s.status,
+        "status_label": str(s.get_status_display()),
+        "reason": s.reason,
+        "published_at": s.published_at,
+    }
+
+
+def _story(request, story_id: int):
+    from .models import DutyStory
+
+    return get_visible_or_404(
+        request.user, DutyStory.objects.select_related("deputy__person"), pk=story_id
+    )
+
+
+@router.get("/duty/stories", response=list[StoryOut], summary="履职故事（可查看的）")
+def list_stories(request, status: str = ""):
+    from lianxin.accounts.access import visible_to
+
+    from .models import DutyStory
+
+    qs = visible_to(request.user, DutyStory).select_related("deputy__person")
+    if status:
+        if status not in DutyStory.Status.values:
+            raise ValidationFailed(_("状态有误。"), field="status")
+        qs = qs.filter(status=status)
+    return [_story_out(s) for s in qs.order_by("-updated_at", "-pk")[:200]]
+
+
+@router.post("/duty/stories", response={201: StoryOut}, summary="撰写履职故事（待审核）")
+def write_story(request, body: StoryIn):
+    from lianxin.org.models import Deputy
+
+    from . import reports
+
+    seat = Deputy.objects.select_related("person", "congress").filter(pk=body.deputy_id).first()
+    if seat is None or not can(request.user, "dutystory.write", seat):
+        raise NotFound(_("未找到该代表。"))
+    story = reports.do_write_story(seat, title=body.title, body=body.body, acting_user=request.user)
+    return Status(201, _story_out(story))
+
+
+@router.get("/duty/stories/{story_id}", response=StoryOut, summary="履职故事详情")
+def get_story(request, story_id: int):
+    return _story_out(_story(request, story_id))
+
+
+@router.post(
+    "/duty/stories/{story_id}/decide", response=StoryOut, summary="审核履职故事：公开或退回"
+)
+def decide_story(request, story_id: int, body: DecideStoryIn):
+    from . import reports
+
+    row = reports.do_decide_story(
+        _story(request, story_id),
+        publish=body.publish,
+        reason=body.reason,
+        acting_user=request.user,
+    )
+    return _story_out(row)

@@ -385,3 +385,31 @@ def test_the_office_writes_a_story_of_its_deputy_and_another_officer_reviews_it(
     with pytest.raises(ValidationFailed):
         reports.do_write_story(seat, title="", body="y", acting_user=users["deputy_demo"])
     assert DutyStory.objects.count() == 1
+
+
+def test_the_api_writes_and_reviews_stories(api, users, seat):
+    me, office, other = (
+        api.as_user("deputy_demo"),
+        api.as_user("yc_staff"),
+        api.as_user("tg_staff"),
+    )
+    r = me.post("/api/v1/duty/stories", {"deputy_id": seat.pk, "title": "故事", "body": "正文"})
+    assert r.status_code == 201, r.content
+    sid = r.json()["id"]
+    assert (
+        other.post(
+            "/api/v1/duty/stories", {"deputy_id": seat.pk, "title": "x", "body": "y"}
+        ).status_code
+        == 404
+    )
+    assert (
+        me.post(
+            "/api/v1/duty/stories", {"deputy_id": seat.pk, "title": "", "body": "y"}
+        ).status_code
+        == 422
+    )
+    assert other.get(f"/api/v1/duty/stories/{sid}").status_code == 404
+    assert me.post(f"/api/v1/duty/stories/{sid}/decide", {"publish": True}).status_code == 403
+    r = office.post(f"/api/v1/duty/stories/{sid}/decide", {"publish": True})
+    assert r.status_code == 200 and r.json()["status"] == "published"
+    assert office.post(f"/api/v1/duty/stories/{sid}/decide", {"publish": True}).status_code == 409
