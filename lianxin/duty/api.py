@@ -886,3 +886,171 @@ def decide_story(request, story_id: int, body: DecideStoryIn):
         acting_user=request.user,
     )
     return _story_out(row)
+
+
+# --- Scoring rules and grade bands, edited (the administrator) ---------------------------------
+class RuleIn(Schema):
+    congress_id: int
+    year: int
+    kind: str
+    outcome: str = ""
+    points: int
+    cap: int | None = None
+    cap_period: str = "year"
+    absence_deduction: int = 0
+
+
+class SavedRuleOut(Schema):
+    id: int
+    congress_id: int
+    year: int
+    kind: str
+    outcome: str
+    points: int
+    cap: int | None
+    cap_period: str
+    absence_deduction: int
+
+
+class BandIn(Schema):
+    congress_id: int
+    year: int
+    grade: str
+    min_points: int
+    max_points: int | None = None
+
+
+class SavedBandOut(Schema):
+    id: int
+    congress_id: int
+    year: int
+    grade: str
+    min_points: int
+    max_points: int | None
+
+
+def _admin_only(request) -> None:
+    if not can(request.user, "admin.site", None):
+        raise NotFound(_("未找到该页面。"))
+
+
+def _fill(row, body, fields) -> None:
+    from .models import DutyKind, GradeBand, Outcome, Period
+
+    data = body.dict()
+    congress = Congress.objects.filter(pk=data.pop("congress_id")).first()
+    if congress is None:
+        raise ValidationFailed(_("未找到该人大。"), field="congress_id")
+    row.congress = congress
+    choices = {
+        "kind": DutyKind.values,
+        "outcome": [""] + list(Outcome.values),
+        "cap_period": Period.values,
+        "grade": GradeBand.Grade.values,
+    }
+    for name in fields:
+        value = data[name]
+        if name in choices and value not in choices[name]:
+            raise ValidationFailed(_("“%(value)s”不是有效的选项。") % {"value": value}, field=name)
+        if name in ("points", "cap", "absence_deduction") and value is not None:
+            if not 0 <= value <= 1000:
+                raise ValidationFailed(_("分值应在 0 至 1000 之间。"), field=name)
+        if name in ("min_points", "max_points") and value is not None:
+            if not -100000 <= value <= 100000:
+                raise ValidationFailed(_("分值应在 -100000 至 100000 之间。"), field=name)
+        setattr(row, name, value)
+    row.year, _quarter = _period(data["year"], None)
+
+
+def _rule_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "congress_id": r.congress_id,
+        "year": r.year,
+        "kind": r.kind,
+        "outcome": r.outcome,
+        "points": r.points,
+        "cap": r.cap,
+        "cap_period": r.cap_period,
+        "absence_deduction": r.absence_deduction,
+    }
+
+
+def _band_out(b) -> dict:
+    return {
+        "id": b.pk,
+        "congress_id": b.congress_id,
+        "year": b.year,
+        "grade": b.grade,
+        "min_points": b.min_points,
+        "max_points": b.max_points,
+    }
+
+
+RULE_FIELDS = ("kind", "outcome", "points", "cap", "cap_period", "absence_deduction")
+BAND_FIELDS = ("grade", "min_points", "max_points")
+
+
+@router.post(
+    "/duty/scoring-rules", response={201: SavedRuleOut}, summary="新增积分规则（系统管理员）"
+)
+def create_rule(request, body: RuleIn):
+    from .models import ScoringRule
+
+    _admin_only(request)
+    row = ScoringRule()
+    _fill(row, body, RULE_FIELDS)
+    return Status(201, _rule_out(actions.do_save_scoring_rule(row, acting_user=request.user)))
+
+
+def _rule_row(request, rule_id: int):
+    from .models import ScoringRule
+
+    _admin_only(request)
+    row = ScoringRule.objects.filter(pk=rule_id).first()
+    if row is None:
+        raise NotFound(_("未找到该积分规则。"))
+    return row
+
+
+@router.put(
+    "/duty/scoring-rules/{rule_id}", response=SavedRuleOut, summary="修改积分规则（系统管理员）"
+)
+def change_rule(request, rule_id: int, body: RuleIn):
+    row = _rule_row(request, rule_id)
+    _fill(row, body, RULE_FIELDS)
+    return _rule_out(actions.do_save_scoring_rule(row, acting_user=request.user))
+
+
+@router.delete(
+    "/duty/scoring-rules/{rule_id}", response={204: None}, summary="删除积分规则（系统管理员）"
+)
+def delete_rule(request, rule_id: int):
+    actions.do_delete_scoring_rule(_rule_row(request, rule_id), acting_user=request.user)
+    return Status(204, None)
+
+
+@router.post(
+    "/duty/grade-bands", response={201: SavedBandOut}, summary="新增评定等次（系统管理员）"
+)
+def create_band(request, body: BandIn):
+    from .models import GradeBand
+
+    _admin_only(request)
+    row = GradeBand()
+    _fill(row, body, BAND_FIELDS)
+    return Status(201, _band_out(actions.do_save_scoring_rule(row, acting_user=request.user)))
+
+
+@router.put(
+    "/duty/grade-bands/{band_id}", response=SavedBandOut, summary="修改评定等次（系统管理员）"
+)
+def change_band(request, band_id: int, body: BandIn):
+    from .models import GradeBand
+
+    _admin_only(request)
+    row = GradeBand.objects.filter(pk=band_id).first()
+    if row is None:
+        raise NotFound(_("未找到该评定等次。"))
+    _fill(row, body, BAND_FIELDS)
+    return _band_out(actions.do_save_scoring_rule(row, acting_user=request.user))

@@ -413,3 +413,59 @@ def test_the_api_writes_and_reviews_stories(api, users, seat):
     r = office.post(f"/api/v1/duty/stories/{sid}/decide", {"publish": True})
     assert r.status_code == 200 and r.json()["status"] == "published"
     assert office.post(f"/api/v1/duty/stories/{sid}/decide", {"publish": True}).status_code == 409
+
+
+def test_scoring_rules_and_bands_by_the_api_refuse_overlaps_with_a_4xx(api, users, seat):
+    from lianxin.duty.models import GradeBand, ScoringRule
+
+    admin = api.as_user("admin")
+    year = timezone.localdate().year
+    congress = seat.congress_id
+    before = ScoringRule.objects.count(), GradeBand.objects.count()
+    # The demo's year already has a rule for receptions: a second one is refused.
+    r = admin.post(
+        "/api/v1/duty/scoring-rules",
+        {"congress_id": congress, "year": year, "kind": "reception", "points": 4},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "duplicate_rule", r.content
+    assert "同一履职事项在同一周期只能有一条规则" in r.json()["message"]
+    r = admin.post(
+        "/api/v1/duty/scoring-rules",
+        {"congress_id": congress, "year": year + 1, "kind": "reception", "points": 4, "cap": 2},
+    )
+    assert r.status_code == 422 and r.json()["code"] == "cap_below_points"
+    r = admin.post(
+        "/api/v1/duty/scoring-rules",
+        {"congress_id": congress, "year": year + 1, "kind": "nonsense", "points": 4},
+    )
+    assert r.status_code == 422
+    # A band overlapping another of the year is refused.
+    r = admin.post(
+        "/api/v1/duty/grade-bands",
+        {"congress_id": congress, "year": year, "grade": "excellent", "min_points": 50},
+    )
+    assert r.status_code == 422, r.content
+    assert (ScoringRule.objects.count(), GradeBand.objects.count()) == before
+    # A good rule is saved, changed and deleted; each recomputes the year's points.
+    r = admin.post(
+        "/api/v1/duty/scoring-rules",
+        {"congress_id": congress, "year": year + 1, "kind": "reception", "points": 4, "cap": 8},
+    )
+    assert r.status_code == 201, r.content
+    rid = r.json()["id"]
+    body = {"congress_id": congress, "year": year + 1, "kind": "reception", "points": 5, "cap": 10}
+    r = admin.client.put(
+        f"/api/v1/duty/scoring-rules/{rid}",
+        __import__("json").dumps(body),
+        content_type="application/json",
+        headers={"Authorization": f"Bearer {admin.token}"},
+    )
+    assert r.status_code == 200 and r.json()["points"] == 5
+    # Only the administrator edits rules; the others get the same 404 as a missing rule.
+    office = api.as_user("yc_staff")
+    assert office.post("/api/v1/duty/scoring-rules", body).status_code == 404
+    r = admin.client.delete(
+        f"/api/v1/duty/scoring-rules/{rid}", headers={"Authorization": f"Bearer {admin.token}"}
+    )
+    assert r.status_code == 204
+    assert not ScoringRule.objects.filter(pk=rid).exists()
