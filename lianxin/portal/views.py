@@ -220,6 +220,7 @@ def deputy(request, deputy_id: int):
         .select_related(
             "congress__region", "delegation", "electoral_unit", "station_membership__station"
         )
+        .prefetch_related("committees")
         .order_by("congress__region__code")
     )
     memberships = {s.pk: getattr(s, "station_membership", None) for s in seats if _has_station(s)}

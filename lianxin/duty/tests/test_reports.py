@@ -252,9 +252,10 @@ def test_pages_draft_edit_submit_approve_publish_and_public_comment(users, seat,
     link = re.search(r'href="(/s/[^"]+)"', body).group(1).replace("&amp;", "&")
     form = Client().get(link).content.decode()
     assert "对《述职报告（页面）》的意见" in form
-    # The deputy's public page links the report.
+    # The deputy's public page links the report, and names the city seat's committee.
     profile = Client().get(f"/public/deputies/{seat.pk}/").content.decode()
     assert public in profile
+    assert "晋中市人大社会建设委员会" in profile
     # The PDF through the page, for the deputy and the office; 404 for another county.
     pdf = deputy.get(f"/duty/reports/{report.pk}/report.pdf")
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
