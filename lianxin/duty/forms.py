@@ -219,3 +219,17 @@ class DecideStoryForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+class DrawTypicalForm(forms.Form):
+    case = forms.CharField(
+        label=_("事项编号"),
+        max_length=20,
+        help_text=_("已办结事项页面上的编号；群众的姓名、电话等个人信息会自动删除。"),
+    )
+
+
+class TypicalCaseForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=100)
+    problem = forms.CharField(label=_("反映的问题"), widget=forms.Textarea(attrs={"rows": 6}))
+    handling = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 8}))

@@ -546,3 +546,51 @@ class DutyStory(TimeStampedModel):
 
     def get_absolute_url(self) -> str:
         return reverse("duty_story", args=[self.pk])
+
+
+class TypicalCase(TimeStampedModel):
+    """A typical case (典型案例) drawn from a concluded case for deputies' learning and the public
+    site: what was raised and how it was handled, with the citizens' personal data removed
+    (names, phone numbers, identity numbers, tracking codes) and edited by the office."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已公开")
+
+    case = models.ForeignKey(
+        "casework.Case",
+        verbose_name=_("来源事项"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    congress = models.ForeignKey(
+        "org.Congress", verbose_name=_("人大"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    kind_label = models.CharField(_("事项类别"), max_length=32)
+    region_name = models.CharField(_("地区"), max_length=100, blank=True)
+    problem = models.TextField(_("反映的问题"))
+    handling = models.TextField(_("办理情况"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("编写人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty_typical_case", args=[self.pk])

@@ -303,3 +303,74 @@ def story_detail(request, story_id: int):
             "can_decide": decides and story.status == DutyStory.Status.PENDING,
         },
     )
+
+
+# --- Typical cases (典型案例) --------------------------------------------------------------------
+@login_required
+def typical_list(request):
+    from . import typical
+    from .models import TypicalCase
+
+    g = grants(request.user)
+    writes = bool(g.staff_congresses)
+    rows = visible_to(request.user, TypicalCase).order_by("-published_at", "-pk")[:100]
+    form = forms.DrawTypicalForm(request.POST or None)
+    if request.method == "POST" and not writes:
+        raise PermissionDenied
+
+    def act(data):
+        return typical.do_draw(
+            typical.case_by_number(request.user, data["case"]), acting_user=request.user
+        )
+
+    return run_form_page(
+        request,
+        form,
+        act,
+        success=_("已从该事项生成典型案例草稿，群众的个人信息已删除，请审阅修改后公开。"),
+        on_success=redirect,
+        template="duty/typical_list.html",
+        context={"rows": rows, "writes": writes},
+    )
+
+
+@login_required
+def typical_detail(request, typical_id: int):
+    from . import typical
+    from .models import TypicalCase
+
+    row = get_visible_or_404(
+        request.user, TypicalCase.objects.select_related("congress", "case"), pk=typical_id
+    )
+    writes = can(request.user, "typicalcase.write", row.congress)
+    if request.method == "POST" and not writes:
+        raise PermissionDenied
+    if request.method == "POST" and request.POST.get("publish") in ("0", "1"):
+        try:
+            typical.do_publish(
+                row, publish=request.POST["publish"] == "1", acting_user=request.user
+            )
+        except LianxinError as exc:
+            messages.error(request, exc.message)
+        else:
+            messages.success(request, _("已保存。"))
+        return redirect(row)
+    form = forms.TypicalCaseForm(
+        request.POST or None,
+        initial={"title": row.title, "problem": row.problem, "handling": row.handling},
+    )
+    return run_form_page(
+        request,
+        form,
+        lambda data: typical.do_edit(
+            row,
+            title=data["title"],
+            problem=data["problem"],
+            handling=data["handling"],
+            acting_user=request.user,
+        ),
+        success=_("已保存。"),
+        on_success=redirect,
+        template="duty/typical_detail.html",
+        context={"row": row, "writes": writes},
+    )

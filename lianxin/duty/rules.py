@@ -246,3 +246,24 @@ def _story_decide(g: Grants, story) -> bool:
     if story.deputy_id in g.deputy_ids or story.author_id == g.user_id:
         return False
     return story.deputy.congress_id in g.staff_congresses
+
+
+# --- Typical cases (典型案例) --------------------------------------------------------------------
+@visibility("duty.typicalcase")
+def _typical(g: Grants) -> Q | None:
+    """Drafts: the office of the congress and those above; published ones: every deputy of the
+    congress too (the public site shows them to anyone)."""
+    if g.is_admin:
+        return None
+    return prefix_q("congress__region__code", g.congress_read_regions) | Q(
+        congress_id__in=list(g.deputy_congress_ids), status="published"
+    )
+
+
+view_action("typicalcase.view", "duty.typicalcase")
+
+
+@rule("typicalcase.write")
+def _typical_write(g: Grants, congress) -> bool:
+    """Drawn, edited and published by the office of the congress."""
+    return congress is not None and congress.pk in g.staff_congresses

@@ -76,4 +76,10 @@ urlpatterns = [
     path("duty/stories/", report_views.story_list, name="duty_story_list"),
     path("duty/stories/new/", report_views.story_create, name="duty_story_create"),
     path("duty/stories/<int:story_id>/", report_views.story_detail, name="duty_story"),
+    path("duty/typical-cases/", report_views.typical_list, name="duty_typical_list"),
+    path(
+        "duty/typical-cases/<int:typical_id>/",
+        report_views.typical_detail,
+        name="duty_typical_case",
+    ),
 ]

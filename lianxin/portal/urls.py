@@ -22,4 +22,6 @@ urlpatterns = [
         name="portal_duty_report",
     ),
     path("public/stories/<int:story_id>/", views.story, name="portal_story"),
+    path("public/typical-cases/", views.typical_list, name="portal_typical_list"),
+    path("public/typical-cases/<int:typical_id>/", views.typical, name="portal_typical"),
 ]

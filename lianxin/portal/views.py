@@ -317,6 +317,24 @@ def story(request, story_id: int):
     return render(request, "portal/story.html", {"story": row, "title": row.title})
 
 
+def typical_list(request):
+    from lianxin.duty.models import TypicalCase
+
+    rows = TypicalCase.objects.filter(status=TypicalCase.Status.PUBLISHED).order_by(
+        "-published_at", "-pk"
+    )[:100]
+    return render(request, "portal/typical.html", {"rows": rows})
+
+
+def typical(request, typical_id: int):
+    from lianxin.duty.models import TypicalCase
+
+    row = TypicalCase.objects.filter(pk=typical_id, status=TypicalCase.Status.PUBLISHED).first()
+    if row is None:
+        raise Http404
+    return render(request, "portal/typical.html", {"row": row})
+
+
 def _has_station(seat: Deputy) -> bool:
     try:
         seat.station_membership  # noqa: B018
