@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.forms import MultipleFileField, MultipleFiles
+from lianxin.core.widgets import DayInput
 from lianxin.org.models import Body, Expertise
 
 from .models import Activity, Invitation
@@ -120,7 +121,7 @@ class PostForm(forms.Form):
 
     seat = forms.TypedChoiceField(label=_("履职身份"), coerce=int)
     title = forms.CharField(label=_("履职事项"), max_length=100)
-    date = forms.DateField(label=_("履职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("履职日期"), widget=DayInput())
     content = forms.CharField(label=_("履职情况"), widget=forms.Textarea(attrs={"rows": 5}))
     photos = MultipleFileField(
         label=_("照片"),
@@ -153,12 +154,8 @@ class DecidePostForm(forms.Form):
 # --- Duty reports (述职报告) -----------------------------------------------------------------
 class NewReportForm(forms.Form):
     seat = forms.TypedChoiceField(label=_("代表身份"), coerce=int)
-    period_start = forms.DateField(
-        label=_("述职期间起"), widget=forms.DateInput(attrs={"type": "date"})
-    )
-    period_end = forms.DateField(
-        label=_("述职期间止"), widget=forms.DateInput(attrs={"type": "date"})
-    )
+    period_start = forms.DateField(label=_("述职期间起"), widget=DayInput())
+    period_end = forms.DateField(label=_("述职期间止"), widget=DayInput())
     title = forms.CharField(
         label=_("标题"),
         max_length=100,
