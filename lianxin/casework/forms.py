@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from lianxin.core.widgets import PickMany, PickOne
+from lianxin.core.widgets import DayInput, PickMany, PickOne
 
 from .actions import FEEDBACK_METHODS
 from .models import Category, Consultation, Rating, ReplyCategory
@@ -67,7 +67,7 @@ class AssignForm(Versioned):
     due_at = forms.DateField(
         label=_("答复期限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=_("可不填，按规定的工作日自动计算（节假日顺延）。"),
     )
     note = forms.CharField(
@@ -83,9 +83,7 @@ class AssignForm(Versioned):
 class ConsultForm(Versioned):
     stage = forms.ChoiceField(label=_("阶段"), choices=Consultation.Stage.choices)
     form = forms.ChoiceField(label=_("方式"), choices=Consultation.Form.choices)
-    held_on = forms.DateField(
-        label=_("日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    held_on = forms.DateField(label=_("日期"), required=False, widget=DayInput())
     with_whom = forms.CharField(label=_("沟通对象"), required=False, max_length=100)
     summary = forms.CharField(
         label=_("情况摘要"), required=False, widget=forms.Textarea(attrs={"rows": 3})
@@ -155,7 +153,7 @@ class RehandleForm(Versioned):
     due_at = forms.DateField(
         label=_("新的答复期限"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=_("可不填，按规定的工作日自动计算。"),
     )
 

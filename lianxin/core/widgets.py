@@ -113,3 +113,14 @@ def level(options: list[dict], selected: str = "", blank=None) -> dict:
         "blank": blank if blank is not None else _("（不再细分）"),
         "label": next((o["kind"] for o in options if o.get("kind")), "") or _("区划"),
     }
+
+
+class DayInput(forms.DateInput):
+    """A date picker (`<input type="date">`). Its value is always YYYY-MM-DD, the only form the
+    browser accepts: with the locale's format (2026/12/07 in Chinese) an initial date would show
+    as an empty field."""
+
+    input_type = "date"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs=attrs, format="%Y-%m-%d")

@@ -723,7 +723,14 @@ def do_save_scoring_rule(rule: ScoringRule, *, acting_user) -> ScoringRule:
     try:
         rule.full_clean()
     except ValidationError as exc:
-        raise ValidationFailed("；".join(exc.messages)) from None
+        # The first check's code ("duplicate_rule", "overlapping_bands" …) and field go along.
+        errors = exc.error_dict if hasattr(exc, "error_dict") else {None: exc.error_list}
+        field, first = next(iter(errors.items()))
+        raise ValidationFailed(
+            "；".join(exc.messages),
+            code=first[0].code or None,
+            field=field if field != "__all__" else None,
+        ) from None
     with transaction.atomic():
         created = rule.pk is None
         rule.save()
@@ -768,6 +775,7 @@ DEFAULT_RULES = (
     ("reception", "", 2, 8, "quarter", 0),
     ("opinion", "", 2, 10, "quarter", 0),
     ("post", "", 2, 6, "quarter", 0),
+    ("report", "", 5, 5, "year", 0),
 )
 DEFAULT_BANDS = (
     ("excellent", 60, None),

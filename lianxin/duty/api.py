@@ -644,3 +644,413 @@ def scoring_rules(request, congress: int, year: int | None = None):
             for b in bands
         ],
     }
+
+
+# --- Duty reports (述职报告) -----------------------------------------------------------------
+class ReportIn(Schema):
+    deputy_id: int  # one of the caller's own seats
+    period_start: dt.date
+    period_end: dt.date
+    title: str = ""
+
+
+class ReportEditIn(Schema):
+    title: str
+    body: str
+
+
+class ReportOut(Schema):
+    id: int
+    deputy_id: int
+    deputy_name: str
+    period_start: dt.date
+    period_end: dt.date
+    title: str
+    body: str
+    figures: dict
+    status: str
+    status_label: str
+    reason: str
+    submitted_at: dt.datetime | None
+    decided_at: dt.datetime | None
+    published_at: dt.datetime | None
+
+
+class PublishIn(Schema):
+    publish: bool = True
+
+
+def _report_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "deputy_id": r.deputy_id,
+        "deputy_name": r.deputy.person.name,
+        "period_start": r.period_start,
+        "period_end": r.period_end,
+        "title": r.title,
+        "body": r.body,
+        "figures": r.figures,
+        "status": r.status,
+        "status_label": str(r.get_status_display()),
+        "reason": r.reason,
+        "submitted_at": r.submitted_at,
+        "decided_at": r.decided_at,
+        "published_at": r.published_at,
+    }
+
+
+def _report(request, report_id: int):
+    from .models import DutyReport
+
+    return get_visible_or_404(
+        request.user,
+        DutyReport.objects.select_related("deputy__person", "deputy__congress"),
+        pk=report_id,
+    )
+
+
+@router.get("/duty/reports", response=list[ReportOut], summary="述职报告（本人的，及可查看的）")
+def list_reports(request, status: str = "", deputy_id: int | None = None):
+    from lianxin.accounts.access import visible_to
+
+    from .models import DutyReport
+
+    qs = visible_to(request.user, DutyReport).select_related("deputy__person", "deputy__congress")
+    if status:
+        if status not in DutyReport.Status.values:
+            raise ValidationFailed(_("状态有误。"), field="status")
+        qs = qs.filter(status=status)
+    if deputy_id is not None:
+        qs = qs.filter(deputy_id=deputy_id)
+    return [_report_out(r) for r in qs.order_by("-period_end", "-pk")[:200]]
+
+
+@router.post("/duty/reports", response={201: ReportOut}, summary="由履职记录生成述职报告草稿")
+def draft_report(request, body: ReportIn):
+    from lianxin.org.models import Deputy
+
+    from . import reports
+
+    seat = Deputy.objects.select_related("person", "congress").filter(pk=body.deputy_id).first()
+    if seat is None or not can(request.user, "dutyreport.write", seat):
+        raise NotFound(_("未找到该代表。"))
+    report = reports.do_draft_report(
+        seat,
+        period_start=body.period_start,
+        period_end=body.period_end,
+        title=body.title,
+        acting_user=request.user,
+    )
+    return Status(201, _report_out(report))
+
+
+@router.get("/duty/reports/{report_id}", response=ReportOut, summary="述职报告详情")
+def get_report(request, report_id: int):
+    return _report_out(_report(request, report_id))
+
+
+@router.put("/duty/reports/{report_id}", response=ReportOut, summary="修改述职报告（草稿或退回的）")
+def edit_report(request, report_id: int, body: ReportEditIn):
+    from . import reports
+
+    row = reports.do_edit_report(
+        _report(request, report_id), title=body.title, body=body.body, acting_user=request.user
+    )
+    return _report_out(row)
+
+
+@router.post("/duty/reports/{report_id}/submit", response=ReportOut, summary="提交述职报告审核")
+def submit_report(request, report_id: int):
+    from . import reports
+
+    return _report_out(
+        reports.do_submit_report(_report(request, report_id), acting_user=request.user)
+    )
+
+
+@router.post(
+    "/duty/reports/{report_id}/decide", response=ReportOut, summary="审核述职报告：通过或退回"
+)
+def decide_report(request, report_id: int, body: DecidePostIn):
+    from . import reports
+
+    row = reports.do_decide_report(
+        _report(request, report_id),
+        approve=body.approve,
+        reason=body.reason,
+        acting_user=request.user,
+    )
+    return _report_out(row)
+
+
+@router.post(
+    "/duty/reports/{report_id}/publish", response=ReportOut, summary="在公开页面发布或撤下"
+)
+def publish_report(request, report_id: int, body: PublishIn):
+    from . import reports
+
+    row = reports.do_publish_report(
+        _report(request, report_id), publish=body.publish, acting_user=request.user
+    )
+    return _report_out(row)
+
+
+# --- Stories (履职故事) --------------------------------------------------------------------------
+class StoryIn(Schema):
+    deputy_id: int
+    title: str
+    body: str
+
+
+class StoryOut(Schema):
+    id: int
+    deputy_id: int
+    deputy_name: str
+    title: str
+    body: str
+    status: str
+    status_label: str
+    reason: str
+    published_at: dt.datetime | None
+
+
+class DecideStoryIn(Schema):
+    publish: bool
+    reason: str = ""
+
+
+def _story_out(s) -> dict:
+    return {
+        "id": s.pk,
+        "deputy_id": s.deputy_id,
+        "deputy_name": s.deputy.person.name,
+        "title": s.title,
+        "body": s.body,
+        "status": s.status,
+        "status_label": str(s.get_status_display()),
+        "reason": s.reason,
+        "published_at": s.published_at,
+    }
+
+
+def _story(request, story_id: int):
+    from .models import DutyStory
+
+    return get_visible_or_404(
+        request.user, DutyStory.objects.select_related("deputy__person"), pk=story_id
+    )
+
+
+@router.get("/duty/stories", response=list[StoryOut], summary="履职故事（可查看的）")
+def list_stories(request, status: str = ""):
+    from lianxin.accounts.access import visible_to
+
+    from .models import DutyStory
+
+    qs = visible_to(request.user, DutyStory).select_related("deputy__person")
+    if status:
+        if status not in DutyStory.Status.values:
+            raise ValidationFailed(_("状态有误。"), field="status")
+        qs = qs.filter(status=status)
+    return [_story_out(s) for s in qs.order_by("-updated_at", "-pk")[:200]]
+
+
+@router.post("/duty/stories", response={201: StoryOut}, summary="撰写履职故事（待审核）")
+def write_story(request, body: StoryIn):
+    from lianxin.org.models import Deputy
+
+    from . import reports
+
+    seat = Deputy.objects.select_related("person", "congress").filter(pk=body.deputy_id).first()
+    if seat is None or not can(request.user, "dutystory.write", seat):
+        raise NotFound(_("未找到该代表。"))
+    story = reports.do_write_story(seat, title=body.title, body=body.body, acting_user=request.user)
+    return Status(201, _story_out(story))
+
+
+@router.get("/duty/stories/{story_id}", response=StoryOut, summary="履职故事详情")
+def get_story(request, story_id: int):
+    return _story_out(_story(request, story_id))
+
+
+@router.post(
+    "/duty/stories/{story_id}/decide", response=StoryOut, summary="审核履职故事：公开或退回"
+)
+def decide_story(request, story_id: int, body: DecideStoryIn):
+    from . import reports
+
+    row = reports.do_decide_story(
+        _story(request, story_id),
+        publish=body.publish,
+        reason=body.reason,
+        acting_user=request.user,
+    )
+    return _story_out(row)
+
+
+# --- Scoring rules and grade bands, edited (the administrator) ---------------------------------
+class RuleIn(Schema):
+    congress_id: int
+    year: int
+    kind: str
+    outcome: str = ""
+    points: int
+    cap: int | None = None
+    cap_period: str = "year"
+    absence_deduction: int = 0
+
+
+class SavedRuleOut(Schema):
+    id: int
+    congress_id: int
+    year: int
+    kind: str
+    outcome: str
+    points: int
+    cap: int | None
+    cap_period: str
+    absence_deduction: int
+
+
+class BandIn(Schema):
+    congress_id: int
+    year: int
+    grade: str
+    min_points: int
+    max_points: int | None = None
+
+
+class SavedBandOut(Schema):
+    id: int
+    congress_id: int
+    year: int
+    grade: str
+    min_points: int
+    max_points: int | None
+
+
+def _admin_only(request) -> None:
+    if not can(request.user, "admin.site", None):
+        raise NotFound(_("未找到该页面。"))
+
+
+def _fill(row, body, fields) -> None:
+    from .models import DutyKind, GradeBand, Outcome, Period
+
+    data = body.dict()
+    congress = Congress.objects.filter(pk=data.pop("congress_id")).first()
+    if congress is None:
+        raise ValidationFailed(_("未找到该人大。"), field="congress_id")
+    row.congress = congress
+    choices = {
+        "kind": DutyKind.values,
+        "outcome": [""] + list(Outcome.values),
+        "cap_period": Period.values,
+        "grade": GradeBand.Grade.values,
+    }
+    for name in fields:
+        value = data[name]
+        if name in choices and value not in choices[name]:
+            raise ValidationFailed(_("“%(value)s”不是有效的选项。") % {"value": value}, field=name)
+        if name in ("points", "cap", "absence_deduction") and value is not None:
+            if not 0 <= value <= 1000:
+                raise ValidationFailed(_("分值应在 0 至 1000 之间。"), field=name)
+        if name in ("min_points", "max_points") and value is not None:
+            if not -100000 <= value <= 100000:
+                raise ValidationFailed(_("分值应在 -100000 至 100000 之间。"), field=name)
+        setattr(row, name, value)
+    row.year, _quarter = _period(data["year"], None)
+
+
+def _rule_out(r) -> dict:
+    return {
+        "id": r.pk,
+        "congress_id": r.congress_id,
+        "year": r.year,
+        "kind": r.kind,
+        "outcome": r.outcome,
+        "points": r.points,
+        "cap": r.cap,
+        "cap_period": r.cap_period,
+        "absence_deduction": r.absence_deduction,
+    }
+
+
+def _band_out(b) -> dict:
+    return {
+        "id": b.pk,
+        "congress_id": b.congress_id,
+        "year": b.year,
+        "grade": b.grade,
+        "min_points": b.min_points,
+        "max_points": b.max_points,
+    }
+
+
+RULE_FIELDS = ("kind", "outcome", "points", "cap", "cap_period", "absence_deduction")
+BAND_FIELDS = ("grade", "min_points", "max_points")
+
+
+@router.post(
+    "/duty/scoring-rules", response={201: SavedRuleOut}, summary="新增积分规则（系统管理员）"
+)
+def create_rule(request, body: RuleIn):
+    from .models import ScoringRule
+
+    _admin_only(request)
+    row = ScoringRule()
+    _fill(row, body, RULE_FIELDS)
+    return Status(201, _rule_out(actions.do_save_scoring_rule(row, acting_user=request.user)))
+
+
+def _rule_row(request, rule_id: int):
+    from .models import ScoringRule
+
+    _admin_only(request)
+    row = ScoringRule.objects.filter(pk=rule_id).first()
+    if row is None:
+        raise NotFound(_("未找到该积分规则。"))
+    return row
+
+
+@router.put(
+    "/duty/scoring-rules/{rule_id}", response=SavedRuleOut, summary="修改积分规则（系统管理员）"
+)
+def change_rule(request, rule_id: int, body: RuleIn):
+    row = _rule_row(request, rule_id)
+    _fill(row, body, RULE_FIELDS)
+    return _rule_out(actions.do_save_scoring_rule(row, acting_user=request.user))
+
+
+@router.delete(
+    "/duty/scoring-rules/{rule_id}", response={204: None}, summary="删除积分规则（系统管理员）"
+)
+def delete_rule(request, rule_id: int):
+    actions.do_delete_scoring_rule(_rule_row(request, rule_id), acting_user=request.user)
+    return Status(204, None)
+
+
+@router.post(
+    "/duty/grade-bands", response={201: SavedBandOut}, summary="新增评定等次（系统管理员）"
+)
+def create_band(request, body: BandIn):
+    from .models import GradeBand
+
+    _admin_only(request)
+    row = GradeBand()
+    _fill(row, body, BAND_FIELDS)
+    return Status(201, _band_out(actions.do_save_scoring_rule(row, acting_user=request.user)))
+
+
+@router.put(
+    "/duty/grade-bands/{band_id}", response=SavedBandOut, summary="修改评定等次（系统管理员）"
+)
+def change_band(request, band_id: int, body: BandIn):
+    from .models import GradeBand
+
+    _admin_only(request)
+    row = GradeBand.objects.filter(pk=band_id).first()
+    if row is None:
+        raise NotFound(_("未找到该评定等次。"))
+    _fill(row, body, BAND_FIELDS)
+    return _band_out(actions.do_save_scoring_rule(row, acting_user=request.user))

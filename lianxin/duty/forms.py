@@ -7,6 +7,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.forms import MultipleFileField, MultipleFiles
+from lianxin.core.widgets import DayInput
 from lianxin.org.models import Body, Expertise
 
 from .models import Activity, Invitation
@@ -120,7 +121,7 @@ class PostForm(forms.Form):
 
     seat = forms.TypedChoiceField(label=_("履职身份"), coerce=int)
     title = forms.CharField(label=_("履职事项"), max_length=100)
-    date = forms.DateField(label=_("履职日期"), widget=forms.DateInput(attrs={"type": "date"}))
+    date = forms.DateField(label=_("履职日期"), widget=DayInput())
     content = forms.CharField(label=_("履职情况"), widget=forms.Textarea(attrs={"rows": 5}))
     photos = MultipleFileField(
         label=_("照片"),
@@ -148,3 +149,84 @@ class DecidePostForm(forms.Form):
         max_length=500,
         widget=forms.Textarea(attrs={"rows": 2}),
     )
+
+
+# --- Duty reports (述职报告) -----------------------------------------------------------------
+class NewReportForm(forms.Form):
+    seat = forms.TypedChoiceField(label=_("代表身份"), coerce=int)
+    period_start = forms.DateField(label=_("述职期间起"), widget=DayInput())
+    period_end = forms.DateField(label=_("述职期间止"), widget=DayInput())
+    title = forms.CharField(
+        label=_("标题"),
+        max_length=100,
+        required=False,
+        help_text=_("留空则为“某某代表某年度述职报告”。"),
+    )
+
+    def __init__(self, *args, seats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seat"].choices = [
+            (s.pk, _("%(congress)s代表") % {"congress": s.congress.name}) for s in seats
+        ]
+
+
+class EditReportForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=100)
+    body = forms.CharField(
+        label=_("述职报告正文"),
+        widget=forms.Textarea(attrs={"rows": 24}),
+        help_text=_("草稿由履职记录生成，可修改补充；段落之间空一行。"),
+    )
+    submit = forms.BooleanField(label=_("保存后提交审核"), required=False)
+
+
+class DecideReportForm(DecidePostForm):
+    pass
+
+
+class PublicationForm(forms.Form):
+    receptions = forms.BooleanField(label=_("公开联络站接待情况"), required=False)
+    suggestions = forms.BooleanField(label=_("公开提出建议及办理结果"), required=False)
+    activities = forms.BooleanField(label=_("公开参加活动情况"), required=False)
+    opinions = forms.BooleanField(label=_("公开办理群众意见情况"), required=False)
+    reports = forms.BooleanField(label=_("公开述职报告"), required=False)
+
+
+class StoryForm(forms.Form):
+    seat = forms.TypedChoiceField(label=_("代表"), coerce=int)
+    title = forms.CharField(label=_("标题"), max_length=100)
+    body = forms.CharField(label=_("正文"), widget=forms.Textarea(attrs={"rows": 14}))
+
+    def __init__(self, *args, seats=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["seat"].choices = [
+            (s.pk, f"{s.person.name}（{s.congress.name}）") for s in seats
+        ]
+
+
+class DecideStoryForm(forms.Form):
+    decision = forms.ChoiceField(
+        label=_("审核意见"),
+        choices=[("publish", _("通过并公开")), ("return", _("退回"))],
+        widget=forms.RadioSelect,
+    )
+    reason = forms.CharField(
+        label=_("退回原因"),
+        required=False,
+        max_length=500,
+        widget=forms.Textarea(attrs={"rows": 2}),
+    )
+
+
+class DrawTypicalForm(forms.Form):
+    case = forms.CharField(
+        label=_("事项编号"),
+        max_length=20,
+        help_text=_("已办结事项页面上的编号；群众的姓名、电话等个人信息会自动删除。"),
+    )
+
+
+class TypicalCaseForm(forms.Form):
+    title = forms.CharField(label=_("标题"), max_length=100)
+    problem = forms.CharField(label=_("反映的问题"), widget=forms.Textarea(attrs={"rows": 6}))
+    handling = forms.CharField(label=_("办理情况"), widget=forms.Textarea(attrs={"rows": 8}))

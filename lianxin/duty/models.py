@@ -212,6 +212,7 @@ class DutyKind(models.TextChoices):
     RECEPTION = "reception", _("联络站接待群众")
     OPINION = "opinion", _("办理群众意见")
     POST = "post", _("履职登记")
+    REPORT = "report", _("向选民述职")
 
 
 class Outcome(models.TextChoices):
@@ -412,3 +413,184 @@ class GradeBand(models.Model):
         from .scoring import check_band
 
         check_band(self)
+
+
+class DutyReport(TimeStampedModel):
+    """A deputy's report to the voters of the electoral unit (向原选区选民述职) for a period:
+    drafted from the duty record, edited and submitted by the deputy, approved (or returned)
+    by the office of the seat's congress, printed, and published on the public site."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        SUBMITTED = "submitted", _("待审核")
+        RETURNED = "returned", _("已退回")
+        APPROVED = "approved", _("已通过")
+        PUBLISHED = "published", _("已公开")
+
+    deputy = models.ForeignKey(
+        "org.Deputy",
+        verbose_name=_("代表"),
+        on_delete=models.PROTECT,
+        related_name="duty_reports",
+    )
+    period_start = models.DateField(_("述职期间起"))
+    period_end = models.DateField(_("述职期间止"))
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("述职报告正文"))
+    figures = models.JSONField(_("履职数据"), default=dict, blank=True)
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    reason = models.CharField(_("退回原因"), max_length=500, blank=True)
+    submitted_at = models.DateTimeField(_("提交时间"), null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    decided_at = models.DateTimeField(_("审核时间"), null=True, blank=True)
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("述职报告")
+        verbose_name_plural = _("述职报告")
+        ordering = ["-period_end", "-id"]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(period_end__gte=models.F("period_start")),
+                name="duty_report_period_order",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty_report", args=[self.pk])
+
+    @property
+    def editable(self) -> bool:
+        return self.status in (self.Status.DRAFT, self.Status.RETURNED)
+
+
+class ProfilePublication(models.Model):
+    """What the office of a congress publishes of its deputies' performance on their public
+    pages (亮履职); a congress without a row publishes every figure."""
+
+    congress = models.OneToOneField(
+        "org.Congress",
+        verbose_name=_("人大"),
+        on_delete=models.CASCADE,
+        related_name="profile_publication",
+    )
+    receptions = models.BooleanField(_("公开联络站接待情况"), default=True)
+    suggestions = models.BooleanField(_("公开提出建议及办理结果"), default=True)
+    activities = models.BooleanField(_("公开参加活动情况"), default=True)
+    opinions = models.BooleanField(_("公开办理群众意见情况"), default=True)
+    reports = models.BooleanField(_("公开述职报告"), default=True)
+
+    class Meta:
+        verbose_name = _("履职公开设置")
+        verbose_name_plural = _("履职公开设置")
+
+    def __str__(self) -> str:
+        return str(self.congress)
+
+
+class DutyStory(TimeStampedModel):
+    """A deputy's story of duty (履职故事), written by the deputy or by the office, reviewed by
+    the office of the seat's congress (not by its author) and published on the public site,
+    linked from the deputy's page."""
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("待审核")
+        RETURNED = "returned", _("已退回")
+        PUBLISHED = "published", _("已公开")
+
+    deputy = models.ForeignKey(
+        "org.Deputy", verbose_name=_("代表"), on_delete=models.PROTECT, related_name="stories"
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    body = models.TextField(_("正文"))
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("撰写人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True
+    )
+    reason = models.CharField(_("退回原因"), max_length=500, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("审核人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("履职故事")
+        verbose_name_plural = _("履职故事")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty_story", args=[self.pk])
+
+
+class TypicalCase(TimeStampedModel):
+    """A typical case (典型案例) drawn from a concluded case for deputies' learning and the public
+    site: what was raised and how it was handled, with the citizens' personal data removed
+    (names, phone numbers, identity numbers, tracking codes) and edited by the office."""
+
+    class Status(models.TextChoices):
+        DRAFT = "draft", _("草稿")
+        PUBLISHED = "published", _("已公开")
+
+    case = models.ForeignKey(
+        "casework.Case",
+        verbose_name=_("来源事项"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    congress = models.ForeignKey(
+        "org.Congress", verbose_name=_("人大"), on_delete=models.PROTECT, related_name="+"
+    )
+    title = models.CharField(_("标题"), max_length=100)
+    kind_label = models.CharField(_("事项类别"), max_length=32)
+    region_name = models.CharField(_("地区"), max_length=100, blank=True)
+    problem = models.TextField(_("反映的问题"))
+    handling = models.TextField(_("办理情况"))
+    status = models.CharField(
+        _("状态"), max_length=16, choices=Status.choices, default=Status.DRAFT, db_index=True
+    )
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("编写人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    published_at = models.DateTimeField(_("公开时间"), null=True, blank=True)
+
+    class Meta:
+        verbose_name = _("典型案例")
+        verbose_name_plural = _("典型案例")
+        ordering = ["-published_at", "-id"]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        return reverse("duty_typical_case", args=[self.pk])

@@ -5,10 +5,12 @@ What counts, and how much:
 - each field of expertise the deputy shares with the activity (or that the topic names): 3;
 - the occupation naming the topic or a field (its first two characters, "养老" of 养老服务,
   so that 养老院院长 matches): 2;
+- membership of the organising committee (the activity's organiser is a committee of the
+  congress and the deputy works in it, 所在专门委员会): 3;
 - activities of the same kind attended before (signed in, on time or late): 1 each, at most 3.
 Deputies already invited to this activity, or expected at another at the same time, are left
-out. One query for the seats, one for their expertise, one for past attendance: the count does
-not grow with the congress."""
+out. One query for the seats, one for their expertise, one for past attendance, one for the
+committee's members: the count does not grow with the congress."""
 
 from __future__ import annotations
 
@@ -26,6 +28,7 @@ from .models import Activity, Invitation
 
 EXPERTISE_POINTS = 3
 OCCUPATION_POINTS = 2
+COMMITTEE_POINTS = 3
 PAST_POINTS = 1
 PAST_CAP = 3
 ATTENDED = (Invitation.Attendance.PRESENT, Invitation.Attendance.LATE)
@@ -37,6 +40,7 @@ class Proposal:
     score: int = 0
     expertise: list[str] = field(default_factory=list)
     occupation: str = ""
+    committee: str = ""
     past: int = 0
 
     @property
@@ -44,6 +48,8 @@ class Proposal:
         parts = []
         if self.expertise:
             parts.append(_("专业领域：%(fields)s") % {"fields": "、".join(self.expertise)})
+        if self.committee:
+            parts.append(_("所在专门委员会：%(committee)s") % {"committee": self.committee})
         if self.occupation:
             parts.append(_("工作单位及职务：%(occupation)s") % {"occupation": self.occupation})
         if self.past:
@@ -100,6 +106,16 @@ def propose(
             .values_list("deputy_id", "n")
         )
     )
+    committee_members: set[int] = set()
+    committee_name = ""
+    body = activity.organiser_body
+    if body is not None and body.kind == body.Kind.COMMITTEE:
+        committee_name = body.name
+        committee_members = set(
+            Deputy.committees.through.objects.filter(
+                body_id=body.pk, deputy_id__in=[d.pk for d in seats]
+            ).values_list("deputy_id", flat=True)
+        )
     kind_label = str(activity.get_kind_display())
     result = []
     for d in seats:
@@ -110,8 +126,11 @@ def propose(
         if occupation and any(s in occupation for s in stems):
             p.occupation = occupation
         p.past = past.get(d.pk, 0)
+        if d.pk in committee_members:
+            p.committee = committee_name
         p.score = (
             EXPERTISE_POINTS * len(p.expertise)
+            + (COMMITTEE_POINTS if p.committee else 0)
             + (OCCUPATION_POINTS if p.occupation else 0)
             + PAST_POINTS * min(p.past, PAST_CAP)
         )

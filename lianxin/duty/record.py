@@ -15,6 +15,7 @@ unique on (trail event, seat), so reading an event twice changes nothing.
 | `liaison.record_reception` | reception at a station | each receiving deputy's |
 | `casework.feedback` of a citizen's opinion | opinion handled and fed back | the responsible deputy's (`Case.deputy`) |
 | `duty.approve_post` | the deputy's own post | the post's |
+| `duty.approve_report` | the report to the voters (述职) approved by the office | the report's |
 """
 
 from __future__ import annotations
@@ -29,13 +30,14 @@ from django.utils import timezone
 from lianxin.core import trail
 from lianxin.core.models import TrailEvent
 
-from .models import Activity, DutyEntry, DutyKind, DutyPost, Invitation, Outcome
+from .models import Activity, DutyEntry, DutyKind, DutyPost, DutyReport, Invitation, Outcome
 
 READER = "duty_record"
 CASE = "casework.case"
 INVITATION = "duty.invitation"
 RECEPTION = "liaison.receptionrecord"
 POST = "duty.dutypost"
+REPORT = "duty.dutyreport"
 ACTIONS = {
     "duty.sign_in",
     "duty.record_attendance",
@@ -45,6 +47,7 @@ ACTIONS = {
     "casework.feedback",
     "liaison.record_reception",
     "duty.approve_post",
+    "duty.approve_report",
 }
 ATTENDANCE_ACTIONS = ("duty.sign_in", "duty.record_attendance")
 SUGGESTION_KINDS = {"suggestion": DutyKind.SUGGESTION, "motion": DutyKind.MOTION}
@@ -179,6 +182,28 @@ def _posts(events: list[TrailEvent], entries: list[DutyEntry]) -> None:
         )
 
 
+def _reports(events: list[TrailEvent], entries: list[DutyEntry]) -> None:
+    reports = {
+        r.pk: r for r in DutyReport.objects.filter(pk__in=[int(e.object_id) for e in events])
+    }
+    for e in events:
+        report = reports.get(int(e.object_id))
+        if report is None:
+            continue
+        entries.append(
+            DutyEntry(
+                deputy_id=report.deputy_id,
+                kind=DutyKind.REPORT,
+                outcome=Outcome.APPROVED,
+                date=_day(e.at),
+                title=report.title[:200],
+                source_type=REPORT,
+                source_id=str(report.pk),
+                trail=e,
+            )
+        )
+
+
 def read(events: Iterable[TrailEvent]) -> int:
     """Record the duties of `events`; returns how many entries are new."""
     from . import scoring
@@ -195,6 +220,7 @@ def read(events: Iterable[TrailEvent]) -> int:
         _cases([e for e in events if e.object_type == CASE], entries)
         _receptions([e for e in events if e.action == "liaison.record_reception"], entries)
         _posts([e for e in events if e.action == "duty.approve_post"], entries)
+        _reports([e for e in events if e.action == "duty.approve_report"], entries)
         if entries:
             known = set(
                 DutyEntry.objects.filter(trail_id__in={x.trail_id for x in entries}).values_list(
@@ -259,6 +285,8 @@ def link_of(entry: DutyEntry) -> str:
         return reverse("case_detail", args=[entry.source_id])
     if entry.source_type == POST:
         return reverse("duty_post", args=[entry.source_id])
+    if entry.source_type == REPORT:
+        return reverse("duty_report", args=[entry.source_id])
     if entry.source_type == INVITATION:
         return reverse("duty_invitation", args=[entry.source_id])
     if entry.source_type == RECEPTION:

@@ -178,3 +178,92 @@ def _read_rules(g: Grants, congress) -> bool:
         or congress.pk in g.station_congress_ids
         or _reads_congress(g, congress)
     )
+
+
+# --- Duty reports to the voters (述职报告) --------------------------------------------------------
+# Read by the deputy (own seats), the seat's station manager, the offices of the seat's congress
+# and above, leaders (region subtree) and the administrator; published ones by anyone, on the
+# public site only.
+@visibility("duty.dutyreport")
+def _reports(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return (
+        prefix_q("deputy__congress__region__code", g.congress_read_regions)
+        | Q(deputy__station_membership__station_id__in=list(g.station_ids))
+        | Q(deputy_id__in=list(g.deputy_ids))
+    )
+
+
+view_action("dutyreport.view", "duty.dutyreport")
+
+
+@rule("dutyreport.write")
+def _report_write(g: Grants, seat) -> bool:
+    """Draft, edit and submit: the deputy, for his own seats only."""
+    return seat is not None and seat.pk in g.deputy_ids
+
+
+@rule("dutyreport.decide")
+def _report_decide(g: Grants, report) -> bool:
+    """Approve, return, publish, withdraw: the office of the seat's congress, never the deputy
+    himself."""
+    if report.deputy_id in g.deputy_ids:
+        return False
+    return report.deputy.congress_id in g.staff_congresses
+
+
+@rule("dutyreport.publication")
+def _publication(g: Grants, congress) -> bool:
+    """What the public pages show of a congress's deputies: its office."""
+    return congress is not None and congress.pk in g.staff_congresses
+
+
+# --- Deputies' stories (履职故事) --------------------------------------------------------------
+@visibility("duty.dutystory")
+def _stories(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    return (
+        prefix_q("deputy__congress__region__code", g.congress_read_regions)
+        | Q(deputy__station_membership__station_id__in=list(g.station_ids))
+        | Q(deputy_id__in=list(g.deputy_ids))
+    )
+
+
+view_action("dutystory.view", "duty.dutystory")
+
+
+@rule("dutystory.write")
+def _story_write(g: Grants, seat) -> bool:
+    """A story of a seat is written by its deputy or by the office of its congress."""
+    return seat is not None and (seat.pk in g.deputy_ids or seat.congress_id in g.staff_congresses)
+
+
+@rule("dutystory.decide")
+def _story_decide(g: Grants, story) -> bool:
+    """Reviewed by the office of the seat's congress; never by its author nor its deputy."""
+    if story.deputy_id in g.deputy_ids or story.author_id == g.user_id:
+        return False
+    return story.deputy.congress_id in g.staff_congresses
+
+
+# --- Typical cases (典型案例) --------------------------------------------------------------------
+@visibility("duty.typicalcase")
+def _typical(g: Grants) -> Q | None:
+    """Drafts: the office of the congress and those above; published ones: every deputy of the
+    congress too (the public site shows them to anyone)."""
+    if g.is_admin:
+        return None
+    return prefix_q("congress__region__code", g.congress_read_regions) | Q(
+        congress_id__in=list(g.deputy_congress_ids), status="published"
+    )
+
+
+view_action("typicalcase.view", "duty.typicalcase")
+
+
+@rule("typicalcase.write")
+def _typical_write(g: Grants, congress) -> bool:
+    """Drawn, edited and published by the office of the congress."""
+    return congress is not None and congress.pk in g.staff_congresses

@@ -35,11 +35,17 @@ def check_rule(rule: ScoringRule) -> None:
             code="duplicate_rule",
         )
     if rule.cap is not None and rule.points is not None and rule.cap < rule.points:
-        raise ValidationError({"cap": _("积分上限不能低于每次积分。")}, code="cap_below_points")
+        raise ValidationError(
+            {"cap": ValidationError(_("积分上限不能低于每次积分。"), code="cap_below_points")}
+        )
     if rule.outcome == Outcome.ABSENT:
         raise ValidationError(
-            {"outcome": _("无故缺席的扣分请填写在该类履职规则的“无故缺席扣分”中。")},
-            code="absence_rule",
+            {
+                "outcome": ValidationError(
+                    _("无故缺席的扣分请填写在该类履职规则的“无故缺席扣分”中。"),
+                    code="absence_rule",
+                )
+            }
         )
 
 
@@ -52,7 +58,9 @@ def check_band(band: GradeBand) -> None:
     """A band's range [min, max) must not overlap another band of the same congress and year."""
     if band.max_points is not None and band.min_points is not None:
         if band.max_points <= band.min_points:
-            raise ValidationError({"max_points": _("最高积分应大于最低积分。")}, code="empty_band")
+            raise ValidationError(
+                {"max_points": ValidationError(_("最高积分应大于最低积分。"), code="empty_band")}
+            )
     if not (band.congress_id and band.year) or band.min_points is None:
         return
     others = GradeBand.objects.filter(congress_id=band.congress_id, year=band.year).exclude(

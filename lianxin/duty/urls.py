@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import report_views, views
 
 urlpatterns = [
     path("duty/activities/", views.activity_list, name="duty_activity_list"),
@@ -61,4 +61,25 @@ urlpatterns = [
         name="duty_post_photo",
     ),
     path("duty/scores/", views.scores, name="duty_scores"),
+    path("duty/reports/", report_views.report_list, name="duty_report_list"),
+    path("duty/reports/new/", report_views.report_create, name="duty_report_create"),
+    path("duty/reports/<int:report_id>/", report_views.report_detail, name="duty_report"),
+    path(
+        "duty/reports/<int:report_id>/publish/",
+        report_views.report_publish,
+        name="duty_report_publish",
+    ),
+    path(
+        "duty/reports/<int:report_id>/report.pdf", report_views.report_pdf, name="duty_report_pdf"
+    ),
+    path("duty/publication/", report_views.publication, name="duty_publication"),
+    path("duty/stories/", report_views.story_list, name="duty_story_list"),
+    path("duty/stories/new/", report_views.story_create, name="duty_story_create"),
+    path("duty/stories/<int:story_id>/", report_views.story_detail, name="duty_story"),
+    path("duty/typical-cases/", report_views.typical_list, name="duty_typical_list"),
+    path(
+        "duty/typical-cases/<int:typical_id>/",
+        report_views.typical_detail,
+        name="duty_typical_case",
+    ),
 ]

@@ -97,6 +97,42 @@ def top_scores(user):
     return items, len(board.rows), url
 
 
+def reports_to_review(user):
+    """Duty reports submitted to the user's office."""
+    from .models import DutyReport
+
+    g = access.grants(user)
+    qs = (
+        access.visible_to(user, DutyReport)
+        .filter(
+            status=DutyReport.Status.SUBMITTED, deputy__congress_id__in=list(g.staff_congresses)
+        )
+        .exclude(deputy_id__in=list(g.deputy_ids))
+        .select_related("deputy__person")
+        .order_by("submitted_at", "pk")
+    )
+    items = [Item(f"{r.deputy.person.name} · {r.title}", r.get_absolute_url()) for r in qs[:LIMIT]]
+    return items, qs.count(), reverse("duty_report_list")
+
+
+def my_reports(user):
+    """The deputy's reports still in his hands (drafts and returned ones)."""
+    from .models import DutyReport
+
+    qs = (
+        access.visible_to(user, DutyReport)
+        .filter(
+            deputy_id__in=list(access.grants(user).deputy_ids),
+            status__in=(DutyReport.Status.DRAFT, DutyReport.Status.RETURNED),
+        )
+        .order_by("-updated_at")
+    )
+    items = [
+        Item(f"{r.get_status_display()} · {r.title}", r.get_absolute_url()) for r in qs[:LIMIT]
+    ]
+    return items, qs.count(), reverse("duty_report_list")
+
+
 def register() -> None:
     worklists.register(
         "staff",
@@ -141,5 +177,21 @@ def register() -> None:
         gettext_lazy("我的履职登记"),
         my_posts,
         empty=gettext_lazy("暂无待审核或退回的履职登记"),
+        when=lambda user: access.grants(user).is_deputy,
+    )
+    worklists.register(
+        "staff",
+        "duty_reports",
+        gettext_lazy("待审核的述职报告"),
+        reports_to_review,
+        empty=gettext_lazy("暂无待审核的述职报告"),
+        when=lambda user: bool(access.grants(user).staff_congresses),
+    )
+    worklists.register(
+        "deputy",
+        "duty_my_reports",
+        gettext_lazy("我的述职报告"),
+        my_reports,
+        empty=gettext_lazy("暂无未提交或退回的述职报告"),
         when=lambda user: access.grants(user).is_deputy,
     )

@@ -10,7 +10,7 @@ from lianxin.casework.forms import MultipleFileField, MultipleFiles
 from lianxin.casework.models import Category, Rating
 from lianxin.casework.photos import MAX_PHOTOS
 from lianxin.core.forms import FormKeyField
-from lianxin.core.widgets import PickOne
+from lianxin.core.widgets import DayInput, PickOne
 
 
 class OpinionForm(forms.Form):
@@ -127,12 +127,8 @@ class LogForm(forms.Form):
         empty_label=_("（不限）"),
     )
     region = forms.CharField(label=_("区划"), required=False, max_length=12)
-    start = forms.DateField(
-        label=_("起始日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
-    end = forms.DateField(
-        label=_("截止日期"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    start = forms.DateField(label=_("起始日期"), required=False, widget=DayInput())
+    end = forms.DateField(label=_("截止日期"), required=False, widget=DayInput())
 
     def __init__(self, *args, kinds, deputies, stations, region_picker=None, **kwargs):
         super().__init__(*args, **kwargs)

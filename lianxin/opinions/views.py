@@ -110,7 +110,10 @@ def scan_to_speak(request, code: str):
                 return redirect(reverse("opinion_track", args=[case.tracking_code]) + query)
         status = 409 if resubmitted else 422
     else:
-        form = OpinionForm()
+        # A page may point here with the subject filled in (a deputy's published duty report:
+        # "对《…述职报告》的意见"); the citizen may change it.
+        title = (request.GET.get("title") or "").strip()[:100]
+        form = OpinionForm(initial={"title": title} if title else None)
         status = 200
     return render(
         request,

@@ -122,7 +122,7 @@ class DeputyAdmin(admin.ModelAdmin):
     list_display = ["name", "congress", "term", "delegation", "electoral_unit", "status"]
     list_filter = ["status", "congress__level", "term"]
     search_fields = ["person__name", "person__occupation", "congress__name", "scan_code"]
-    autocomplete_fields = ["person", "congress", "delegation", "electoral_unit"]
+    autocomplete_fields = ["person", "congress", "delegation", "electoral_unit", "committees"]
     list_select_related = ["person", "congress", "delegation", "electoral_unit"]
     readonly_fields = ["scan_code"]
 

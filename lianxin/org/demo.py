@@ -505,12 +505,15 @@ def load(ctx: DemoContext) -> None:
         occupation="榆次区北关街道顺城街社区党委书记",
     )
     demo_person.expertise.set([e for e in expertise if e.name in ("社会保障", "城乡建设")])
-    Deputy.objects.create(
+    city_seat = Deputy.objects.create(
         person=demo_person,
         congress=city_congress,
         term=CITY_TERM,
         delegation=city_bodies["delegations"]["140702"],
         electoral_unit=city_bodies["electoral_units"]["140702"],
+    )
+    city_seat.committees.set(
+        Body.objects.filter(congress=city_congress, name__endswith="社会建设委员会")
     )
     Deputy.objects.create(
         person=demo_person,

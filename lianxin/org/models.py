@@ -298,6 +298,14 @@ class Deputy(TimeStampedModel):
         related_name="electoral_unit_deputies",
         limit_choices_to={"kind": Body.Kind.ELECTORAL_UNIT},
     )
+    committees = models.ManyToManyField(
+        Body,
+        verbose_name=_("所在专门委员会"),
+        blank=True,
+        related_name="committee_deputies",
+        limit_choices_to={"kind": Body.Kind.COMMITTEE},
+        help_text=_("代表担任组成人员或参加工作的专门委员会（工作机构）。"),
+    )
     status = models.CharField(
         _("状态"), max_length=16, choices=SeatStatus.choices, default=SeatStatus.SERVING
     )

@@ -16,4 +16,12 @@ urlpatterns = [
         name="portal_station_schedule",
     ),
     path("public/deputies/<int:deputy_id>/", views.deputy, name="portal_deputy"),
+    path(
+        "public/deputies/<int:deputy_id>/reports/<int:report_id>/",
+        views.duty_report,
+        name="portal_duty_report",
+    ),
+    path("public/stories/<int:story_id>/", views.story, name="portal_story"),
+    path("public/typical-cases/", views.typical_list, name="portal_typical_list"),
+    path("public/typical-cases/<int:typical_id>/", views.typical, name="portal_typical"),
 ]

@@ -2,12 +2,14 @@
 station's page; a deputy's public profile (四亮); published reception schedules.
 
 No account, no JavaScript framework: small server-rendered pages that work inside a messaging
-app's browser and in large-text mode. The portal only reads (through lianxin.liaison.queries).
+app's browser and in large-text mode. The portal only reads (through lianxin.liaison.queries,
+and lianxin.duty.reports for the published performance and duty reports).
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from urllib.parse import urlencode
 
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -17,6 +19,8 @@ from django.utils.translation import gettext as _
 
 from lianxin.core import dates
 from lianxin.core.errors import ValidationFailed
+from lianxin.duty import reports
+from lianxin.duty.models import DutyReport
 from lianxin.liaison import printing, queries
 from lianxin.liaison.models import Commitment, Station
 from lianxin.liaison.schedule import describe_rule
@@ -216,6 +220,7 @@ def deputy(request, deputy_id: int):
         .select_related(
             "congress__region", "delegation", "electoral_unit", "station_membership__station"
         )
+        .prefetch_related("committees")
         .order_by("congress__region__code")
     )
     memberships = {s.pk: getattr(s, "station_membership", None) for s in seats if _has_station(s)}
@@ -249,12 +254,85 @@ def deputy(request, deputy_id: int):
             "upcoming": upcoming[:3],
             "commitments": commitments,
             "performance": queries.deputy_performance(seat),
+            "duty": reports.public_performance(seat),
+            "stories": reports.public_stories(seat),
             "scan_path": _scan_path(seat.scan_code),
             "scan_url": scan_url(seat.scan_code),
             "expertise": [e.name for e in seat.person.expertise.order_by("name")],
             "title": _("%(name)s代表") % {"name": seat.person.name},
         },
     )
+
+
+def duty_report(request, deputy_id: int, report_id: int):
+    """A published duty report on the public site, with the way to comment on it: the deputy's
+    scan-to-speak page, its title naming the report."""
+    seat = (
+        queries.public_deputies().select_related("person", "congress").filter(pk=deputy_id).first()
+    )
+    if seat is None:
+        raise Http404
+    report = (
+        DutyReport.objects.filter(
+            pk=report_id,
+            deputy__person_id=seat.person_id,
+            status=DutyReport.Status.PUBLISHED,
+        )
+        .select_related("deputy__congress", "deputy__person", "deputy__electoral_unit")
+        .first()
+    )
+    if report is None or not reports.publication(report.deputy.congress_id).reports:
+        raise Http404
+    comment = _("对《%(title)s》的意见") % {"title": report.title}
+    return render(
+        request,
+        "portal/duty_report.html",
+        {
+            "seat": seat,
+            "report": report,
+            "paragraphs": [p for p in report.body.split("\n\n") if p.strip()],
+            "comment_path": _scan_path(report.deputy.scan_code)
+            + "?"
+            + urlencode({"title": comment[:100]}),
+            "title": report.title,
+        },
+    )
+
+
+def story(request, story_id: int):
+    """A published story of a deputy who is shown on the public site."""
+    from lianxin.duty.models import DutyStory
+
+    row = (
+        DutyStory.objects.filter(
+            pk=story_id,
+            status=DutyStory.Status.PUBLISHED,
+            deputy__in=queries.public_deputies(),
+        )
+        .select_related("deputy__person", "deputy__congress")
+        .first()
+    )
+    if row is None:
+        raise Http404
+    return render(request, "portal/story.html", {"story": row, "title": row.title})
+
+
+def typical_list(request):
+    from lianxin.duty.models import TypicalCase
+
+    rows = TypicalCase.objects.filter(status=TypicalCase.Status.PUBLISHED).order_by(
+        "-published_at", "-pk"
+    )[:100]
+    return render(request, "portal/typical.html", {"rows": rows})
+
+
+def typical(request, typical_id: int):
+    from lianxin.duty.models import TypicalCase
+
+    row = TypicalCase.objects.filter(pk=typical_id, status=TypicalCase.Status.PUBLISHED).first()
+    if row is None:
+        raise Http404
+    return render(request, "portal/typical.html", {"row": row})
 
 
 def _has_station(seat: Deputy) -> bool:

@@ -7,6 +7,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.forms import Versioned
 from lianxin.casework.models import Quality, Rating, ReplyCategory
+from lianxin.core.widgets import DayInput
 from lianxin.org.models import Member, SeatStatus
 
 from .models import Proposal
@@ -34,7 +35,7 @@ class ProposalForm(forms.Form):
     respond_by = forms.DateField(
         label=_("联名确认截止日期"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
     )
 
     def __init__(self, *args, seat: Member, **kwargs):
@@ -88,9 +89,7 @@ class ReplyForm(Versioned):
     content = forms.CharField(label=_("答复内容"), widget=forms.Textarea(attrs={"rows": 6}))
     category = forms.ChoiceField(label=_("答复类别"), choices=[])
     commitment = forms.CharField(label=_("承诺事项"), required=False, max_length=2000)
-    due_on = forms.DateField(
-        label=_("承诺完成时间"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    due_on = forms.DateField(label=_("承诺完成时间"), required=False, widget=DayInput())
     public = forms.BooleanField(label=_("答复可以公开"), required=False)
 
     def __init__(self, *args, **kwargs):

@@ -82,3 +82,12 @@ def _rate(g: Grants, case) -> bool:
 @rule("proposal.conclude")
 def _conclude(g: Grants, case) -> bool:
     return case_office(g, case)
+
+
+@rule("proposal.figures")
+def _figures(g: Grants, cppcc) -> bool:
+    """A CPPCC's figures of a year: its staff, the CPPCCs above and leaders (region subtree)."""
+    if g.is_admin:
+        return True
+    code = cppcc.region.code
+    return any(code.startswith(prefix) for prefix in g.cppcc_read_regions)

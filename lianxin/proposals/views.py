@@ -12,7 +12,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
-from lianxin.accounts.access import get_visible_or_404, visible_to
+from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
 from lianxin.casework import actions as loop
 from lianxin.casework import attachments, conversions, resolve
 from lianxin.casework import forms as loop_forms
@@ -43,6 +43,8 @@ def proposal_list(request):
             "states": ProposalState.choices,
             "filters": g,
             "may_write": bool(_seat_or_none(request.user)),
+            "may_see_figures": bool(grants(request.user).cppcc_read_regions)
+            or grants(request.user).is_admin,
         },
     )
 
@@ -270,4 +272,51 @@ def proposal_action(request, pk: int, action: str):
     case = _load(request, pk)
     return run_action_page(
         request, case, action, specs=SPECS, workflow=PROPOSAL_WORKFLOW, page=ACTION_PAGE
+    )
+
+
+@login_required
+def figures(request):
+    """The CPPCC's figures of a year, on a page and as PDF and Excel for the chairs' meeting."""
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    from lianxin.accounts.access import prefix_q
+    from lianxin.casework import reportdoc
+    from lianxin.core import dates
+    from lianxin.org.models import Cppcc
+
+    from . import figures as cppcc_figures
+
+    g = grants(request.user)
+    qs = Cppcc.objects.select_related("region").order_by("region__code")
+    if not g.is_admin:
+        qs = qs.filter(prefix_q("region__code", g.cppcc_read_regions))
+    choices = [c for c in qs if can(request.user, "proposal.figures", c)]
+    if not choices:
+        raise PermissionDenied
+    wanted = request.GET.get("cppcc") or ""
+    cppcc = next((c for c in choices if str(c.pk) == wanted), choices[0])
+    this_year = dates.today().year
+    value = request.GET.get("year") or ""
+    year = int(value) if value.isdigit() and 2000 <= int(value) <= this_year else this_year
+    report = cppcc_figures.build(cppcc, year)
+    fmt = request.GET.get("format")
+    if fmt in ("pdf", "xlsx"):
+        content, content_type, filename = reportdoc.export(
+            report, fmt, user=request.user, request=request
+        )
+        response = HttpResponse(content, content_type=content_type)
+        response["Content-Disposition"] = content_disposition_header(True, filename)
+        return response
+    return render(
+        request,
+        "proposals/figures.html",
+        {
+            "report": report,
+            "cppccs": choices,
+            "cppcc": cppcc,
+            "year": year,
+            "years": list(range(this_year, this_year - 6, -1)),
+        },
     )

@@ -10,8 +10,9 @@ class SentimentConfig(AppConfig):
     def ready(self) -> None:
         from lianxin.casework import conversions as case_conversions
 
-        from . import conversion, rules, worklists  # noqa: F401 - registers rules and lists
+        from . import conversion, figures, rules, worklists  # noqa: F401 - registers rules and lists
 
         worklists.register()
+        figures.register()
         # A proposal declined with the disposition `sentiment` becomes a report (proposals.actions).
         case_conversions.register("sentiment", conversion.from_proposal, link=conversion.link)

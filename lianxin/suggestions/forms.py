@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework.forms import ConsultForm, MultipleFileField, ReasonForm, Versioned
 from lianxin.casework.models import Category, Quality, Rating, ReplyCategory
-from lianxin.core.widgets import PickMany, PickOne
+from lianxin.core.widgets import DayInput, PickMany, PickOne
 
 from .models import HandlingRating, Outcome
 
@@ -200,9 +200,7 @@ class ReplyForm(Versioned):
         widget=forms.Textarea(attrs={"rows": 2}),
         help_text=_("B 类答复须写明承诺办成的事项。"),
     )
-    commitment_due = forms.DateField(
-        label=_("承诺完成时间"), required=False, widget=forms.DateInput(attrs={"type": "date"})
-    )
+    commitment_due = forms.DateField(label=_("承诺完成时间"), required=False, widget=DayInput())
     public = forms.BooleanField(label=_("答复可以公开"), required=False)
     attachments = MultipleFileField(
         label=_("答复函等附件"), required=False, help_text=_("最多 5 个，每个不超过 10 MB。")
@@ -289,7 +287,7 @@ class ExtensionRequestForm(Versioned):
     due_at = forms.DateField(
         label=_("申请延至"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=_("须晚于现答复期限。"),
     )
     reason = forms.CharField(
@@ -307,7 +305,7 @@ class ExtensionDecisionForm(Versioned):
     due_at = forms.DateField(
         label=_("批准延至"),
         required=False,
-        widget=forms.DateInput(attrs={"type": "date"}),
+        widget=DayInput(),
         help_text=_("缺省为申请的日期。"),
     )
     note = forms.CharField(

@@ -3,12 +3,12 @@ chairs' council: counts by category, handling unit, reply category, satisfaction
 key supervision, for one session or for all; on a page, as a printable PDF and as Excel.
 
 Every figure is counted from the database by a bounded number of queries; the same `Report`
-is rendered three ways, so the page, the PDF and the workbook can never disagree."""
+is rendered three ways (casework.reportdoc), so the page, the PDF and the workbook can never
+disagree."""
 
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import dataclass, field
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -25,15 +25,13 @@ from lianxin.casework.models import (
     Rating,
     Reply,
 )
-from lianxin.core.errors import ValidationFailed
-from lianxin.core.pdf import render_pdf, table_layout
-from lianxin.core.xlsx import workbook_bytes
+from lianxin.casework.reportdoc import XLSX, Report, Section, export, to_pdf, to_xlsx
+from lianxin.casework.reportdoc import pct as _pct
 
 from .models import KeySupervision
 from .queries import latest_survey_tallies
 from .workflow import SuggestionState as S
 
-XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 REGISTERED = (
     S.ACCEPTED,
     S.ASSIGNED,
@@ -44,35 +42,6 @@ REGISTERED = (
     S.CONCLUDED,
 )
 ANSWERED = (S.REPLIED, S.EVALUATED, S.CONCLUDED)
-
-
-@dataclass
-class Section:
-    key: str
-    title: str
-    columns: list[str]
-    rows: list[list] = field(default_factory=list)
-
-
-@dataclass
-class Report:
-    title: str
-    congress: str
-    period: str
-    generated_at: object
-    figures: list[tuple[str, object]]
-    sections: list[Section]
-    slug: str
-
-    def figure(self, label: str):
-        return dict(self.figures).get(label)
-
-    def section(self, key: str) -> Section:
-        return next(s for s in self.sections if s.key == key)
-
-
-def _pct(n: int, total: int) -> str:
-    return f"{n * 100 / total:.1f}%" if total else "—"
 
 
 def build(congress, session=None) -> Report:
@@ -296,7 +265,8 @@ def build(congress, session=None) -> Report:
     period = session.name if session is not None else _("全部会议及闭会期间")
     return Report(
         title=_("关于代表建议办理情况的专项报告"),
-        congress=congress.name,
+        owner=congress.name,
+        audit_target=f"suggestion_report:{congress.name}:{period}",
         period=period,
         generated_at=timezone.localtime(),
         figures=figures,
@@ -327,78 +297,4 @@ def _survey_cells(tally: dict | None) -> list:
     ]
 
 
-def to_pdf(report: Report) -> bytes:
-    tables = []
-    for section in report.sections:
-        layout = table_layout(section.columns, section.rows, font_pt=10.5, margin_mm=16)
-        tables.append((section, layout, layout.cells(section.rows)))
-    return render_pdf("suggestions/report_print.html", {"report": report, "tables": tables})
-
-
-def to_xlsx(report: Report) -> bytes:
-    from openpyxl import Workbook
-    from openpyxl.styles import Alignment, Border, Font, Side
-    from openpyxl.utils import get_column_letter
-
-    thin = Side(style="thin", color="999999")
-    border = Border(top=thin, bottom=thin, left=thin, right=thin)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = _("总体情况")
-    ws.append([report.title])
-    ws["A1"].font = Font(size=16, bold=True)
-    ws.append(
-        [_("%(congress)s    %(period)s") % {"congress": report.congress, "period": report.period}]
-    )
-    ws.append([_("统计时间"), report.generated_at.strftime("%Y-%m-%d %H:%M")])
-    ws.append([])
-    ws.append([_("项目"), _("数量")])
-    for cell in ws[ws.max_row]:
-        cell.font = Font(bold=True)
-        cell.border = border
-    for label, value in report.figures:
-        ws.append([label, value])
-        for cell in ws[ws.max_row]:
-            cell.border = border
-    ws.column_dimensions["A"].width = 24
-    ws.column_dimensions["B"].width = 14
-    for section in report.sections:
-        sheet = wb.create_sheet(section.title[:31])
-        sheet.append(section.columns)
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-            cell.alignment = Alignment(horizontal="center")
-            cell.border = border
-        for row in section.rows:
-            sheet.append(row)
-            for cell in sheet[sheet.max_row]:
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
-                cell.border = border
-        for i, title in enumerate(section.columns):
-            longest = max([len(str(title)), *(len(str(r[i])) for r in section.rows)] or [4])
-            sheet.column_dimensions[get_column_letter(i + 1)].width = min(
-                60, max(10, longest * 1.6)
-            )
-        sheet.freeze_panes = "A2"
-    return workbook_bytes(wb)
-
-
-def export(report: Report, fmt: str, *, user, request=None) -> tuple[bytes, str, str]:
-    """The file, its content type and its name; the export is written to the security trail."""
-    from lianxin.core.audit import record
-    from lianxin.core.models import AuditLog
-
-    if fmt == "xlsx":
-        content, content_type = to_xlsx(report), XLSX
-    elif fmt == "pdf":
-        content, content_type = to_pdf(report), "application/pdf"
-    else:
-        raise ValidationFailed(_("格式应为 xlsx 或 pdf。"), field="format")
-    record(
-        AuditLog.Kind.EXPORTED,
-        request=request,
-        user=user,
-        target=f"suggestion_report:{report.congress}:{report.period}"[:200],
-        format=fmt,
-    )
-    return content, content_type, f"{report.slug}.{fmt}"
+__all__ = ["XLSX", "Report", "Section", "build", "export", "to_pdf", "to_xlsx"]

@@ -96,3 +96,20 @@ def test_the_delegation_filter_keeps_only_that_delegation(users):
     ids = {p.deputy.pk for p in propose(activity, delegation_id=b.delegation_id, limit=1000)}
     assert b.pk in ids and c.pk not in ids
     assert {Deputy.objects.get(pk=i).delegation_id for i in ids} == {b.delegation_id}
+
+
+def test_members_of_the_organising_committee_rank_higher_with_the_reason(
+    make_activity, users, seat_of
+):
+    from lianxin.org.models import Body
+
+    d, e = seat_of(users["deputy_d"]), seat_of(users["deputy_e"])
+    committee = Body.objects.filter(congress=e.congress, kind=Body.Kind.COMMITTEE).first()
+    e.committees.add(committee)
+    ranked = propose(make_activity(organiser_body=committee.pk))
+    by_seat = {p.deputy.pk: p for p in ranked}
+    assert by_seat[e.pk].reason == f"专业领域：养老服务；所在专门委员会：{committee.name}"
+    assert by_seat[e.pk].score == 6
+    assert ranked[0].deputy.pk == e.pk and by_seat[d.pk].score == 4
+    # Organised by the office itself, the membership is no reason.
+    assert {p.deputy.pk: p for p in propose(make_activity(title="另一场"))}[e.pk].score == 3
