@@ -44,8 +44,6 @@ class ChainedQuerySet(models.QuerySet):
 
 
 class AuditLog(AppendOnly):
-    objects = ChainedQuerySet.as_manager()
-
     """The security trail: logins, role changes, exports, every viewing of personal data.
 
     Append-only: nothing updates or deletes a row except an explicit retention command.
@@ -92,6 +90,7 @@ class AuditLog(AppendOnly):
     prev_hash = models.CharField(_("上一条校验值"), max_length=80, blank=True, editable=False)
     row_hash = models.CharField(_("校验值"), max_length=80, blank=True, editable=False)
 
+    objects = ChainedQuerySet.as_manager()
     hash_chain = "audit"
 
     class Meta:
@@ -104,8 +103,6 @@ class AuditLog(AppendOnly):
 
 
 class TrailEvent(AppendOnly):
-    objects = ChainedQuerySet.as_manager()
-
     """One row for every state-changing action of every app: who acted, in which seat, on what,
     and what changed. Append-only.
 
@@ -141,6 +138,7 @@ class TrailEvent(AppendOnly):
     prev_hash = models.CharField(_("上一条校验值"), max_length=80, blank=True, editable=False)
     row_hash = models.CharField(_("校验值"), max_length=80, blank=True, editable=False)
 
+    objects = ChainedQuerySet.as_manager()
     hash_chain = "trail"
 
     class Meta:

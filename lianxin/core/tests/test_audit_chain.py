@@ -159,7 +159,7 @@ def test_retention_deletes_under_its_permit_and_the_chain_still_verifies():
     old = dt.datetime(2021, 3, 10, 9, 0, tzinfo=dt.UTC)
     with time_machine.travel(old, tick=False):
         olds = [record(AuditLog.Kind.LOGIN, username=f"old{i}") for i in range(3)]
-    recent = record(AuditLog.Kind.LOGIN, username="recent")
+    record(AuditLog.Kind.LOGIN, username="recent")
     with time_machine.travel(old, tick=False):
         later_old = record(AuditLog.Kind.LOGIN, username="old-after-recent")
     newest = record(AuditLog.Kind.LOGIN, username="newest")
@@ -211,13 +211,13 @@ def test_sm3_can_be_chosen_and_older_rows_keep_their_algorithm():
 
 
 def test_json_and_addresses_hash_as_the_database_gives_them_back():
-    entry = record(
+    record(
         AuditLog.Kind.EXPORTED,
         username="json",
         big=1e20,
         small=1e-7,
         whole=2.0,
-        keys={1: "a", True: "b"},
+        keys={1: "a", None: "b"},
         text="汉字 ☃ \t<b>",
         nested=[(1, 2), {"z": None}],
     )
