@@ -11,7 +11,6 @@ from django.core.management import call_command
 from django.test import Client
 from openpyxl import load_workbook
 
-from lianxin.casework.tests.helpers import client_for
 from lianxin.core import trail
 from lianxin.core.audit import record
 from lianxin.core.models import AuditLog
