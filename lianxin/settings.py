@@ -123,6 +123,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "lianxin.core.audit.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "lianxin.accounts.sessions.SessionGuardMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -428,6 +429,8 @@ LIANXIN_TRIAGE_MIN_CONFIDENCE = env_int("TRIAGE_MIN_CONFIDENCE_PERCENT", 60) / 1
 # `manage.py apply_retention` defaults; 0 keeps that table whole. The security trail is kept for
 # three years (the Cybersecurity Law asks for at least six months of logs), sent and failed
 # e-mails and SMS for 180 days; the timeline of concluded cases is kept unless told otherwise.
+# The hash of the audit chains (core.chain): "sha256", or "sm3" (GB/T 32905, the gmssl package).
+LIANXIN_AUDIT_HASH = env("AUDIT_HASH") or "sha256"
 LIANXIN_RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1095)
 LIANXIN_RETENTION_OUTBOUND_DAYS = env_int("RETENTION_OUTBOUND_DAYS", 180)
 LIANXIN_RETENTION_EVENTS_YEARS = env_int("RETENTION_EVENTS_YEARS", 0)

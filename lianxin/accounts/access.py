@@ -35,6 +35,8 @@ from django.apps import apps
 from django.db.models import F, Model, Q, QuerySet
 from django.http import Http404
 
+from lianxin.core import audit
+
 from .models import Role, User, seat_model
 
 
@@ -261,15 +263,33 @@ def visible_to(user, model_or_qs: type[Model] | QuerySet) -> QuerySet:
 
 
 def get_visible_or_404(user, model_or_qs, **lookup):
-    """Fetch one object the user may see; anything else is the same 404."""
+    """Fetch one object the user may see; anything else is the same 404. When the object exists
+    but is not the user's, the refusal goes into the security trail (core.audit.refused, one
+    entry per request); the answer is the same."""
     try:
         return visible_to(user, model_or_qs).get(**lookup)
     except (ValueError, TypeError) as exc:  # a malformed id is "not found" too
         raise Http404 from exc
     except Exception as exc:
         if exc.__class__.__name__ in {"DoesNotExist", "ValidationError"}:
+            _note_not_yours(user, model_or_qs, lookup)
             raise Http404 from exc
         raise
+
+
+def _note_not_yours(user, model_or_qs, lookup: dict) -> None:
+    model = model_or_qs if isinstance(model_or_qs, type) else model_or_qs.model
+    try:
+        exists = model._default_manager.filter(**lookup).exists()
+    except (ValueError, TypeError):
+        return
+    except Exception as exc:
+        if exc.__class__.__name__ == "ValidationError":
+            return
+        raise
+    if exists:
+        ref = ",".join(f"{k}={v}" for k, v in sorted(lookup.items()))
+        audit.refused("not_yours", target=f"{model._meta.label_lower}:{ref}"[:200], user=user)
 
 
 def is_visible(user, obj: Model) -> bool:

@@ -53,6 +53,8 @@ def insert(objs: Sequence[Model]) -> list[Model]:
     # An auto key comes back from the database; any other key (a one-to-one primary key) is
     # written with the row.
     auto = meta.auto_field is not None and meta.auto_field is pk
+    if getattr(model, "hash_chain", None) and not all(o.row_hash for o in objs):
+        raise ValueError("rows of a hash chain are sealed first (core.chain.sealing)")
     if auto and any(o.pk is not None for o in objs):
         raise ValueError("bulk.insert writes new rows only")
     if not auto and any(o.pk is None for o in objs):
@@ -113,6 +115,8 @@ def insert_values(model: type[Model], fields: Sequence[str], rows) -> int:
     database as they are, datetimes and dates as the backend stores them, JSON as its text; the
     columns not given take their defaults. A model whose automatic key is written here needs
     `reset_sequences` after (PostgreSQL). Returns the number of rows."""
+    if getattr(model, "hash_chain", None):
+        raise ValueError("rows of a hash chain are written through core.chain.sealing")
     meta = model._meta
     cols = [meta.get_field(name.removesuffix("_id")) for name in fields]
     db = router.db_for_write(model)

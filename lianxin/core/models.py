@@ -22,7 +22,25 @@ class AppendOnly(models.Model):
     def save(self, *args, **kwargs):
         if self.pk is not None:
             raise RuntimeError(f"{type(self).__name__} rows are append-only")
-        super().save(*args, **kwargs)
+        chain = getattr(type(self), "hash_chain", None)
+        if chain is None:
+            super().save(*args, **kwargs)
+            return
+        from . import chain as chaining
+
+        # The chain's lock is taken, the row sealed and inserted, and the head moved in one
+        # transaction (core.chain).
+        with chaining.sealing(type(self), [self]):
+            super().save(*args, **kwargs)
+
+
+class ChainedQuerySet(models.QuerySet):
+    def bulk_create(self, objs, *args, **kwargs):
+        from . import chain as chaining
+
+        objs = list(objs)
+        with chaining.sealing(self.model, objs):
+            return super().bulk_create(objs, *args, **kwargs)
 
 
 class AuditLog(AppendOnly):
@@ -50,8 +68,11 @@ class AuditLog(AppendOnly):
         EXPORTED = "exported", _("导出数据")
         RETENTION_APPLIED = "retention_applied", _("按保存期限清理")
         RESTORED = "restored", _("从备份恢复")
+        ACCESS_REFUSED = "access_refused", _("访问被拒绝")
+        IMPORTED = "imported", _("导入数据")
+        AUDIT_EXPORTED = "audit_exported", _("导出审计记录")
 
-    at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
+    at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("类别"), max_length=32, choices=Kind.choices, db_index=True)
     user = models.ForeignKey(
         settings.AUTH_USER_MODEL,
@@ -63,8 +84,16 @@ class AuditLog(AppendOnly):
     )
     username = models.CharField(_("账号"), max_length=150, blank=True)
     ip = models.GenericIPAddressField(_("IP 地址"), null=True, blank=True)
+    # The seat the account acted in when it is known (core.trail.seat_of), as written then.
+    seat = models.CharField(_("身份"), max_length=200, blank=True)
     target = models.CharField(_("对象"), max_length=200, blank=True)
     detail = models.JSONField(_("详情"), default=dict, blank=True)
+    # The hash chain (core.chain): the previous row's hash and this row's.
+    prev_hash = models.CharField(_("上一条校验值"), max_length=80, blank=True, editable=False)
+    row_hash = models.CharField(_("校验值"), max_length=80, blank=True, editable=False)
+
+    objects = ChainedQuerySet.as_manager()
+    hash_chain = "audit"
 
     class Meta:
         verbose_name = _("安全审计记录")
@@ -108,6 +137,11 @@ class TrailEvent(AppendOnly):
     object_id = models.CharField(_("对象编号"), max_length=64, blank=True)
     object_label = models.CharField(_("对象"), max_length=200, blank=True)
     change = models.JSONField(_("变更"), default=dict, blank=True)
+    prev_hash = models.CharField(_("上一条校验值"), max_length=80, blank=True, editable=False)
+    row_hash = models.CharField(_("校验值"), max_length=80, blank=True, editable=False)
+
+    objects = ChainedQuerySet.as_manager()
+    hash_chain = "trail"
 
     class Meta:
         verbose_name = _("操作记录")
@@ -153,3 +187,40 @@ class LoopHeartbeat(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class ChainHead(models.Model):
+    """Where each hash chain (core.chain) ends: the id and hash of its last row. Locked by every
+    writer of either chain, so each chain stays one line under concurrent writers."""
+
+    chain = models.CharField(_("链"), max_length=16, primary_key=True)
+    last_id = models.PositiveBigIntegerField(_("最后一条"), default=0)
+    last_hash = models.CharField(_("最后校验值"), max_length=80, blank=True)
+
+    class Meta:
+        verbose_name = _("审计链末端")
+        verbose_name_plural = _("审计链末端")
+
+    def __str__(self) -> str:
+        return f"{self.chain}: {self.last_id}"
+
+
+class ChainAnchor(models.Model):
+    """Left by retention for each run of consecutive rows of a chain it deletes: the hash the
+    first of them named as its previous hash and the hash of the last, which the next row kept
+    names as its previous hash."""
+
+    chain = models.CharField(_("链"), max_length=16)
+    prev_hash = models.CharField(_("之前的校验值"), max_length=80, blank=True)
+    through_id = models.PositiveBigIntegerField(_("删除至"))
+    last_hash = models.CharField(_("最后删除的校验值"), max_length=80)
+    removed = models.PositiveIntegerField(_("删除条数"), default=0)
+    at = models.DateTimeField(_("时间"), default=timezone.now)
+
+    class Meta:
+        verbose_name = _("审计链锚点")
+        verbose_name_plural = _("审计链锚点")
+        indexes = [models.Index(fields=["chain", "prev_hash"], name="chain_anchor")]
+
+    def __str__(self) -> str:
+        return f"{self.chain} ≤ {self.through_id}"

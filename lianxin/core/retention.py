@@ -155,7 +155,10 @@ def apply_retention(
             cutoff = now - dt.timedelta(days=amount)
         outcome = Outcome(rule, amount, cutoff)
         rows = rule.rows(cutoff)
-        outcome.count = rows.count() if dry_run else _delete_in_batches(rows, batch_size)
+        if getattr(rows.model, "hash_chain", None):
+            outcome.count = rows.count() if dry_run else _delete_chained(rows, cutoff, batch_size)
+        else:
+            outcome.count = rows.count() if dry_run else _delete_in_batches(rows, batch_size)
         outcomes.append(outcome)
     if not dry_run:
         from .audit import record
@@ -167,6 +170,49 @@ def apply_retention(
             removed={o.rule.key: o.as_dict() for o in outcomes},
         )
     return outcomes
+
+
+def _delete_chained(rows: QuerySet, cutoff: dt.datetime, batch_size: int) -> int:
+    """Delete rows of a hash chain (core.chain) batch by batch, each batch under the retention
+    permit the database's trigger asks for (core.appendonly), leaving a `ChainAnchor` for each
+    run of consecutive rows of the chain deleted, so the rows kept still verify."""
+    from django.db import connections, router
+
+    from .appendonly import retention_permit
+    from .models import ChainAnchor
+
+    model = rows.model
+    db = router.db_for_write(model)
+    connection = connections[db]
+    deleted = 0
+    while True:
+        with transaction.atomic(using=db):
+            batch = list(
+                rows.using(db)
+                .order_by("pk")
+                .values_list("pk", "prev_hash", "row_hash")[:batch_size]
+            )
+            if not batch:
+                return deleted
+            with retention_permit(connection, cutoff):
+                model.objects.using(db).filter(pk__in=[pk for pk, _, _ in batch]).delete()
+            runs: list[list[tuple]] = []
+            for row in batch:
+                if runs and runs[-1][-1][2] == row[1]:
+                    runs[-1].append(row)
+                else:
+                    runs.append([row])
+            ChainAnchor.objects.using(db).bulk_create(
+                ChainAnchor(
+                    chain=model.hash_chain,
+                    prev_hash=run[0][1],
+                    through_id=run[-1][0],
+                    last_hash=run[-1][2],
+                    removed=len(run),
+                )
+                for run in runs
+            )
+        deleted += len(batch)
 
 
 def _delete_in_batches(rows: QuerySet, batch_size: int) -> int:

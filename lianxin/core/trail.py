@@ -26,7 +26,7 @@ from typing import Any
 
 from django.db import transaction
 
-from . import bulk
+from . import bulk, chain
 from .models import TrailCursor, TrailEvent
 
 
@@ -127,8 +127,10 @@ def record_many(events: Iterable[TrailEvent]) -> list[TrailEvent]:
     if len(rows) == 1:
         rows[0].save()
     else:
-        # One INSERT … RETURNING per thousand rows (core.bulk): the ids come back in order.
-        bulk.insert(rows)
+        # Sealed onto the hash chain in one step (core.chain), then one INSERT … RETURNING per
+        # thousand rows (core.bulk): the ids come back in order.
+        with chain.sealing(TrailEvent, rows):
+            bulk.insert(rows)
     for row in rows:
         _announce(row)
     for prefix, fn in _on_record_batch:

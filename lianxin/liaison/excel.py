@@ -24,8 +24,9 @@ from openpyxl.utils.exceptions import InvalidFileException
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from lianxin.accounts.access import can, visible_to
-from lianxin.core import documents, trail
+from lianxin.core import audit, documents, trail
 from lianxin.core.errors import Forbidden, LianxinError, ValidationFailed
+from lianxin.core.models import AuditLog
 from lianxin.core.validators import clean_phone
 from lianxin.core.xlsx import workbook_bytes
 from lianxin.org.models import Congress, Deputy, Region, SeatStatus
@@ -742,6 +743,18 @@ def check_and_import(
                 obj=congress,
                 context={"congress_id": congress.pk},
                 change={
+                    name: {"created": sheet.created, "updated": sheet.updated}
+                    for name, sheet in report.sheets.items()
+                },
+            )
+            # The security trail's entry of the import (account, seat, address, time).
+            audit.record(
+                AuditLog.Kind.IMPORTED,
+                user=acting_user,
+                target=f"congress:{congress.pk}",
+                context={"congress_id": congress.pk},
+                what="stations",
+                sheets={
                     name: {"created": sheet.created, "updated": sheet.updated}
                     for name, sheet in report.sheets.items()
                 },
