@@ -358,3 +358,24 @@ def test_the_administrator_issues_and_revokes_keys_in_the_admin():
     assert post(body(issued)).status_code == 403
     # Staff other than the administrator have no such page.
     assert client_for("yc_staff").get("/admin/open311/open311client/").status_code in (302, 403)
+
+
+def test_merged_and_declined_requests_are_closed_with_a_note(key):
+    from lianxin.casework.actions import do_decline_case, do_merge_case
+
+    staff = user("yc_staff")
+    ids = [post(body(key, description=f"顺城街路灯不亮 {i}")).json()[0] for i in range(3)]
+    cases = [Open311Request.objects.get(pk=int(x["service_request_id"])).case for x in ids]
+    complete_intake()
+    do_merge_case(cases[1], into=cases[0], acting_user=staff)
+    do_decline_case(cases[2], reason="不属于人大受理范围。", acting_user=staff)
+    r = Client().get(
+        f"{V2}/requests.json",
+        {"service_request_id": ",".join(x["service_request_id"] for x in ids)},
+    )
+    validate(r.json(), "requests.json")
+    shown = {x["service_request_id"]: x for x in r.json()}
+    main, merged, declined = (shown[x["service_request_id"]] for x in ids)
+    assert main["status"] == "open"
+    assert merged["status"] == "closed" and merged["status_notes"].startswith("已合并：")
+    assert declined["status"] == "closed" and declined["status_notes"] == "不予受理"
