@@ -93,7 +93,8 @@ def client_for_key(key: str | None) -> Open311Client:
     )
     if client is None:
         raise Forbidden(_("api_key 缺失、无效或已被撤销。"), code="invalid_api_key")
-    Open311Client.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
+    with transaction.atomic():
+        Open311Client.objects.filter(pk=client.pk).update(last_used_at=timezone.now())
     return client
 
 

@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
 
 from lianxin.core.errors import LianxinError, NotFound, RateLimited
+from lianxin.core.outage import RETRY_AFTER, outage_message, outage_of
 from lianxin.opinions.limits import check_public_submission
 
 from . import queries, render
@@ -53,6 +54,12 @@ def endpoint(methods=("GET",)):
                 return render.error(429, exc.message, fmt, retry_after=exc.retry_after)
             except LianxinError as exc:
                 return render.error(_status(exc), exc.message, fmt)
+            except Exception as exc:
+                # The database or the disk unavailable: 503 and Retry-After, as elsewhere.
+                kind = outage_of(exc)
+                if kind is None:
+                    raise
+                return render.error(503, outage_message(kind), fmt, retry_after=RETRY_AFTER)
 
         return csrf_exempt(inner)
 

@@ -8,6 +8,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.db import connection
 from django.test import Client
 from PIL import Image
 
@@ -379,3 +380,26 @@ def test_merged_and_declined_requests_are_closed_with_a_note(key):
     assert main["status"] == "open"
     assert merged["status"] == "closed" and merged["status_notes"].startswith("已合并：")
     assert declined["status"] == "closed" and declined["status_notes"] == "不予受理"
+
+
+@pytest.mark.skipif(connection.vendor != "sqlite", reason="SQLite's own read-only switch")
+def test_a_read_only_database_answers_503_in_the_open311_format(key):
+    with connection.cursor() as c:
+        c.execute("PRAGMA query_only = 1")
+    try:
+        r = post(body(key))
+    finally:
+        with connection.cursor() as c:
+            c.execute("PRAGMA query_only = 0")
+    assert r.status_code == 503 and r["Retry-After"] == "30"
+    validate_error(r.json(), 503)
+
+
+def test_a_post_to_the_xml_suffix_answers_in_xml(key):
+    r = Client().post(f"{V2}/requests.xml", body(key))
+    assert r.status_code == 200
+    root = xml_root(r)
+    assert root.tag == "service_requests"
+    request_id = root.findtext("request/service_request_id")
+    assert Open311Request.objects.filter(pk=int(request_id)).exists()
+    assert root.findtext("request/account_id") == ""
