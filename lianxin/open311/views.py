@@ -7,6 +7,8 @@ import functools
 import re
 
 from django.conf import settings
+from django.core.exceptions import BadRequest, RequestDataTooBig, SuspiciousOperation
+from django.http.multipartparser import MultiPartParserError
 from django.urls import reverse
 from django.utils.translation import gettext as _
 from django.views.decorators.csrf import csrf_exempt
@@ -54,6 +56,10 @@ def endpoint(methods=("GET",)):
                 return render.error(429, exc.message, fmt, retry_after=exc.retry_after)
             except LianxinError as exc:
                 return render.error(_status(exc), exc.message, fmt)
+            except RequestDataTooBig:
+                return render.error(413, _("提交的内容过大。"), fmt)
+            except (BadRequest, SuspiciousOperation, MultiPartParserError):
+                return render.error(400, _("请求格式有误，无法读取。"), fmt)
             except Exception as exc:
                 # The database or the disk unavailable: 503 and Retry-After, as elsewhere.
                 kind = outage_of(exc)

@@ -403,3 +403,17 @@ def test_a_post_to_the_xml_suffix_answers_in_xml(key):
     request_id = root.findtext("request/service_request_id")
     assert Open311Request.objects.filter(pk=int(request_id)).exists()
     assert root.findtext("request/account_id") == ""
+
+
+def test_an_unreadable_body_is_an_open311_error(key, settings):
+    settings.DATA_UPLOAD_MAX_NUMBER_FIELDS = 5
+    r = post(body(key) | {f"extra{i}": "x" for i in range(10)})
+    assert r.status_code == 400
+    validate_error(r.json(), 400)
+    broken = Client().post(
+        f"{V2}/requests.json",
+        b"--nope\r\nbroken",
+        content_type="multipart/form-data; boundary=",
+    )
+    assert broken.status_code == 400
+    validate_error(broken.json(), 400)
