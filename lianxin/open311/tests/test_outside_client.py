@@ -42,6 +42,11 @@ def _keep_the_world(django_db_setup, django_db_blocker):
                     [row for row in _SEARCH_ROWS if row[0] in cases],
                 )
             _SEARCH_ROWS.clear()
+        with connection.cursor() as cursor:
+            # The search entry of the case the test filed (SQLite keeps its table) goes too.
+            cursor.execute(
+                "DELETE FROM casework_search WHERE rowid NOT IN (SELECT id FROM casework_case)"
+            )
 
 
 @pytest.fixture
