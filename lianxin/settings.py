@@ -99,6 +99,7 @@ INSTALLED_APPS = [
     "lianxin.notifications",
     "lianxin.casework",
     "lianxin.opinions",
+    "lianxin.open311",
     "lianxin.suggestions",
     "lianxin.proposals",
     "lianxin.sentiment",
@@ -422,6 +423,12 @@ LIANXIN_PUBLIC_SUBMISSIONS_PER_IP = env_int("PUBLIC_SUBMISSIONS_PER_IP", 30)
 LIANXIN_PUBLIC_SUBMISSION_WINDOW_SECONDS = env_int("PUBLIC_SUBMISSION_WINDOW_SECONDS", 600)
 LIANXIN_PUBLIC_SUBMISSIONS_PER_PHONE = env_int("PUBLIC_SUBMISSIONS_PER_PHONE", 5)
 LIANXIN_SMS_PER_NUMBER_PER_DAY = env_int("SMS_PER_NUMBER_PER_DAY", 20)
+# Open311 GeoReport v2 (/open311/v2/, docs/open311.md): the jurisdiction_id the endpoint
+# answers to (another non-empty value is 404), the region whose congress receives the requests
+# (attribute[region] picks one of its counties), and who to write to about the API and keys.
+LIANXIN_OPEN311_JURISDICTION = env("OPEN311_JURISDICTION", "jinzhong.gov.cn")
+LIANXIN_OPEN311_REGION = env("OPEN311_REGION", "1407")
+LIANXIN_OPEN311_CONTACT = env("OPEN311_CONTACT", "")
 # Learned triage (casework/triage.py): the stored model written by `manage.py triage_train`, and
 # the confidence (percent) below which it proposes nothing.
 LIANXIN_TRIAGE_MODEL = Path(env("TRIAGE_MODEL") or VAR_DIR / "triage_model.npz")

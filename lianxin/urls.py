@@ -13,6 +13,7 @@ urlpatterns = [
     path("api/v1/", api.urls),
     path("admin/", admin.site.urls),
     path("", include("lianxin.accounts.urls")),
+    path("", include("lianxin.open311.urls")),
     path("", include("lianxin.opinions.urls")),
     path("", include("lianxin.suggestions.urls")),
     path("", include("lianxin.proposals.urls")),
