@@ -160,4 +160,4 @@ WORK_ORDER_WORKFLOW = register(
 )
 
 
-kinds.declare(Kind.WORK_ORDER, label=Kind.WORK_ORDER.label, figures=_("12345 工单统计"))
+kinds.declare(Kind.WORK_ORDER, label=Kind.WORK_ORDER.label)

@@ -130,3 +130,22 @@ def test_the_pages_take_the_steps(api, django_capture_on_commit_callbacks, users
     assert "待分类、派单的 12345 工单" in bench
     listing = client.get("/work-orders/?state=triaged").content.decode()
     assert "W000002" in listing
+
+
+def test_the_demo_has_work_orders_imported_through_the_import():
+    orders = WorkOrder.objects.filter(source__name="晋中市12345热线")
+    assert orders.count() == 4
+    states = set(orders.values_list("case__state", flat=True))
+    assert states == {"received", "triaged", "dispatched", "handling"}
+
+
+def test_the_import_is_documented(api):
+    doc = api.get("/api/v1/openapi.json").json()
+    operation = doc["paths"]["/api/v1/work-orders/imports"]["post"]
+    body = operation["requestBody"]["content"]["multipart/form-data"]["schema"]
+    assert {"file", "source", "valid_rows_only"} <= set(
+        body.get("properties")
+        or doc["components"]["schemas"][body["$ref"].split("/")[-1]]["properties"]
+    )
+    assert "422" in operation["responses"]
+    assert "/api/v1/cases/{case_id}/actions/evaluate" in doc["paths"]
