@@ -5,6 +5,8 @@ the worker when `REDIS_URL` is set) and, at each phase's end, on the job row."""
 
 from __future__ import annotations
 
+import time
+
 from django.core.cache import cache
 from django.db import transaction
 from django.utils import timezone
@@ -111,6 +113,7 @@ def run(job_id: int) -> ImportJob:
     job.status = S.RUNNING
     total = job.total
     set_progress(job.pk, "checking", 0, total)
+    started = time.monotonic()
     try:
         checked = importing.check(
             job.source,
@@ -126,6 +129,7 @@ def run(job_id: int) -> ImportJob:
             _("有 %(n)s 行有误，未导入任何工单。") % {"n": len(checked.bad_rows)},
             checked,
         )
+    checked_at = time.monotonic()
     rows = len(checked.rows)
     set_progress(job.pk, "writing", 0, rows or 1)
     ImportJob.objects.filter(pk=job.pk).update(processed=total)
@@ -135,8 +139,12 @@ def run(job_id: int) -> ImportJob:
         acting_user=job.uploaded_by,
         progress=lambda n: set_progress(job.pk, "writing", n, rows),
     )
-    importing.index(ids)
+    written_at = time.monotonic()
     job.report = checked.report()
+    job.report["seconds"] = {
+        "check": round(checked_at - started, 2),
+        "write": round(written_at - checked_at, 2),
+    }
     job.status = S.DONE
     job.total = checked.total
     job.processed = checked.total
@@ -149,9 +157,28 @@ def run(job_id: int) -> ImportJob:
         "existing": len(checked.existing),
         "bad": len(checked.bad_rows),
     }
-    job.save()
+    with transaction.atomic():
+        job.save()
+        if ids:
+            # Searchable within moments: the search and same-issue entries of the new cases
+            # are written by a task of their own (rjieba's segmentation takes longer than the
+            # write itself: 66 s against 19 s for 10,000 messages).
+            from .tasks import index_import
+
+            enqueue_with_transaction(index_import, job.pk)
     set_progress(job.pk, "done", total, total)
     return job
+
+
+def index(job_id: int) -> int:
+    """Write the search and same-issue entries of the cases a job imported."""
+    ids = list(
+        ImportJob.objects.get(pk=job_id)
+        .orders.order_by("case_id")
+        .values_list("case_id", flat=True)
+    )
+    importing.index(ids)
+    return len(ids)
 
 
 def _fail(job: ImportJob, message: str, checked=None) -> ImportJob:

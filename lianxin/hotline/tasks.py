@@ -11,3 +11,11 @@ def run_import(job_id: int) -> None:
     from .jobs import run
 
     run(job_id)
+
+
+@task()
+def index_import(job_id: int) -> None:
+    """The search and same-issue entries of an import's new cases (hotline.jobs.index)."""
+    from .jobs import index
+
+    index(job_id)
