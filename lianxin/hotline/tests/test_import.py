@@ -217,3 +217,54 @@ def test_the_command_imports_a_file(tmp_path, capsys):
     call_command("import_work_orders", str(path), "--source", src.name)
     assert WorkOrder.objects.filter(source=src).count() == 20
     assert "已导入过 20 件" in capsys.readouterr().out
+
+
+def test_the_page_reports_errors_and_imports_valid_rows_only_when_asked(
+    django_capture_on_commit_callbacks, users
+):
+    src = helpers.source()
+    client = Client()
+    client.force_login(users["jz_staff"])
+    response = client.post(
+        "/work-orders/imports/",
+        {"source": src.pk, "file": SimpleUploadedFile("e.csv", helpers.csv_bytes(_bad_file()))},
+    )
+    job_url = response["Location"]
+    page = client.get(job_url).content.decode()
+    for row, field in [(5, "category"), (7, "received_at"), (9, "number"), (14, "content")]:
+        assert f'data-row="{row}" data-field="{field}"' in page
+    assert 'id="valid-rows-only"' in page
+    refused = client.post(job_url, {})
+    assert refused.status_code == 422
+    assert "仅导入有效行" in refused.content.decode()
+    assert not WorkOrder.objects.filter(source=src).exists()
+    # Confirmed: the job is queued and its page polls the progress fragment until it is done.
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        assert client.post(job_url, {"valid_rows_only": "on"}).status_code == 302
+    fragment = client.get(f"{job_url}progress/").content.decode()
+    assert 'data-phase="queued"' in fragment and 'hx-trigger="every 1s"' in fragment
+    for callback in queued:
+        callback()
+    fragment = client.get(f"{job_url}progress/").content.decode()
+    assert 'data-phase="done"' in fragment and "hx-trigger" not in fragment
+    assert WorkOrder.objects.filter(source=src).count() == 44
+    # A second confirmation of the same job is refused.
+    assert client.post(job_url, {"valid_rows_only": "on"}).status_code == 409
+
+
+def test_check_and_write_report_their_progress(users):
+    from .. import importing
+    from ..models import ImportJob
+
+    src = helpers.source()
+    data = helpers.csv_bytes(helpers.rows(1_200, prefix="P"))
+    checked_steps, written_steps = [], []
+    checked = importing.check(src, data, "p.csv", progress=checked_steps.append)
+    assert checked_steps == [1000] and len(checked.rows) == 1_200
+    job = ImportJob.objects.create(
+        source=src, uploaded_by=users["jz_staff"], file_name="p.csv", content=data
+    )
+    ids = importing.write(
+        job, checked, acting_user=users["jz_staff"], progress=written_steps.append
+    )
+    assert written_steps == [500, 1000, 1200] and len(ids) == 1_200
