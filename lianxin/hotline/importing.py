@@ -422,7 +422,7 @@ def _clean_row(cells: dict, columns: dict, line: int, lookups: Lookups):
         else:
             row["state"] = ours
     if ORDER.index(row["state"]) >= ORDER.index(W.TRIAGED) and not row["category"]:
-        if not issues:
+        if not any(i.field == "category" for i in issues):
             bad("category", _("工单状态为“已分类”及以后的，须有类别。"))
     if ORDER.index(row["state"]) >= ORDER.index(W.DISPATCHED) and not row["unit"]:
         if not any(i.field == "unit" for i in issues):

@@ -128,6 +128,8 @@ def test_the_pages_take_the_steps(api, django_capture_on_commit_callbacks, users
     # The workbench lists it for the hotline staff.
     bench = client.get("/workbench/").content.decode()
     assert "待分类、派单的 12345 工单" in bench
+    nav = bench[bench.index('class="top-nav"') : bench.index("</nav>")]
+    assert 'href="/work-orders/"' in nav
     listing = client.get("/work-orders/?state=triaged").content.decode()
     assert "W000002" in listing
 
@@ -149,3 +151,26 @@ def test_the_import_is_documented(api):
     )
     assert "422" in operation["responses"]
     assert "/api/v1/cases/{case_id}/actions/evaluate" in doc["paths"]
+
+
+def test_the_order_page_shows_the_same_issue_from_another_order(
+    api, django_capture_on_commit_callbacks, users
+):
+    src = helpers.source()
+    first, second = helpers.rows(2, prefix="D")
+    second[2], second[3] = first[2], "再次反映：" + first[3]
+    with django_capture_on_commit_callbacks(execute=True):
+        response = api.as_user("jz_staff").post_multipart(
+            "/api/v1/work-orders/imports",
+            {
+                "file": SimpleUploadedFile("d.csv", helpers.csv_bytes([first, second])),
+                "source": src.name,
+            },
+        )
+    assert response.status_code == 202, response.content
+    one = WorkOrder.objects.get(source=src, number="D000001").case_id
+    two = WorkOrder.objects.get(source=src, number="D000002").case_id
+    client = Client()
+    client.force_login(users["jz_staff"])
+    page = client.get(f"/work-orders/{two}/").content.decode()
+    assert 'id="possible-duplicates"' in page and f'data-duplicate="{one}"' in page
