@@ -200,3 +200,50 @@ def _fail(job: ImportJob, message: str, checked=None) -> ImportJob:
         )
     set_progress(job.pk, "failed", job.total, job.total)
     return job
+
+
+@transaction.atomic
+def save_source(source: Source, *, name: str, mapping: dict, states_text: str, acting_user):
+    """Save a source's name, column mapping and state mapping (`theirs = ours` a line; ours is
+    a state value or label of the work order's workflow); written to the trail."""
+    from .workflow import W
+
+    if not can(acting_user, "work_order.import", source):
+        raise Forbidden(_("您没有权限修改该工单来源。"))
+    known = {v: v for v in W.values} | {str(label): v for v, label in W.choices}
+    states = {}
+    for number, line in enumerate(states_text.splitlines(), start=1):
+        if not line.strip():
+            continue
+        theirs, sep, ours = line.partition("=")
+        if not sep or not theirs.strip() or ours.strip() not in known:
+            raise ValidationFailed(
+                _(
+                    "状态对应关系第 %(n)s 行有误：应为“对方状态 = 本系统状态”，本系统状态为 %(states)s 之一。"
+                )
+                % {"n": number, "states": "、".join(W.values)},
+                field="states",
+            )
+        states[theirs.strip()] = known[ours.strip()]
+    locked = Source.objects.select_for_update().get(pk=source.pk)
+    before = {"name": locked.name, "mapping": locked.mapping, "state_mapping": locked.state_mapping}
+    locked.name = name.strip()
+    locked.mapping = {k: v.strip() for k, v in mapping.items() if v and v.strip()}
+    locked.state_mapping = states
+    if Source.objects.exclude(pk=locked.pk).filter(name=locked.name).exists():
+        raise ValidationFailed(_("已有同名的工单来源。"), field="name")
+    locked.save(update_fields=["name", "mapping", "state_mapping"])
+    trail.record(
+        "hotline.source_change",
+        actor=acting_user,
+        obj=locked,
+        change={
+            "before": before,
+            "after": {
+                "name": locked.name,
+                "mapping": locked.mapping,
+                "state_mapping": locked.state_mapping,
+            },
+        },
+    )
+    return locked

@@ -11,6 +11,7 @@ urlpatterns = [
         views.import_progress,
         name="work_order_import_progress",
     ),
+    path("work-orders/sources/<int:pk>/", views.source_edit, name="work_order_source"),
     path("work-orders/<int:pk>/", views.order_detail, name="work_order_detail"),
     path(
         "work-orders/<int:pk>/actions/<str:action>/",

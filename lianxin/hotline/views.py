@@ -9,7 +9,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.shortcuts import redirect, render
-from django.utils.translation import gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lianxin.accounts.access import can, get_visible_or_404, visible_to
@@ -142,7 +142,10 @@ def import_upload(request):
                 return redirect("work_order_import_job", job.pk)
     recent = visible_to(request.user, ImportJob).select_related("source")[:10]
     return render(
-        request, "hotline/import_upload.html", {"form": form, "recent": recent}, status=status
+        request,
+        "hotline/import_upload.html",
+        {"form": form, "recent": recent, "sources": sources},
+        status=status,
     )
 
 
@@ -212,4 +215,44 @@ def import_progress(request, pk: int):
             "progress": jobs.progress(job),
             "first_order": job.orders.order_by("case_id").first(),
         },
+    )
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_edit(request, pk: int):
+    """The column mapping (our field → the hotline's header) and the state mapping of a source,
+    edited by the staff who import its files."""
+    from lianxin.core.forms import run_form_page
+
+    source = get_visible_or_404(request.user, Source, pk=pk)
+    if not can(request.user, "work_order.import", source):
+        raise PermissionDenied
+    labels = [(name, label) for name, (label, _required) in importing.FIELDS.items()]
+    initial = {
+        "name": source.name,
+        "states": "\n".join(f"{k} = {v}" for k, v in (source.state_mapping or {}).items()),
+        **{f"col_{k}": v for k, v in (source.mapping or {}).items()},
+    }
+    form = forms.SourceForm(
+        request.POST if request.method == "POST" else None, initial=initial, fields=labels
+    )
+
+    def act(d):
+        return jobs.save_source(
+            source,
+            name=d["name"],
+            mapping={name: d.get(f"col_{name}", "") for name, _label in labels},
+            states_text=d["states"],
+            acting_user=request.user,
+        )
+
+    return run_form_page(
+        request,
+        form,
+        act,
+        success=gettext("工单来源已保存。"),
+        on_success=lambda saved: redirect("work_order_import"),
+        template="hotline/source_edit.html",
+        context={"source": source},
     )

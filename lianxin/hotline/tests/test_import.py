@@ -268,3 +268,48 @@ def test_check_and_write_report_their_progress(users):
         job, checked, acting_user=users["jz_staff"], progress=written_steps.append
     )
     assert written_steps == [500, 1000, 1200] and len(ids) == 1_200
+
+
+def test_the_staff_save_a_sources_mapping_and_the_next_file_is_read_with_it(
+    django_capture_on_commit_callbacks, users
+):
+    src = helpers.source()
+    client = Client()
+    client.force_login(users["jz_staff"])
+    url = f"/work-orders/sources/{src.pk}/"
+    assert 'id="source-form"' in client.get(url).content.decode()
+    columns = {f"col_{k}": v for k, v in helpers.MAPPING.items()}
+    columns["col_number"] = "编号"
+    bad = client.post(url, {"name": src.name, "states": "已派发 dispatched", **columns})
+    assert bad.status_code == 422 and "第 1 行" in bad.content.decode()
+    saved = client.post(
+        url,
+        {
+            "name": src.name,
+            "states": "挂起 = 已接收\n待处理 = received\n已派发 = dispatched",
+            **columns,
+        },
+    )
+    assert saved.status_code == 302
+    src.refresh_from_db()
+    assert src.mapping["number"] == "编号"
+    assert src.state_mapping == {"挂起": "received", "待处理": "received", "已派发": "dispatched"}
+    assert TrailEvent.objects.filter(action="hotline.source_change", object_id=str(src.pk)).exists()
+    table = helpers.rows(5, prefix="M")
+    table[1][7] = "挂起"
+    header = ["编号" if h == "留言编号" else h for h in helpers.HEADER]
+    response = client.post(
+        "/work-orders/imports/",
+        {
+            "source": src.pk,
+            "file": SimpleUploadedFile("m.csv", helpers.csv_bytes(table, header=header)),
+        },
+    )
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(response["Location"], {})
+    job = ImportJob.objects.latest("pk")
+    assert job.status == "done", job.report
+    assert WorkOrder.objects.get(source=src, number="M000002").hotline_state == "挂起"
+    other = Client()
+    other.force_login(users["yc_staff"])
+    assert other.get(url).status_code == 404
