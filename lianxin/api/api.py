@@ -160,6 +160,7 @@ def _unexpected(request, exc):
 from lianxin.accounts.api import router as accounts_router  # noqa: E402
 from lianxin.casework.api import router as casework_router  # noqa: E402
 from lianxin.duty.api import router as duty_router  # noqa: E402
+from lianxin.hotline.api import router as hotline_router  # noqa: E402
 from lianxin.liaison.api import router as liaison_router  # noqa: E402
 from lianxin.opinions.api import router as opinions_router  # noqa: E402
 from lianxin.org.api import router as org_router  # noqa: E402
@@ -174,6 +175,7 @@ api.add_router("/", org_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", proposals_router)
 api.add_router("/", sentiment_router)
+api.add_router("/", hotline_router)
 api.add_router("/", casework_router)
 api.add_router("/", liaison_router)
 api.add_router("/", duty_router)

@@ -9,6 +9,7 @@ import pytest
 from lianxin.accounts import access
 from lianxin.accounts.models import Role, User
 from lianxin.casework.models import Case
+from lianxin.hotline.models import Source
 from lianxin.liaison.models import Station
 from lianxin.org.models import Congress, Cppcc, Deputy, HandlingUnit, Member
 from lianxin.suggestions import actions as suggestion_actions
@@ -67,6 +68,9 @@ def objects(db):
             title="关于改造榆次老城区排水管网的建议", state="reply_pending_signoff"
         ),
         "signers_reply": _replied_by_signer(),
+        # A 12345 work order of the city's hotline (the demo's, imported) and that hotline.
+        "work_order": Case.objects.get(work_order__number="JZ12345-0001"),
+        "hotline_source": Source.objects.get(name="晋中市12345热线"),
     }
 
 
@@ -103,6 +107,12 @@ OBJECT_ACTIONS = {
     "unit": (["unit.view"], ["city_unit", "yc_unit"]),
     # Another officer of the unit that wrote the reply, holding the signing role, signs it off.
     "reply": (["suggestion.sign_off"], ["clerks_reply", "signers_reply"]),
+    # The hotline's staff are the city congress's deputy-affairs staff (hotline.rules).
+    "work_order": (
+        ["work_order.triage", "work_order.dispatch", "work_order.visit", "work_order.conclude"],
+        ["work_order"],
+    ),
+    "hotline_source": (["work_order.import"], ["hotline_source"]),
 }
 ALL_DEPUTIES = {
     "city_deputy",
@@ -136,6 +146,11 @@ EXPECTED = {
     | allowed("deputy.change", ["city_deputy", "own_city_seat"])
     | allowed("deputy.view_personal", ["city_deputy", "own_city_seat"])
     | allowed("station.view", ["yc_station"])
+    | allowed("work_order.triage", ["work_order"])
+    | allowed("work_order.dispatch", ["work_order"])
+    | allowed("work_order.visit", ["work_order"])
+    | allowed("work_order.conclude", ["work_order"])
+    | allowed("work_order.import", ["hotline_source"])
     | UNITS,
     "yc_staff": allowed("congress.view", ["yc_congress", "yc_township_congress"])
     | allowed("congress.manage", ["yc_congress"])

@@ -59,6 +59,10 @@ class NavGrants:
         return access.allowed(self.grants, "proposal.list")
 
     @property
+    def can_see_work_orders(self) -> bool:
+        return access.allowed(self.grants, "work_order.list")
+
+    @property
     def can_see_sentiment(self) -> bool:
         return access.allowed(self.grants, "sentiment.list")
 
