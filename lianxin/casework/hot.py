@@ -48,9 +48,9 @@ MIN_RAISERS = 2
 # is lower: an offer is read by a person, a group is not).
 PAIR_THRESHOLD = 0.3
 QUERY_TERMS = 8
-NEIGHBOURS = 30
+NEIGHBOURS = 20
 # A keyword in more cases of one county than this names no particular problem.
-MAX_POSTINGS = 400
+MAX_POSTINGS = 250
 # A pushed issue is pushed again when it has grown by half.
 REPUSH_GROWTH = 1.5
 MAX_PROBLEM_LINES = 30
@@ -249,8 +249,8 @@ def _cluster_county(county, members, idf, now, repeats) -> list[Group]:
                 continue
             w = item.vector[t]
             for j in posted:
-                if j != i:
-                    shared[j] += w * members[j].vector.get(t, 0.0)
+                shared[j] += w
+        shared.pop(i, None)
         for j, _w in shared.most_common(NEIGHBOURS):
             pair = (i, j) if i < j else (j, i)
             if pair in compared:
@@ -259,7 +259,9 @@ def _cluster_county(county, members, idf, now, repeats) -> list[Group]:
             if find(i) == find(j):
                 continue
             other = members[j]
-            found = duplicates.compare(item.sig, item.text, other.sig, other.text, idf)
+            found = duplicates.compare(
+                item.sig, item.text, other.sig, other.text, idf, (item.vector, other.vector)
+            )
             if found is not None and found.score >= PAIR_THRESHOLD:
                 parent[find(i)] = find(j)
     parts: dict[int, list[Item]] = defaultdict(list)
