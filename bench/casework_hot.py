@@ -10,7 +10,7 @@ the clustering's). Timed, in the same process:
   test, union-find);
 - compute: `hot.compute(push_issues=False)`, reading, clustering and storing the issues with
   stable ids (first run, and a second run over the same cases).
-Run: .venv/bin/python bench/casework_hot.py [N]   (DATABASE_URL=postgres://… for PostgreSQL)
+Run: .venv/bin/python bench/casework_hot.py [N] [WORKERS]   (DATABASE_URL=postgres://… for PostgreSQL)
 """
 
 from __future__ import annotations
@@ -23,6 +23,7 @@ from common import drop_database, report, setup_django
 
 def main() -> int:
     n = int(sys.argv[1]) if len(sys.argv) > 1 else 30_000
+    workers = int(sys.argv[2]) if len(sys.argv) > 2 else 1
     label = setup_django("hot")
     from django.utils import timezone
 
@@ -64,6 +65,7 @@ def main() -> int:
             ]
         )
         if first is None:
+            message_of = dict(zip((c.pk for c in rows), board.messages, strict=False))
             duplicates.index_cases([c.pk for c in rows])
             first = list(CaseTerms.objects.order_by("case_id"))
             continue
@@ -88,16 +90,33 @@ def main() -> int:
     items = hot.candidates(now)
     base = time.perf_counter() - t0
     t0 = time.perf_counter()
-    groups = hot.cluster(items, now=now, repeats={})
+    groups = hot.cluster(items, now=now, repeats={}, workers=workers)
     clustering = time.perf_counter() - t0
     t0 = time.perf_counter()
-    first_run = hot.compute(push_issues=False)
+    first_run = hot.compute(push_issues=False, workers=workers)
     compute = time.perf_counter() - t0
     t0 = time.perf_counter()
-    second = hot.compute(push_issues=False)
+    second = hot.compute(push_issues=False, workers=workers)
     again = time.perf_counter() - t0
+    # Against the labelled same-issue clusters (first county only): how much of each labelled
+    # cluster of 3+ messages its best issue holds, and issues mixing two labelled clusters.
+    from collections import Counter
+
+    sizes = Counter(board.cluster.values())
+    best: dict[str, int] = {}
+    mixed = 0
+    for group in groups:
+        labels = Counter(
+            board.cluster[message_of[i.pk]]
+            for i in group.items
+            if i.pk in message_of and message_of[i.pk] in board.cluster
+        )
+        mixed += len(labels) > 1
+        for cluster_id, k in labels.items():
+            best[cluster_id] = max(best.get(cluster_id, 0), k)
+    recall = [f"{best.get(c, 0)}/{size}" for c, size in sizes.most_common() if size >= 3]
     report(
-        f"hot issues ({label}, {total:,} open cases in {copies} counties)",
+        f"hot issues ({label}, {total:,} open cases in {copies} counties, {workers} worker(s))",
         [
             ("load (with stored terms)", f"{loaded:.1f} s"),
             ("baseline: read candidates", f"{base:.2f} s ({total / base:,.0f} cases/s)"),
@@ -116,6 +135,8 @@ def main() -> int:
                 f"{again:.2f} s = {again / base:.1f}× baseline; {second.created} new, "
                 f"{HotIssue.objects.count()} stored",
             ),
+            ("labelled clusters (3+) held by their best issue", ", ".join(recall)),
+            ("issues mixing two labelled clusters", str(mixed)),
             (
                 "extrapolated to 1,000,000 cases",
                 f"{(compute / total) * 1_000_000 / 60:.1f} min (linear in counties)",

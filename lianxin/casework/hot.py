@@ -212,21 +212,50 @@ def _idf(items: list[Item]) -> dict[str, float]:
     return {t: math.log((total + 1) / (n + 1)) + 1 for t, n in df.items()}
 
 
-def cluster(items: list[Item], *, now: dt.datetime, repeats: dict[int, int]) -> list[Group]:
-    """The groups of cases on one problem, per county, hottest first."""
+def cluster(
+    items: list[Item], *, now: dt.datetime, repeats: dict[int, int], workers: int = 1
+) -> list[Group]:
+    """The groups of cases on one problem, per county, hottest first. Counties are independent:
+    with `workers` > 1 they are shared among that many forked processes (which read the cases
+    from the parent's memory and touch no database)."""
+    global _WORK
     idf = _idf(items)
     by_county: dict[str, list[Item]] = defaultdict(list)
     for item in items:
         item.vector = duplicates._vector(item.sig.words, idf)
         by_county[item.county].append(item)
+    counties = sorted(by_county, key=lambda c: -len(by_county[c]))
+    _WORK = (by_county, idf)
+    try:
+        if workers > 1 and len(counties) > 1:
+            import multiprocessing
+            from concurrent.futures import ProcessPoolExecutor
+
+            with ProcessPoolExecutor(workers, mp_context=multiprocessing.get_context("fork")) as ex:
+                parts = list(ex.map(_county_parts, counties))
+        else:
+            parts = [_county_parts(c) for c in counties]
+    finally:
+        _WORK = None
     groups = []
-    for county, members in sorted(by_county.items()):
-        groups.extend(_cluster_county(county, members, idf, now, repeats))
+    for county, found in zip(counties, parts, strict=True):
+        members = by_county[county]
+        for indices in found:
+            group = Group(county, [members[i] for i in indices], repeats, now)
+            if group.raisers >= MIN_RAISERS:
+                groups.append(group)
     groups.sort(key=lambda g: (-g.heat, min(g.pks)))
     return groups
 
 
-def _cluster_county(county, members, idf, now, repeats) -> list[Group]:
+# What the county workers read (set by `cluster` before they are forked).
+_WORK: tuple[dict[str, list[Item]], dict[str, float]] | None = None
+
+
+def _county_parts(county: str) -> list[list[int]]:
+    """The groups (indices into the county's cases, in pk order) of at least MIN_CASES cases."""
+    by_county, idf = _WORK
+    members = by_county[county]
     postings: dict[str, list[int]] = defaultdict(list)
     for i, item in enumerate(members):
         for t in item.sig.words:
@@ -264,17 +293,10 @@ def _cluster_county(county, members, idf, now, repeats) -> list[Group]:
             )
             if found is not None and found.score >= PAIR_THRESHOLD:
                 parent[find(i)] = find(j)
-    parts: dict[int, list[Item]] = defaultdict(list)
-    for i, item in enumerate(members):
-        parts[find(i)].append(item)
-    out = []
-    for part in parts.values():
-        if len(part) < MIN_CASES:
-            continue
-        group = Group(county, sorted(part, key=lambda x: x.pk), repeats, now)
-        if group.raisers >= MIN_RAISERS:
-            out.append(group)
-    return out
+    parts: dict[int, list[int]] = defaultdict(list)
+    for i in range(len(members)):
+        parts[find(i)].append(i)
+    return [sorted(p, key=lambda i: members[i].pk) for p in parts.values() if len(p) >= MIN_CASES]
 
 
 def _summary(group: Group) -> tuple[str, list[str], list[str], int | None, str]:
@@ -318,14 +340,16 @@ def _repeats() -> dict[int, int]:
     )
 
 
-def compute(*, now: dt.datetime | None = None, push_issues: bool = True) -> Result:
+def compute(
+    *, now: dt.datetime | None = None, push_issues: bool = True, workers: int = 1
+) -> Result:
     """Find the hot issues again and store them (stable ids), then push the new and the grown
     ones. What `manage.py hot_issues` and the deadline scan run."""
     from lianxin.org.models import Region
 
     now = now or timezone.now()
     items = candidates(now)
-    groups = cluster(items, now=now, repeats=_repeats())
+    groups = cluster(items, now=now, repeats=_repeats(), workers=workers)
     result = Result(cases=len(items))
     regions = {
         r.code: r

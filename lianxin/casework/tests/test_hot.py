@@ -283,3 +283,17 @@ def test_the_command_and_the_scan_compute_them():
     assert out["hot_issues"] >= 1 and out["hot_pushed"] >= 1
     assert hot.scan_step(timezone.localdate()) == {}  # at most hourly
     assert Region.objects.get(code="140702") == HotIssue.objects.get(pk=issue.pk).region
+
+
+def test_counties_shared_among_worker_processes_give_the_same_groups():
+    cases = burst_of_opinions()
+    taigu = Station.objects.filter(region__code__startswith="140703", is_active=True).first()
+    for i, text in enumerate(["太谷区鼓楼街井盖缺失，很危险，请补上井盖。"] * 3):
+        new_opinion(text, contact_phone=f"1370000{i:04d}", deputy=None, station=taigu)
+    now = timezone.now()
+    items = hot.candidates(now)
+    assert len({i.county for i in items}) > 1
+    one = [sorted(g.pks) for g in hot.cluster(items, now=now, repeats={}, workers=1)]
+    two = [sorted(g.pks) for g in hot.cluster(items, now=now, repeats={}, workers=2)]
+    assert one == two
+    assert any({c.pk for c in cases} <= set(g) for g in one)

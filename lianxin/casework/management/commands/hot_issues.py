@@ -15,14 +15,17 @@ class Command(BaseCommand):
             "--every", type=int, default=0, metavar="SECONDS", help="keep running, every SECONDS"
         )
         parser.add_argument("--no-push", action="store_true", help="compute only, push nothing")
+        parser.add_argument(
+            "--workers", type=int, default=1, help="processes sharing the counties (default 1)"
+        )
 
-    def handle(self, *args, every: int = 0, no_push: bool = False, **options):
+    def handle(self, *args, every: int = 0, no_push: bool = False, workers: int = 1, **options):
         def step() -> None:
             with single_pass("hot_issues") as mine:
                 if not mine:
                     self.stdout.write("另一台服务器正在计算，本轮跳过。")
                     return
-                r = hot.compute(push_issues=not no_push)
+                r = hot.compute(push_issues=not no_push, workers=workers)
                 self.stdout.write(
                     f"案件 {r.cases} 件，热点问题 {r.issues} 个（新增 {r.created} 个，"
                     f"降温 {r.cooled} 个），推送 {r.pushed} 人次。"
