@@ -297,3 +297,40 @@ def test_counties_shared_among_worker_processes_give_the_same_groups():
     two = [sorted(g.pks) for g in hot.cluster(items, now=now, repeats={}, workers=2)]
     assert one == two
     assert any({c.pk for c in cases} <= set(g) for g in one)
+
+
+def test_members_of_the_field_are_told_and_see_it_others_do_not(
+    django_capture_on_commit_callbacks,
+):
+    from lianxin.org.models import Expertise, Member
+
+    from .helpers import category
+
+    member = Member.objects.get(person__user__username="member_demo")
+    member.person.expertise.add(Expertise.objects.get_or_create(name="交通")[0])
+    Member.objects.get(person__user__username="member_b").person.expertise.clear()
+    cases = [
+        new_opinion(
+            text,
+            contact_phone=f"1360000{i:04d}",
+            deputy=None,
+            station=station(),
+            category=category("transport"),
+        )
+        for i, text in enumerate(
+            [
+                "顺城街公交站没有站牌，外地人找不到车站，请增设公交站牌。",
+                "顺城街北口公交站没有站牌，候车不知道是哪一路车，请设站牌。",
+                "反映顺城街公交站缺少站牌的问题，希望尽快增设公交站牌。",
+            ]
+        )
+    ]
+    with django_capture_on_commit_callbacks(execute=True):
+        hot.compute()
+    issue = HotIssue.objects.get(members__case=cases[0])
+    assert issue.category.code == "transport"
+    assert member in issue.pushed_members.all()
+    assert Notification.objects.filter(recipient=user("member_demo"), verb="hot_issue").exists()
+    assert not Notification.objects.filter(recipient=user("member_b"), verb="hot_issue").exists()
+    assert client_for("member_demo").get(f"/cases/hot/{issue.pk}/").status_code == 200
+    assert client_for("member_b").get(f"/cases/hot/{issue.pk}/").status_code == 404
