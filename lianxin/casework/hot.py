@@ -32,6 +32,7 @@ from django.db import transaction
 from django.db.models import Count, Q
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianxin.core import trail
 from lianxin.core.errors import Forbidden, ValidationFailed
@@ -55,7 +56,7 @@ MAX_POSTINGS = 250
 REPUSH_GROWTH = 1.5
 MAX_PROBLEM_LINES = 30
 
-FORMULA = "热度 = √(D ÷ N) × Σ (1 + rᵢ) × 0.5^(aᵢ ÷ 7)"
+FORMULA = gettext_lazy("热度 = √(D ÷ N) × Σ (1 + rᵢ) × 0.5^(aᵢ ÷ 7)")
 
 # The field of a hot issue (its category) → the expertise of the members it is pushed to.
 FIELD_EXPERTISE = {

@@ -192,7 +192,7 @@ def test_the_pages_show_it_to_its_deputies_and_staff_and_404_elsewhere():
     page = client_for("deputy_demo").get("/cases/hot/")
     assert page.status_code == 200
     body = page.content.decode()
-    assert issue.title in body and hot.FORMULA in body
+    assert issue.title in body and str(hot.FORMULA) in body
     detail = client_for("deputy_demo").get(f"/cases/hot/{issue.pk}/").content.decode()
     assert "转为建议" in detail and cases[0].tracking_code in detail
     assert client_for("yc_staff").get(f"/cases/hot/{issue.pk}/").status_code == 200
