@@ -15,6 +15,7 @@ class CaseworkConfig(AppConfig):
         from . import (
             deadlines,
             duplicates,
+            hot,
             lineage,  # noqa: F401 - follows a derived case's reply to its origins
             metrics,
             rules,  # noqa: F401 - registers this app's access rules
@@ -31,6 +32,12 @@ class CaseworkConfig(AppConfig):
         trail.on_record_batch(metrics.on_trail, prefix="casework.")
         pre_delete.connect(metrics.on_delete, sender=Case, dispatch_uid="metrics-case-deleted")
 
+        # The deadline scan finds the hot issues again (at most hourly) and pushes them.
+        from . import scan
+
+        scan.register(
+            hot.scan_step, {"hot_issues": _("热点问题"), "hot_pushed": _("热点问题推送人次")}
+        )
         readiness.register("intake_backlog", intake_backlog)
         prometheus.register_gauge(
             "lianxin_intake_backlog",

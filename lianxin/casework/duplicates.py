@@ -336,19 +336,25 @@ def _placeish(word: str, places: Iterable[str]) -> bool:
 
 
 def compare(
-    mine: Signature, my_text: str, theirs: Signature, their_text: str, idf: dict[str, float]
+    mine: Signature,
+    my_text: str,
+    theirs: Signature,
+    their_text: str,
+    idf: dict[str, float],
+    vectors: tuple[dict[str, float], dict[str, float]] | None = None,
 ) -> Found | None:
     """How far two cases say the same: the mean of the TF-IDF weight of each one's
     keywords that the other has (as a keyword or in its text, since the segmenter may cut the
     same phrase otherwise: 路灯不亮 / 路灯), with the same measure over the keywords that are
     not places (the same street is not the same problem). None below the thresholds or when
-    their places tell them apart. The case of the result is left unset."""
+    their places tell them apart. The case of the result is left unset. `vectors`: the two
+    weighted keyword vectors when the caller has them already (hot issues compare each case
+    with many)."""
     places, apart = shared_places(mine, my_text, theirs, their_text)
     if apart:
         return None
     everywhere = set(mine.places) | set(theirs.places) | set(mine.districts) | set(theirs.districts)
-    a = _vector(mine.words, idf)
-    b = _vector(theirs.words, idf)
+    a, b = vectors or (_vector(mine.words, idf), _vector(theirs.words, idf))
     in_b = [t for t in a if t in b or t in their_text]
     in_a = [t for t in b if t in a or t in my_text]
     score = (sum(a[t] ** 2 for t in in_b) + sum(b[t] ** 2 for t in in_a)) / 2

@@ -1250,3 +1250,92 @@ class CaseTerm(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id}:{self.term}"
+
+
+class HotIssue(TimeStampedModel):
+    """A hot issue (热点问题): open and recent cases of any kind about one problem in one county,
+    found by `casework.hot` from the duplicate detector's stored terms. Its id stays the same
+    across recomputations (a new cluster takes the id of the stored one it shares most of its
+    cases with), so an issue pushed to deputies keeps its identity and its address."""
+
+    class State(models.TextChoices):
+        HOT = "hot", _("热点")
+        COOLED = "cooled", _("已降温")
+        CONVERTED = "converted", _("已转化")
+
+    region = models.ForeignKey(
+        "org.Region", verbose_name=_("县（市、区）"), on_delete=models.PROTECT, related_name="+"
+    )
+    township = models.ForeignKey(
+        "org.Region",
+        verbose_name=_("乡镇（街道）"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    category = models.ForeignKey(
+        Category,
+        verbose_name=_("领域"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    title = models.CharField(_("标题"), max_length=200)
+    words = models.JSONField(_("关键词"), default=list)
+    places = models.JSONField(_("地点"), default=list)
+    state = models.CharField(_("状态"), max_length=16, choices=State.choices, default=State.HOT)
+    heat = models.FloatField(_("热度"), default=0)
+    case_count = models.PositiveIntegerField(_("件数"), default=0)
+    raisers = models.PositiveIntegerField(_("反映人数"), default=0)
+    repeats = models.PositiveIntegerField(_("重复反映"), default=0)
+    first_at = models.DateTimeField(_("最早反映"), null=True)
+    last_at = models.DateTimeField(_("最近反映"), null=True)
+    computed_at = models.DateTimeField(_("计算时间"), null=True)
+    # The number of cases when it was last pushed (a grown issue is pushed again).
+    pushed_count = models.PositiveIntegerField(_("推送时件数"), default=0)
+    pushed_at = models.DateTimeField(_("推送时间"), null=True, blank=True)
+    pushed_deputies = models.ManyToManyField(
+        "org.Deputy", verbose_name=_("推送代表"), blank=True, related_name="hot_issues"
+    )
+    pushed_members = models.ManyToManyField(
+        "org.Member", verbose_name=_("推送委员"), blank=True, related_name="hot_issues"
+    )
+    converted_case = models.ForeignKey(
+        Case,
+        verbose_name=_("转化为"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+
+    class Meta:
+        verbose_name = _("热点问题")
+        verbose_name_plural = _("热点问题")
+        ordering = ["-heat", "-id"]
+        indexes = [models.Index(fields=["region", "state", "-heat"], name="hot_region_heat")]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def get_absolute_url(self) -> str:
+        from django.urls import reverse
+
+        return reverse("hot_issue", args=[self.pk])
+
+
+class HotIssueCase(models.Model):
+    """One case of a hot issue (the member set is rewritten on each recomputation)."""
+
+    issue = models.ForeignKey(HotIssue, on_delete=models.CASCADE, related_name="members")
+    case = models.ForeignKey(Case, on_delete=models.CASCADE, related_name="hot_links")
+    raised_at = models.DateTimeField()
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["issue", "case"], name="one_hot_membership")]
+        indexes = [models.Index(fields=["raised_at", "issue"], name="hot_member_raised")]
+
+    def __str__(self) -> str:
+        return f"{self.issue_id}:{self.case_id}"

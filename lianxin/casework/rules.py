@@ -353,3 +353,36 @@ def _commitments(g: Grants) -> Q | None:
     if g.unit_ids:
         q |= Q(unit_id__in=g.unit_ids)
     return q
+
+
+# --- Hot issues (casework.hot) ----------------------------------------------------------------
+# Who sees a hot issue: the staff and leaders who read its county (congress or CPPCC), and the
+# deputies and members it was pushed to (the deputies of the stations in the county, the
+# members of its field). Who turns it into a suggestion: a deputy it was pushed to.
+
+
+@visibility("casework.hotissue")
+def _hot_issues(g: Grants) -> Q | None:
+    if g.is_admin:
+        return None
+    from lianxin.casework.models import HotIssue
+
+    q = prefix_q("region__code", tuple(set(g.congress_read_regions + g.cppcc_read_regions)))
+    if g.deputy_ids:
+        q |= Q(
+            pk__in=HotIssue.pushed_deputies.through.objects.filter(
+                deputy_id__in=g.deputy_ids
+            ).values("hotissue_id")
+        )
+    if g.member_ids:
+        q |= Q(
+            pk__in=HotIssue.pushed_members.through.objects.filter(
+                member_id__in=g.member_ids
+            ).values("hotissue_id")
+        )
+    return q
+
+
+@rule("hot.convert")
+def _hot_convert(g: Grants, issue) -> bool:
+    return bool(g.deputy_ids) and issue.pushed_deputies.filter(pk__in=g.deputy_ids).exists()

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from . import views
+from . import hot_views, views
 
 urlpatterns = [
     path("search/", views.search_page, name="search"),
@@ -12,6 +12,9 @@ urlpatterns = [
     path("cases/batch/<str:action>/", views.case_batch, name="case_batch"),
     path("cases/figures/", views.figures, name="case_figures"),
     path("dashboard/", views.dashboard_page, name="dashboard"),
+    path("cases/hot/", hot_views.hot_list, name="hot_issues"),
+    path("cases/hot/<int:pk>/", hot_views.hot_detail, name="hot_issue"),
+    path("cases/hot/<int:pk>/suggest/", hot_views.hot_suggest, name="hot_issue_suggest"),
     path("cases/derive/", views.derive_many, name="case_derive_many"),
     path("cases/<int:pk>/", views.case_detail, name="case_detail"),
     path("cases/<int:pk>/actions/<str:action>/", views.case_action, name="case_action"),

@@ -68,10 +68,18 @@ def create(
     title: str | None = None,
     content: str | None = None,
     problem: str | None = None,
+    author: Deputy | None = None,
 ) -> Case:
     """The draft of a suggestion made from `origins`, written by their deputy (or by the office
-    for that deputy); the deputy edits and submits it as any other draft."""
-    author = author_for(origins, acting_user)
+    for that deputy); the deputy edits and submits it as any other draft. `author`: a serving
+    seat of the caller's own, named by a caller that checked why this deputy may carry these
+    opinions (a hot issue pushed to them)."""
+    if author is not None:
+        own = grants(acting_user).deputy_ids if acting_user is not None else frozenset()
+        if author.pk not in own or author.status != SeatStatus.SERVING:
+            raise ValidationFailed(_("只能以本人在任的代表身份提出建议。"), field="origins")
+    else:
+        author = author_for(origins, acting_user)
     initial = prefill(origins)
     return do_create_suggestion(
         author=author,

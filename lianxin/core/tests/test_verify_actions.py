@@ -525,6 +525,40 @@ def _():
     )
 
 
+@scenario(
+    "casework.hot.do_convert_hot_issue",
+    "hot.converted",
+    chained=("casework.register", "casework.origins", "casework.derive"),
+)
+def _():
+    from lianxin.casework import hot
+    from lianxin.casework.models import HotIssue
+    from lianxin.casework.tests.helpers import station
+
+    cases = [
+        new_opinion(text, contact_phone=f"1390000{i:04d}", deputy=None, station=station())
+        for i, text in enumerate(
+            [
+                "榆次区顺城街路灯不亮，晚上出行很不安全，请尽快维修路灯。",
+                "顺城街一带路灯坏了好几天，夜里一片漆黑，路灯需要维修。",
+                "反映顺城街路灯不亮的问题，晚上走路看不清，希望修好路灯。",
+            ]
+        )
+    ]
+    hot.compute()
+    issue = HotIssue.objects.get(members__case=cases[0])
+    u = user("deputy_demo")
+    return Act(
+        lambda: hot.do_convert_hot_issue(
+            issue,
+            acting_user=u,
+            seat_id=demo_seat("city").pk,
+            **hot.prefill(issue),
+        ),
+        u,
+    )
+
+
 @scenario("liaison.actions.do_add_commitment", "liaison.add_commitment")
 def _():
     d = demo_seat()
