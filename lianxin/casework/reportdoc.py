@@ -150,3 +150,17 @@ def export(report: Report, fmt: str, *, user, request=None) -> tuple[bytes, str,
         format=fmt,
     )
     return content, content_type, f"{report.slug}.{fmt}"
+
+
+def download(report: Report, fmt: str, *, user, request):
+    """The report as a file to download (`export`, audited), or None when `fmt` names no file
+    format: the page is shown instead."""
+    if fmt not in ("pdf", "xlsx"):
+        return None
+    from django.http import HttpResponse
+    from django.utils.http import content_disposition_header
+
+    content, content_type, filename = export(report, fmt, user=user, request=request)
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = content_disposition_header(True, filename)
+    return response

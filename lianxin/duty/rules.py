@@ -81,8 +81,9 @@ def _list(g: Grants, _obj) -> bool:
 # --- The duty record, posts, points (M11) -----------------------------------------------------
 # A seat's record: the deputy (own seats), the manager of the seat's station, the offices of the
 # seat's congress and above and the leaders (region subtree), the administrator.
-@visibility("duty.dutyentry")
-def _entries(g: Grants) -> Q | None:
+def _of_a_seat(g: Grants) -> Q | None:
+    """The rows of a seat's own (its record, duty reports, stories): the deputy, the manager of
+    the seat's station, the offices of its congress and above, leaders, the administrator."""
     if g.is_admin:
         return None
     return (
@@ -90,6 +91,9 @@ def _entries(g: Grants) -> Q | None:
         | Q(deputy__station_membership__station_id__in=list(g.station_ids))
         | Q(deputy_id__in=list(g.deputy_ids))
     )
+
+
+visibility("duty.dutyentry")(_of_a_seat)
 
 
 @visibility("duty.dutypost")
@@ -184,15 +188,7 @@ def _read_rules(g: Grants, congress) -> bool:
 # Read by the deputy (own seats), the seat's station manager, the offices of the seat's congress
 # and above, leaders (region subtree) and the administrator; published ones by anyone, on the
 # public site only.
-@visibility("duty.dutyreport")
-def _reports(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    return (
-        prefix_q("deputy__congress__region__code", g.congress_read_regions)
-        | Q(deputy__station_membership__station_id__in=list(g.station_ids))
-        | Q(deputy_id__in=list(g.deputy_ids))
-    )
+visibility("duty.dutyreport")(_of_a_seat)
 
 
 view_action("dutyreport.view", "duty.dutyreport")
@@ -220,15 +216,7 @@ def _publication(g: Grants, congress) -> bool:
 
 
 # --- Deputies' stories (履职故事) --------------------------------------------------------------
-@visibility("duty.dutystory")
-def _stories(g: Grants) -> Q | None:
-    if g.is_admin:
-        return None
-    return (
-        prefix_q("deputy__congress__region__code", g.congress_read_regions)
-        | Q(deputy__station_membership__station_id__in=list(g.station_ids))
-        | Q(deputy_id__in=list(g.deputy_ids))
-    )
+visibility("duty.dutystory")(_of_a_seat)
 
 
 view_action("dutystory.view", "duty.dutystory")

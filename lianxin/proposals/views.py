@@ -278,9 +278,6 @@ def proposal_action(request, pk: int, action: str):
 @login_required
 def figures(request):
     """The CPPCC's figures of a year, on a page and as PDF and Excel for the chairs' meeting."""
-    from django.http import HttpResponse
-    from django.utils.http import content_disposition_header
-
     from lianxin.accounts.access import prefix_q
     from lianxin.casework import reportdoc
     from lianxin.core import dates
@@ -301,14 +298,9 @@ def figures(request):
     value = request.GET.get("year") or ""
     year = int(value) if value.isdigit() and 2000 <= int(value) <= this_year else this_year
     report = cppcc_figures.build(cppcc, year)
-    fmt = request.GET.get("format")
-    if fmt in ("pdf", "xlsx"):
-        content, content_type, filename = reportdoc.export(
-            report, fmt, user=request.user, request=request
-        )
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+    file = reportdoc.download(report, request.GET.get("format"), user=request.user, request=request)
+    if file is not None:
+        return file
     return render(
         request,
         "proposals/figures.html",

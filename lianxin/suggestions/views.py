@@ -9,17 +9,15 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Q
-from django.http import HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils.http import content_disposition_header
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_http_methods
 
 from lianxin.accounts.access import can, get_visible_or_404, grants, visible_to
 from lianxin.casework import actions as loop
-from lianxin.casework import attachments, resolve
+from lianxin.casework import attachments, reportdoc, resolve
 from lianxin.casework.attachments import clean_uploads
 from lianxin.casework.models import (
     Case,
@@ -756,14 +754,9 @@ def special_report(request):
     sessions = list(congress.sessions.order_by("-opens_on"))
     session = next((s for s in sessions if str(s.pk) == request.GET.get("session")), None)
     data = report.build(congress, session)
-    fmt = request.GET.get("format")
-    if fmt in ("pdf", "xlsx"):
-        content, content_type, filename = report.export(
-            data, fmt, user=request.user, request=request
-        )
-        response = HttpResponse(content, content_type=content_type)
-        response["Content-Disposition"] = content_disposition_header(True, filename)
-        return response
+    file = reportdoc.download(data, request.GET.get("format"), user=request.user, request=request)
+    if file is not None:
+        return file
     return render(
         request,
         "suggestions/report.html",
