@@ -428,3 +428,93 @@ def do_rate_proposal(
     )
     finish(locked, t, acting_user, data={"round": locked.round, "unit": evaluation.by_unit_id})
     return evaluation
+
+
+@transaction.atomic
+def do_record_result_proposal(
+    case: Case,
+    *,
+    kind: str,
+    document: str,
+    issued_on,
+    number: str = "",
+    note: str = "",
+    acting_user,
+    version: int | None = None,
+):
+    """Record that the reply was carried out (民生实事, a plan, a policy document), with the
+    document and its date; shown on the proposal and counted in the figures."""
+    from .models import ProposalResult
+
+    locked, t = begin(case, "record_result", acting_user, version=version)
+    if kind not in ProposalResult.Kind.values:
+        raise ValidationFailed(_("请选择转化方式。"), field="kind")
+    document = clean_text(
+        document, field="document", label=_("文件或项目名称"), required=True, max_length=200
+    )
+    number = clean_text(number, field="number", label=_("文号"), required=False, max_length=100)
+    note = clean_text(note, field="note", label=_("说明"), required=False, max_length=2000)
+    day = dates.parse_day(issued_on, field="issued_on", label=_("印发或实施日期"))
+    if day is None:
+        raise ValidationFailed(_("请填写印发或实施日期。"), field="issued_on")
+    if day > dates.today():
+        raise ValidationFailed(_("印发或实施日期不能晚于今天。"), field="issued_on")
+    result = ProposalResult.objects.create(
+        proposal=locked.proposal,
+        kind=kind,
+        document=document,
+        number=number,
+        issued_on=day,
+        note=note,
+        recorded_by=acting_user,
+    )
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=document,
+        data={"result": result.pk, "kind": kind, "number": number, "issued_on": day.isoformat()},
+        is_public=True,
+    )
+    return result
+
+
+@transaction.atomic
+def do_select_excellent_proposal(
+    case: Case,
+    *,
+    excellent: bool = True,
+    year: int | None = None,
+    note: str = "",
+    acting_user,
+    version: int | None = None,
+) -> Case:
+    """Select a replied proposal as an excellent proposal (优秀提案) of a year, or undo it."""
+    locked, t = begin(case, "select_excellent", acting_user, version=version)
+    proposal = Proposal.objects.select_for_update().get(pk=locked.pk)
+    note = clean_text(note, field="note", label=_("评选说明"), required=False, max_length=500)
+    if excellent:
+        year = year or dates.today().year
+        if not 2000 <= int(year) <= dates.today().year:
+            raise ValidationFailed(_("评选年度有误。"), field="year")
+        if proposal.excellent_year:
+            raise ValidationFailed(
+                _("该提案已评为 %(year)s 年度优秀提案。") % {"year": proposal.excellent_year},
+                code="already_excellent",
+                field="excellent",
+            )
+        proposal.excellent_year, proposal.excellent_note = int(year), note
+    else:
+        if not proposal.excellent_year:
+            raise ValidationFailed(_("该提案未被评为优秀提案。"), field="excellent")
+        proposal.excellent_year, proposal.excellent_note = None, ""
+    proposal.save(update_fields=["excellent_year", "excellent_note"])
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=note,
+        data={"excellent": excellent, "year": proposal.excellent_year},
+        is_public=excellent,
+    )
+    return locked

@@ -7,7 +7,8 @@
 - Every step: `POST /cases/{id}/actions/{action}` (or `POST /proposals/{id}/actions/{action}`,
   the same route for proposals only) — cosign, submit, withdraw, register (立案审查: register,
   merge or decline), assign, return, consult, reply, sign_off, evaluate (the proposers rate the
-  handling), rate_submission (the lead unit rates the proposal), rehandle, remind, conclude.
+  handling), rate_submission (the lead unit rates the proposal), record_result (成果转化),
+  select_excellent (优秀提案), rehandle, remind, conclude.
   Each answers with the proposal as it now is; ratings follow the blind rule (背靠背评).
 Refusals as in the loop: 404 not visible or unknown action, 409 out of turn or stale, 403 not
 the caller's action, 422 bad input.
@@ -91,6 +92,17 @@ class ProposalOwn(Schema):
         description="不予立案后的处理：letter 转为委员来信 / sentiment 留作社情民意信息"
     )
     disposition_label: str
+    excellent_year: int | None = Field(None, description="评为优秀提案的年度")
+
+
+class ResultOut(Schema):
+    id: int
+    kind: str
+    kind_label: str
+    document: str
+    number: str
+    issued_on: dt.date
+    note: str
 
 
 class ProposalRow(CaseRow, ProposalOwn):
@@ -104,6 +116,8 @@ class ProposalList(Schema):
 
 class ProposalDetail(CaseDetail, ProposalOwn):
     co_sponsors: list[CoSponsorOut]
+    excellent_note: str = ""
+    results: list[ResultOut] = []
 
 
 class ProposalFilters(Schema):
@@ -147,6 +161,24 @@ class ProposalReplyIn(Versioned):
 class ProposalSignOffIn(Versioned):
     approve: bool = Field(True, description="true 同意签发 / false 退回经办人修改")
     note: str = Field("", description="签发意见；退回时必填")
+
+
+class ResultIn(Versioned):
+    kind: str = Field(
+        ...,
+        description="livelihood 纳入年度民生实事 / plan 纳入专项规划或行动计划 / "
+        "policy 出台或修订政策文件 / other 其他",
+    )
+    document: str = Field(..., description="文件或项目名称")
+    number: str = Field("", description="文号")
+    issued_on: dt.date = Field(..., description="印发或实施日期")
+    note: str = ""
+
+
+class ExcellentIn(Versioned):
+    excellent: bool = Field(True, description="true 评为优秀提案 / false 撤销")
+    year: int | None = Field(None, description="评选年度，缺省为今年")
+    note: str = ""
 
 
 class QualityIn(Versioned):
@@ -318,6 +350,20 @@ ACTIONS = [
         QualityIn,
         _calls(actions.do_rate_proposal, "quality", "comment"),
         "主办单位评价提案质量（优秀、良好、一般、较差；每轮一次）",
+    ),
+    _spec(
+        "record_result",
+        ResultIn,
+        _calls(
+            actions.do_record_result_proposal, "kind", "document", "number", "issued_on", "note"
+        ),
+        "登记成果转化：答复内容被吸纳进年度民生实事、专项规划或政策文件（文件名称、文号、日期）",
+    ),
+    _spec(
+        "select_excellent",
+        ExcellentIn,
+        _calls(actions.do_select_excellent_proposal, "excellent", "year", "note"),
+        "提案委员会评选年度优秀提案（或撤销）",
     ),
     _spec(
         "rehandle",

@@ -15,6 +15,7 @@ from lianxin.casework import metrics, reportdoc
 from lianxin.casework.models import Assignment, Case, Evaluation, Kind, Quality
 from lianxin.casework.reportdoc import Report, Section, pct
 
+from .models import ProposalResult
 from .workflow import ProposalState as P
 
 REPORT = "cppcc_figures"
@@ -41,6 +42,11 @@ def build(cppcc, year: int) -> Report:
         merged=Count("pk", filter=Q(state=P.MERGED)),
         answered=Count("pk", filter=Q(state__in=ANSWERED)),
         concluded=Count("pk", filter=Q(state=P.CONCLUDED)),
+        excellent=Count("pk", filter=Q(proposal__excellent_year__isnull=False)),
+    )
+    # Counted apart: joining the results would count a proposal once per result above.
+    carried_out = (
+        ProposalResult.objects.filter(proposal__case__in=ids).values("proposal").distinct().count()
     )
     counts = metrics.counts_of(ids)
     F = metrics.ALL_FIGURES
@@ -56,6 +62,8 @@ def build(cppcc, year: int) -> Report:
         (_("已答复"), head["answered"]),
         (_("答复率"), pct(head["answered"], head["registered"])),
         (_("已办结"), head["concluded"]),
+        (_("成果转化"), carried_out),
+        (_("优秀提案"), head["excellent"]),
         (str(F["consultation_rate"].label), F["consultation_rate"].display(counts)),
         (str(F["satisfaction"].label), F["satisfaction"].display(counts)),
         (str(F["reply_a"].label), F["reply_a"].display(counts)),

@@ -10,7 +10,7 @@ from lianxin.casework.models import Quality, Rating, ReplyCategory
 from lianxin.core.widgets import DayInput
 from lianxin.org.models import Member, SeatStatus
 
-from .models import Proposal
+from .models import Proposal, ProposalResult
 
 
 class ProposalForm(forms.Form):
@@ -122,3 +122,25 @@ class QualityForm(Versioned):
     comment = forms.CharField(
         label=_("意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
+
+
+class ResultForm(Versioned):
+    kind = forms.ChoiceField(label=_("转化方式"), choices=ProposalResult.Kind.choices)
+    document = forms.CharField(label=_("文件或项目名称"), max_length=200)
+    number = forms.CharField(label=_("文号"), max_length=100, required=False)
+    issued_on = forms.DateField(label=_("印发或实施日期"), widget=DayInput())
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExcellentForm(Versioned):
+    excellent = forms.TypedChoiceField(
+        label=_("评选"),
+        choices=[("1", _("评为优秀提案")), ("0", _("撤销优秀提案"))],
+        coerce=lambda v: v == "1",
+        widget=forms.RadioSelect,
+        initial="1",
+    )
+    year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
+    note = forms.CharField(label=_("评选说明"), required=False, max_length=500)

@@ -45,6 +45,10 @@ class Proposal(models.Model):
     disposition = models.CharField(
         _("不予立案后的处理"), max_length=16, choices=Disposition.choices, blank=True
     )
+    excellent_year = models.PositiveSmallIntegerField(
+        _("评为优秀提案的年度"), null=True, blank=True, db_index=True
+    )
+    excellent_note = models.CharField(_("评选说明"), max_length=500, blank=True)
 
     class Meta:
         verbose_name = _("政协提案")
@@ -52,3 +56,40 @@ class Proposal(models.Model):
 
     def __str__(self) -> str:
         return self.case.display_title
+
+
+class ProposalResult(models.Model):
+    """A result carried out (成果转化): the reply's proposal taken into the government's annual
+    livelihood projects (民生实事), a plan or a policy document, with the document and its date
+    (S0: proposals "吸纳进年度民生实事、专项三年行动计划")."""
+
+    class Kind(models.TextChoices):
+        LIVELIHOOD = "livelihood", _("纳入年度民生实事")
+        PLAN = "plan", _("纳入专项规划或行动计划")
+        POLICY = "policy", _("出台或修订政策文件")
+        OTHER = "other", _("其他转化成果")
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("提案"), on_delete=models.CASCADE, related_name="results"
+    )
+    kind = models.CharField(_("转化方式"), max_length=16, choices=Kind.choices)
+    document = models.CharField(_("文件或项目名称"), max_length=200)
+    number = models.CharField(_("文号"), max_length=100, blank=True)
+    issued_on = models.DateField(_("印发或实施日期"))
+    note = models.TextField(_("说明"), blank=True)
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("提案成果转化")
+        verbose_name_plural = _("提案成果转化")
+        ordering = ["issued_on", "id"]
+
+    def __str__(self) -> str:
+        return self.document

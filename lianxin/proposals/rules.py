@@ -91,3 +91,14 @@ def _figures(g: Grants, cppcc) -> bool:
         return True
     code = cppcc.region.code
     return any(code.startswith(prefix) for prefix in g.cppcc_read_regions)
+
+
+@rule("proposal.record_result")
+def _record_result(g: Grants, case) -> bool:
+    """Results carried out are recorded by the CPPCC's proposals committee (its staff)."""
+    return case_office(g, case)
+
+
+@rule("proposal.select_excellent")
+def _select_excellent(g: Grants, case) -> bool:
+    return case_office(g, case)

@@ -30,6 +30,7 @@ def _own(case: Case) -> dict:
         "disposition_label": (
             str(proposal.get_disposition_display()) if proposal and proposal.disposition else ""
         ),
+        "excellent_year": proposal.excellent_year if proposal else None,
     }
 
 
@@ -46,5 +47,19 @@ def detail(case: Case, user) -> dict:
             "respond_by": c.respond_by,
         }
         for c in queries.cosponsors(case)
+    ]
+    proposal = getattr(case, "proposal", None)
+    out["excellent_note"] = proposal.excellent_note if proposal else ""
+    out["results"] = [
+        {
+            "id": r.pk,
+            "kind": r.kind,
+            "kind_label": str(r.get_kind_display()),
+            "document": r.document,
+            "number": r.number,
+            "issued_on": r.issued_on,
+            "note": r.note,
+        }
+        for r in (proposal.results.all() if proposal else [])
     ]
     return out

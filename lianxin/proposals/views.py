@@ -242,6 +242,30 @@ SPECS: dict[str, ActionSpec] = {
             c, quality=d["quality"], comment=d["comment"], acting_user=u, version=_v(d)
         ),
     ),
+    "record_result": ActionSpec(
+        forms.ResultForm,
+        lambda c, d, u, r: actions.do_record_result_proposal(
+            c,
+            kind=d["kind"],
+            document=d["document"],
+            number=d["number"],
+            issued_on=d["issued_on"],
+            note=d["note"],
+            acting_user=u,
+            version=_v(d),
+        ),
+    ),
+    "select_excellent": ActionSpec(
+        forms.ExcellentForm,
+        lambda c, d, u, r: actions.do_select_excellent_proposal(
+            c,
+            excellent=d["excellent"],
+            year=d["year"],
+            note=d["note"],
+            acting_user=u,
+            version=_v(d),
+        ),
+    ),
     "rehandle": ActionSpec(
         loop_forms.RehandleForm,
         lambda c, d, u, r: loop.do_rehandle_case(

@@ -235,6 +235,26 @@ PROPOSAL_WORKFLOW = register(
                 description=_("主办单位评价提案质量（优秀、良好、一般、较差）；背靠背评"),
             ),
             Transition(
+                "record_result",
+                AFTER_REPLY,
+                None,
+                "proposal.record_result",
+                _("登记成果转化"),
+                description=_(
+                    "答复内容被吸纳进年度民生实事、专项规划或政策文件的，由提案委员会登记文件名称、文号和日期"
+                ),
+                secondary=True,
+            ),
+            Transition(
+                "select_excellent",
+                AFTER_REPLY,
+                None,
+                "proposal.select_excellent",
+                _("评选优秀提案"),
+                description=_("提案委员会按年度评选优秀提案，或撤销评选"),
+                secondary=True,
+            ),
+            Transition(
                 "rehandle",
                 (P.EVALUATED,),
                 P.HANDLING,

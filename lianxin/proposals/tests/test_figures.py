@@ -110,3 +110,82 @@ def test_the_page_the_excel_and_the_pdf_show_the_same_figures(world):
     # Another CPPCC's staff get their own CPPCC's figures, never the city's.
     assert r.status_code == 200 and "晋中市榆次区委员会" in r.content.decode()
     assert data.title not in r.content.decode()
+
+
+def test_results_carried_out_and_excellent_proposals(world):
+    """The office records the reply's adoption into the livelihood projects with its document,
+    selects the proposal as excellent, and both show on the proposal and in the figures; a
+    member cannot do either, and a proposal not yet replied cannot."""
+    import datetime as dt
+
+    from lianxin.core.errors import Forbidden, ValidationFailed
+
+    from .. import actions
+    from ..models import ProposalResult
+
+    cppcc, _report = world
+    replied = Case.objects.get(title="关于加强老旧小区电梯加装的提案")
+    staff = user("cppcc_staff")
+    with pytest.raises(ValidationFailed):
+        actions.do_record_result_proposal(
+            replied, kind="livelihood", document="", issued_on="2026-03-01", acting_user=staff
+        )
+    with pytest.raises(ValidationFailed):
+        actions.do_record_result_proposal(
+            replied,
+            kind="livelihood",
+            document="x",
+            issued_on=timezone.localdate() + dt.timedelta(days=3),
+            acting_user=staff,
+        )
+    with pytest.raises(Forbidden):
+        actions.do_record_result_proposal(
+            replied,
+            kind="plan",
+            document="x",
+            issued_on="2026-03-01",
+            acting_user=user("member_demo"),
+        )
+    assert not ProposalResult.objects.exists()
+    # Through the page, as the office does it.
+    page = _client("cppcc_staff")
+    r = page.post(
+        f"/proposals/{replied.pk}/actions/record_result/",
+        {
+            "kind": "livelihood",
+            "document": "晋中市2026年民生实事项目清单",
+            "number": "市政办发〔2026〕3号",
+            "issued_on": "2026-02-20",
+            "version": replied.version,
+        },
+    )
+    assert r.status_code == 302, r.content.decode()[:3000]
+    replied.refresh_from_db()
+    # Through the API, the excellent selection.
+    from lianxin.conftest import ApiClient
+
+    api = ApiClient().as_user("cppcc_staff")
+    r = api.post(
+        f"/api/v1/cases/{replied.pk}/actions/select_excellent",
+        {"excellent": True, "note": "建议具体可行，已纳入民生实事", "version": replied.version},
+    )
+    assert r.status_code == 200, r.content
+    assert r.json()["excellent_year"] == timezone.localdate().year
+    assert r.json()["results"][0]["document"] == "晋中市2026年民生实事项目清单"
+    again = api.post(
+        f"/api/v1/cases/{replied.pk}/actions/select_excellent",
+        {"excellent": True, "version": r.json()["version"]},
+    )
+    assert again.status_code == 422 and again.json()["code"] == "already_excellent"
+    body = _client("member_demo").get(f"/proposals/{replied.pk}/").content.decode()
+    assert "晋中市2026年民生实事项目清单" in body and "市政办发〔2026〕3号" in body
+    assert f"{timezone.localdate().year} 年度优秀提案" in body
+    data = figures.build(cppcc, timezone.localdate().year)
+    assert data.figure("成果转化") == 1 and data.figure("优秀提案") == 1
+    # Not before the reply.
+    registered = Case.objects.get(title="关于规范校外培训机构的提案")
+    r = api.post(
+        f"/api/v1/cases/{registered.pk}/actions/record_result",
+        {"kind": "plan", "document": "x", "issued_on": "2026-01-01", "version": registered.version},
+    )
+    assert r.status_code == 409

@@ -18,6 +18,8 @@ from .helpers import STATES, advance, fresh, new_proposal, other_cppcc, user
 HIDDEN = None
 NONE: set[str] = set()
 UNIT_AFTER_REPLY = {"consult", "rate_submission"}
+# Once replied, the proposals committee records results carried out and selects excellent ones.
+OFFICE_AFTER_REPLY = {"record_result", "select_excellent"}
 
 EXPECTED: dict[str, dict[str, set[str] | None]] = {
     "member_demo": {
@@ -42,9 +44,9 @@ EXPECTED: dict[str, dict[str, set[str] | None]] = {
         "assigned": {"consult", "remind"},
         "handling": {"consult", "remind"},
         "reply_pending_signoff": {"consult", "remind"},
-        "replied": {"consult"},
-        "evaluated": {"consult", "conclude"},
-        "concluded": NONE,
+        "replied": {"consult"} | OFFICE_AFTER_REPLY,
+        "evaluated": {"consult", "conclude"} | OFFICE_AFTER_REPLY,
+        "concluded": OFFICE_AFTER_REPLY,
     },
     "unit_demo": {
         **dict.fromkeys(STATES[:3], HIDDEN),
