@@ -48,6 +48,8 @@ class AuditLog(AppendOnly):
         EXPORTED = "exported", _("导出数据")
         RETENTION_APPLIED = "retention_applied", _("按保存期限清理")
         RESTORED = "restored", _("从备份恢复")
+        PERSONAL_DATA_ANONYMISED = "personal_data_anonymised", _("个人信息匿名化")
+        DATA_KEY_ROTATED = "data_key_rotated", _("更换数据密钥")
 
     at = models.DateTimeField(_("时间"), auto_now_add=True, db_index=True)
     kind = models.CharField(_("类别"), max_length=32, choices=Kind.choices, db_index=True)
