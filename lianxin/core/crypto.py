@@ -13,12 +13,12 @@ algorithm behind them is chosen here only.
   of the ring opens it, so keys can be rotated (`manage.py rotate_data_key` re-encrypts with the
   newest) while older rows stay readable.
 - **Key ring:** `LIANXIN_DATA_KEYS`, ``id:base64key,id:base64key`` (each key 16 bytes or more,
-  the last one written with); two keys are derived from each (one for SM4, one for the MAC).
+  standard or URL-safe base64, the last one written with); two keys are derived from each (one for SM4, one for the MAC).
 - **Lookup hash:** HMAC-SM3 with its own key (`LIANXIN_LOOKUP_KEY`) over the normalised value
   (a phone's digits, a name without spaces), so that an equal value is found by an indexed
   equality (`contact_phone_hash = lookup_hash(phone, kind="phone")`) without storing it.
-- **Demo, development and tests** (`LIANXIN_DEBUG=1` or `LIANXIN_DEMO=1`) without keys use keys
-  derived from `SECRET_KEY` (key id ``demo``). **Production** (`DEBUG=0`, `DEMO=0`) without
+- **Demo, development and tests** (`LIANXIN_DEBUG=1` or `LIANXIN_DEMO=1`) without keys use a
+  fixed demo key (key id ``demo``; not a secret: demo data only). **Production** (`DEBUG=0`, `DEMO=0`) without
   `LIANXIN_DATA_KEYS` and `LIANXIN_LOOKUP_KEY` refuses to start (`check_keys`, run by gunicorn
   when it starts, and `manage.py check --deploy` error lianxin.E002).
 """
@@ -77,7 +77,16 @@ def _is_production() -> bool:
 
 
 def _demo_master(purpose: str) -> bytes:
-    return _sm3(settings.SECRET_KEY.encode(), b"lianxin demo key", purpose.encode())
+    """The demo's key: the same on every demo instance and in every test process (a demo's
+    backup opens on another machine, a test's child process reads its parent's rows), hence
+    no secret at all, and refused in production."""
+    return _sm3(b"lianxin demo key: not a secret, never for real data", purpose.encode())
+
+
+def _b64(text: str) -> bytes:
+    """Base64, standard or URL-safe (what `secrets.token_urlsafe` prints), padding optional."""
+    text = text.strip().replace("-", "+").replace("_", "/")
+    return base64.b64decode(text + "=" * (-len(text) % 4), validate=True)
 
 
 def _parse_ring(text: str) -> list[DataKey]:
@@ -93,7 +102,7 @@ def _parse_ring(text: str) -> list[DataKey]:
                 " (LIANXIN_DATA_KEYS items are id:base64key, the id alphanumeric, at most 16)"
             )
         try:
-            master = base64.b64decode(encoded.strip(), validate=True)
+            master = _b64(encoded)
         except (binascii.Error, ValueError):
             raise ImproperlyConfigured(
                 f"LIANXIN_DATA_KEYS：密钥 {key_id} 不是有效的 base64。 (key {key_id} is not base64)"
@@ -111,11 +120,11 @@ def _parse_ring(text: str) -> list[DataKey]:
 
 
 @lru_cache(maxsize=4)
-def _ring_for(keys: str, lookup: str, secret: str, production: bool):
+def _ring_for(keys: str, lookup: str, production: bool):
     ring = _parse_ring(keys)
     if lookup:
         try:
-            lookup_key = base64.b64decode(lookup, validate=True)
+            lookup_key = _b64(lookup)
         except (binascii.Error, ValueError):
             raise ImproperlyConfigured(
                 "LIANXIN_LOOKUP_KEY 不是有效的 base64。 (LIANXIN_LOOKUP_KEY is not base64)"
@@ -143,7 +152,6 @@ def _ring() -> tuple[tuple[DataKey, ...], bytes]:
     return _ring_for(
         getattr(settings, "LIANXIN_DATA_KEYS", ""),
         getattr(settings, "LIANXIN_LOOKUP_KEY", ""),
-        settings.SECRET_KEY,
         _is_production(),
     )
 
