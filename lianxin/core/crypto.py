@@ -182,12 +182,19 @@ def data_key_check(app_configs=None, **kwargs):
 # --- Sealing and opening ----------------------------------------------------------------------
 
 
-def _sm4(key: bytes, iv: bytes, data: bytes, *, encrypt: bool) -> bytes:
+@lru_cache(maxsize=32)
+def _cipher(key: bytes, encrypt: bool):
+    """One gmssl cipher per key and direction: its round keys are computed once (as costly as
+    a block), and after `set_key` it is only read, so threads may share it."""
     from gmssl.sm4 import SM4_DECRYPT, SM4_ENCRYPT, CryptSM4
 
     c = CryptSM4()
     c.set_key(key, SM4_ENCRYPT if encrypt else SM4_DECRYPT)
-    return c.crypt_cbc(iv, data)
+    return c
+
+
+def _sm4(key: bytes, iv: bytes, data: bytes, *, encrypt: bool) -> bytes:
+    return _cipher(key, encrypt).crypt_cbc(iv, data)
 
 
 def is_encrypted(value: str) -> bool:

@@ -705,6 +705,8 @@ class Generator:
                         None,
                         "",
                         "deputy",
+                        "",  # a deputy's suggestion: no citizen's name, phone or their hashes
+                        "",
                         "",
                         "",
                         False,
