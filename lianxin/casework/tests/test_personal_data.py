@@ -340,3 +340,15 @@ def test_anonymising_takes_the_setting_and_refuses_less_than_a_year():
         call_command("anonymise_personal_data", "--dry-run", stdout=out)
         before = (timezone.localdate() - dt.timedelta(days=365 * 50)).year
         assert f"{before}-" in out.getvalue()
+
+
+def test_the_algorithms_are_sm4_and_sm3_by_their_standards_test_vectors():
+    # GB/T 32907-2016 appendix A: one block, key = plaintext = 0123456789abcdeffedcba9876543210.
+    block = bytes.fromhex("0123456789abcdeffedcba9876543210")
+    sealed = crypto._sm4(block, bytes(16), block, encrypt=True)  # CBC, IV 0: the first block
+    assert sealed[:16].hex() == "681edf34d206965e86b3e94f536e4246"
+    assert crypto._sm4(block, bytes(16), sealed, encrypt=False) == block
+    # GB/T 32905-2016 appendix A: SM3("abc").
+    assert crypto.hash_of(b"abc") == (
+        "66c7f0f462eeedd9d1f2d46bdc10e4e24167c4875cf2f7a2297da02b8f4ba8e0"
+    )
