@@ -10,19 +10,28 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 def on_starting(server):
     """Once, in the master, before any worker: under production settings refuse to start
-    while an active account still has the demo password (lianxin.accounts.production)."""
+    while an active account still has the demo password (lianxin.accounts.production) or
+    without the keys of the personal data (lianxin.core.crypto); take group and world access
+    off the database file and the data folders (lianxin.core.permissions)."""
     import os
 
     import django
 
+    from lianxin.core.permissions import private_umask
+
+    private_umask()  # inherited by every worker: new files 0600, folders 0700
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "lianxin.settings")
 
     django.setup()
     from django.core.exceptions import ImproperlyConfigured
 
     from lianxin.accounts.production import refuse_known_passwords
+    from lianxin.core.crypto import check_keys
+    from lianxin.core.permissions import tighten
 
+    tighten(recursive=False)
     try:
+        check_keys()  # production settings without the personal-data keys: no start
         refuse_known_passwords()
     except ImproperlyConfigured as exc:
         server.log.error(str(exc))

@@ -288,6 +288,10 @@ VENDOR_DIR.mkdir(parents=True, exist_ok=True)
 STATICFILES_DIRS = [("vendor", VENDOR_DIR)]
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env("MEDIA_ROOT") or VAR_DIR / "media")
+# Uploads are the citizens' photos and letters: readable by the server's account only (the
+# process umask is 077 too: manage.py, wsgi.py, gunicorn.conf.py; docs/security.md).
+FILE_UPLOAD_PERMISSIONS = 0o600
+FILE_UPLOAD_DIRECTORY_PERMISSIONS = 0o700
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {
@@ -442,6 +446,15 @@ LIANXIN_AUDIT_HASH = env("AUDIT_HASH") or "sha256"
 LIANXIN_RETENTION_AUDIT_DAYS = env_int("RETENTION_AUDIT_DAYS", 1095)
 LIANXIN_RETENTION_OUTBOUND_DAYS = env_int("RETENTION_OUTBOUND_DAYS", 180)
 LIANXIN_RETENTION_EVENTS_YEARS = env_int("RETENTION_EVENTS_YEARS", 0)
+# PIPL: `manage.py anonymise_personal_data` replaces the citizens' names and phones of cases
+# concluded (and reception records made) more than this many years ago.
+LIANXIN_PERSONAL_DATA_YEARS = env_int("PERSONAL_DATA_YEARS", 3)
+
+# Citizens' personal data sealed at rest (lianxin/core/crypto.py): the key ring (`id:base64key`,
+# comma-separated, the last one seals new values) and the key of the lookup hashes. Empty on a
+# demo or development instance: keys derived from SECRET_KEY; empty in production: no start.
+LIANXIN_DATA_KEYS = env("DATA_KEYS")
+LIANXIN_LOOKUP_KEY = env("LOOKUP_KEY")
 
 # Background loops (lianxin/core/loops.py, docs/architecture.md "Background work"): the back-off
 # after a transient database error (seconds, doubling up to the cap), how many intervals a

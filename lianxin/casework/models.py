@@ -14,6 +14,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.fields import EncryptedCharField, LookupHashField
 from lianxin.core.models import AppendOnly, TimeStampedModel
 
 
@@ -192,8 +193,15 @@ class Case(TimeStampedModel):
 
     # Who raised it.
     channel = models.CharField(_("来源渠道"), max_length=32, choices=Channel.choices)
-    contact_name = models.CharField(_("联系人"), max_length=32, blank=True)
-    contact_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Sealed at rest (core.crypto, SM4); found by an equal name or number through the keyed
+    # hashes beside them (casework.queries.lookup_q). Masked wherever shown.
+    contact_name = EncryptedCharField(_("联系人"), max_length=32, blank=True)
+    contact_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
+    contact_name_hash = LookupHashField(source="contact_name", kind="name")
+    contact_phone_hash = LookupHashField(source="contact_phone", kind="phone")
+    # PIPL: when `manage.py anonymise_personal_data` replaced the name and phone (years after
+    # the case was concluded).
+    anonymised_at = models.DateTimeField(_("个人信息匿名化时间"), null=True, blank=True)
     is_anonymous = models.BooleanField(_("匿名"), default=False)
     raised_by_deputy = models.ForeignKey(
         "org.Deputy",

@@ -8,6 +8,7 @@ from django.db.models import Prefetch, Q, QuerySet
 from django.utils.translation import gettext as _
 
 from lianxin.accounts.access import visible_to
+from lianxin.core.crypto import lookup_hash
 from lianxin.core.errors import ValidationFailed
 
 from .models import (
@@ -172,9 +173,10 @@ def mine_q(user) -> Q:
 
 def lookup_q(q: str, *, user=None, request=None) -> Q:
     """What a clerk types to find a citizen's cases: a tracking code (any case, spaces
-    allowed), a phone number (the whole number, or seven digits or more of it), the citizen's
-    name, a place or words of the text. Looking a whole phone number up is a viewing of personal
-    data, and leaves its audit entry."""
+    allowed), a whole phone number, the citizen's whole name, a place or words of the text.
+    Names and phones are sealed at rest (core.crypto): they are found by the keyed hash of the
+    equal value (`contact_name_hash`, `contact_phone_hash`, indexed), not by a part of them.
+    Looking a whole phone number up is a viewing of personal data, and leaves its audit entry."""
     from lianxin.core.audit import reveal
 
     from .models import TRACKING_ALPHABET
@@ -182,20 +184,18 @@ def lookup_q(q: str, *, user=None, request=None) -> Q:
     term = q.replace("\x00", "").strip()[:50]
     q_ = Q(title__contains=term) | Q(content__contains=term) | Q(place__contains=term)
     if len(term) >= 2:
-        q_ |= Q(contact_name__contains=term, is_anonymous=False)
+        q_ |= Q(contact_name_hash=lookup_hash(term, kind="name"), is_anonymous=False)
     compact = "".join(term.split()).upper()
     if len(compact) == 10 and all(c in TRACKING_ALPHABET for c in compact):
         q_ |= Q(tracking_code=compact)
     digits = "".join(c for c in term if c.isdigit())
     if len(digits) >= 7 and len(digits) >= len(compact.replace("-", "")) - 1:
         if len(digits) >= 11:
-            q_ |= Q(contact_phone=digits, is_anonymous=False)
+            q_ |= Q(contact_phone_hash=lookup_hash(digits, kind="phone"), is_anonymous=False)
             if user is not None:
                 reveal(
                     digits, user=user, target="case lookup", field="contact_phone", request=request
                 )
-        else:
-            q_ |= Q(contact_phone__contains=digits, is_anonymous=False)
     return q_
 
 
@@ -269,7 +269,8 @@ def earlier_same_submission(case: Case, *, minutes: int) -> Case | None:
     candidates = (
         Case.objects.filter(
             kind=case.kind,
-            contact_phone=case.contact_phone,
+            contact_phone_hash=case.contact_phone_hash
+            or lookup_hash(case.contact_phone, kind="phone"),
             created_at__gte=since,
             created_at__lte=case.created_at,
         )

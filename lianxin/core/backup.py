@@ -33,6 +33,8 @@ from django.conf import settings
 from django.db import connection, connections
 from django.utils import timezone
 
+from lianxin.core.permissions import private_tree
+
 FORMAT = 1
 MANIFEST = "manifest.json"
 # New ids after a restore start this far above any id the backup or the sequence knew of, so
@@ -227,12 +229,15 @@ def backup(to: Path, *, archive: bool = False) -> Path:
         "files_gone": gone,
     }
     (folder / MANIFEST).write_text(json.dumps(manifest, ensure_ascii=False, indent=1))
+    # Personal data: the server's account's only, whatever umask the caller had.
+    private_tree(folder)
     if not archive:
         return folder
     path = folder.with_suffix(".tar")
     with tarfile.open(path, "w") as tar:
         tar.add(folder, arcname=folder.name)
     shutil.rmtree(folder)
+    private_tree(path)
     return path
 
 

@@ -67,7 +67,11 @@ def insert(objs: Sequence[Model]) -> list[Model]:
         obj._prepare_related_fields_for_save(operation_name="bulk.insert")
     columns = []
     for f in fields:
-        if getattr(f, "auto_now", False) or getattr(f, "auto_now_add", False):
+        if (
+            getattr(f, "auto_now", False)
+            or getattr(f, "auto_now_add", False)
+            or getattr(f, "derived", False)  # a lookup hash of another field (core.fields)
+        ):
             values = [f.pre_save(o, True) for o in objs]
         else:
             name = f.attname
@@ -75,7 +79,7 @@ def insert(objs: Sequence[Model]) -> list[Model]:
         seen: dict = {}
         prepared = []
         for value in values:
-            if isinstance(value, _SHARED):
+            if isinstance(value, _SHARED) and not getattr(f, "sealed", False):
                 key = (type(value), value)
                 if key not in seen:
                     seen[key] = f.get_db_prep_save(value, connection)
@@ -205,6 +209,8 @@ def _converter(f, connection, sqlite: bool):
     """How a column's Python values become parameters, or None when they go as they are
     (strings, integers, booleans; datetimes and dates on PostgreSQL, which psycopg adapts)."""
     kind = f.get_internal_type()
+    if getattr(f, "sealed", False):  # personal data (core.fields.EncryptedCharField)
+        return f.get_prep_value
     if kind == "JSONField":
         # Given as JSON text; SQLite stores the text, PostgreSQL gets the field's adapter.
         if sqlite:

@@ -71,6 +71,8 @@ class AuditLog(AppendOnly):
         ACCESS_REFUSED = "access_refused", _("访问被拒绝")
         IMPORTED = "imported", _("导入数据")
         AUDIT_EXPORTED = "audit_exported", _("导出审计记录")
+        PERSONAL_DATA_ANONYMISED = "personal_data_anonymised", _("个人信息匿名化")
+        DATA_KEY_ROTATED = "data_key_rotated", _("更换数据密钥")
 
     at = models.DateTimeField(_("时间"), default=timezone.now, db_index=True)
     kind = models.CharField(_("类别"), max_length=32, choices=Kind.choices, db_index=True)

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.fields import EncryptedCharField
 from lianxin.core.models import TimeStampedModel
 from lianxin.org.models import Congress, Deputy, Region, new_scan_code
 
@@ -271,8 +272,10 @@ class ReceptionRecord(TimeStampedModel):
     deputies = models.ManyToManyField(
         Deputy, verbose_name=_("接待代表"), related_name="reception_records"
     )
-    visitor_name = models.CharField(_("来访群众"), max_length=64, blank=True)
-    visitor_phone = models.CharField(_("联系电话"), max_length=20, blank=True)
+    # Sealed at rest (core.crypto, SM4), masked wherever shown.
+    visitor_name = EncryptedCharField(_("来访群众"), max_length=64, blank=True)
+    visitor_phone = EncryptedCharField(_("联系电话"), max_length=20, blank=True)
+    anonymised_at = models.DateTimeField(_("个人信息匿名化时间"), null=True, blank=True)
     visitor_count = models.PositiveIntegerField(_("人数"), default=1)
     subject = models.CharField(_("事项"), max_length=100)
     content = models.TextField(_("反映的问题"))

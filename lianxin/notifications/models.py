@@ -7,6 +7,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from lianxin.core.fields import EncryptedCharField, LookupHashField
+
 
 class Notification(models.Model):
     recipient = models.ForeignKey(
@@ -95,7 +97,9 @@ class OutboundMessage(models.Model):
         HELD = "held", _("待核对")
 
     channel = models.CharField(_("渠道"), max_length=8, choices=Channel.choices)
-    to = models.CharField(_("收件人"), max_length=254)
+    # A citizen's phone for an SMS: sealed at rest (core.crypto), counted by its keyed hash.
+    to = EncryptedCharField(_("收件人"), max_length=254)
+    to_hash = LookupHashField(source="to", kind="recipient", db_index=False)
     subject = models.CharField(_("主题"), max_length=200, blank=True)
     body = models.TextField(_("内容"))
     status = models.CharField(
@@ -112,7 +116,7 @@ class OutboundMessage(models.Model):
         verbose_name_plural = _("外发消息")
         ordering = ["-created_at", "-id"]
         # The daily cap of SMS per number counts a number's messages of the day.
-        indexes = [models.Index(fields=["to", "created_at"], name="outbound_to_recent")]
+        indexes = [models.Index(fields=["to_hash", "created_at"], name="outbound_to_recent")]
 
     def __str__(self) -> str:
         return f"{self.get_channel_display()} {self.to}"

@@ -15,6 +15,8 @@ from django.conf import settings
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from lianxin.core.crypto import lookup_hash
+
 from .models import DigestItem, Notification, OutboundMessage
 
 logger = logging.getLogger(__name__)
@@ -85,7 +87,9 @@ def send_sms(phone: str, body: str, *, dedupe_key: str | None = None) -> Outboun
     if cap > 0:
         today = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
         sent_today = OutboundMessage.objects.filter(
-            channel=OutboundMessage.Channel.SMS, to=phone, created_at__gte=today
+            channel=OutboundMessage.Channel.SMS,
+            to_hash=lookup_hash(phone, kind="recipient"),
+            created_at__gte=today,
         ).count()
         if sent_today >= cap:
             logger.warning("SMS cap reached for a number: %s messages today", sent_today)

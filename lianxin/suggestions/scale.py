@@ -38,6 +38,7 @@ from lianxin.casework.models import (
     Reply,
 )
 from lianxin.core import bulk
+from lianxin.core.crypto import lookup_hash
 from lianxin.liaison.models import Station
 from lianxin.org.demo import CITY_CODE
 from lianxin.org.models import Congress, Deputy, HandlingUnit, Level, Person, Region
@@ -497,7 +498,9 @@ class Generator:
         "place",
         "channel",
         "contact_name",
-        "contact_phone",
+        "contact_phone",  # sealed by core.bulk (EncryptedCharField)
+        "contact_name_hash",
+        "contact_phone_hash",
         "is_anonymous",
         "raised_by_deputy_id",
         "congress_id",
@@ -597,6 +600,10 @@ class Generator:
                 rating = ""
                 if "evaluate" in times:
                     rating = _pick(rng, RATINGS)[0]
+                # Drawn in the order the row's values always were: the same dataset per seed.
+                code = _code(rng, 10, self.codes, TRACKING_ALPHABET)
+                name = "" if anonymous else _name(rng)
+                phone = _phone(rng) if has_phone else ""
                 cases.append(
                     (
                         cid,
@@ -604,15 +611,17 @@ class Generator:
                         t,
                         "opinion",
                         state,
-                        _code(rng, 10, self.codes, TRACKING_ALPHABET),
+                        code,
                         title,
                         content,
                         category if category in self.categories else None,
                         region_id,
                         place,
                         channel,
-                        "" if anonymous else _name(rng),
-                        _phone(rng) if has_phone else "",
+                        name,
+                        phone,
+                        lookup_hash(name, kind="name"),
+                        lookup_hash(phone, kind="phone"),
                         anonymous,
                         None,
                         congress_id,
@@ -696,6 +705,8 @@ class Generator:
                         None,
                         "",
                         "deputy",
+                        "",  # a deputy's suggestion: no citizen's name, phone or their hashes
+                        "",
                         "",
                         "",
                         False,

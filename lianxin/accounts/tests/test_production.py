@@ -23,6 +23,9 @@ def production(settings, tmp_path):
     settings.DEBUG = False
     settings.LIANXIN_DEMO = False
     settings.VAR_DIR = tmp_path  # what was checked is remembered there
+    # Production needs the personal-data keys to start at all (lianxin.E002, core.crypto).
+    settings.LIANXIN_DATA_KEYS = "k1:" + "QUJDREVGR0hJSktMTU5PUFFSU1RVVldYWVo="
+    settings.LIANXIN_LOOKUP_KEY = "TE9PS1VQLUtFWS1GT1ItVEVTVFMtT05MWQ=="
     return settings
 
 

@@ -12,6 +12,7 @@ from django.core import mail
 
 from lianxin.casework import actions
 from lianxin.casework.models import Assignment, Case
+from lianxin.core.crypto import lookup_hash
 from lianxin.core.errors import Conflict, Forbidden, ValidationFailed
 from lianxin.notifications.models import Notification, OutboundMessage
 
@@ -224,7 +225,12 @@ def test_notifications_are_sent_only_after_commit(django_capture_on_commit_callb
         f"（{fresh(case).due_date:%Y-%m-%d}前答复）"
     )
     assert [m.to for m in mail.outbox] == [["unit_demo@example.org"]]
-    assert OutboundMessage.objects.get(to="unit_demo@example.org").status == "sent"
+    assert (
+        OutboundMessage.objects.get(
+            to_hash=lookup_hash("unit_demo@example.org", kind="recipient")
+        ).status
+        == "sent"
+    )
 
 
 def test_remind_tells_the_units_and_a_reminder_is_on_the_timeline(

@@ -10,6 +10,7 @@ from django.http import Http404
 
 from lianxin.casework import actions, lineage
 from lianxin.casework.models import Case, CaseEvent, CaseOrigin
+from lianxin.core.crypto import lookup_hash
 from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
 from lianxin.notifications.models import OutboundMessage
 from lianxin.suggestions.tests import helpers as sg
@@ -126,7 +127,9 @@ def test_the_reply_reaches_both_citizens_who_rate_it_and_the_opinions_conclude(
         mine = [m for m in sent if m["to"] == phone]
         assert any("转为代表建议办理" in m["body"] for m in mine)
         assert any("已有答复" in m["body"] and origin.tracking_code in m["body"] for m in mine)
-        row = OutboundMessage.objects.get(dedupe_key__startswith="origin_reply:", to=phone)
+        row = OutboundMessage.objects.get(
+            dedupe_key__startswith="origin_reply:", to_hash=lookup_hash(phone, kind="recipient")
+        )
         assert row.status == "sent"
     # Each rates on the tracking page (as the citizen); each opinion concludes with it.
     actions.do_evaluate_case(fresh(a), rating="satisfied", as_citizen=True)

@@ -82,6 +82,7 @@ def test_pg_dump_restores_every_row_and_new_ids_pass_the_margin(tmp_path, scratc
         MEDIA_ROOT=str(tmp_path / "media"),
         LIANXIN_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="lianxin.settings",
+        LIANXIN_DEMO="1",  # the demo world, sealed with the demo key
         PYTHONPATH=str(settings.BASE_DIR),
     )
     out = subprocess.run(
@@ -115,6 +116,7 @@ def test_the_drill_on_postgresql_ends_ok(tmp_path):
         DATABASE_URL=url_of(connection.settings_dict, connection.settings_dict["NAME"]),
         MEDIA_ROOT=str(tmp_path / "media"),
         LIANXIN_VAR_DIR=str(tmp_path),
+        LIANXIN_DEMO="1",
         PYTHONPATH=str(settings.BASE_DIR),
     )
     out = subprocess.run(

@@ -99,6 +99,7 @@ def sqlite_copy(tmp_path: Path) -> tuple[Path, dict]:
         MEDIA_ROOT=str(tmp_path / "media"),
         LIANXIN_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="lianxin.settings",
+        LIANXIN_DEMO="1",  # the demo world, sealed with the demo key
         LIANXIN_TASKS_BACKEND="django_tasks_db.DatabaseBackend",
         LIANXIN_SMS_BACKEND="lianxin.notifications.sms.FileBackend",
         LIANXIN_SMS_FILE_PATH=str(tmp_path / "sms.jsonl"),

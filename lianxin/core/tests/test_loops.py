@@ -22,6 +22,7 @@ def child_env(tmp_path: Path) -> dict:
         SQLITE_PATH=str(tmp_path / "loops.sqlite3"),
         LIANXIN_VAR_DIR=str(tmp_path),
         DJANGO_SETTINGS_MODULE="lianxin.settings",
+        LIANXIN_DEMO="1",
         LIANXIN_LOOP_BACKOFF_BASE="0.05",
         LIANXIN_LOOP_MAX_BACKOFF="0.2",
         PYTHONPATH=str(settings.BASE_DIR),

@@ -9,6 +9,7 @@ from django.template import Context, Template
 from django.test import RequestFactory
 
 from lianxin.accounts.models import User
+from lianxin.core.crypto import lookup_hash
 from lianxin.notifications import sms
 from lianxin.notifications.models import Notification, OutboundMessage
 from lianxin.notifications.services import notify, send_sms
@@ -33,7 +34,10 @@ def test_email_goes_through_the_mail_backend_once(django_capture_on_commit_callb
         notify([user], verb="assign", title="新交办", body="请办理", email=True, dedupe_key="k1")
         notify([user], verb="assign", title="新交办", body="请办理", email=True, dedupe_key="k1")
     assert len(mail.outbox) == 1 and mail.outbox[0].subject == "新交办"
-    assert OutboundMessage.objects.get(to="yc@example.org").status == "sent"
+    assert (
+        OutboundMessage.objects.get(to_hash=lookup_hash("yc@example.org", kind="recipient")).status
+        == "sent"
+    )
 
 
 def test_sms_backends_console_and_file(settings, tmp_path, django_capture_on_commit_callbacks):

@@ -15,6 +15,7 @@ from lianxin.casework.actions import complete_intake
 from lianxin.casework.models import Case, CaseEvent
 from lianxin.casework.tests.helpers import demo_seat
 from lianxin.casework.tests.test_notify_queue import DB_TASKS, run_worker
+from lianxin.core.crypto import lookup_hash
 from lianxin.notifications.models import DigestItem, Notification, OutboundMessage
 
 pytestmark = pytest.mark.django_db
@@ -59,7 +60,7 @@ def test_the_api_acknowledges_the_committed_case_and_the_loop_completes_its_regi
     assert DigestItem.objects.filter(
         url=f"/cases/{case.pk}/", recipient__username="deputy_demo"
     ).exists()
-    sms = OutboundMessage.objects.get(to="13812345678")
+    sms = OutboundMessage.objects.get(to_hash=lookup_hash("13812345678", kind="recipient"))
     assert case.tracking_code in sms.body and "已登记" in sms.body
 
     # Once only, on the tracking page too.

@@ -9,6 +9,7 @@ from django.test import Client
 
 from lianxin.casework.models import Case
 from lianxin.casework.tests.helpers import demo_seat
+from lianxin.core.crypto import lookup_hash
 from lianxin.notifications.models import OutboundMessage
 from lianxin.notifications.services import send_sms
 
@@ -57,13 +58,15 @@ def test_one_phone_number_is_limited_from_any_address(limits):
     assert r.status_code == 429 and r["Retry-After"]
     page = r.content.decode()
     assert "提交过于频繁" in page and "噪音扰民 3" in page  # the typed text stays on the form
-    assert Case.objects.filter(contact_phone=VICTIM).count() == 2
+    assert Case.objects.filter(contact_phone_hash=lookup_hash(VICTIM, kind="phone")).count() == 2
 
 
 def test_a_number_gets_at_most_the_daily_cap_of_sms(limits):
     sent = [send_sms(VICTIM, f"第 {i} 条") for i in range(5)]
     assert [m is not None for m in sent] == [True, True, True, False, False]
-    assert OutboundMessage.objects.filter(to=VICTIM).count() == 3
+    assert (
+        OutboundMessage.objects.filter(to_hash=lookup_hash(VICTIM, kind="recipient")).count() == 3
+    )
     # Another number is not affected; no cap at 0.
     assert send_sms("13900002222", "另一号码") is not None
     limits.LIANXIN_SMS_PER_NUMBER_PER_DAY = 0

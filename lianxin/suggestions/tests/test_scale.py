@@ -58,6 +58,20 @@ def test_the_dataset_has_realistic_proportions_over_the_real_regions():
     contents = list(opinions.values_list("content", flat=True))
     assert len(set(contents)) > 1900
     assert Suggestion.objects.filter(case__in=cases.filter(kind="suggestion")).count() == 200
+    # Citizens' phones are sealed as the site seals them, and found by their hash.
+    from django.db import connection
+
+    from lianxin.core.crypto import lookup_hash
+
+    with_phone = opinions.exclude(contact_phone="").first()
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT contact_phone FROM casework_case WHERE id = %s", [with_phone.pk])
+        (stored,) = cursor.fetchone()
+    assert stored.startswith("sm4$") and with_phone.contact_phone not in stored
+    phone_hash = lookup_hash(with_phone.contact_phone, kind="phone")
+    assert with_phone.pk in set(
+        Case.objects.filter(contact_phone_hash=phone_hash).values_list("pk", flat=True)
+    )
     assert len({r[3] for r in rows}) == 2200  # tracking codes, all distinct
 
 

@@ -179,6 +179,9 @@ def test_the_deployment_check_finds_nothing_in_production():
         "LIANXIN_DEBUG": "0",
         "LIANXIN_SECURE_COOKIES": "1",
         "SECRET_KEY": secrets.token_urlsafe(50),
+        # Production refuses to start without the keys of the personal data (lianxin.E002).
+        "LIANXIN_DATA_KEYS": "k1:" + secrets.token_urlsafe(32),
+        "LIANXIN_LOOKUP_KEY": secrets.token_urlsafe(32),
     }
     out = subprocess.run(
         [sys.executable, "manage.py", "check", "--deploy", "--fail-level", "WARNING"],

@@ -1,5 +1,6 @@
 """What `make run` does before gunicorn starts, in one process and skipping what is done:
-migrate only when a migration is unapplied, load the demo only into an empty database
+make the database, uploads and backups private (`core.permissions.tighten`), migrate only
+when a migration is unapplied, load the demo only into an empty database
 (`load_demo --if-empty`), then say the public address. One Django start instead of four
 (docs/benchmarks.md, "Restart"); collectstatic is skipped by the Makefile's stamp."""
 
@@ -25,6 +26,9 @@ class Command(BaseCommand):
         parser.add_argument("--no-demo", action="store_true", help="do not load the demo")
 
     def handle(self, *args, no_demo: bool = False, **options):
+        from lianxin.core.permissions import tighten
+
+        tighten()  # the database, uploads and backups: 0600 files, 0700 folders
         if unapplied_migrations():
             call_command("migrate", interactive=False, verbosity=options["verbosity"])
         if not no_demo:
