@@ -101,6 +101,7 @@ INSTALLED_APPS = [
     "lianxin.proposals",
     "lianxin.sentiment",
     "lianxin.duty",
+    "lianxin.consultation",
     "lianxin.portal",
     "lianxin.api",
     "lianxin.web",

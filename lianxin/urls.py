@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("lianxin.notifications.urls")),
     path("", include("lianxin.liaison.urls")),
     path("", include("lianxin.duty.urls")),
+    path("", include("lianxin.consultation.urls")),
     path("", include("lianxin.portal.urls")),
     path("", include("lianxin.web.urls")),
 ]

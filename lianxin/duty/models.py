@@ -212,6 +212,7 @@ class DutyKind(models.TextChoices):
     RECEPTION = "reception", _("联络站接待群众")
     OPINION = "opinion", _("办理群众意见")
     POST = "post", _("履职登记")
+    CONSULTATION = "consultation", _("立法和议题征求意见")
 
 
 class Outcome(models.TextChoices):
@@ -225,6 +226,9 @@ class Outcome(models.TextChoices):
     FED_BACK = "fed_back", _("办理并反馈")
     RECEIVED = "received", _("接待")
     APPROVED = "approved", _("审核通过")
+    OPINION_GIVEN = "opinion_given", _("提出意见")
+    ADOPTED = "adopted", _("意见被采纳")
+    PARTLY_ADOPTED = "partly_adopted", _("意见被部分采纳")
 
 
 class DutyPost(TimeStampedModel):
