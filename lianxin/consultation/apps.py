@@ -8,4 +8,6 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("立法和议题征求意见")
 
     def ready(self) -> None:
-        from . import rules  # noqa: F401 - registers this app's rules
+        from . import rules, worklists  # noqa: F401 - registers this app's rules and lists
+
+        worklists.register()

@@ -27,9 +27,10 @@ class DateTimeInput(forms.DateTimeInput):
 
 class ConsultationForm(forms.Form):
     kind = forms.ChoiceField(label=_("类别"), choices=Consultation.Kind.choices)
-    title = forms.CharField(label=_("标题"), max_length=200)
+    title = forms.CharField(label=_("标题"), max_length=200, required=False)
     text = forms.CharField(
         label=_("正文"),
+        required=False,
         widget=forms.Textarea(attrs={"rows": 12}),
         help_text=_("法规草案请每条另起一行，以“第X条”开头，系统据此分条征求意见。"),
     )
@@ -63,7 +64,7 @@ def _article_choices(consultation: Consultation) -> list[tuple[str, str]]:
 
 
 class OpinionForm(forms.Form):
-    seat = forms.ChoiceField(label=_("代表身份"))
+    seat = forms.ChoiceField(label=_("代表身份"), required=False)
     article = forms.ChoiceField(label=_("针对条文"), required=False)
     theme = forms.CharField(
         label=_("主题"), max_length=100, required=False, help_text=_("不针对具体条文时可填写。")

@@ -117,6 +117,8 @@ def consultation_detail(request, consultation_id: int):
         if form.is_valid():
             cd = form.cleaned_data
             seat = next((d for d in seats if str(d.pk) == cd["seat"]), None)
+            if seat is None and len(seats) == 1 and not cd["seat"]:
+                seat = seats[0]
             try:
                 actions.do_submit_opinion(
                     c, seat, cd, files=request.FILES.getlist("files"), acting_user=request.user
