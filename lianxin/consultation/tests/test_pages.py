@@ -64,6 +64,8 @@ def test_the_office_opens_a_draft_with_an_attachment_on_the_page(client, users):
 
 def test_a_bad_attachment_or_an_empty_title_saves_nothing(client, users):
     client.force_login(users["yc_staff"])
+    form = client.get("/consultations/new/").content.decode()
+    assert 'id="id_kind"' in form and 'type="datetime-local"' in form
     now = timezone.now()
     data = {
         "kind": "agenda",
