@@ -102,6 +102,7 @@ INSTALLED_APPS = [
     "lianxin.sentiment",
     "lianxin.duty",
     "lianxin.consultation",
+    "lianxin.bulletins",
     "lianxin.portal",
     "lianxin.api",
     "lianxin.web",

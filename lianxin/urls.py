@@ -22,6 +22,7 @@ urlpatterns = [
     path("", include("lianxin.liaison.urls")),
     path("", include("lianxin.duty.urls")),
     path("", include("lianxin.consultation.urls")),
+    path("", include("lianxin.bulletins.urls")),
     path("", include("lianxin.portal.urls")),
     path("", include("lianxin.web.urls")),
 ]
