@@ -41,12 +41,12 @@ class BulletinOut(Schema):
     read: int | None
 
 
-class Page(Schema):
+class BulletinPage(Schema):
     total: int
     items: list[BulletinOut]
 
 
-class ReceiptOut(Schema):
+class BulletinReceipt(Schema):
     deputy_id: int
     name: str
     read_at: dt.datetime | None
@@ -76,7 +76,7 @@ def _bulletin(request, bulletin_id: int) -> Bulletin:
     return get_visible_or_404(request.user, Bulletin.objects.all(), pk=bulletin_id)
 
 
-@router.get("/bulletins", response=Page, summary="通报和学习资料列表")
+@router.get("/bulletins", response=BulletinPage, summary="通报和学习资料列表")
 def list_bulletins(request, limit: int = 50, offset: int = 0):
     if not can(request.user, "bulletin.list"):
         raise Forbidden(_("您没有权限进行此操作。"))
@@ -100,7 +100,7 @@ def get_bulletin(request, bulletin_id: int):
 
 
 @router.post(
-    "/bulletins/{bulletin_id}/read", response=list[ReceiptOut], summary="已阅（本人的回执）"
+    "/bulletins/{bulletin_id}/read", response=list[BulletinReceipt], summary="已阅（本人的回执）"
 )
 def read_bulletin(request, bulletin_id: int):
     b = _bulletin(request, bulletin_id)
@@ -113,7 +113,7 @@ def read_bulletin(request, bulletin_id: int):
 
 @router.get(
     "/bulletins/{bulletin_id}/receipts",
-    response=list[ReceiptOut],
+    response=list[BulletinReceipt],
     summary="阅读回执（unread=true：尚未阅读的代表）",
 )
 def bulletin_receipts(request, bulletin_id: int, unread: bool = False):

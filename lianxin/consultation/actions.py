@@ -88,6 +88,10 @@ def _datetime(value, *, field: str, label: str) -> dt.datetime:
             ) from None
     if not isinstance(value, dt.datetime):
         raise ValidationFailed(_("请填写%(label)s。") % {"label": label}, field=field)
+    if not 2000 <= value.year <= 2199:
+        raise ValidationFailed(
+            _("%(label)s应在 2000 年至 2199 年之间。") % {"label": label}, field=field
+        )
     if timezone.is_naive(value):
         value = timezone.make_aware(value)
     return value

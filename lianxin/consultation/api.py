@@ -31,14 +31,14 @@ class ConsultationIn(Schema):
     expertise: list[int] = []
 
 
-class ArticleOut(Schema):
+class ConsultationArticle(Schema):
     id: int
     number: int
     label: str
     text: str
 
 
-class LinkOut(Schema):
+class ConsultationContactPoint(Schema):
     station_id: int
     station: str
     url: str
@@ -56,23 +56,23 @@ class ConsultationOut(Schema):
     is_open: bool
     audience: str
     expertise: list[str]
-    articles: list[ArticleOut]
-    contact_points: list[LinkOut] | None
+    articles: list[ConsultationArticle]
+    contact_points: list[ConsultationContactPoint] | None
 
 
-class Page(Schema):
+class ConsultationPage(Schema):
     total: int
     items: list[ConsultationOut]
 
 
-class OpinionIn(Schema):
+class ConsultationOpinionIn(Schema):
     deputy: int | None = None  # the seat (when the user has more than one in the audience)
     article: int | None = None
     theme: str = ""
     content: str = ""
 
 
-class CitizenOpinionIn(Schema):
+class CitizenConsultationOpinionIn(Schema):
     article: int | None = None
     theme: str = ""
     content: str = ""
@@ -80,7 +80,7 @@ class CitizenOpinionIn(Schema):
     citizen_phone: str = ""
 
 
-class OpinionOut(Schema):
+class ConsultationOpinionOut(Schema):
     id: int
     consultation_id: int
     source: str
@@ -97,18 +97,18 @@ class OpinionOut(Schema):
     created_at: dt.datetime
 
 
-class DecideIn(Schema):
+class ConsultationDecisionIn(Schema):
     decision: str
     reason: str = ""
 
 
-class GroupOut(Schema):
+class ConsultationOpinionGroup(Schema):
     label: str
     article_id: int | None
-    opinions: list[OpinionOut]
+    opinions: list[ConsultationOpinionOut]
 
 
-class SummaryOut(Schema):
+class ConsultationSummary(Schema):
     consultation_id: int
     title: str
     total: int
@@ -118,7 +118,7 @@ class SummaryOut(Schema):
     partly: int
     not_adopted: int
     pending: int
-    groups: list[GroupOut]
+    groups: list[ConsultationOpinionGroup]
 
 
 def _out(c: Consultation, user) -> dict:
@@ -171,7 +171,7 @@ def _consultation(request, consultation_id: int) -> Consultation:
     return actions.visible_consultation(request.user, consultation_id)
 
 
-@router.get("/consultations", response=Page, summary="征求意见列表")
+@router.get("/consultations", response=ConsultationPage, summary="征求意见列表")
 def list_consultations(request, limit: int = 50, offset: int = 0):
     if not can(request.user, "consultation.list"):
         raise Forbidden(_("您没有权限进行此操作。"))
@@ -196,7 +196,7 @@ def get_consultation(request, consultation_id: int):
 
 @router.get(
     "/consultations/{consultation_id}/opinions",
-    response=list[OpinionOut],
+    response=list[ConsultationOpinionOut],
     summary="意见列表（工作机构：全部；代表：本人的）",
 )
 def list_opinions(request, consultation_id: int):
@@ -209,10 +209,10 @@ def list_opinions(request, consultation_id: int):
 
 @router.post(
     "/consultations/{consultation_id}/opinions",
-    response={201: OpinionOut},
+    response={201: ConsultationOpinionOut},
     summary="代表提出意见",
 )
-def submit_opinion(request, consultation_id: int, body: OpinionIn):
+def submit_opinion(request, consultation_id: int, body: ConsultationOpinionIn):
     c = _consultation(request, consultation_id)
     seats = actions.audience_seats(c, request.user)
     if body.deputy is not None:
@@ -229,10 +229,10 @@ def submit_opinion(request, consultation_id: int, body: OpinionIn):
 
 @router.post(
     "/consultation-opinions/{opinion_id}/decide",
-    response=OpinionOut,
+    response=ConsultationOpinionOut,
     summary="研究意见：采纳、部分采纳或未采纳",
 )
-def decide_opinion(request, opinion_id: int, body: DecideIn):
+def decide_opinion(request, opinion_id: int, body: ConsultationDecisionIn):
     opinion = get_visible_or_404(
         request.user, Opinion.objects.select_related("consultation"), pk=opinion_id
     )
@@ -248,7 +248,7 @@ def decide_opinion(request, opinion_id: int, body: DecideIn):
 
 @router.get(
     "/consultations/{consultation_id}/summary",
-    response=SummaryOut,
+    response=ConsultationSummary,
     summary="意见汇总（按条文或主题分组）",
 )
 def consultation_summary(request, consultation_id: int):
@@ -274,13 +274,13 @@ def consultation_summary(request, consultation_id: int):
 @router.post(
     "/consultations/scan/{code}/opinions",
     auth=None,
-    response={201: OpinionOut, 200: OpinionOut},
+    response={201: ConsultationOpinionOut, 200: ConsultationOpinionOut},
     summary="基层立法联系点群众意见（公开，扫码）",
 )
 def submit_citizen_opinion(
     request,
     code: str,
-    body: CitizenOpinionIn,
+    body: CitizenConsultationOpinionIn,
     idempotency_key: str | None = Header(
         None,
         alias="Idempotency-Key",
