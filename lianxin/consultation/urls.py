@@ -25,5 +25,15 @@ urlpatterns = [
         views.opinion_decide,
         name="consultation_opinion_decide",
     ),
+    path(
+        "consultations/<int:consultation_id>/documents/<int:document_id>",
+        views.document_download,
+        name="consultation_document",
+    ),
+    path(
+        "consultations/opinion-files/<int:file_id>",
+        views.opinion_file_download,
+        name="consultation_opinion_file",
+    ),
     path("lc/<str:code>", views.scan, name="consultation_scan"),
 ]

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpResponse
+from django.http import FileResponse, Http404, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils.http import content_disposition_header
@@ -25,7 +25,7 @@ from lianxin.liaison.printing import qr_image
 from lianxin.org.models import Congress
 
 from . import actions, forms, summary
-from .models import Consultation, Opinion
+from .models import Consultation, Document, Opinion, OpinionFile
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
@@ -225,3 +225,33 @@ def scan(request, code: str):
     else:
         form = forms.CitizenOpinionForm(consultation=c)
     return render(request, "consultation/scan.html", {**context, "form": form}, status=status)
+
+
+def _file_response(item) -> FileResponse:
+    if item is None or not item.file:
+        raise Http404
+    try:
+        handle = item.file.open("rb")
+    except FileNotFoundError:
+        raise Http404 from None
+    response = FileResponse(handle, content_type=item.content_type)
+    response["Content-Disposition"] = content_disposition_header(True, item.original_name)
+    return response
+
+
+@login_required
+def document_download(request, consultation_id: int, document_id: int):
+    """An attachment of the consultation: whoever sees the consultation."""
+    c = actions.visible_consultation(request.user, consultation_id)
+    return _file_response(Document.objects.filter(consultation=c, pk=document_id).first())
+
+
+@login_required
+def opinion_file_download(request, file_id: int):
+    """An attachment of an opinion: the office (and those reading its roll-up), and the
+    deputy who gave it."""
+    item = OpinionFile.objects.select_related("opinion").filter(pk=file_id).first()
+    if item is None:
+        raise Http404
+    get_visible_or_404(request.user, Opinion.objects.all(), pk=item.opinion_id)
+    return _file_response(item)

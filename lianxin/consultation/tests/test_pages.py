@@ -57,6 +57,12 @@ def test_the_office_opens_a_draft_with_an_attachment_on_the_page(client, users):
     assert [d.original_name for d in c.documents.all()] == ["起草说明.pdf"]
     page = client.get(r["Location"]).content.decode()
     assert "起草说明.pdf" in page
+    document = c.documents.get()
+    download = client.get(f"/consultations/{c.pk}/documents/{document.pk}")
+    assert download.status_code == 200
+    assert b"".join(download.streaming_content).startswith(b"%PDF")
+    client.force_login(users["tg_staff"])
+    assert client.get(f"/consultations/{c.pk}/documents/{document.pk}").status_code == 404
     assert "榆次区人大代表联络中心" in page
     assert re.search(r'href="http://testserver/lc/[\w-]+"', page)
     assert "导出汇总（Excel）" in page
@@ -99,11 +105,21 @@ def test_a_deputy_submits_on_the_page_and_sees_what_became_of_it(client, users, 
     article = c.articles.get(number=2)
     r = client.post(
         f"/consultations/{c.pk}/",
-        {"seat": seat, "article": str(article.pk), "content": "建议将农村互助幸福院纳入。"},
+        {
+            "seat": seat,
+            "article": str(article.pk),
+            "content": "建议将农村互助幸福院纳入。",
+            "files": [SimpleUploadedFile("补充材料.pdf", _pdf(), content_type="application/pdf")],
+        },
     )
     assert r.status_code == 302
     opinion = Opinion.objects.get()
     assert opinion.article == article
+    attachment = opinion.files.get()
+    assert attachment.original_name == "补充材料.pdf"
+    assert client.get(f"/consultations/opinion-files/{attachment.pk}").status_code == 200
+    client.force_login(users["deputy_e"])
+    assert client.get(f"/consultations/opinion-files/{attachment.pk}").status_code == 404
     client.force_login(users["yc_staff"])
     r = client.post(
         f"/consultations/opinions/{opinion.pk}/decide/",
