@@ -105,6 +105,8 @@ INSTALLED_APPS = [
     "lianxin.sentiment",
     "lianxin.hotline",
     "lianxin.duty",
+    "lianxin.consultation",
+    "lianxin.bulletins",
     "lianxin.portal",
     "lianxin.api",
     "lianxin.web",

@@ -23,6 +23,8 @@ urlpatterns = [
     path("", include("lianxin.notifications.urls")),
     path("", include("lianxin.liaison.urls")),
     path("", include("lianxin.duty.urls")),
+    path("", include("lianxin.consultation.urls")),
+    path("", include("lianxin.bulletins.urls")),
     path("", include("lianxin.portal.urls")),
     path("", include("lianxin.web.urls")),
 ]

@@ -158,7 +158,9 @@ def _unexpected(request, exc):
 
 # Routers of each app; imported here so that the app owns its endpoints.
 from lianxin.accounts.api import router as accounts_router  # noqa: E402
+from lianxin.bulletins.api import router as bulletins_router  # noqa: E402
 from lianxin.casework.api import router as casework_router  # noqa: E402
+from lianxin.consultation.api import router as consultation_router  # noqa: E402
 from lianxin.duty.api import router as duty_router  # noqa: E402
 from lianxin.hotline.api import router as hotline_router  # noqa: E402
 from lianxin.liaison.api import router as liaison_router  # noqa: E402
@@ -179,3 +181,5 @@ api.add_router("/", hotline_router)
 api.add_router("/", casework_router)
 api.add_router("/", liaison_router)
 api.add_router("/", duty_router)
+api.add_router("/", consultation_router)
+api.add_router("/", bulletins_router)

@@ -776,6 +776,10 @@ DEFAULT_RULES = (
     ("opinion", "", 2, 10, "quarter", 0),
     ("post", "", 2, 6, "quarter", 0),
     ("report", "", 5, 5, "year", 0),
+    # An opinion on a consultation counts; one adopted counts more (issue 11, item 4).
+    ("consultation", "opinion_given", 1, 10, "quarter", 0),
+    ("consultation", "adopted", 3, None, "year", 0),
+    ("consultation", "partly_adopted", 2, None, "year", 0),
 )
 DEFAULT_BANDS = (
     ("excellent", 60, None),

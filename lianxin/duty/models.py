@@ -213,6 +213,7 @@ class DutyKind(models.TextChoices):
     OPINION = "opinion", _("办理群众意见")
     POST = "post", _("履职登记")
     REPORT = "report", _("向选民述职")
+    CONSULTATION = "consultation", _("立法和议题征求意见")
 
 
 class Outcome(models.TextChoices):
@@ -226,6 +227,9 @@ class Outcome(models.TextChoices):
     FED_BACK = "fed_back", _("办理并反馈")
     RECEIVED = "received", _("接待")
     APPROVED = "approved", _("审核通过")
+    OPINION_GIVEN = "opinion_given", _("提出意见")
+    ADOPTED = "adopted", _("意见被采纳")
+    PARTLY_ADOPTED = "partly_adopted", _("意见被部分采纳")
 
 
 class DutyPost(TimeStampedModel):

@@ -16,6 +16,8 @@ unique on (trail event, seat), so reading an event twice changes nothing.
 | `casework.feedback` of a citizen's opinion | opinion handled and fed back | the responsible deputy's (`Case.deputy`) |
 | `duty.approve_post` | the deputy's own post | the post's |
 | `duty.approve_report` | the report to the voters (述职) approved by the office | the report's |
+| `consultation.submit_opinion` | an opinion on a law-making or agenda consultation | the opinion's |
+| `consultation.decide_opinion` adopted or partly | the opinion adopted (a later decision replaces it; not adopted removes it) | the opinion's |
 """
 
 from __future__ import annotations
@@ -38,6 +40,9 @@ INVITATION = "duty.invitation"
 RECEPTION = "liaison.receptionrecord"
 POST = "duty.dutypost"
 REPORT = "duty.dutyreport"
+CONSULTATION = "consultation.consultation"
+CONSULTATION_OPINION = "consultation.opinion"
+CONSULTATION_DECISIONS = {"adopted": Outcome.ADOPTED, "partly": Outcome.PARTLY_ADOPTED}
 ACTIONS = {
     "duty.sign_in",
     "duty.record_attendance",
@@ -48,6 +53,8 @@ ACTIONS = {
     "liaison.record_reception",
     "duty.approve_post",
     "duty.approve_report",
+    "consultation.submit_opinion",
+    "consultation.decide_opinion",
 }
 ATTENDANCE_ACTIONS = ("duty.sign_in", "duty.record_attendance")
 SUGGESTION_KINDS = {"suggestion": DutyKind.SUGGESTION, "motion": DutyKind.MOTION}
@@ -204,6 +211,58 @@ def _reports(events: list[TrailEvent], entries: list[DutyEntry]) -> None:
         )
 
 
+def _consultations(events: list[TrailEvent], entries: list[DutyEntry]) -> None:
+    """Read from the event's own `change` (seat, consultation, title, decision): the duty app
+    does not import the consultation app, which sits beside it."""
+    for e in events:
+        change = e.change or {}
+        seat, consultation = change.get("deputy"), change.get("consultation")
+        if not seat or not consultation:
+            continue  # a citizen's opinion is nobody's duty
+        if e.action == "consultation.submit_opinion":
+            outcome = Outcome.OPINION_GIVEN
+        else:
+            if TrailEvent.objects.filter(
+                object_type=CONSULTATION_OPINION,
+                object_id=e.object_id,
+                action="consultation.decide_opinion",
+                id__gt=e.pk,
+            ).exists():
+                continue  # a later decision says what stands
+            DutyEntry.objects.filter(
+                deputy_id=seat,
+                trail__object_type=CONSULTATION_OPINION,
+                trail__object_id=e.object_id,
+                trail__action="consultation.decide_opinion",
+            ).exclude(trail_id=e.pk).delete()
+            outcome = CONSULTATION_DECISIONS.get(change.get("decision"))
+            if outcome is None:
+                _recompute_seat(seat, _day(e.at).year)
+                continue
+        entries.append(
+            DutyEntry(
+                deputy_id=seat,
+                kind=DutyKind.CONSULTATION,
+                outcome=outcome,
+                date=_day(e.at),
+                title=str(change.get("title") or e.object_label)[:200],
+                source_type=CONSULTATION,
+                source_id=str(consultation),
+                trail=e,
+            )
+        )
+
+
+def _recompute_seat(seat: int, year: int) -> None:
+    from lianxin.org.models import Deputy
+
+    from . import scoring
+
+    congress_id = Deputy.objects.filter(pk=seat).values_list("congress_id", flat=True).first()
+    if congress_id:
+        scoring.recompute(congress_id, year, [seat])
+
+
 def read(events: Iterable[TrailEvent]) -> int:
     """Record the duties of `events`; returns how many entries are new."""
     from . import scoring
@@ -221,6 +280,7 @@ def read(events: Iterable[TrailEvent]) -> int:
         _receptions([e for e in events if e.action == "liaison.record_reception"], entries)
         _posts([e for e in events if e.action == "duty.approve_post"], entries)
         _reports([e for e in events if e.action == "duty.approve_report"], entries)
+        _consultations([e for e in events if e.object_type == CONSULTATION_OPINION], entries)
         if entries:
             known = set(
                 DutyEntry.objects.filter(trail_id__in={x.trail_id for x in entries}).values_list(
@@ -289,6 +349,8 @@ def link_of(entry: DutyEntry) -> str:
         return reverse("duty_report", args=[entry.source_id])
     if entry.source_type == INVITATION:
         return reverse("duty_invitation", args=[entry.source_id])
+    if entry.source_type == CONSULTATION:
+        return reverse("consultation_detail", args=[entry.source_id])
     if entry.source_type == RECEPTION:
         return ""
     return ""

@@ -71,6 +71,14 @@ class NavGrants:
         return access.allowed(self.grants, "activity.list")
 
     @property
+    def can_see_consultations(self) -> bool:
+        return access.allowed(self.grants, "consultation.list")
+
+    @property
+    def can_see_bulletins(self) -> bool:
+        return access.allowed(self.grants, "bulletin.list")
+
+    @property
     def can_see_scores(self) -> bool:
         """Deputies' duty points: the offices and leaders (the scoreboard page refines it)."""
         g = self.grants
