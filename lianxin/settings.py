@@ -118,6 +118,7 @@ MIDDLEWARE = [
     "lianxin.core.middleware.LanguageMiddleware",
     "lianxin.web.middleware.RequestSizeMiddleware",
     "lianxin.core.middleware.JsonDepthMiddleware",
+    "lianxin.core.middleware.NulQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
