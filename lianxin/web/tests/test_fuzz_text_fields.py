@@ -10,7 +10,7 @@ an entry, as each persona of the demo world) and following the links of those pa
 one concrete page per route: that reaches the pages of one case, one station, one activity….
 The API operations come from /api/v1/openapi.json. Each field gets the fixed hostile values
 below and a few that hypothesis draws (derandomized, so the run is the same each time); the
-whole test takes about a minute."""
+whole run takes under a minute on an idle machine."""
 
 from __future__ import annotations
 
