@@ -80,6 +80,7 @@ run: system-deps install $(STATIC_STAMP)
 lint: install-test
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/bandit -c pyproject.toml -r lianxin -ll -q || { echo "bandit 发现中或高风险问题，见 docs/security.md (bandit found a medium or high issue)"; exit 1; }
 
 format: install-test
 	$(VENV)/bin/ruff check --fix .

@@ -124,6 +124,7 @@ MIDDLEWARE = [
     "lianxin.core.middleware.LanguageMiddleware",
     "lianxin.web.middleware.RequestSizeMiddleware",
     "lianxin.core.middleware.JsonDepthMiddleware",
+    "lianxin.core.middleware.NulQueryMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -429,6 +430,9 @@ LIANXIN_REPEAT_SUBMISSION_MINUTES = env_int("REPEAT_SUBMISSION_MINUTES", 10)
 LIANXIN_PUBLIC_SUBMISSIONS_PER_IP = env_int("PUBLIC_SUBMISSIONS_PER_IP", 30)
 LIANXIN_PUBLIC_SUBMISSION_WINDOW_SECONDS = env_int("PUBLIC_SUBMISSION_WINDOW_SECONDS", 600)
 LIANXIN_PUBLIC_SUBMISSIONS_PER_PHONE = env_int("PUBLIC_SUBMISSIONS_PER_PHONE", 5)
+# From this share of either limit on, a public submission must answer a small question
+# (opinions/limits.py); 0 asks none.
+LIANXIN_PUBLIC_CHALLENGE_AT = float(env("PUBLIC_CHALLENGE_AT", "0.8") or 0.8)
 LIANXIN_SMS_PER_NUMBER_PER_DAY = env_int("SMS_PER_NUMBER_PER_DAY", 20)
 # Open311 GeoReport v2 (/open311/v2/, docs/open311.md): the jurisdiction_id the endpoint
 # answers to (another non-empty value is 404), the region whose congress receives the requests

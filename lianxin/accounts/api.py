@@ -23,6 +23,10 @@ from .models import ApiToken, Role, User
 router = Router(tags=["accounts"])
 
 
+USERNAME_MAX = 150
+PASSWORD_MAX = 4096
+
+
 class TokenIn(Schema):
     username: str
     password: str
@@ -48,6 +52,10 @@ def create_token(request, payload: TokenIn):
     second factor and has none is refused 403 `otp_required` until it enrols on the web page."""
     from django.conf import settings
 
+    # No account has a longer name (the user model's limit), and a name past it would not fit
+    # the lock-out's record: refused like a wrong password, without a hash computed.
+    if len(payload.username) > USERNAME_MAX or len(payload.password) > PASSWORD_MAX:
+        return Status(401, {"code": "invalid_credentials", "message": _("账号或密码不正确。")})
     user = authenticate(request, username=payload.username, password=payload.password)
     if getattr(request, "axes_locked_out", False):
         raise LockedOut(_("登录失败次数过多，账号已暂时锁定，请 15 分钟后再试。"))

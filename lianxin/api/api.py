@@ -100,6 +100,8 @@ def _validation(request, exc: NinjaValidationError):
 @api.exception_handler(LianxinError)
 def _lianxin(request, exc: LianxinError):
     extra = {"field": exc.field} if exc.field else {}
+    if getattr(exc, "challenge", None):  # opinions.limits.ChallengeRequired: the new question
+        extra["challenge"] = exc.challenge
     response = error(request, exc.status, exc.code, exc.message, **extra)
     if getattr(exc, "retry_after", None):
         response["Retry-After"] = str(exc.retry_after)

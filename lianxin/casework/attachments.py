@@ -36,13 +36,13 @@ MAX_PER_REPLY = 10
 NAME_MAX = 200
 
 IMAGE_EXTENSIONS = {".jpg", ".jpeg", ".png", ".webp", ".gif", ".bmp"}
-OLE2 = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # the container of .doc / .xls / .ppt
-# extension → (content type, how its first bytes look: "pdf", "ole2" or the OOXML part folder)
+# extension → (content type, what it holds: "pdf", "ole2:" and the legacy format (its streams in
+# core.documents.OLE2_STREAMS) or the OOXML part folder)
 DOCUMENT_TYPES: dict[str, tuple[str, str]] = {
     ".pdf": ("application/pdf", "pdf"),
-    ".doc": ("application/msword", "ole2"),
-    ".xls": ("application/vnd.ms-excel", "ole2"),
-    ".ppt": ("application/vnd.ms-powerpoint", "ole2"),
+    ".doc": ("application/msword", "ole2:doc"),
+    ".xls": ("application/vnd.ms-excel", "ole2:xls"),
+    ".ppt": ("application/vnd.ms-powerpoint", "ole2:ppt"),
     ".docx": (
         "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         "word/",
@@ -79,8 +79,9 @@ def _content_problem(data: bytes, signature: str) -> str | None:
     if signature == "pdf":
         problem = documents.pdf_problem(data)
         return "mismatch" if problem == documents.NOT_A_PDF else problem
-    if signature == "ole2":
-        return None if data.startswith(OLE2) else "mismatch"
+    if signature.startswith("ole2:"):
+        problem = documents.ole2_problem(data, signature[5:])
+        return "mismatch" if problem == documents.NOT_OLE2 else problem
     problem = documents.zip_problem(data)
     if problem:
         return "mismatch" if problem == documents.NOT_A_ZIP else problem
@@ -102,6 +103,14 @@ def _refusal(name: str, problem: str) -> ValidationFailed:
         message = _("文件“%(name)s”含有网页或可执行程序的内容，不能作为 PDF 文档上传。") % {
             "name": name
         }
+    elif problem == documents.MACROS:
+        message = _(
+            "文件“%(name)s”含有宏（VBA 代码），不能上传。请另存为不含宏的文档后再上传。"
+        ) % {"name": name}
+    elif problem == documents.INVALID_DOCUMENT:
+        message = _(
+            "文件“%(name)s”的文档结构已损坏或与其类型不符，请用办公软件重新保存后再上传。"
+        ) % {"name": name}
     else:
         message = _("文件“%(name)s”的内容与其类型不符，请检查后重新上传。") % {"name": name}
         problem = "unsupported_type"

@@ -115,8 +115,8 @@ def scan_deadlines(today: dt.date | None = None) -> ScanResult:
                 except LianxinError:
                     continue  # its guard says not yet (working days), or someone acted first
                 result.concluded += 1
-    for extra in _EXTRA_SCANS:
-        for name, n in extra(today).items():
+    for scan in _EXTRA_SCANS:
+        for name, n in scan(today).items():
             result.extra[name] = result.extra.get(name, 0) + n
     return result
 

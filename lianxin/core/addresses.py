@@ -20,7 +20,8 @@ from django.utils.translation import gettext_lazy as _
 
 DEFAULT_URL = "http://127.0.0.1:8000"
 GUNICORN_PORT = "8000"  # gunicorn's port when the bind names none
-WILDCARDS = {"", "0.0.0.0", "::", "[::]", "*"}
+# Binds recognised as "every interface" (to derive an address), not a bind of ours.
+WILDCARDS = {"", "0.0.0.0", "::", "[::]", "*"}  # nosec B104
 
 # Where the address came from.
 SETTING = "setting"  # LIANXIN_PUBLIC_BASE_URL

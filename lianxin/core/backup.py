@@ -119,12 +119,16 @@ def table_counts(conn=None) -> dict[str, int]:
                 "SELECT name FROM sqlite_master WHERE type='table' AND name NOT LIKE 'sqlite_%'"
             )
         ]
-        return {n: conn.execute(f'SELECT COUNT(*) FROM "{n}"').fetchone()[0] for n in sorted(names)}
+        # Table names come from the catalog and are quoted; no value of a user's is formatted in.
+        sql = 'SELECT COUNT(*) FROM "{}"'
+        return {
+            n: conn.execute(sql.format(n.replace('"', '""'))).fetchone()[0] for n in sorted(names)
+        }
     with connection.cursor() as cursor:
         names = connection.introspection.table_names(cursor)
         counts = {}
         for name in sorted(names):
-            cursor.execute(f"SELECT COUNT(*) FROM {_quote(name)}")
+            cursor.execute(f"SELECT COUNT(*) FROM {_quote(name)}")  # nosec B608
             counts[name] = cursor.fetchone()[0]
     return counts
 
@@ -184,7 +188,7 @@ def _backup_postgres(dest: Path) -> tuple[dt.datetime, dict[str, int]]:
             cursor.execute("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")
             counts = {}
             for (name,) in sorted(cursor.fetchall()):
-                cursor.execute(f"SELECT COUNT(*) FROM {_quote(name)}")
+                cursor.execute(f"SELECT COUNT(*) FROM {_quote(name)}")  # nosec B608
                 counts[name] = cursor.fetchone()[0]
             done = subprocess.run(
                 [pg_dump, *args, "-Fc", f"--snapshot={snapshot}", "-f", str(dest), db["NAME"]],
@@ -331,7 +335,7 @@ def advance_sequences(margin: int = ID_MARGIN) -> dict[str, int]:
                 "SELECT name FROM sqlite_master WHERE type='table' AND sql LIKE '%AUTOINCREMENT%'"
             )
             for (name,) in cursor.fetchall():
-                cursor.execute(f'SELECT COALESCE(MAX(rowid), 0) FROM "{name}"')
+                cursor.execute(f"SELECT COALESCE(MAX(rowid), 0) FROM {_quote(name)}")  # nosec B608
                 top = cursor.fetchone()[0]
                 cursor.execute("SELECT seq FROM sqlite_sequence WHERE name = %s", [name])
                 row = cursor.fetchone()
@@ -355,8 +359,9 @@ def advance_sequences(margin: int = ID_MARGIN) -> dict[str, int]:
                 WHERE s.relkind = 'S' AND n.nspname = current_schema()"""
             )
             for seq, table, column in cursor.fetchall():
+                # Table, column and sequence names from the catalog, quoted.
                 cursor.execute(
-                    f"SELECT setval(%s, GREATEST((SELECT COALESCE(MAX({_quote(column)}), 0) "
+                    f"SELECT setval(%s, GREATEST((SELECT COALESCE(MAX({_quote(column)}), 0) "  # nosec B608
                     f"FROM {_quote(table)}), (SELECT last_value FROM {_quote(seq)})) + %s, false)",
                     [_quote(seq), margin],
                 )

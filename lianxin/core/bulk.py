@@ -89,7 +89,8 @@ def insert(objs: Sequence[Model]) -> list[Model]:
         columns.append(prepared)
     rows = list(zip(*columns, strict=True))
     qn = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
+    # The model's own table and column names, quoted; the values go as parameters.
+    head = "INSERT INTO {} ({}) VALUES ".format(  # nosec B608
         qn(meta.db_table), ", ".join(qn(f.column) for f in fields)
     )
     one = "(" + ", ".join(["%s"] * len(fields)) + ")"
@@ -159,7 +160,8 @@ def insert_values(model: type[Model], fields: Sequence[str], rows) -> int:
     tail = tuple(fill() for fill in fillers) if constant else ()
     cols += rest
     qn = connection.ops.quote_name
-    head = "INSERT INTO {} ({}) VALUES ".format(
+    # The model's own table and column names, quoted; the values go as parameters.
+    head = "INSERT INTO {} ({}) VALUES ".format(  # nosec B608
         qn(meta.db_table), ", ".join(qn(f.column) for f in cols)
     )
     one = "(" + ", ".join(["%s"] * len(cols)) + ")"

@@ -1,5 +1,5 @@
 """What an uploaded document holds, checked before it is stored or opened, with the standard
-library only: nothing here unpacks an archive or parses a PDF beyond a few bytes.
+library and olefile only: nothing here unpacks an archive or parses a PDF beyond a few bytes.
 
 - An Office Open XML file (.docx, .xlsx, .pptx) is a zip. Its central directory says how many
   entries it has and how large each is once unpacked; a "zip bomb" is a small file that unpacks
@@ -11,6 +11,11 @@ library only: nothing here unpacks an archive or parses a PDF beyond a few bytes
   `PDF_TAIL` bytes and at least one object; its top (`PDF_TOP` bytes, up to its first stream)
   holds no web page (`<html`, `<script`…) and no program (`MZ` or `#!/` at a line's start, a
   DOS stub, an ELF header).
+- A legacy Office file (.doc, .xls, .ppt) is an OLE2 compound file: olefile reads its header,
+  sector tables and directory (not the document). It must hold the stream its format is made
+  of (`OLE2_STREAMS`: WordDocument, Workbook or Book, PowerPoint Document) and no VBA project
+  (a `Macros` or `_VBA_PROJECT_CUR` storage, a `VBA` storage or `_VBA_PROJECT` stream
+  anywhere): a document with macros is refused, not stored.
 
 Each check returns None when the file passes, or the reason as a code below.
 """
@@ -21,11 +26,24 @@ import io
 import re
 import zipfile
 
+import olefile
+
 NOT_A_ZIP = "not_a_zip"
 UNSAFE_ARCHIVE = "unsafe_archive"
 NOT_A_PDF = "not_a_pdf"
 INVALID_PDF = "invalid_pdf"
 UNSAFE_CONTENT = "unsafe_content"
+NOT_OLE2 = "not_ole2"
+INVALID_DOCUMENT = "invalid_document"
+MACROS = "macros"
+
+# The stream each legacy format is made of (Excel 5/95 called its stream Book).
+OLE2_STREAMS = {
+    "doc": ("WordDocument",),
+    "xls": ("Workbook", "Book"),
+    "ppt": ("PowerPoint Document",),
+}
+VBA_STORAGES = {"macros", "_vba_project_cur", "vba", "_vba_project"}
 
 MB = 1024 * 1024
 ZIP_MAX_ENTRIES = 5000
@@ -113,4 +131,22 @@ def pdf_problem(data: bytes) -> str | None:
     end = tail.rfind(b"%%EOF")
     if end < 0 or tail.rfind(b"startxref", 0, end) < 0 or not PDF_OBJECT.search(data):
         return INVALID_PDF
+    return None
+
+
+def ole2_problem(data: bytes, kind: str) -> str | None:
+    """None for a compound file holding the stream of `kind` ("doc", "xls", "ppt") and no VBA
+    project, else `NOT_OLE2`, `INVALID_DOCUMENT` (damaged, or not that format) or `MACROS`."""
+    if not data.startswith(olefile.MAGIC):
+        return NOT_OLE2
+    try:
+        with olefile.OleFileIO(io.BytesIO(data)) as ole:
+            entries = ole.listdir(streams=True, storages=True)
+            found = {"/".join(path).lower() for path in entries}
+    except Exception:  # olefile's parser meets hostile bytes: any failure is a damaged file
+        return INVALID_DOCUMENT
+    if any(part.lower() in VBA_STORAGES for path in entries for part in path):
+        return MACROS
+    if not any(name.lower() in found for name in OLE2_STREAMS[kind]):
+        return INVALID_DOCUMENT
     return None

@@ -1,8 +1,9 @@
+import json
 import re
 
 from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
-from django.http import JsonResponse
+from django.http import JsonResponse, QueryDict
 from django.utils import translation
 from django.utils.cache import patch_cache_control
 from django.utils.translation import gettext as _
@@ -55,9 +56,43 @@ def json_too_deep(body: bytes, most: int = MAX_JSON_DEPTH) -> bool:
     return deepest > most
 
 
+# A NUL or a lone UTF-16 surrogate can only come into a JSON text as an escape.
+_SUSPECT_ESCAPE = re.compile(rb"\\u(?:0000|[dD][89a-fA-F][0-9a-fA-F]{2})")
+
+
+def _unstorable(value) -> bool:
+    """Whether a parsed JSON value holds a string no database column can keep: a NUL
+    (PostgreSQL refuses it in text) or a lone surrogate (no UTF-8 encoding exists)."""
+    if isinstance(value, str):
+        if "\x00" in value:
+            return True
+        try:
+            value.encode("utf-8")
+        except UnicodeEncodeError:
+            return True
+        return False
+    if isinstance(value, dict):
+        return any(_unstorable(k) or _unstorable(v) for k, v in value.items())
+    if isinstance(value, list):
+        return any(_unstorable(v) for v in value)
+    return False
+
+
+def json_unstorable(body: bytes) -> bool:
+    """Whether a JSON text carries a NUL or a lone surrogate in a string (an escaped backslash
+    before `u0000` is text, not a NUL: the text is parsed to tell)."""
+    if not _SUSPECT_ESCAPE.search(body):
+        return False
+    try:
+        return _unstorable(json.loads(body))
+    except (ValueError, RecursionError):
+        return False  # not JSON: the parser refuses it later
+
+
 class JsonDepthMiddleware:
-    """A JSON request whose body nests deeper than MAX_JSON_DEPTH is answered 400 with
-    {"code", "message"}, before any view or parser reads it."""
+    """A JSON request whose body nests deeper than MAX_JSON_DEPTH, or carries a NUL or a lone
+    surrogate in a string, is answered 400 with {"code", "message"}, before any view or parser
+    reads it."""
 
     def __init__(self, get_response):
         self.get_response = get_response
@@ -71,6 +106,27 @@ class JsonDepthMiddleware:
             if json_too_deep(body):
                 message = _("请求内容嵌套过深（超过 %(n)d 层）。") % {"n": MAX_JSON_DEPTH}
                 return JsonResponse({"code": "bad_request", "message": message}, status=400)
+            if json_unstorable(body):
+                message = _("请求内容含有无法保存的字符（空字符或不成对的代理字符）。")
+                return JsonResponse({"code": "invalid_characters", "message": message}, status=400)
+        return self.get_response(request)
+
+
+class NulQueryMiddleware:
+    """NUL characters are taken out of the query string's names and values before any view
+    reads them: a filter or a search box given `%00` searches for the rest (PostgreSQL refuses
+    NUL in text, SQLite would compare it)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        if "%00" in request.META.get("QUERY_STRING", ""):
+            cleaned = QueryDict(mutable=True)
+            for name, values in request.GET.lists():
+                cleaned.setlist(name.replace("\x00", ""), [v.replace("\x00", "") for v in values])
+            cleaned._mutable = False
+            request.GET = cleaned
         return self.get_response(request)
 
 

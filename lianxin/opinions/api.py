@@ -24,7 +24,7 @@ from lianxin.core.errors import NotFound, ValidationFailed
 
 from . import logs
 from .actions import do_register_opinion
-from .limits import check_public_submission
+from .limits import check_challenge, check_public_submission
 from .lookups import deputy_by_code, find_deputy, find_station, station_by_code
 
 router = Router(tags=["opinions"])
@@ -46,6 +46,13 @@ class OpinionIn(Schema):
     contact_name: str | None = None
     contact_phone: str | None = Field(None, description="11 位手机号码或带区号的固定电话")
     anonymous: bool = False
+    challenge_token: str | None = Field(
+        None,
+        description="验证问题的令牌：接近提交上限时，400 challenge_required 的 challenge.token",
+    )
+    challenge_answer: str | None = Field(
+        None, description="验证问题的答案（数字），与 challenge_token 一起提交"
+    )
 
 
 class OpinionCreated(Schema):
@@ -189,6 +196,12 @@ def submit_opinion(
     notifications (an SMS with the tracking code when a phone number was given) follow within
     seconds, written by the intake loop."""
     body, photos = _read_opinion(request)
+    check_challenge(
+        request,
+        body.contact_phone or "",
+        body.challenge_token or "",
+        body.challenge_answer or "",
+    )
     check_public_submission(request, body.contact_phone or "")
     deputy = deputy_by_code(body.deputy) if body.deputy not in (None, "") else None
     station = station_by_code(body.station) if body.station not in (None, "") else None

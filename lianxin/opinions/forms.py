@@ -54,6 +54,14 @@ class OpinionForm(forms.Form):
     anonymous = forms.BooleanField(label=_("匿名反映（不留姓名和电话）"), required=False)
     # Kept across Back and reload by the page's script (core.forms.FormKeyField).
     idempotency_key = FormKeyField()
+    # Asked only near a limit (opinions/limits.py): the view puts the question in the label.
+    challenge_token = forms.CharField(required=False, widget=forms.HiddenInput)
+    challenge_answer = forms.CharField(
+        label=_("验证问题"),
+        required=False,
+        max_length=8,
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
 
     def clean(self):
         data = super().clean()

@@ -35,7 +35,13 @@ from lianxin.org.pickers import region_picker
 from . import logs
 from .actions import do_register_opinion, submitted_with
 from .forms import EvaluationForm, IntakeForm, LogForm, OpinionForm
-from .limits import check_public_submission
+from .limits import (
+    ChallengeRequired,
+    challenge_needed,
+    check_challenge,
+    check_public_submission,
+    new_challenge,
+)
 from .lookups import find_deputy, find_station
 
 # --- Scan to speak ------------------------------------------------------------------------------
@@ -64,6 +70,15 @@ def scan_to_speak(request, code: str):
         form = OpinionForm(request.POST, request.FILES)
         if form.is_valid():
             data = form.cleaned_data
+            try:
+                check_challenge(
+                    request,
+                    data["contact_phone"],
+                    data["challenge_token"],
+                    data["challenge_answer"],
+                )
+            except ChallengeRequired as exc:
+                return _ask_challenge(request, form, exc, deputy, station, home, code)
             try:
                 check_public_submission(request, data["contact_phone"])
             except RateLimited as exc:
@@ -115,6 +130,10 @@ def scan_to_speak(request, code: str):
         title = (request.GET.get("title") or "").strip()[:100]
         form = OpinionForm(initial={"title": title} if title else None)
         status = 200
+    challenge = None
+    if challenge_needed(request):
+        challenge = new_challenge()
+        form = _with_challenge(form, challenge)
     return render(
         request,
         "opinions/scan_to_speak.html",
@@ -125,8 +144,40 @@ def scan_to_speak(request, code: str):
             "home": home,
             "code": code,
             "resubmitted": resubmitted,
+            "challenge": challenge,
         },
         status=status,
+    )
+
+
+def _with_challenge(form, challenge: dict):
+    """The form with the question's token in its hidden field (a bound form too)."""
+    if form.is_bound:
+        data = form.data.copy()
+        data["challenge_token"] = challenge["token"]
+        data["challenge_answer"] = ""
+        form.data = data
+    else:
+        form.initial["challenge_token"] = challenge["token"]
+    return form
+
+
+def _ask_challenge(request, form, exc, deputy, station, home, code):
+    """The form back, as typed, with a new question (400)."""
+    form = _with_challenge(form, exc.challenge)
+    form.add_error("challenge_answer", exc.message)
+    return render(
+        request,
+        "opinions/scan_to_speak.html",
+        {
+            "form": form,
+            "deputy": deputy,
+            "station": station,
+            "home": home,
+            "code": code,
+            "challenge": exc.challenge,
+        },
+        status=400,
     )
 
 

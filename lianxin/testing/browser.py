@@ -80,6 +80,8 @@ class LiveApp:
         self.env["LIANXIN_PUBLIC_BASE_URL"] = self.url
         self.proc = None
         self.intake = None
+        # One worker keeps one local-memory cache (the rate limits' counts) for every request.
+        self.workers = 2
 
     def _pg(self, sql: str) -> None:
         import psycopg
@@ -117,7 +119,7 @@ class LiveApp:
                 "--bind",
                 f"127.0.0.1:{self.port}",
                 "--workers",
-                "2",
+                str(self.workers),
                 "--threads",
                 "4",
                 "--timeout",

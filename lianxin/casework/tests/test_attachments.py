@@ -19,6 +19,7 @@ from lianxin.casework.attachments import case_attachments
 from lianxin.casework.models import Attachment, Case, CaseEvent, Reply
 from lianxin.casework.queries import for_detail
 from lianxin.testing.files import pdf_bytes
+from lianxin.testing.ole2 import compound_file, word_document, workbook
 
 from .helpers import STATES, advance, fresh, new_opinion, unit, user
 
@@ -234,6 +235,47 @@ def test_an_xlsx_renamed_docx_is_refused_because_its_parts_are_a_workbook(api):
     case = advance(new_opinion(), "handling")
     r = upload(api, "unit_demo", case, xlsx("改名.docx"))
     assert r.status_code == 422 and "内容与其类型不符" in r.json()["message"]
+
+
+def test_legacy_word_and_excel_files_with_their_streams_are_accepted_and_come_back(api):
+    case = advance(new_opinion(), "handling")
+    for name, data in (("旧版说明.doc", word_document()), ("旧版清单.xls", workbook())):
+        r = upload(api, "unit_demo", case, SimpleUploadedFile(name, data, "application/msword"))
+        assert r.status_code == 201, r.json()
+        stored = Attachment.objects.get(pk=r.json()["id"])
+        assert stored.original_name == name and stored.kind == "document"
+        with stored.file.open("rb") as fh:
+            assert fh.read() == data
+
+
+MACRO_MESSAGE = "含有宏（VBA 代码），不能上传"
+BROKEN_MESSAGE = "文档结构已损坏或与其类型不符"
+
+
+@pytest.mark.parametrize(
+    ("name", "data", "message", "code"),
+    [
+        ("带宏.doc", word_document(macros=True), MACRO_MESSAGE, "macros"),
+        ("带宏.xls", workbook(macros=True), MACRO_MESSAGE, "macros"),
+        # A workbook renamed .doc, and a document renamed .xls: the stream is not there.
+        ("改名.doc", workbook(), BROKEN_MESSAGE, "invalid_document"),
+        ("改名.xls", word_document(), BROKEN_MESSAGE, "invalid_document"),
+        ("空容器.doc", compound_file({}), BROKEN_MESSAGE, "invalid_document"),
+        # The signature alone, then a real file cut short after its header.
+        ("只有开头.doc", b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"0" * 600, BROKEN_MESSAGE, None),
+        ("截断.xls", workbook()[:700], BROKEN_MESSAGE, None),
+    ],
+)
+def test_a_legacy_office_file_with_macros_or_without_its_stream_is_refused(
+    api, name, data, message, code
+):
+    case = advance(new_opinion(), "handling")
+    before = counts()
+    r = upload(api, "unit_demo", case, SimpleUploadedFile(name, data, "application/msword"))
+    assert r.status_code == 422, r.json()
+    assert message in r.json()["message"] and name in r.json()["message"]
+    assert r.json()["code"] == (code or "invalid_document")
+    assert counts() == before
 
 
 def test_a_file_over_the_configured_size_is_refused(api, settings):

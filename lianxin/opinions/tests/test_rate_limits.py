@@ -4,12 +4,15 @@ and Retry-After, nothing stored), and a number gets at most so many SMS a day.""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.test import Client
 
 from lianxin.casework.models import Case
 from lianxin.casework.tests.helpers import demo_seat
 from lianxin.core.crypto import lookup_hash
+from lianxin.liaison.models import Station
 from lianxin.notifications.models import OutboundMessage
 from lianxin.notifications.services import send_sms
 
@@ -71,3 +74,87 @@ def test_a_number_gets_at_most_the_daily_cap_of_sms(limits):
     assert send_sms("13900002222", "另一号码") is not None
     limits.LIANXIN_SMS_PER_NUMBER_PER_DAY = 0
     assert send_sms(VICTIM, "不限") is not None
+
+
+# --- The challenge near a limit ------------------------------------------------------------------
+
+
+@pytest.fixture
+def near(settings):
+    settings.LIANXIN_PUBLIC_SUBMISSIONS_PER_IP = 5
+    settings.LIANXIN_PUBLIC_SUBMISSION_WINDOW_SECONDS = 600
+    settings.LIANXIN_PUBLIC_SUBMISSIONS_PER_PHONE = 0
+    settings.LIANXIN_PUBLIC_CHALLENGE_AT = 0.8  # from the 4th of 5 on
+    return settings
+
+
+def _answer(question: str) -> str:
+    a, b = (int(n) for n in re.findall(r"\d+", question))
+    return str(a + b)
+
+
+def test_near_the_limit_the_api_asks_a_question_and_takes_the_right_answer_once(api, near):
+    client = api.anon()
+    for i in range(4):
+        assert client.post("/api/v1/opinions", _body(i)).status_code == 201
+    before = Case.objects.count()
+    r = client.post("/api/v1/opinions", _body(5))
+    assert r.status_code == 400, r.json()
+    error = r.json()
+    assert error["code"] == "challenge_required" and "验证问题" in error["message"]
+    question, token = error["challenge"]["question"], error["challenge"]["token"]
+    assert re.fullmatch(r"\d 加 \d 等于多少？", question)
+    wrong = str(int(_answer(question)) + 1)
+    r = client.post(
+        "/api/v1/opinions", {**_body(5), "challenge_token": token, "challenge_answer": wrong}
+    )
+    assert r.status_code == 400 and r.json()["code"] == "challenge_required"
+    assert "不正确" in r.json()["message"] and Case.objects.count() == before
+    right = {"challenge_token": token, "challenge_answer": _answer(question)}
+    assert client.post("/api/v1/opinions", {**_body(5), **right}).status_code == 201
+    # The same answered token a second time: a new question, nothing stored.
+    r = client.post("/api/v1/opinions", {**_body(6), **right})
+    assert r.status_code in (400, 429) and Case.objects.count() == before + 1
+
+
+def test_a_forged_or_foreign_token_does_not_pass(api, near):
+    client = api.anon()
+    for i in range(4):
+        client.post("/api/v1/opinions", _body(i))
+    for token in ("", "x", "eyJuIjoiYSIsImgiOiJiIn0:forged:sig"):
+        r = client.post(
+            "/api/v1/opinions", {**_body(9), "challenge_token": token, "challenge_answer": "5"}
+        )
+        assert r.status_code == 400 and r.json()["code"] == "challenge_required"
+
+
+def test_far_from_the_limit_nothing_is_asked(api, near):
+    client = api.anon()
+    for i in range(3):
+        assert client.post("/api/v1/opinions", _body(i)).status_code == 201
+    page = Client().get(f"/s/{Station.objects.get(code='YC-BGJD').scan_code}")
+    assert page.status_code == 200 and 'id="challenge"' not in page.content.decode()
+
+
+def test_the_scan_page_asks_the_question_near_the_limit_and_keeps_the_typed_text(api, near):
+    for i in range(4):
+        assert api.anon().post("/api/v1/opinions", _body(i)).status_code == 201
+    path = f"/s/{Station.objects.get(code='YC-BGJD').scan_code}"
+    client = Client()
+    page = client.get(path).content.decode()
+    label = re.search(r'<label for="id_challenge_answer">(\d 加 \d 等于多少？)', page)
+    assert label, page
+    before = Case.objects.count()
+    form = {"content": "北关街道路灯不亮，夜间行人不便", "challenge_token": _token(page)}
+    r = client.post(path, form)
+    assert r.status_code == 400 and Case.objects.count() == before
+    again = r.content.decode()
+    assert "请先回答验证问题" in again and "北关街道路灯不亮" in again
+    question = re.search(r'<label for="id_challenge_answer">(\d 加 \d 等于多少？)', again)[1]
+    form = {**form, "challenge_token": _token(again), "challenge_answer": _answer(question)}
+    r = client.post(path, form)
+    assert r.status_code == 302 and Case.objects.count() == before + 1
+
+
+def _token(page: str) -> str:
+    return re.search(r'name="challenge_token" value="([^"]+)"', page)[1]

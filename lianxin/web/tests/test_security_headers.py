@@ -171,13 +171,19 @@ def test_over_plain_http_everything_but_healthz_and_readyz_redirects_to_https():
         assert "max-age=31536000" in secure.headers["Strict-Transport-Security"]
 
 
-def test_the_deployment_check_finds_nothing_in_production():
+def test_the_deployment_check_finds_nothing_in_production(tmp_path):
+    """The environment of docs/deploy.md: no debug, no demo, https only, a secret key of its
+    own, the site's host names and public address, a var directory of its own."""
     keep = _outside_env()
     env = {
         **keep,
         "PYTHONPATH": str(ROOT),
         "LIANXIN_DEBUG": "0",
+        "LIANXIN_DEMO": "0",
         "LIANXIN_SECURE_COOKIES": "1",
+        "LIANXIN_ALLOWED_HOSTS": "lianxin.example.cn",
+        "LIANXIN_PUBLIC_BASE_URL": "https://lianxin.example.cn",
+        "LIANXIN_VAR_DIR": str(tmp_path),
         "SECRET_KEY": secrets.token_urlsafe(50),
         # Production refuses to start without the keys of the personal data (lianxin.E002).
         "LIANXIN_DATA_KEYS": "k1:" + secrets.token_urlsafe(32),
@@ -191,6 +197,7 @@ def test_the_deployment_check_finds_nothing_in_production():
         text=True,
     )
     assert out.returncode == 0, out.stdout + out.stderr
+    assert "System check identified no issues" in out.stdout, out.stdout + out.stderr
 
 
 def test_the_api_documentation_loads_nothing_from_another_site():
