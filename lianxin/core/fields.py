@@ -115,7 +115,7 @@ def seal_columns(connection, table: str, columns, *, open_=False, batch: int = 5
     while True:
         with connection.cursor() as cursor:
             cursor.execute(
-                f"SELECT {qn('id')}, {', '.join(qn(c) for c in cols)} FROM {qn(table)}"
+                f"SELECT {qn('id')}, {', '.join(qn(c) for c in cols)} FROM {qn(table)}"  # nosec B608 - table and column names are the models' own; values are parameters
                 f" WHERE {qn('id')} > %s ORDER BY {qn('id')} LIMIT %s",
                 [last, batch],
             )
@@ -143,7 +143,7 @@ def seal_columns(connection, table: str, columns, *, open_=False, batch: int = 5
                         params.append(crypto.lookup_hash(value, kind=kind))
                 if sets:
                     cursor.execute(
-                        f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} = %s",
+                        f"UPDATE {qn(table)} SET {', '.join(sets)} WHERE {qn('id')} = %s",  # nosec B608 - table and column names are the models' own; values are parameters
                         [*params, pk],
                     )
                     changed += 1

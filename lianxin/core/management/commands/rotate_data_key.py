@@ -34,7 +34,7 @@ def rotate(model, fields, *, key_id: str, batch_size: int, progress=None) -> int
             where = f"({stale})" + ("" if last is None else f" AND {pk} > %s")
             params = [current] * len(cols) + ([] if last is None else [last])
             cursor.execute(
-                f"SELECT {pk}, {', '.join(cols)} FROM {table} WHERE {where} ORDER BY {pk} LIMIT %s",
+                f"SELECT {pk}, {', '.join(cols)} FROM {table} WHERE {where} ORDER BY {pk} LIMIT %s",  # nosec B608 - identifiers are the models' own; values are parameters
                 [*params, batch_size],
             )
             rows = cursor.fetchall()
@@ -47,9 +47,9 @@ def rotate(model, fields, *, key_id: str, batch_size: int, progress=None) -> int
                     if value and crypto.key_id_of(value) != key_id:
                         sets.append(f"{col} = %s")
                         args.append(crypto.encrypt(crypto.decrypt(value), key_id=key_id))
-                cursor.execute(
-                    f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} = %s", [*args, row_pk]
-                )
+                # The identifiers are the models' own table and column names; values are parameters.
+                sql = f"UPDATE {table} SET {', '.join(sets)} WHERE {pk} = %s"  # nosec B608
+                cursor.execute(sql, [*args, row_pk])
             changed += len(rows)
         if progress:
             progress(changed)
