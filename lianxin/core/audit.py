@@ -9,11 +9,16 @@ per request: a 403 answer, or a 404 that the access layer knows to be "not yours
 from __future__ import annotations
 
 import contextvars
+import logging
 from typing import Any
+
+from django.db import DatabaseError
 
 from .models import AuditLog
 
 _request: contextvars.ContextVar = contextvars.ContextVar("lianxin_audit_request", default=None)
+
+logger = logging.getLogger("lianxin.audit")
 
 
 def client_ip(request) -> str | None:
@@ -62,15 +67,20 @@ class AuditMiddleware:
         if note is None and response.status_code == 403:
             note = {"reason": "forbidden", "target": ""}
         if note is not None:
-            record(
-                AuditLog.Kind.ACCESS_REFUSED,
-                request=request,
-                target=note["target"] or request.path[:200],
-                reason=note["reason"],
-                method=request.method,
-                path=request.path[:200],
-                status=response.status_code,
-            )
+            try:
+                record(
+                    AuditLog.Kind.ACCESS_REFUSED,
+                    request=request,
+                    target=note["target"] or request.path[:200],
+                    reason=note["reason"],
+                    method=request.method,
+                    path=request.path[:200],
+                    status=response.status_code,
+                )
+            except DatabaseError:
+                # The refusal stands even when the database cannot take its entry (down, full,
+                # not migrated yet): the answer is still the 403/404, and the failure is logged.
+                logger.exception("access_refused not recorded for %s", request.path[:200])
         return response
 
 

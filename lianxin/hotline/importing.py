@@ -35,7 +35,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
-from lianxin.casework import deadlines
+from lianxin.casework import deadlines, metrics
 from lianxin.casework.models import (
     Assignment,
     Case,
@@ -534,6 +534,9 @@ def write(job: ImportJob, checked: Checked, *, acting_user, progress: Callable |
             ids.extend(c.pk for c in cases)
             if progress is not None:
                 progress(start + len(chunk))
+        # The figures count the new cases in the same transaction (the cells are kept by the
+        # cases' trail rows, and a bulk import writes one row for the file).
+        metrics.refresh(ids)
         trail.record(
             "hotline.import",
             actor=acting_user,

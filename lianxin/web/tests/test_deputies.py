@@ -335,7 +335,9 @@ def test_revealing_a_number_outside_ones_scope_is_not_found_and_not_logged(users
     response = client.post(f"/deputies/{deputy.pk}/phone")
     assert response.status_code == 404
     assert deputy.person.phone not in response.content.decode()
-    assert AuditLog.objects.count() == before
+    # No reveal is logged; the "not yours" 404 is a refused attempt (level 3 audit).
+    new = list(AuditLog.objects.order_by("id")[before:].values_list("kind", flat=True))
+    assert new == [AuditLog.Kind.ACCESS_REFUSED]
 
 
 def test_a_deputy_may_reveal_their_own_number(users):

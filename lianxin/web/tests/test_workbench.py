@@ -96,8 +96,8 @@ def test_the_work_lists_show_the_cases_waiting_for_the_user(users):
 
 def test_registered_work_lists_take_their_place_in_the_section(users):
     """Suggestions registers its lists with casework.worklists; "to review" asks to follow the
-    loop's triage list and "to assign" the review, the others (duty's activities among them)
-    come after the section's own."""
+    loop's triage list and "to assign" the review, the others (the hotline's, duty's
+    activities, reports and consultations among them) come after the section's own."""
     html = client_for(users, "jz_staff").get("/workbench/").content.decode()
     keys = re.findall(r'id="worklist-([a-z_]+)"', html)
     assert keys == [
@@ -107,10 +107,14 @@ def test_registered_work_lists_take_their_place_in_the_section(users):
         "overdue",
         "to_chase",
         "extensions",
+        "work_orders_to_sort",
+        "work_orders_to_visit",
         "duty_upcoming",
         "duty_to_approve",
         "duty_scores",
         "duty_posts_staff",
+        "duty_reports",
+        "consultations_open",
     ]
 
 
