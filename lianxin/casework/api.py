@@ -402,8 +402,13 @@ def search_cases(request, filters: Query[SearchFilters]):
 
 
 def _detail(request, case_id: int) -> dict:
+    from . import viewing
+
     case = get_visible_or_404(request.auth, queries.for_detail(Case.objects.all()), pk=case_id)
-    return serialize.case_detail(case, request.auth)
+    out = serialize.case_detail(case, request.auth)
+    if out.get("contact_name"):
+        viewing.shown(request, case, user=request.auth)
+    return out
 
 
 def _acted(request, case_id: int) -> dict:

@@ -44,6 +44,7 @@ from . import (
     serialize,
     similar,
     stats,
+    viewing,
 )
 from .models import Case, Category, Kind, ReplyCategory
 from .workflow import workflow_for
@@ -314,6 +315,8 @@ def _detail_context(request, case: Case, **extra) -> dict:
 
     wf = workflow_for(case.kind)
     view = serialize.case_detail(case, request.user)
+    if view.get("contact_name"):
+        viewing.shown(request, case)
     # Whoever may merge this case sees the open cases probably about the same issue.
     may_merge = any(a["action"] == "merge" for a in view["available_actions"])
     duplicates = similar.possible_duplicates(request.user, case) if may_merge else []

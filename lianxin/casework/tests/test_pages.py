@@ -308,3 +308,31 @@ def test_a_refused_or_missing_page_writes_nothing_to_the_server_log(caplog):
     signed_in("deputy_demo").get(f"/cases/{case.pk}/actions/assign/")
     signed_in("yc_staff").get("/cases/999999999/")
     assert [r for r in caplog.records if r.name.startswith("django.request")] == []
+
+
+def test_a_case_page_showing_the_citizens_name_is_an_audited_viewing(users):
+    """Level 3: every viewing of a case's personal data is recorded (the name is shown on the
+    case page and in the API detail; the phone stays masked until revealed)."""
+    from django.test import Client
+
+    from lianxin.accounts.access import visible_to
+    from lianxin.casework.models import Case
+    from lianxin.core.models import AuditLog
+
+    staff = users["yc_staff"]
+    case = (
+        visible_to(staff, Case)
+        .filter(kind="opinion", is_anonymous=False)
+        .exclude(contact_name="")
+        .order_by("pk")
+        .first()
+    )
+    client = Client()
+    client.force_login(staff)
+    before = AuditLog.objects.filter(kind=AuditLog.Kind.PERSONAL_DATA_VIEWED).count()
+    page = client.get(f"/cases/{case.pk}/")
+    assert page.status_code == 200 and case.contact_name in page.content.decode()
+    entry = AuditLog.objects.filter(kind=AuditLog.Kind.PERSONAL_DATA_VIEWED).latest("id")
+    assert entry.target == f"case:{case.pk}" and entry.detail == {"field": "contact_name"}
+    assert entry.username == "yc_staff" and entry.ip == "127.0.0.1"
+    assert AuditLog.objects.filter(kind=AuditLog.Kind.PERSONAL_DATA_VIEWED).count() == before + 1
