@@ -14,6 +14,9 @@ class SourceAdmin(admin.ModelAdmin):
     search_fields = ("name",)
     autocomplete_fields = ()
     raw_id_fields = ("congress", "default_region")
+    # The pull's auth header and the webhook's secret are set on the source's page, which
+    # never shows them back in full.
+    exclude = ("pull_auth_header", "webhook_secret")
 
 
 @admin.register(ImportJob)
