@@ -104,9 +104,7 @@ def test_csv_pull_through_the_command(server, users):
 
 
 @override_settings(LIANXIN_HOTLINE_HTTP_TIMEOUT=0.5)
-def test_timeout_500_bad_json_and_bad_rows_import_nothing_then_the_next_run_succeeds(
-    server, users
-):
+def test_timeout_500_bad_json_and_bad_rows_import_nothing_then_the_next_run_succeeds(server, users):
     good = _json_rows(3, prefix="F")
     bad_row = [*good[:2], {**good[2], "留言时间": "不是日期"}]
     server.script = [
