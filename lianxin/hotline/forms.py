@@ -41,7 +41,10 @@ class SourceForm(forms.Form):
         help_text=_("返回工单 JSON 列表或 CSV 的 http(s) 地址；留空则不拉取。"),
     )
     pull_format = forms.ChoiceField(
-        label=_("拉取格式"), choices=[("json", "JSON"), ("csv", "CSV")], initial="json"
+        label=_("拉取格式"),
+        choices=[("json", "JSON"), ("csv", "CSV")],
+        initial="json",
+        required=False,
     )
     pull_auth_header = forms.CharField(
         label=_("拉取认证头"),
@@ -52,7 +55,7 @@ class SourceForm(forms.Form):
     )
     clear_pull_auth = forms.BooleanField(label=_("清除拉取认证头"), required=False)
     pull_interval_minutes = forms.IntegerField(
-        label=_("拉取间隔（分钟）"), min_value=1, max_value=10080, initial=60
+        label=_("拉取间隔（分钟）"), min_value=1, max_value=10080, initial=60, required=False
     )
     webhook_url = forms.CharField(
         label=_("回推地址"),
