@@ -273,6 +273,7 @@ CONNECTION_FIELDS = (
     "pull_interval_minutes",
     "webhook_url",
     "webhook_secret",
+    "webhook_since",
 )
 
 
@@ -324,4 +325,7 @@ def _connection(source: Source, d: dict) -> None:
     source.pull_url = pull_url
     source.pull_format = d.get("pull_format") or "json"
     source.pull_interval_minutes = int(d.get("pull_interval_minutes") or 60)
+    if webhook_url and webhook_url != source.webhook_url:
+        # Events from now on: a webhook set today does not replay the orders' past replies.
+        source.webhook_since = timezone.now()
     source.webhook_url = webhook_url

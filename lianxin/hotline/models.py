@@ -71,6 +71,12 @@ class Source(models.Model):
         blank=True,
         help_text=_("用于 HMAC-SHA256 签名；保存后不再完整显示。"),
     )
+    webhook_since = models.DateTimeField(
+        _("回推起始时间"),
+        null=True,
+        blank=True,
+        help_text=_("设置或更改回推地址的时间；此前的事件不回推。"),
+    )
     created_at = models.DateTimeField(_("创建时间"), auto_now_add=True)
 
     class Meta:

@@ -3,7 +3,7 @@
 - **Queued from the trail.** The reader `hotline.webhooks` (core.trail.follow, with its own
   cursor, so no event is lost if the sender is down) turns every reply, conclusion and merge
   (either side) of a work order whose source has a webhook into one `Delivery` with the payload
-  fixed at that moment. The delivery's key is the source and the trail event: one event, one
+  fixed at that moment — events from the time the webhook was set (`Source.webhook_since`). The delivery's key is the source and the trail event: one event, one
   delivery, whatever happens to the reader.
 - **Sent** (`send_due`, `manage.py deliver_webhooks --every SECONDS`) as a JSON POST with
   `X-Lianxin-Signature: sha256=<HMAC-SHA256 of the raw body with the source's secret>`,
@@ -109,6 +109,9 @@ def queue(events) -> int:
         order = orders.get(int(e.object_id)) if e.object_id.isdigit() else None
         if order is None:
             continue
+        since = order.source.webhook_since
+        if since is not None and e.at < since:
+            continue  # before the webhook was set
         key = f"lx-{order.source_id}-{e.id}"
         payload = _payload(e, order)
         payload["id"] = key

@@ -244,3 +244,26 @@ def test_export_as_excel_and_csv_for_a_period(api, django_capture_on_commit_call
     bad = client.get(url, {"format": "xlsx", "from": "2020-13-01"})
     assert bad.status_code == 422 and "年-月-日" in bad.content.decode()
     assert client.get(url, {"format": "pdf"}).status_code == 422
+
+
+def test_a_webhook_set_later_does_not_replay_earlier_events(
+    api, django_capture_on_commit_callbacks, users, server
+):
+    src, (order, other) = _orders(api, django_capture_on_commit_callbacks, users, "")
+    staff, unit = api.as_user("jz_staff"), api.as_user("unit_demo")
+    _act(staff, order.case_id, "triage", {"category": "transport"})
+    _act(staff, order.case_id, "assign", {"lead_unit": "JZ-JTYSJ"})
+    _act(unit, order.case_id, "reply", {"content": "已处理。"})
+    jobs.save_source(
+        src,
+        name=src.name,
+        mapping=src.mapping,
+        states_text="",
+        acting_user=users["jz_staff"],
+        connection={"webhook_url": server.url + "/hook", "webhook_secret": SECRET},
+    )
+    _act(staff, order.case_id, "evaluate", {"rating": "satisfied"})
+    _act(staff, order.case_id, "conclude", {})
+    push.step()
+    assert list(Delivery.objects.values_list("event", "status")) == [("conclude", "delivered")]
+    assert len(server.received) == 1
