@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import logging
 
-from django.db import transaction
+from django.db import DatabaseError, transaction
 from django.db.models import Max
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -23,6 +24,8 @@ from lianxin.core import trail
 
 from . import http, jobs
 from .models import ImportJob, PullRun, Source
+
+logger = logging.getLogger("lianxin.hotline")
 
 
 def auth_headers(source: Source) -> dict[str, str]:
@@ -74,7 +77,17 @@ def pull(source: Source) -> PullRun:
         file_format=suffix,
         status=ImportJob.Status.QUEUED,
     )
-    job = jobs.run(job.pk)
+    try:
+        job = jobs.run(job.pk)
+    except DatabaseError:
+        raise  # the loop's back-off handles the database going away
+    except Exception as exc:  # noqa: BLE001 - the run log says what went wrong, the loop goes on
+        logger.exception("pull of %s: the import failed", source.name)
+        ImportJob.objects.filter(pk=job.pk).update(
+            status=ImportJob.Status.FAILED, finished_at=timezone.now(), message=str(exc)[:500]
+        )
+        run.job = job
+        return _finish(run, error=_("导入时出错：%(e)s") % {"e": exc.__class__.__name__})
     run.job = job
     run.total = job.total
     run.created_count = job.created_count
