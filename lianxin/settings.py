@@ -475,3 +475,14 @@ LIANXIN_TASK_RUNNING_TIMEOUT = env_int("TASK_RUNNING_TIMEOUT", 900)
 LIANXIN_READY_MAX_INTAKE_BACKLOG = env_int("READY_MAX_INTAKE_BACKLOG", 500)
 LIANXIN_READY_MAX_TASK_AGE = env_int("READY_MAX_TASK_AGE", 300)
 LIANXIN_READY_MIN_FREE_MB = env_int("READY_MIN_FREE_MB", 200)
+
+# The hotline's pull and push (lianxin/hotline/pull.py, push.py; docs/hotline.md): the HTTP
+# timeout (seconds) and the largest body read from a pull endpoint; whether a pull or webhook
+# URL may point at a private, loopback or link-local address (SSRF: set False on a server that
+# can reach internal services); the webhook's attempts, back-off base and cap (seconds).
+LIANXIN_HOTLINE_HTTP_TIMEOUT = float(env("HOTLINE_HTTP_TIMEOUT", "10"))
+LIANXIN_HOTLINE_PULL_MAX_BYTES = env_int("HOTLINE_PULL_MAX_BYTES", 50 * 1024 * 1024)
+LIANXIN_HOTLINE_ALLOW_PRIVATE_URLS = env_bool("HOTLINE_ALLOW_PRIVATE_URLS", True)
+LIANXIN_HOTLINE_WEBHOOK_MAX_ATTEMPTS = env_int("HOTLINE_WEBHOOK_MAX_ATTEMPTS", 8)
+LIANXIN_HOTLINE_WEBHOOK_BACKOFF_BASE = float(env("HOTLINE_WEBHOOK_BACKOFF_BASE", "30"))
+LIANXIN_HOTLINE_WEBHOOK_MAX_BACKOFF = float(env("HOTLINE_WEBHOOK_MAX_BACKOFF", "3600"))

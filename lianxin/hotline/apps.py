@@ -9,9 +9,11 @@ class HotlineConfig(AppConfig):
 
     def ready(self) -> None:
         from . import (
+            push,
             rules,  # noqa: F401 - registers this app's access rules
             workflow,  # noqa: F401 - registers the work order workflow
             worklists,
         )
 
         worklists.register()
+        push.register()

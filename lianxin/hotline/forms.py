@@ -34,6 +34,43 @@ class SourceForm(forms.Form):
         help_text=_("每行一项：对方状态 = 本系统状态，如“已派发 = dispatched”。"),
     )
 
+    pull_url = forms.CharField(
+        label=_("拉取地址"),
+        max_length=500,
+        required=False,
+        help_text=_("返回工单 JSON 列表或 CSV 的 http(s) 地址；留空则不拉取。"),
+    )
+    pull_format = forms.ChoiceField(
+        label=_("拉取格式"),
+        choices=[("json", "JSON"), ("csv", "CSV")],
+        initial="json",
+        required=False,
+    )
+    pull_auth_header = forms.CharField(
+        label=_("拉取认证头"),
+        max_length=500,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("如“Authorization: Bearer …”；留空则保留原值。"),
+    )
+    clear_pull_auth = forms.BooleanField(label=_("清除拉取认证头"), required=False)
+    pull_interval_minutes = forms.IntegerField(
+        label=_("拉取间隔（分钟）"), min_value=1, max_value=10080, initial=60, required=False
+    )
+    webhook_url = forms.CharField(
+        label=_("回推地址"),
+        max_length=500,
+        required=False,
+        help_text=_("答复、办结、合并时以签名 webhook 通知对方的 http(s) 地址；留空则不回推。"),
+    )
+    webhook_secret = forms.CharField(
+        label=_("签名密钥"),
+        max_length=200,
+        required=False,
+        widget=forms.PasswordInput(render_value=False),
+        help_text=_("HMAC-SHA256 签名所用的密钥，至少 16 个字符；留空则保留原值。"),
+    )
+
     def __init__(self, *args, fields=(), **kwargs):
         super().__init__(*args, **kwargs)
         for name, label in fields:

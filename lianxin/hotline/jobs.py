@@ -203,9 +203,18 @@ def _fail(job: ImportJob, message: str, checked=None) -> ImportJob:
 
 
 @transaction.atomic
-def save_source(source: Source, *, name: str, mapping: dict, states_text: str, acting_user):
+def save_source(
+    source: Source,
+    *,
+    name: str,
+    mapping: dict,
+    states_text: str,
+    acting_user,
+    connection: dict | None = None,
+):
     """Save a source's name, column mapping and state mapping (`theirs = ours` a line; ours is
-    a state value or label of the work order's workflow); written to the trail."""
+    a state value or label of the work order's workflow) and, when `connection` is given, its
+    pull and webhook settings (`_connection`); written to the trail, secrets masked."""
     from .workflow import W
 
     if not can(acting_user, "work_order.import", source):
@@ -226,13 +235,20 @@ def save_source(source: Source, *, name: str, mapping: dict, states_text: str, a
             )
         states[theirs.strip()] = known[ours.strip()]
     locked = Source.objects.select_for_update().get(pk=source.pk)
-    before = {"name": locked.name, "mapping": locked.mapping, "state_mapping": locked.state_mapping}
+    before = {
+        "name": locked.name,
+        "mapping": locked.mapping,
+        "state_mapping": locked.state_mapping,
+        **_connection_view(locked),
+    }
+    if connection is not None:
+        _connection(locked, connection)
     locked.name = name.strip()
     locked.mapping = {k: v.strip() for k, v in mapping.items() if v and v.strip()}
     locked.state_mapping = states
     if Source.objects.exclude(pk=locked.pk).filter(name=locked.name).exists():
         raise ValidationFailed(_("已有同名的工单来源。"), field="name")
-    locked.save(update_fields=["name", "mapping", "state_mapping"])
+    locked.save(update_fields=["name", "mapping", "state_mapping", *CONNECTION_FIELDS])
     trail.record(
         "hotline.source_change",
         actor=acting_user,
@@ -243,7 +259,73 @@ def save_source(source: Source, *, name: str, mapping: dict, states_text: str, a
                 "name": locked.name,
                 "mapping": locked.mapping,
                 "state_mapping": locked.state_mapping,
+                **_connection_view(locked),
             },
         },
     )
     return locked
+
+
+CONNECTION_FIELDS = (
+    "pull_url",
+    "pull_format",
+    "pull_auth_header",
+    "pull_interval_minutes",
+    "webhook_url",
+    "webhook_secret",
+    "webhook_since",
+)
+
+
+def _connection_view(source: Source) -> dict:
+    """The pull and webhook settings as the trail keeps them: secrets masked."""
+    from .http import mask
+
+    return {
+        "pull_url": source.pull_url,
+        "pull_format": source.pull_format,
+        "pull_auth_header": mask(source.pull_auth_header),
+        "pull_interval_minutes": source.pull_interval_minutes,
+        "webhook_url": source.webhook_url,
+        "webhook_secret": mask(source.webhook_secret),
+    }
+
+
+def _connection(source: Source, d: dict) -> None:
+    """Check and set the pull and webhook settings: http(s) URLs (hotline/http.py refuses
+    other schemes, and private addresses when the setting forbids them); an auth header of
+    the form `Name: value`; a secret of 16 characters or more whenever a webhook is set. An
+    empty secret or header keeps the stored one."""
+    from .http import check_url
+
+    pull_url = (d.get("pull_url") or "").strip()
+    webhook_url = (d.get("webhook_url") or "").strip()
+    if pull_url:
+        check_url(pull_url, field="pull_url")
+    if webhook_url:
+        check_url(webhook_url, field="webhook_url")
+    header = (d.get("pull_auth_header") or "").strip()
+    if d.get("clear_pull_auth"):
+        source.pull_auth_header = ""
+    elif header:
+        header_name, sep, value = header.partition(":")
+        if not sep or not header_name.strip() or not value.strip() or " " in header_name.strip():
+            raise ValidationFailed(
+                _("认证头应为“名称: 值”，如“Authorization: Bearer abc”。"),
+                field="pull_auth_header",
+            )
+        source.pull_auth_header = header
+    secret = (d.get("webhook_secret") or "").strip()
+    if secret:
+        if len(secret) < 16:
+            raise ValidationFailed(_("签名密钥至少 16 个字符。"), field="webhook_secret")
+        source.webhook_secret = secret
+    if webhook_url and not source.webhook_secret:
+        raise ValidationFailed(_("设置回推地址时须同时设置签名密钥。"), field="webhook_secret")
+    source.pull_url = pull_url
+    source.pull_format = d.get("pull_format") or "json"
+    source.pull_interval_minutes = int(d.get("pull_interval_minutes") or 60)
+    if webhook_url and webhook_url != source.webhook_url:
+        # Events from now on: a webhook set today does not replay the orders' past replies.
+        source.webhook_since = timezone.now()
+    source.webhook_url = webhook_url

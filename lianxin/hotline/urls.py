@@ -12,6 +12,15 @@ urlpatterns = [
         name="work_order_import_progress",
     ),
     path("work-orders/sources/<int:pk>/", views.source_edit, name="work_order_source"),
+    path("work-orders/sources/<int:pk>/pull/", views.source_pull, name="work_order_source_pull"),
+    path(
+        "work-orders/sources/<int:pk>/export", views.source_export, name="work_order_source_export"
+    ),
+    path(
+        "work-orders/sources/<int:pk>/deliveries/",
+        views.source_deliveries,
+        name="work_order_source_deliveries",
+    ),
     path("work-orders/<int:pk>/", views.order_detail, name="work_order_detail"),
     path(
         "work-orders/<int:pk>/actions/<str:action>/",

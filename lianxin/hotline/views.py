@@ -8,7 +8,9 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.shortcuts import redirect, render
+from django.db import transaction
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_http_methods
 
@@ -17,11 +19,13 @@ from lianxin.casework import attachments, similar
 from lianxin.casework.models import Case, Kind
 from lianxin.casework.views import ACTIONS as LOOP_SPECS
 from lianxin.casework.views import ActionPage, run_action_page
+from lianxin.core import trail
 from lianxin.core.errors import LianxinError
 from lianxin.core.forms import show_error
 
-from . import forms, importing, jobs, queries, serialize
-from .models import ImportJob, Source
+from . import export, forms, importing, jobs, pull, push, queries, serialize
+from .http import mask
+from .models import Delivery, ImportJob, PullRun, Source
 from .workflow import WORK_ORDER_WORKFLOW, WorkOrderState
 
 PAGE_SIZE = 50
@@ -231,6 +235,10 @@ def source_edit(request, pk: int):
     labels = [(name, label) for name, (label, _required) in importing.FIELDS.items()]
     initial = {
         "name": source.name,
+        "pull_url": source.pull_url,
+        "pull_format": source.pull_format,
+        "pull_interval_minutes": source.pull_interval_minutes,
+        "webhook_url": source.webhook_url,
         "states": "\n".join(f"{k} = {v}" for k, v in (source.state_mapping or {}).items()),
         **{f"col_{k}": v for k, v in (source.mapping or {}).items()},
     }
@@ -245,6 +253,7 @@ def source_edit(request, pk: int):
             mapping={name: d.get(f"col_{name}", "") for name, _label in labels},
             states_text=d["states"],
             acting_user=request.user,
+            connection=d,
         )
 
     return run_form_page(
@@ -252,7 +261,101 @@ def source_edit(request, pk: int):
         form,
         act,
         success=gettext("工单来源已保存。"),
-        on_success=lambda saved: redirect("work_order_import"),
+        on_success=lambda saved: redirect("work_order_source", saved.pk),
         template="hotline/source_edit.html",
-        context={"source": source},
+        context={
+            "source": source,
+            "auth_masked": mask(source.pull_auth_header),
+            "secret_masked": mask(source.webhook_secret),
+            "runs": source.pull_runs.select_related("job")[:20],
+        },
+    )
+
+
+def _staff_source(request, pk: int) -> Source:
+    source = get_visible_or_404(request.user, Source, pk=pk)
+    if not can(request.user, "work_order.import", source):
+        raise Http404
+    return source
+
+
+@login_required
+@require_http_methods(["POST"])
+def source_pull(request, pk: int):
+    """Pull the source's endpoint now (the run is shown in the source's run log)."""
+    source = _staff_source(request, pk)
+    if not source.pull_url:
+        messages.error(request, gettext("该来源未设置拉取地址。"))
+    else:
+        run = pull.pull(source)
+        if run.status == PullRun.Status.DONE:
+            messages.success(
+                request,
+                gettext("拉取成功：新导入 %(c)s 件，已导入过 %(e)s 件。")
+                % {"c": run.created_count, "e": run.existing_count},
+            )
+        else:
+            messages.error(request, gettext("拉取失败：%(e)s") % {"e": run.error})
+    return redirect("work_order_source", source.pk)
+
+
+@login_required
+def source_export(request, pk: int):
+    """The source's work orders of a period as .xlsx or CSV (`?from=&to=&format=`)."""
+    source = _staff_source(request, pk)
+    g = request.GET
+    if "format" not in g:
+        return render(request, "hotline/source_export.html", {"source": source, "filters": g})
+    try:
+        start, end = export.period(g.get("from", ""), g.get("to", ""))
+        content, content_type, filename, rows = export.build(
+            source, start, end, g.get("format", "xlsx")
+        )
+    except LianxinError as exc:
+        return render(
+            request,
+            "hotline/source_export.html",
+            {"source": source, "filters": g, "error": exc.message},
+            status=exc.status,
+        )
+    with transaction.atomic():
+        trail.record(
+            "hotline.export",
+            actor=request.user,
+            obj=source,
+            change={"from": str(start or ""), "to": str(end or ""), "rows": rows},
+        )
+    response = HttpResponse(content, content_type=content_type)
+    response["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def source_deliveries(request, pk: int):
+    """The webhook delivery log of a source, with "retry now" for a pending or failed one."""
+    source = _staff_source(request, pk)
+    status = 200
+    if request.method == "POST":
+        delivery = get_object_or_404(Delivery, pk=request.POST.get("delivery") or 0, source=source)
+        try:
+            done = push.retry_now(delivery, acting_user=request.user)
+        except LianxinError as exc:
+            messages.error(request, exc.message)
+            status = exc.status
+        else:
+            if done.status == Delivery.Status.DELIVERED:
+                messages.success(request, gettext("已送达。"))
+            else:
+                messages.error(
+                    request,
+                    gettext("未送达：%(e)s") % {"e": done.last_error or done.get_status_display()},
+                )
+            return redirect("work_order_source_deliveries", source.pk)
+    page = Paginator(source.deliveries.all(), PAGE_SIZE).get_page(request.GET.get("page"))
+    return render(
+        request,
+        "hotline/source_deliveries.html",
+        {"source": source, "page": page},
+        status=status,
     )
