@@ -66,7 +66,8 @@ run: system-deps install $(STATIC_STAMP)
 	@$(PY) manage.py prepare_start
 	@echo "连心已启动，监听 $(HOST):$(PORT)  (演示账号见 README / demo accounts in README)"
 	@# The background worker (notifications), the intake loop (registration entries of API
-	@# submissions) and the deadline scan run beside the web server and stop with it. Each
+	@# submissions), the deadline scan and the hotline's pull and webhook loops (sources that
+	@# have none configured cost one query a step) run beside the web server and stop with it. Each
 	@# waits out database outages itself (lianxin/core/loops.py) and is started again by
 	@# scripts/supervise.sh if it ever exits.
 	@# Each supervisor gets SIGTERM when this shell dies, even by SIGKILL (setpriv --pdeathsig),
@@ -75,6 +76,8 @@ run: system-deps install $(STATIC_STAMP)
 	$(PDEATHSIG) scripts/supervise.sh $(PY) manage.py run_tasks --every 2 & \
 	$(PDEATHSIG) scripts/supervise.sh $(PY) manage.py complete_intake --every 1 > /dev/null & \
 	$(PDEATHSIG) scripts/supervise.sh $(PY) manage.py scan_deadlines --every $(SCAN_EVERY) > /dev/null & \
+	$(PDEATHSIG) scripts/supervise.sh $(PY) manage.py pull_work_orders --every 60 > /dev/null & \
+	$(PDEATHSIG) scripts/supervise.sh $(PY) manage.py deliver_webhooks --every 10 > /dev/null & \
 	$(VENV)/bin/gunicorn lianxin.wsgi:application --bind $(HOST):$(PORT) --workers $(WORKERS) --access-logfile - --timeout 120
 
 lint: install-test
