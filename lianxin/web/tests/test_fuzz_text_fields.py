@@ -248,8 +248,9 @@ def _page_key(path: str) -> tuple | None:
 
 
 def _extra_entries() -> list[str]:
-    """Pages no list links to: the scan page of a station and of a deputy, and one case of
-    each kind in each state (their action forms differ by state)."""
+    """Pages no list links to: the scan page of a station and of a deputy, the writing page of
+    a suggestion for each seat, and one case of each kind in each state (their action forms
+    differ by state)."""
     from lianxin.casework.models import Case
     from lianxin.liaison.models import Station
     from lianxin.org.models import Deputy
@@ -261,6 +262,14 @@ def _extra_entries() -> list[str]:
     deputy = Deputy.objects.exclude(scan_code="").order_by("pk").first()
     if deputy is not None:
         out.append(f"/s/{deputy.scan_code}")
+    # The suggestion's writing page of each seat of a deputy who holds two (the seat is chosen
+    # by its congress first).
+    for congress_id in (
+        Deputy.objects.filter(person__user__username="deputy_demo")
+        .order_by("pk")
+        .values_list("congress_id", flat=True)
+    ):
+        out.append(f"/suggestions/new/?congress={congress_id}")
     seen = set()
     for pk, kind, state in Case.objects.order_by("pk").values_list("pk", "kind", "state"):
         if (kind, state) not in seen:
@@ -399,6 +408,10 @@ CALLERS = {
     "users": "jz_staff",
     "me": "unit_demo",
     "cases": "yc_staff",
+    "work-orders": "jz_staff",
+    "consultations": "yc_staff",
+    "consultation-opinions": "yc_staff",
+    "bulletins": "yc_staff",
 }
 API_FIXED = [FIXED[0], FIXED[2], FIXED[3], FIXED[4]]  # markup, control characters, surrogate, long
 
