@@ -1347,3 +1347,58 @@ class HotIssueCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id}:{self.case_id}"
+
+
+# --- Tallies: figures of other records (casework.tallies) -----------------------------------------
+
+TALLY_DIMENSIONS = (
+    "figure",
+    "region_code",
+    "station_id",
+    "deputy_id",
+    "congress_id",
+    "delegation_id",
+    "month",
+)
+
+
+class TallyFact(models.Model):
+    """What one source object (a reception record, a deputy's year of duty points) adds to the
+    tally cells: its rows, each the dimensions of a cell and a number, kept so that a change
+    moves only the difference."""
+
+    source = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "object_id"], name="tally_fact_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.object_id}"
+
+
+class TallyCell(models.Model):
+    """The sum of one figure over the facts that share every dimension. A deputy's share is a
+    row of its own (`deputy_id` set) beside the whole (`deputy_id` 0), so a reception with two
+    deputies counts once for its station and once for each deputy."""
+
+    figure = models.CharField(max_length=32)
+    region_code = models.CharField(max_length=12, blank=True, default="")
+    station_id = models.IntegerField(default=0)
+    deputy_id = models.IntegerField(default=0)
+    congress_id = models.IntegerField(default=0)
+    delegation_id = models.IntegerField(default=0)
+    month = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=list(TALLY_DIMENSIONS), name="tally_cell_dimensions")
+        ]
+        indexes = [models.Index(fields=["figure", "region_code", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.region_code} {self.month:%Y-%m}"

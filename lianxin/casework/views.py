@@ -907,7 +907,7 @@ def dashboard_page(request):
     params = {k: v for k, v in q.items() if k in DASHBOARD_PARAMS - {"format", "region"}}
     here = {**params, **({"region": region.code} if region else {})}
     figure_choices = (
-        [(k, v[0]) for k, v in dashboard.NETWORK_FIGURES.items()]
+        [(k, v[0]) for k, v in dashboard.network_figures().items()]
         if kind == dashboard.NETWORK
         else [(f.key, f.label) for f in metrics.figures_for(kind)]
         if kinds.kind_spec(kind)
@@ -922,7 +922,9 @@ def dashboard_page(request):
             "sections": sections,
             "kind": kind,
             "region": region,
-            "groups": list(metrics.GROUPS.items()) if kind != dashboard.NETWORK else [],
+            "groups": list(
+                (dashboard.NETWORK_GROUPS if kind == dashboard.NETWORK else metrics.GROUPS).items()
+            ),
             "figure_choices": figure_choices,
             "by": q.get("by") or "region",
             "figure": board.figure if board else q.get("figure", ""),
