@@ -1402,3 +1402,53 @@ class TallyCell(models.Model):
 
     def __str__(self) -> str:
         return f"{self.figure} {self.region_code} {self.month:%Y-%m}"
+
+
+# --- Other texts in the full-text index (casework.texts) ----------------------------------------
+
+
+class TextEntry(models.Model):
+    """A text other than a case, kept for the full-text search (`casework.texts`): a duty post,
+    a story, a published duty report, a sentiment report, a consultation opinion. `kind` is
+    the registered text kind, `object_id` its row; title, body, date and the link are what the
+    hits show, so a page of hits reads no source table."""
+
+    kind = models.CharField(max_length=32)
+    object_id = models.IntegerField()
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    date = models.DateField()
+    url = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="text_entry_object")
+        ]
+        indexes = [models.Index(fields=["kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class TextSearchRow(models.Model):
+    """A text's row of the full-text index: like `SearchEntry`, an FTS5 virtual table on
+    SQLite, a table with a generated `tsvector` under a GIN index on PostgreSQL (migration
+    0021); the row id is the `TextEntry`'s id."""
+
+    entry = models.OneToOneField(
+        TextEntry,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_row",
+    )
+    words = models.TextField()
+    grams = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "casework_text_search"
+
+    def __str__(self) -> str:
+        return str(self.entry_id)

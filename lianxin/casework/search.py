@@ -112,18 +112,25 @@ def query_terms(query: str) -> list[str]:
 
 
 class _Backend:
+    """`table`: the index's table; `relation`: the name by which the indexed model reaches its
+    row of it (a case's `search_entry`, a text's `search_row`)."""
+
+    def __init__(self, table: str = "casework_search", relation: str = "search_entry"):
+        self.table = table
+        self.relation = relation
+
     def write(self, cursor, rows: Sequence[tuple[int, str, str]]) -> None:
         raise NotImplementedError
 
     def clear(self, cursor) -> None:
-        cursor.execute("DELETE FROM casework_search")
+        cursor.execute(f"DELETE FROM {self.table}")
 
     def finish(self, cursor) -> None:
         """After a rebuild."""
 
     def delete(self, cursor, ids: Sequence[int]) -> None:
         cursor.execute(
-            f"DELETE FROM casework_search WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
+            f"DELETE FROM {self.table} WHERE rowid IN ({', '.join(['%s'] * len(ids))})",
             list(ids),
         )
 
@@ -144,7 +151,7 @@ class _Fts5(_Backend):
     def write(self, cursor, rows):
         self.delete(cursor, [r[0] for r in rows])
         cursor.executemany(
-            "INSERT INTO casework_search (rowid, words, grams) VALUES (%s, %s, %s)", rows
+            f"INSERT INTO {self.table} (rowid, words, grams) VALUES (%s, %s, %s)", rows
         )
 
     def expression(self, terms, *, any_term):
@@ -159,10 +166,11 @@ class _Fts5(_Backend):
         return (" OR " if any_term else " AND ").join(parts)
 
     def match(self, qs, expression):
-        return qs.filter(search_entry__isnull=False).extra(
-            where=['"casework_search" MATCH %s'],
+        t = self.table
+        return qs.filter(**{f"{self.relation}__isnull": False}).extra(
+            where=[f'"{t}" MATCH %s'],
             params=[expression],
-            select={"search_rank": '-"casework_search"."rank"'},
+            select={"search_rank": f'-"{t}"."rank"'},
         )
 
 
@@ -176,7 +184,7 @@ class _Postgres(_Backend):
     def write(self, cursor, rows):
         # One statement per batch: the server's round trips, not the rows, were the cost.
         cursor.execute(
-            "INSERT INTO casework_search (rowid, words, grams) VALUES "
+            f"INSERT INTO {self.table} (rowid, words, grams) VALUES "
             + ", ".join(["(%s, %s, %s)"] * len(rows))
             + " ON CONFLICT (rowid) DO UPDATE SET words = EXCLUDED.words, grams = EXCLUDED.grams",
             [value for row in rows for value in row],
@@ -185,12 +193,12 @@ class _Postgres(_Backend):
     def clear(self, cursor):
         # A rebuild fills the table without its GIN index and builds the index once at the end
         # (`finish`): far cheaper than keeping it current row by row.
-        cursor.execute("TRUNCATE casework_search")
-        cursor.execute("DROP INDEX IF EXISTS casework_search_tsv")
+        cursor.execute(f"TRUNCATE {self.table}")
+        cursor.execute(f"DROP INDEX IF EXISTS {self.table}_tsv")
 
     def finish(self, cursor):
         cursor.execute(
-            "CREATE INDEX IF NOT EXISTS casework_search_tsv ON casework_search USING gin (tsv)"
+            f"CREATE INDEX IF NOT EXISTS {self.table}_tsv ON {self.table} USING gin (tsv)"
         )
 
     def expression(self, terms, *, any_term):
@@ -204,16 +212,18 @@ class _Postgres(_Backend):
 
     def match(self, qs, expression):
         query = "to_tsquery('simple'::regconfig, %s)"
-        return qs.filter(search_entry__isnull=False).extra(
-            where=[f'"casework_search"."tsv" @@ {query}'],
+        t = self.table
+        return qs.filter(**{f"{self.relation}__isnull": False}).extra(
+            where=[f'"{t}"."tsv" @@ {query}'],
             params=[expression],
-            select={"search_rank": f'ts_rank("casework_search"."tsv", {query})'},
+            select={"search_rank": f'ts_rank("{t}"."tsv", {query})'},
             select_params=[expression],
         )
 
 
-def backend() -> _Backend:
-    return _Postgres() if connection.vendor == "postgresql" else _Fts5()
+def backend(table: str = "casework_search", relation: str = "search_entry") -> _Backend:
+    cls = _Postgres if connection.vendor == "postgresql" else _Fts5
+    return cls(table, relation)
 
 
 # --- Writing the index ------------------------------------------------------------------------

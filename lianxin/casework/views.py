@@ -44,6 +44,7 @@ from . import (
     serialize,
     similar,
     stats,
+    texts,
 )
 from .models import Case, Category, Kind, ReplyCategory
 from .workflow import workflow_for
@@ -967,6 +968,9 @@ def _search_args(request) -> tuple[str, dict, str, bool, int]:
 def _run_search(request):
     q, filters, sort, older, page = _search_args(request)
     try:
+        if filters.get("kind") in texts.KINDS:
+            # A kind of text other than cases (casework.texts): a duty story, a post…
+            return texts.search_filtered(request.user, q, filters, sort=sort, page=page), None
         return search.search(
             request.user, q, filters, sort=sort, page=page, older=older, request=request
         ), None
@@ -989,7 +993,7 @@ def _search_page(request, results, error):
         "results": results,
         "error": error,
         "filters": g,
-        "kinds": search.kind_choices(),
+        "kinds": [*search.kind_choices(), *texts.kind_choices()],
         "states": workflow_for(kind).states.choices if kind and _has_workflow(kind) else [],
         "categories": Category.objects.filter(is_active=True).values_list("code", "name"),
         "reply_classes": ReplyCategory.objects.values_list("code", "label"),
