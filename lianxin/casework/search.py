@@ -122,6 +122,10 @@ class _Backend:
     def write(self, cursor, rows: Sequence[tuple[int, str, str]]) -> None:
         raise NotImplementedError
 
+    def insert(self, cursor, rows: Sequence[tuple[int, str, str]]) -> None:
+        """Rows new to the index (a rebuild's, after `clear`): no old entry to replace."""
+        self.write(cursor, rows)
+
     def clear(self, cursor) -> None:
         cursor.execute(f"DELETE FROM {self.table}")
 
@@ -141,6 +145,13 @@ class _Backend:
         raise NotImplementedError
 
 
+# The FTS5 table as migrations 0014 and 0021 make it (`clear` makes it anew).
+FTS5_TABLE = (
+    "CREATE VIRTUAL TABLE {table} USING fts5("
+    "words, grams, tokenize = 'unicode61 remove_diacritics 0')"
+)
+
+
 def _fts5_string(token: str) -> str:
     return '"' + token.replace('"', '""') + '"'
 
@@ -150,9 +161,24 @@ class _Fts5(_Backend):
 
     def write(self, cursor, rows):
         self.delete(cursor, [r[0] for r in rows])
+        self.insert(cursor, rows)
+
+    def insert(self, cursor, rows):
         cursor.executemany(
             f"INSERT INTO {self.table} (rowid, words, grams) VALUES (%s, %s, %s)", rows
         )
+
+    def clear(self, cursor):
+        # Dropping the table and making it anew costs nothing, where deleting every row of an
+        # FTS5 table rewrites its index entry by entry; while the rebuild writes, the index's
+        # segments are not merged (`automerge` 0) but merged once at the end (`finish`).
+        cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+        cursor.execute(FTS5_TABLE.format(table=self.table))
+        cursor.execute(f"INSERT INTO {self.table} ({self.table}, rank) VALUES ('automerge', 0)")
+
+    def finish(self, cursor):
+        cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
+        cursor.execute(f"INSERT INTO {self.table} ({self.table}, rank) VALUES ('automerge', 4)")
 
     def expression(self, terms, *, any_term):
         parts = []
@@ -301,7 +327,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, batch: int = 
                 break
             rows = _rows(cases)
             with transaction.atomic(), connection.cursor() as cursor:
-                b.write(cursor, rows)
+                b.insert(cursor, rows)
             done += len(rows)
             last = cases[-1].pk
             if progress is not None:

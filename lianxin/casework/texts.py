@@ -110,7 +110,7 @@ def _entries(spec: TextKind, objects) -> list[TextEntry]:
     return out
 
 
-def _write(entries: list[TextEntry], backend) -> None:
+def _write(entries: list[TextEntry], backend, *, fresh: bool = False) -> None:
     """Insert the entries and their index rows (segmentation in one pass over the batch)."""
     TextEntry.objects.bulk_create(entries, batch_size=500)
     if connection.vendor != "postgresql" or any(e.pk is None for e in entries):
@@ -127,7 +127,7 @@ def _write(entries: list[TextEntry], backend) -> None:
     rows = [(e.pk, *case_search.tokens(f"{e.title}\n{e.body}")) for e in entries]
     if rows:
         with connection.cursor() as cursor:
-            backend.write(cursor, rows)
+            (backend.insert if fresh else backend.write)(cursor, rows)
 
 
 def index(kind: str, ids: Iterable[int]) -> int:
@@ -193,7 +193,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, batch: int = 
                 if not objects:
                     break
                 with transaction.atomic():
-                    _write(_entries(spec, objects), b)
+                    _write(_entries(spec, objects), b, fresh=True)
                 done += len(objects)
                 last = objects[-1].pk
                 if progress is not None:
