@@ -170,15 +170,9 @@ class _Fts5(_Backend):
 
     def clear(self, cursor):
         # Dropping the table and making it anew costs nothing, where deleting every row of an
-        # FTS5 table rewrites its index entry by entry; while the rebuild writes, the index's
-        # segments are not merged (`automerge` 0) but merged once at the end (`finish`).
+        # FTS5 table rewrites its index entry by entry (half of a rebuild's SQLite time).
         cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
         cursor.execute(FTS5_TABLE.format(table=self.table))
-        cursor.execute(f"INSERT INTO {self.table} ({self.table}, rank) VALUES ('automerge', 0)")
-
-    def finish(self, cursor):
-        cursor.execute(f"INSERT INTO {self.table} ({self.table}) VALUES ('optimize')")
-        cursor.execute(f"INSERT INTO {self.table} ({self.table}, rank) VALUES ('automerge', 4)")
 
     def expression(self, terms, *, any_term):
         parts = []

@@ -4,6 +4,7 @@ kept current by the trail and rebuilt by `rebuild_search`."""
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 
 import pytest
@@ -58,8 +59,6 @@ def test_the_search_page_shows_other_texts_as_a_kind():
 
 
 def test_a_published_report_is_found_and_a_withdrawn_one_is_not():
-    import datetime as dt
-
     from lianxin.duty import reports
 
     deputy, staff = user("deputy_demo"), user("yc_staff")
@@ -109,3 +108,64 @@ def test_operators_and_punctuation_find_nothing_and_raise_nothing():
     _story(f"{WORDS}。")
     for query in ('" * NEAR( OR', "。，！", "", "x" * 1000):
         assert texts.search(user("yc_staff"), query).hits == [] or query == "x" * 1000
+
+
+def _opinion():
+    """An opinion on a consultation of 榆次区, given by the demo deputy (through the actions)."""
+    from django.utils import timezone
+
+    from lianxin.consultation import actions
+    from lianxin.org.models import Congress, Level
+
+    yuci = Congress.objects.get(region__code="140702", level=Level.COUNTY)
+    now = timezone.now()
+    consultation = actions.do_open_consultation(
+        yuci,
+        {
+            "kind": "draft",
+            "title": "榆次区古城保护条例（草案）",
+            "text": "第一条 为了保护古城，制定本条例。",
+            "opens_at": now - dt.timedelta(hours=1),
+            "closes_at": now + dt.timedelta(days=10),
+            "audience": "all",
+        },
+        acting_user=user("yc_staff"),
+    )
+    return actions.do_submit_opinion(
+        consultation,
+        demo_seat("county"),
+        {"content": "建议增加城墙修缮的经费保障。"},
+        acting_user=user("deputy_demo"),
+    )
+
+
+@pytest.mark.parametrize(
+    "kind", ["sentiment_report", "consultation_opinion", "duty_post", "duty_story"]
+)
+def test_every_kind_is_found_by_exactly_those_its_apps_rule_lets_see_it(kind):
+    from django.apps import apps
+
+    from lianxin.accounts.access import visible_to
+    from lianxin.accounts.models import User
+
+    spec = texts.KINDS[kind]
+    model = apps.get_model(spec.model)
+    if kind == "duty_story":
+        _story("走访")
+    if kind == "consultation_opinion":
+        _opinion()
+    row = model.objects.filter(spec.counts).order_by("pk").first()
+    assert row is not None, f"the demo has a {kind}"
+    field = {"sentiment_report": "content", "consultation_opinion": "content"}.get(kind)
+    field = field or ("content" if kind == "duty_post" else "body")
+    model.objects.filter(pk=row.pk).update(**{field: f"关于{WORDS}的情况。"})
+    texts.index(kind, [row.pk])
+    people = list(User.objects.filter(is_active=True).order_by("username")[:40])
+    seen = 0
+    for person in people:
+        may = visible_to(person, model).filter(pk=row.pk).exists()
+        hits = [h.url for h in texts.search(person, WORDS, [kind]).hits]
+        assert (len(hits) == 1) == may, (kind, person.username)
+        seen += may
+    # Some may and some may not: the rule was really applied.
+    assert 0 < seen < len(people), (kind, seen)
