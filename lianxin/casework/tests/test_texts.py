@@ -56,6 +56,19 @@ def test_the_search_page_shows_other_texts_as_a_kind():
     assert f"/duty/stories/{story.pk}/" in html and "<mark>古城墙</mark>" in html
     other = client_for("tg_staff").get("/search/", {"q": "古城墙", "kind": "duty_story"})
     assert f"/duty/stories/{story.pk}/" not in other.content.decode()
+    # The cases' own filters are refused for a text kind; a bad year too.
+    bad = client_for("yc_staff").get(
+        "/search/", {"q": "古城墙", "kind": "duty_story", "state": "handling"}
+    )
+    assert bad.status_code == 422 and "此类别只能按年份筛选" in bad.content.decode()
+    year = client_for("yc_staff").get(
+        "/search/", {"q": "古城墙", "kind": "duty_story", "year": "abc"}
+    )
+    assert year.status_code == 422
+    this_year = client_for("yc_staff").get(
+        "/search/", {"q": "古城墙", "kind": "duty_story", "year": str(story.created_at.year)}
+    )
+    assert f"/duty/stories/{story.pk}/" in this_year.content.decode()
 
 
 def test_a_published_report_is_found_and_a_withdrawn_one_is_not():
