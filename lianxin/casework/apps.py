@@ -20,6 +20,7 @@ class CaseworkConfig(AppConfig):
             metrics,
             rules,  # noqa: F401 - registers this app's access rules
             search,
+            tallies,
         )
         from .models import Case, DeadlinePolicy, WorkdayOverride
 
@@ -31,6 +32,14 @@ class CaseworkConfig(AppConfig):
         # So do the figures (casework.metrics): each case action recounts its case.
         trail.on_record_batch(metrics.on_trail, prefix="casework.")
         pre_delete.connect(metrics.on_delete, sender=Case, dispatch_uid="metrics-case-deleted")
+        # And the figures of the liaison network (casework.tallies): a reception is counted in
+        # the transaction that records it.
+        trail.on_record(tallies.on_reception, prefix="liaison.record_reception")
+        pre_delete.connect(
+            tallies.on_reception_delete,
+            sender="liaison.ReceptionRecord",
+            dispatch_uid="tallies-reception-deleted",
+        )
 
         # The deadline scan finds the hot issues again (at most hourly) and pushes them.
         from . import scan

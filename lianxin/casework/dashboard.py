@@ -24,7 +24,7 @@ from lianxin.accounts.access import Grants
 from lianxin.core import dates
 from lianxin.core.errors import ValidationFailed
 
-from . import kinds, metrics, rules
+from . import kinds, metrics, rules, tallies
 
 NETWORK = "network"
 FIRST_DAY = dt.date(2000, 1, 1)
@@ -165,7 +165,9 @@ def build(
     if kind not in valid:
         raise ValidationFailed(_("统计类别有误。"), field="kind")
     if kind == NETWORK:
-        return _network(g, region=region, figure=figure or "receptions", start=start, end=end)
+        return _network(
+            g, region=region, figure=figure or "receptions", start=start, end=end, by=by
+        )
     if by not in metrics.GROUPS:
         raise ValidationFailed(_("分组方式有误。"), field="by")
     figures = metrics.figures_for(kind)
@@ -323,59 +325,89 @@ def _league(board: Dashboard, kind: str, start, end, g: Grants) -> None:
     ]
 
 
-def _network(g: Grants, *, region, figure: str, start, end) -> Dashboard:
-    """Stations and receptions by the region's children (the liaison network)."""
-    if figure not in NETWORK_FIGURES:
+def network_figures() -> dict[str, tuple]:
+    """The network tab's figures: the stations, then the tallies of the metrics layer
+    (`casework.tallies`: receptions, people received, leading cadres' receptions, and the duty
+    points duty registers), each (label, definition)."""
+    return {
+        **NETWORK_FIGURES,
+        **{k: (f.label, f.definition) for k, f in tallies.FIGURES.items()},
+    }
+
+
+NETWORK_GROUPS = {
+    "region": gettext_lazy("区划"),
+    "quarter": gettext_lazy("季度"),
+}
+
+
+def _network(g: Grants, *, region, figure: str, start, end, by: str = "region") -> Dashboard:
+    """Stations and the network's tallies by the region's children or by quarter."""
+    figures = network_figures()
+    if figure not in figures:
         raise ValidationFailed(_("指标有误。"), field="figure")
+    if by not in NETWORK_GROUPS:
+        raise ValidationFailed(_("分组方式有误。"), field="by")
     Station = apps.get_model("liaison", "Station")
-    Record = apps.get_model("liaison", "ReceptionRecord")
     Region = _region_model()
     code = region.code if region is not None else ""
     length = metrics.REGION_LEVELS.get(len(code), 4) if code else 4
-    stations = dict(
-        Station.objects.filter(region__code__startswith=code)
-        .annotate(g=Substr("region__code", 1, length))
-        .values("g")
-        .annotate(n=Count("pk"))
-        .values_list("g", "n")
-    )
-    records = Record.objects.filter(station__region__code__startswith=code)
-    if start:
-        records = records.filter(date__gte=start.replace(day=1))
-    if end:
-        records = records.filter(date__lt=_next_month(end))
-    receptions = dict(
-        records.annotate(g=Substr("station__region__code", 1, length))
-        .values("g")
-        .annotate(n=Count("pk"))
-        .values_list("g", "n")
-    )
-    keys = sorted(set(stations) | set(receptions))
-    names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
-    rows = [[names.get(k, k), stations.get(k, 0), receptions.get(k, 0)] for k in keys]
-    order = sorted(range(len(rows)), key=lambda i: (-rows[i][2], keys[i]))
-    columns = [Column(k, str(label), str(text)) for k, (label, text) in NETWORK_FIGURES.items()]
+    stations_qs = Station.objects.filter(region__code__startswith=code)
+    qs = tallies.cells(list(tallies.FIGURES), region=code, start=start, end=end)
+    counted = tallies.grouped(qs, by, length=length)
+    total_counts = tallies.totals(qs)
+    if by == "region":
+        stations = dict(
+            stations_qs.annotate(g=Substr("region__code", 1, length))
+            .values("g")
+            .annotate(n=Count("pk"))
+            .values_list("g", "n")
+        )
+        keys = sorted(set(stations) | set(counted))
+        names = dict(Region.objects.filter(code__in=keys).values_list("code", "name"))
+    else:
+        stations = {}
+        keys = sorted(counted)
+        names = {k: k for k in keys}
+    station_total = stations_qs.count()
+    tally_keys = list(tallies.FIGURES)
+    rows = [
+        [
+            names.get(k, k),
+            stations.get(k, "—" if by != "region" else 0),
+            *(counted.get(k, {}).get(f, 0) for f in tally_keys),
+        ]
+        for k in keys
+    ]
+    column = [*figures].index(figure) + 1
+    if by == "region":
+        first = 2 if tally_keys else 1
+        order = sorted(range(len(rows)), key=lambda i: (-rows[i][first], keys[i]))
+    else:
+        order = list(range(len(rows)))
+    columns = [Column(k, str(label), str(text)) for k, (label, text) in figures.items()]
     board = Dashboard(
         kind=NETWORK,
         kind_label=str(_("联络站网络")),
         region=region,
-        by="region",
+        by=by,
         figure=figure,
         start=start,
         end=end,
         columns=columns,
-        header=[str(metrics.GROUPS["region"]), *(c.label for c in columns)],
+        header=[str(NETWORK_GROUPS[by]), *(c.label for c in columns)],
         rows=[rows[i] for i in order],
         keys=[keys[i] for i in order],
-        total=[_("合计"), sum(stations.values()), sum(receptions.values())],
+        total=[_("合计"), station_total, *(total_counts.get(f, 0) for f in tally_keys)],
         chart={
-            "title": str(NETWORK_FIGURES[figure][0]),
+            "title": str(figures[figure][0]),
             "labels": [rows[i][0] for i in order],
-            "values": [rows[i][1 if figure == "stations" else 2] for i in order],
+            "values": [v if isinstance(v := rows[i][column], int) else 0 for i in order],
         },
     )
     board.trail = _trail(g, code)
-    _drill(board, g)
+    if by == "region":
+        _drill(board, g)
     return board
 
 

@@ -1347,3 +1347,108 @@ class HotIssueCase(models.Model):
 
     def __str__(self) -> str:
         return f"{self.issue_id}:{self.case_id}"
+
+
+# --- Tallies: figures of other records (casework.tallies) -----------------------------------------
+
+TALLY_DIMENSIONS = (
+    "figure",
+    "region_code",
+    "station_id",
+    "deputy_id",
+    "congress_id",
+    "delegation_id",
+    "month",
+)
+
+
+class TallyFact(models.Model):
+    """What one source object (a reception record, a deputy's year of duty points) adds to the
+    tally cells: its rows, each the dimensions of a cell and a number, kept so that a change
+    moves only the difference."""
+
+    source = models.CharField(max_length=32)
+    object_id = models.CharField(max_length=64)
+    rows = models.JSONField(default=list)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["source", "object_id"], name="tally_fact_object")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.source} {self.object_id}"
+
+
+class TallyCell(models.Model):
+    """The sum of one figure over the facts that share every dimension. A deputy's share is a
+    row of its own (`deputy_id` set) beside the whole (`deputy_id` 0), so a reception with two
+    deputies counts once for its station and once for each deputy."""
+
+    figure = models.CharField(max_length=32)
+    region_code = models.CharField(max_length=12, blank=True, default="")
+    station_id = models.IntegerField(default=0)
+    deputy_id = models.IntegerField(default=0)
+    congress_id = models.IntegerField(default=0)
+    delegation_id = models.IntegerField(default=0)
+    month = models.DateField()
+    n = models.BigIntegerField(default=0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=list(TALLY_DIMENSIONS), name="tally_cell_dimensions")
+        ]
+        indexes = [models.Index(fields=["figure", "region_code", "month"])]
+
+    def __str__(self) -> str:
+        return f"{self.figure} {self.region_code} {self.month:%Y-%m}"
+
+
+# --- Other texts in the full-text index (casework.texts) ----------------------------------------
+
+
+class TextEntry(models.Model):
+    """A text other than a case, kept for the full-text search (`casework.texts`): a duty post,
+    a story, a published duty report, a sentiment report, a consultation opinion. `kind` is
+    the registered text kind, `object_id` its row; title, body, date and the link are what the
+    hits show, so a page of hits reads no source table."""
+
+    kind = models.CharField(max_length=32)
+    object_id = models.IntegerField()
+    title = models.CharField(max_length=200, blank=True)
+    body = models.TextField(blank=True)
+    date = models.DateField()
+    url = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["kind", "object_id"], name="text_entry_object")
+        ]
+        indexes = [models.Index(fields=["kind", "date"])]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.object_id}"
+
+
+class TextSearchRow(models.Model):
+    """A text's row of the full-text index: like `SearchEntry`, an FTS5 virtual table on
+    SQLite, a table with a generated `tsvector` under a GIN index on PostgreSQL (migration
+    0021); the row id is the `TextEntry`'s id."""
+
+    entry = models.OneToOneField(
+        TextEntry,
+        primary_key=True,
+        db_column="rowid",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        related_name="search_row",
+    )
+    words = models.TextField()
+    grams = models.TextField()
+
+    class Meta:
+        managed = False
+        db_table = "casework_text_search"
+
+    def __str__(self) -> str:
+        return str(self.entry_id)

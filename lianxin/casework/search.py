@@ -112,19 +112,30 @@ def query_terms(query: str) -> list[str]:
 
 
 class _Backend:
+    """`table`: the index's table; `relation`: the name by which the indexed model reaches its
+    row of it (a case's `search_entry`, a text's `search_row`)."""
+
+    def __init__(self, table: str = "casework_search", relation: str = "search_entry"):
+        self.table = table
+        self.relation = relation
+
     def write(self, cursor, rows: Sequence[tuple[int, str, str]]) -> None:
         raise NotImplementedError
 
+    def insert(self, cursor, rows: Sequence[tuple[int, str, str]]) -> None:
+        """Rows new to the index (a rebuild's, after `clear`): no old entry to replace."""
+        self.write(cursor, rows)
+
     def clear(self, cursor) -> None:
-        cursor.execute("DELETE FROM casework_search")
+        cursor.execute(f"DELETE FROM {self.table}")  # nosec B608 - the index's own table
 
     def finish(self, cursor) -> None:
         """After a rebuild."""
 
     def delete(self, cursor, ids: Sequence[int]) -> None:
         cursor.execute(
-            # Only placeholders are formatted in; the ids go as parameters.
-            f"DELETE FROM casework_search WHERE rowid IN ({', '.join(['%s'] * len(ids))})",  # nosec B608
+            # The index's own table name and placeholders are formatted in; ids go as parameters.
+            f"DELETE FROM {self.table} WHERE rowid IN ({', '.join(['%s'] * len(ids))})",  # nosec B608
             list(ids),
         )
 
@@ -133,6 +144,13 @@ class _Backend:
 
     def match(self, qs: QuerySet, expression: str) -> QuerySet:
         raise NotImplementedError
+
+
+# The FTS5 table as migrations 0014 and 0021 make it (`clear` makes it anew).
+FTS5_TABLE = (
+    "CREATE VIRTUAL TABLE {table} USING fts5("
+    "words, grams, tokenize = 'unicode61 remove_diacritics 0')"
+)
 
 
 def _fts5_string(token: str) -> str:
@@ -144,9 +162,18 @@ class _Fts5(_Backend):
 
     def write(self, cursor, rows):
         self.delete(cursor, [r[0] for r in rows])
-        cursor.executemany(
-            "INSERT INTO casework_search (rowid, words, grams) VALUES (%s, %s, %s)", rows
-        )
+        self.insert(cursor, rows)
+
+    def insert(self, cursor, rows):
+        # The index's own table name is formatted in; the rows go as parameters.
+        sql = f"INSERT INTO {self.table} (rowid, words, grams) VALUES (%s, %s, %s)"  # nosec B608
+        cursor.executemany(sql, rows)
+
+    def clear(self, cursor):
+        # Dropping the table and making it anew costs nothing, where deleting every row of an
+        # FTS5 table rewrites its index entry by entry (half of a rebuild's SQLite time).
+        cursor.execute(f"DROP TABLE IF EXISTS {self.table}")
+        cursor.execute(FTS5_TABLE.format(table=self.table))
 
     def expression(self, terms, *, any_term):
         parts = []
@@ -160,11 +187,12 @@ class _Fts5(_Backend):
         return (" OR " if any_term else " AND ").join(parts)
 
     def match(self, qs, expression):
-        # The expression goes as a parameter; the SQL around it is constant.
-        return qs.filter(search_entry__isnull=False).extra(  # nosec B610
-            where=['"casework_search" MATCH %s'],
+        t = self.table
+        # The expression goes as a parameter; the SQL around it names the index's own table.
+        return qs.filter(**{f"{self.relation}__isnull": False}).extra(  # nosec B610
+            where=[f'"{t}" MATCH %s'],
             params=[expression],
-            select={"search_rank": '-"casework_search"."rank"'},
+            select={"search_rank": f'-"{t}"."rank"'},
         )
 
 
@@ -178,8 +206,8 @@ class _Postgres(_Backend):
     def write(self, cursor, rows):
         # One statement per batch: the server's round trips, not the rows, were the cost.
         cursor.execute(
-            # Only placeholders are joined in; the rows go as parameters.
-            "INSERT INTO casework_search (rowid, words, grams) VALUES "  # nosec B608
+            # The index's own table name and placeholders are joined in; rows go as parameters.
+            f"INSERT INTO {self.table} (rowid, words, grams) VALUES "  # nosec B608
             + ", ".join(["(%s, %s, %s)"] * len(rows))
             + " ON CONFLICT (rowid) DO UPDATE SET words = EXCLUDED.words, grams = EXCLUDED.grams",
             [value for row in rows for value in row],
@@ -188,12 +216,12 @@ class _Postgres(_Backend):
     def clear(self, cursor):
         # A rebuild fills the table without its GIN index and builds the index once at the end
         # (`finish`): far cheaper than keeping it current row by row.
-        cursor.execute("TRUNCATE casework_search")
-        cursor.execute("DROP INDEX IF EXISTS casework_search_tsv")
+        cursor.execute(f"TRUNCATE {self.table}")
+        cursor.execute(f"DROP INDEX IF EXISTS {self.table}_tsv")
 
     def finish(self, cursor):
         cursor.execute(
-            "CREATE INDEX IF NOT EXISTS casework_search_tsv ON casework_search USING gin (tsv)"
+            f"CREATE INDEX IF NOT EXISTS {self.table}_tsv ON {self.table} USING gin (tsv)"
         )
 
     def expression(self, terms, *, any_term):
@@ -207,17 +235,19 @@ class _Postgres(_Backend):
 
     def match(self, qs, expression):
         query = "to_tsquery('simple'::regconfig, %s)"
-        # The expression goes as a parameter; the SQL around it is constant.
-        return qs.filter(search_entry__isnull=False).extra(  # nosec B610
-            where=[f'"casework_search"."tsv" @@ {query}'],
+        t = self.table
+        # The expression goes as a parameter; the SQL around it names the index's own table.
+        return qs.filter(**{f"{self.relation}__isnull": False}).extra(  # nosec B610
+            where=[f'"{t}"."tsv" @@ {query}'],
             params=[expression],
-            select={"search_rank": f'ts_rank("casework_search"."tsv", {query})'},
+            select={"search_rank": f'ts_rank("{t}"."tsv", {query})'},
             select_params=[expression],
         )
 
 
-def backend() -> _Backend:
-    return _Postgres() if connection.vendor == "postgresql" else _Fts5()
+def backend(table: str = "casework_search", relation: str = "search_entry") -> _Backend:
+    cls = _Postgres if connection.vendor == "postgresql" else _Fts5
+    return cls(table, relation)
 
 
 # --- Writing the index ------------------------------------------------------------------------
@@ -295,7 +325,7 @@ def rebuild(progress: Callable[[int, int], None] | None = None, *, batch: int = 
                 break
             rows = _rows(cases)
             with transaction.atomic(), connection.cursor() as cursor:
-                b.write(cursor, rows)
+                b.insert(cursor, rows)
             done += len(rows)
             last = cases[-1].pk
             if progress is not None:

@@ -44,6 +44,7 @@ from . import (
     serialize,
     similar,
     stats,
+    texts,
     viewing,
 )
 from .models import Case, Category, Kind, ReplyCategory
@@ -910,7 +911,7 @@ def dashboard_page(request):
     params = {k: v for k, v in q.items() if k in DASHBOARD_PARAMS - {"format", "region"}}
     here = {**params, **({"region": region.code} if region else {})}
     figure_choices = (
-        [(k, v[0]) for k, v in dashboard.NETWORK_FIGURES.items()]
+        [(k, v[0]) for k, v in dashboard.network_figures().items()]
         if kind == dashboard.NETWORK
         else [(f.key, f.label) for f in metrics.figures_for(kind)]
         if kinds.kind_spec(kind)
@@ -925,7 +926,9 @@ def dashboard_page(request):
             "sections": sections,
             "kind": kind,
             "region": region,
-            "groups": list(metrics.GROUPS.items()) if kind != dashboard.NETWORK else [],
+            "groups": list(
+                (dashboard.NETWORK_GROUPS if kind == dashboard.NETWORK else metrics.GROUPS).items()
+            ),
             "figure_choices": figure_choices,
             "by": q.get("by") or "region",
             "figure": board.figure if board else q.get("figure", ""),
@@ -968,6 +971,9 @@ def _search_args(request) -> tuple[str, dict, str, bool, int]:
 def _run_search(request):
     q, filters, sort, older, page = _search_args(request)
     try:
+        if filters.get("kind") in texts.KINDS:
+            # A kind of text other than cases (casework.texts): a duty story, a post…
+            return texts.search_filtered(request.user, q, filters, sort=sort, page=page), None
         return search.search(
             request.user, q, filters, sort=sort, page=page, older=older, request=request
         ), None
@@ -990,7 +996,7 @@ def _search_page(request, results, error):
         "results": results,
         "error": error,
         "filters": g,
-        "kinds": search.kind_choices(),
+        "kinds": [*search.kind_choices(), *texts.kind_choices()],
         "states": workflow_for(kind).states.choices if kind and _has_workflow(kind) else [],
         "categories": Category.objects.filter(is_active=True).values_list("code", "name"),
         "reply_classes": ReplyCategory.objects.values_list("code", "label"),

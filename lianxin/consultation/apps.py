@@ -8,6 +8,7 @@ class ConsultationConfig(AppConfig):
     verbose_name = _("立法和议题征求意见")
 
     def ready(self) -> None:
-        from . import rules, worklists  # noqa: F401 - registers this app's rules and lists
+        from . import rules, texts, worklists  # noqa: F401 - registers this app's rules and lists
 
         worklists.register()
+        texts.register()

@@ -10,9 +10,11 @@ class DutyConfig(AppConfig):
     def ready(self) -> None:
         from lianxin.casework import scan
 
-        from . import record, rules, worklists  # noqa: F401 - registers this app's rules and lists
+        from . import figures, record, rules, texts, worklists  # noqa: F401 - registers rules, lists
         from .reminders import remind_invitations
 
         worklists.register()
         record.register()
+        figures.register()
+        texts.register()
         scan.register(remind_invitations, {"duty_reminders": _("活动提醒")})

@@ -162,6 +162,10 @@ def recompute(congress_id: int, year: int, deputy_ids: Iterable[int] | None = No
     for points, ids in by_points.items():
         for i in range(0, len(ids), 900):
             DutyEntry.objects.filter(pk__in=ids[i : i + 900]).update(points=points)
+    # The figure of the metrics layer (casework.tallies) follows the points.
+    from . import figures
+
+    figures.refresh(congress_id, year, deputy_ids)
     return sum(len(ids) for ids in by_points.values())
 
 

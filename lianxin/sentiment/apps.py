@@ -10,9 +10,10 @@ class SentimentConfig(AppConfig):
     def ready(self) -> None:
         from lianxin.casework import conversions as case_conversions
 
-        from . import conversion, figures, rules, worklists  # noqa: F401 - registers rules and lists
+        from . import conversion, figures, rules, texts, worklists  # noqa: F401 - rules, lists
 
         worklists.register()
         figures.register()
+        texts.register()
         # A proposal declined with the disposition `sentiment` becomes a report (proposals.actions).
         case_conversions.register("sentiment", conversion.from_proposal, link=conversion.link)

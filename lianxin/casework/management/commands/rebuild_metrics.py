@@ -2,7 +2,7 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from lianxin.casework import metrics
+from lianxin.casework import metrics, tallies
 
 
 class Command(BaseCommand):
@@ -17,12 +17,18 @@ class Command(BaseCommand):
         parser.add_argument(
             "--if-empty",
             action="store_true",
-            help="only when no case has been counted yet (a database from before the metrics)",
+            help="only what has not been counted yet (cases; receptions and duty points)",
         )
 
     def handle(self, *args, batch: int = metrics.BATCH, if_empty: bool = False, **options):
-        if if_empty and not metrics.needs_rebuild():
-            return
+        cases = not if_empty or metrics.needs_rebuild()
+        others = not if_empty or tallies.needs_rebuild()
+        if cases:
+            self._cases(batch)
+        if others:
+            self._others(batch)
+
+    def _progress(self):
         started = time.perf_counter()
 
         def progress(done: int, total: int) -> None:
@@ -33,6 +39,17 @@ class Command(BaseCommand):
                 f"[{'#' * filled}{'.' * (width - filled)}] {done}/{total} ({rate:,.0f} 件/秒)"
             )
 
-        n = metrics.rebuild(progress, batch=max(1, batch))
+        return progress
+
+    def _cases(self, batch: int) -> None:
+        started = time.perf_counter()
+        n = metrics.rebuild(self._progress(), batch=max(1, batch))
         seconds = time.perf_counter() - started
         self.stdout.write(f"已统计 {n} 件，用时 {seconds:.1f} 秒。")
+
+    def _others(self, batch: int) -> None:
+        # The figures of other records: receptions, duty points (casework.tallies).
+        started = time.perf_counter()
+        m = tallies.rebuild(self._progress(), batch=max(1, batch))
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"已统计接待记录和履职积分等 {m} 条，用时 {seconds:.1f} 秒。")

@@ -2,11 +2,11 @@ import time
 
 from django.core.management.base import BaseCommand
 
-from lianxin.casework import search
+from lianxin.casework import search, texts
 
 
 class Command(BaseCommand):
-    help = "重建全文检索索引：重新切分每件案件及其答复的文字（分批写入，显示进度）。"
+    help = "重建全文检索索引：重新切分每件案件及其答复的文字和履职、社情民意、征求意见等其他文字（分批写入，显示进度）。"
 
     def add_arguments(self, parser):
         parser.add_argument(
@@ -27,3 +27,9 @@ class Command(BaseCommand):
         n = search.rebuild(progress, batch=max(1, batch))
         seconds = time.perf_counter() - started
         self.stdout.write(f"已索引 {n} 件，用时 {seconds:.1f} 秒。")
+        # The other texts: duty posts, stories and reports, sentiment reports, consultation
+        # opinions (casework.texts).
+        started = time.perf_counter()
+        m = texts.rebuild(progress, batch=max(1, batch))
+        seconds = time.perf_counter() - started
+        self.stdout.write(f"已索引履职记录、履职故事等其他文字 {m} 条，用时 {seconds:.1f} 秒。")
