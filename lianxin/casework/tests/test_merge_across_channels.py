@@ -229,6 +229,9 @@ def test_five_reports_of_one_streetlight_become_one_case_and_unmerge_restores_on
     assert actions_of[-2:] == ["merge", "unmerge"]
     assert main.events.filter(action="unmerged_out").count() == 1
     assert TrailEvent.objects.filter(object_id=str(gone.pk), action="casework.unmerge").count() == 1
+    main_trail = TrailEvent.objects.filter(object_id=str(main.pk))
+    assert main_trail.filter(action="casework.merged_in").count() == 4
+    assert main_trail.filter(action="casework.unmerged_out").count() == 1
     page = _track(gone.tracking_code)
     assert "合并办理" not in page and "顺城街12号路灯已更换灯具" not in page
 
