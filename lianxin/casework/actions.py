@@ -16,6 +16,7 @@ import datetime as dt
 import hashlib
 from collections.abc import Iterable, Sequence
 from contextlib import nullcontext
+from dataclasses import replace
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -23,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from lianxin.core import dates, trail
-from lianxin.core.errors import Conflict, ValidationFailed
+from lianxin.core.errors import Conflict, NotFound, ValidationFailed
 from lianxin.core.models import TrailEvent
 from lianxin.core.queue import enqueue_with_transaction
 from lianxin.core.validators import clean_phone, clean_text
@@ -438,28 +439,59 @@ def do_triage_case(
     return locked
 
 
+def _not_found_target(field: str = "merge_into") -> ValidationFailed:
+    # The same answer as a case the user cannot see (casework.resolve.case).
+    return ValidationFailed(_("案件不存在或无权办理。"), field=field)
+
+
 @transaction.atomic
 def do_merge_case(
     case: Case, *, into: Case, note: str = "", acting_user, version: int | None = None
 ) -> Case:
-    """A duplicate joins an existing case; whoever raised it is kept informed through it."""
+    """A duplicate joins an open main case reporting the same problem; whoever raised it keeps
+    their tracking code and follows the main case (its progress, replies and evaluations, the
+    reply SMS). Which kinds may join which: `kinds.may_merge` (citizens' opinions and 12345
+    work orders with each other, every other kind within its own). The main case must be one
+    its office (or station) may take duplicates into; any other is answered like a case that
+    does not exist. Cases already merged into this one follow it to the main case."""
+    from lianxin.accounts.access import can
+
+    from .kinds import may_merge
+
     if into.pk == case.pk:
         raise ValidationFailed(_("不能并入案件本身。"), field="merge_into")
     locked, t = begin(case, "merge", acting_user, version=version)
     target = Case.objects.select_for_update().get(pk=into.pk)
-    if target.kind != locked.kind:
-        raise ValidationFailed(_("只能并入同一类别的案件。"), field="merge_into")
+    if acting_user is not None and not can(acting_user, "case.merge_into", target):
+        raise _not_found_target()
+    if not may_merge(locked.kind, target.kind):
+        raise ValidationFailed(
+            _(
+                "“%(kind)s”不能并入“%(into)s”：群众意见和 12345 工单可以相互合并，其他类别只能并入同一类别的案件。"
+            )
+            % {"kind": locked.get_kind_display(), "into": target.get_kind_display()},
+            field="merge_into",
+        )
     if target.merged_into_id or target.is_closed:
         raise ValidationFailed(_("目标案件已办结或已并入其他案件。"), field="merge_into")
     locked.merged_into = target
     text = clean_text(note, field="note", label=_("说明"), required=False)
+    # Duplicates already merged into this one now follow the main case.
+    followers = list(Case.objects.select_for_update().filter(merged_into=locked).order_by("pk"))
+    for c in followers:
+        c.merged_into = target
+        c.save(update_fields=["merged_into"])
     finish(
         locked,
         t,
         acting_user,
         fields=["merged_into"],
         note=text,
-        data={"into": target.tracking_code},
+        data={
+            "into": target.tracking_code,
+            "into_id": target.pk,
+            "moved": [c.pk for c in followers],
+        },
         is_public=True,
     )
     finish(
@@ -468,7 +500,52 @@ def do_merge_case(
         acting_user,
         action="merged_in",
         note=text,
-        data={"case": locked.pk, "tracking_code": locked.tracking_code},
+        data={"case": locked.pk, "tracking_code": locked.tracking_code, "kind": locked.kind},
+    )
+    return locked
+
+
+@transaction.atomic
+def do_unmerge_case(case: Case, *, note: str = "", acting_user, version: int | None = None) -> Case:
+    """Restore a merged case as its own case: back to the state it had before the merge, with
+    its own timeline (the merge and this entry included); it no longer hears of the main case.
+    Only the office that owns both cases may; anyone else is answered as if neither existed."""
+    from lianxin.accounts.access import can
+
+    current = Case.objects.filter(pk=case.pk).only("merged_into_id").first()
+    main = (
+        Case.objects.filter(pk=current.merged_into_id).first()
+        if current and current.merged_into_id
+        else None
+    )
+    if acting_user is not None and not (
+        can(acting_user, "case.unmerge", case)
+        and (main is None or can(acting_user, "case.unmerge", main))
+    ):
+        raise NotFound(_("案件不存在。"))
+    locked, t = begin(case, "unmerge", acting_user, version=version)
+    merged = CaseEvent.objects.filter(case=locked, action="merge").order_by("-at", "-id").first()
+    if merged is None or not merged.from_state or locked.merged_into_id is None:
+        raise Conflict(_("本件没有合并记录，不能撤销合并。"), code="invalid_transition")
+    target = Case.objects.select_for_update().get(pk=locked.merged_into_id)
+    text = clean_text(note, field="note", label=_("说明"), required=False)
+    locked.merged_into = None
+    finish(
+        locked,
+        replace(t, target=merged.from_state),
+        acting_user,
+        fields=["merged_into"],
+        note=text,
+        data={"from": target.tracking_code, "from_id": target.pk},
+        is_public=True,
+    )
+    finish(
+        target,
+        None,
+        acting_user,
+        action="unmerged_out",
+        note=text,
+        data={"case": locked.pk, "tracking_code": locked.tracking_code, "kind": locked.kind},
     )
     return locked
 

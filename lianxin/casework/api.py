@@ -461,15 +461,18 @@ class SimilarCaseOut(Schema):
     reason: str = Field(description="判断为同一问题的理由：相同的地点和问题")
     kind: str
     kind_label: str
+    mergeable: bool = Field(
+        description="本件可否并入该件（群众意见与 12345 工单可相互合并，其他类别只并入同一类别）"
+    )
 
 
 @router.get("/cases/{case_id}/similar", response=list[SimilarCaseOut])
 def similar_cases(request, case_id: int):
     """Open cases of any kind, registered in the last 180 days and visible to the caller, that
-    are probably about the same issue (possible duplicates; one of the same kind may be merged
-    with the `merge` action), best first, at most five, each with the reason. A case the caller may not see → 404."""
+    are probably about the same issue (possible duplicates; one marked `mergeable` may take
+    this case in with the `merge` action), best first, at most five, each with the reason. A case the caller may not see → 404."""
     case = _case(request, case_id)
-    return [similar.as_row(m) for m in similar.possible_duplicates(request.auth, case)]
+    return [similar.as_row(m, of=case) for m in similar.possible_duplicates(request.auth, case)]
 
 
 # --- Actions ------------------------------------------------------------------------------------
@@ -555,7 +558,18 @@ LOOP_ACTIONS: dict[str, kinds.ActionSpec] = {
     item.action: item
     for item in [
         _spec("triage", TriageIn, _triage, "梳理：定类别（及区划、联络站、责任代表）"),
-        _spec("merge", MergeIn, _merge, "合并重复件：并入已有的同一问题"),
+        _spec(
+            "merge",
+            MergeIn,
+            _merge,
+            "合并重复件：并入已有的同一问题（群众意见与 12345 工单可相互合并，其他类别只并入同一类别）",
+        ),
+        _spec(
+            "unmerge",
+            OptionalNoteIn,
+            passes(actions.do_unmerge_case, "note"),
+            "撤销合并：恢复为单独办理的案件，回到合并前的状态（须为两件案件所属机构的工作人员）",
+        ),
         _spec(
             "decline",
             ReasonIn,

@@ -194,7 +194,7 @@ def index_cases(ids: Iterable[int]) -> int:
     return len(rows)
 
 
-UNTEXTUAL_EXTRA = frozenset({"merge", "merged_in", "decline", "reply"})
+UNTEXTUAL_EXTRA = frozenset({"merge", "merged_in", "unmerge", "unmerged_out", "decline", "reply"})
 
 
 def on_trail(event) -> None:

@@ -53,6 +53,12 @@ class MergeForm(Versioned):
     )
 
 
+class OptionalNoteForm(Versioned):
+    note = forms.CharField(
+        label=_("说明"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+
+
 class ReasonForm(Versioned):
     reason = forms.CharField(
         label=_("理由"), required=False, widget=forms.Textarea(attrs={"rows": 3})

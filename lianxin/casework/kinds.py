@@ -261,3 +261,18 @@ def document(
             "security": security,
         }
         paths[path.replace("{action}", name)] = {"post": operation}
+
+
+# --- Which cases may be merged into which ---------------------------------------------------------
+
+# What citizens report, whatever the channel (scan-to-speak, a station's desk, Open311 — all
+# opinions — and the 12345 hotline's work orders): the same problem from any of them is merged
+# into one main case, in either direction. Every other kind (a deputy's suggestion, a motion, a
+# proposal…) is merged only with a case of its own kind; a suggestion takes citizens' opinions
+# in through lineage (casework.lineage), never by a merge.
+CITIZEN_REPORTS = frozenset({"opinion", "work_order"})
+
+
+def may_merge(kind: str, into_kind: str) -> bool:
+    """Whether a case of `kind` may be merged into a case of `into_kind`."""
+    return kind == into_kind or (kind in CITIZEN_REPORTS and into_kind in CITIZEN_REPORTS)

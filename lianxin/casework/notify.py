@@ -126,9 +126,11 @@ def tracking_url(case: Case) -> str:
         return ""
 
 
-def _citizen_sms(case: Case, body: str, key: str) -> None:
-    """A message to whoever raised the case and to everyone whose duplicate joined it."""
-    for c in [case, *Case.objects.filter(merged_into=case)]:
+def _citizen_sms(case: Case, body: str, key: str, *, merged_only: bool = False) -> None:
+    """A message to whoever raised the case and to everyone whose duplicate joined it (only to
+    the latter with `merged_only`: a kind whose own caller is told by another system)."""
+    merged = list(Case.objects.filter(merged_into=case).order_by("pk"))
+    for c in merged if merged_only else [case, *merged]:
         if c.contact_phone and not c.is_anonymous:
             link = tracking_url(c)
             send_sms(
@@ -237,6 +239,8 @@ class NotifyRule:
     body: Callable[[Case, CaseEvent], str] | None = None
     verb: str = ""
     batch: Callable[[User, list[CaseEvent]], tuple[str, str]] | None = None
+    # The SMS goes only to the citizens whose duplicates were merged into the case.
+    sms_merged_only: bool = False
     actionable: bool | None = None
     worklist: bool = False
 
@@ -298,6 +302,9 @@ for _action, _rule in {
     "reply": NotifyRule(everyone),
     "feedback": NotifyRule(sms=gettext_lazy("您反映的问题已有办理结果，请查看并评价。")),
     "merge": NotifyRule(sms=gettext_lazy("您反映的问题已与相同问题合并办理。")),
+    "unmerge": NotifyRule(
+        ("office",), sms=gettext_lazy("您反映的问题已恢复单独办理，可凭查询码查看进展。")
+    ),
     "decline": NotifyRule(sms=gettext_lazy("您反映的问题经梳理不予受理，理由见查询页面。")),
     "evaluate": NotifyRule(("office", "station", "lead_if_dissatisfied")),
     "rehandle": NotifyRule(("units",), fallback=("deputy", "station"), email=True),
@@ -377,7 +384,9 @@ def on_event(event_id: int) -> None:
     if rule.when is not None and not rule.when(case, event):
         return
     if rule.sms:
-        _citizen_sms(case, str(rule.sms), f"{event.action}:{event.pk}")
+        _citizen_sms(
+            case, str(rule.sms), f"{event.action}:{event.pk}", merged_only=rule.sms_merged_only
+        )
     people = audience(case, event, rule)
     if people:
         _tell(case, event, rule, people)

@@ -230,6 +230,20 @@ def _case_triage(g: Grants, case) -> bool:
     return case_office(g, case) or case_station(g, case)
 
 
+@rule("case.merge_into")
+def _case_merge_into(g: Grants, case) -> bool:
+    """Take a duplicate in as the main case: the office that owns it, or the station it came
+    to (the same people who may merge a case of their own into it)."""
+    return case_office(g, case) or case_station(g, case)
+
+
+@rule("case.unmerge")
+def _case_unmerge(g: Grants, case) -> bool:
+    """Restore a merged case as its own: the office that owns it (and, checked by the action,
+    the main case too)."""
+    return case_office(g, case)
+
+
 @rule("case.assign")
 def _case_assign(g: Grants, case) -> bool:
     return case_office(g, case)

@@ -241,7 +241,7 @@ def public_view(case: Case) -> dict:
             {
                 "tracking_code": followed.tracking_code,
                 "state": followed.state,
-                "state_label": wf.state_label(followed.state),
+                "state_label": workflow_for(followed.kind).state_label(followed.state),
             }
             if followed is not case
             else None

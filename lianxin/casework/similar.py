@@ -136,8 +136,12 @@ def possible_duplicates(user, case: Case, limit: int = 5) -> list:
     return duplicates.possible_duplicates(user, case, limit)
 
 
-def as_row(match) -> dict:
-    """One possible duplicate (`duplicates.Found`) as the detail page and the API show it."""
+def as_row(match, of=None) -> dict:
+    """One possible duplicate (`duplicates.Found`) as the detail page and the API show it;
+    `mergeable`: whether the case `of` (the one whose page it is) may be merged into it
+    (`kinds.may_merge`)."""
+    from .kinds import may_merge
+
     case = match.case
     text = " ".join(case.content.split())
     return {
@@ -152,4 +156,5 @@ def as_row(match) -> dict:
         "reason": match.reason,
         "kind": case.kind,
         "kind_label": case.get_kind_display(),
+        "mergeable": of is None or may_merge(of.kind, case.kind),
     }

@@ -325,7 +325,7 @@ def _detail_context(request, case: Case, **extra) -> dict:
         "derived": _derived(request.user, case),
         "case": case,
         "view": view,
-        "duplicates": [similar.as_row(m) for m in duplicates],
+        "duplicates": [similar.as_row(m, of=case) for m in duplicates],
         "state_label": wf.state_label(case.state),
         "masked_phone": mask_phone(case.contact_phone),
         "can_reveal": bool(case.contact_phone)
@@ -591,6 +591,10 @@ def _merge(case, d, user, request):
     )
 
 
+def _unmerge(case, d, user, request):
+    actions.do_unmerge_case(case, note=d["note"], acting_user=user, version=d["version"])
+
+
 def _decline(case, d, user, request):
     actions.do_decline_case(case, reason=d["reason"], acting_user=user, version=d["version"])
 
@@ -702,6 +706,7 @@ ACTIONS: dict[str, ActionSpec] = {
         proposal=lambda case, user: _proposal(case, user, "category"),
     ),
     "merge": ActionSpec(forms.MergeForm, _merge, from_query=("merge_into",)),
+    "unmerge": ActionSpec(forms.OptionalNoteForm, _unmerge),
     "derive": ActionSpec(forms.DeriveForm, _derive, _derive_choices),
     "decline": ActionSpec(forms.ReasonForm, _decline),
     "assign": ActionSpec(

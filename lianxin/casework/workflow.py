@@ -255,6 +255,7 @@ EVENT_LABELS = {
     "due_soon": _("到期提醒"),
     "reminder": _("催办"),
     "merged_in": _("并入重复件"),
+    "unmerged_out": _("移出合并件"),
     "contact_revealed": _("查看联系方式"),
     "attach": _("上传附件"),
     "origins": _("关联来源案件"),

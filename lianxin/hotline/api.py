@@ -207,6 +207,13 @@ L = loop_api.LOOP_ACTIONS
 
 ACTIONS = [
     _spec("triage", L["triage"].schema, L["triage"].run, "分类：确定类别"),
+    _spec(
+        "merge",
+        L["merge"].schema,
+        L["merge"].run,
+        "合并重复件：并入反映同一问题的主案件（工单或群众意见），工单编号保留",
+    ),
+    _spec("unmerge", L["unmerge"].schema, L["unmerge"].run, "撤销合并：恢复为单独办理的工单"),
     _spec("assign", L["assign"].schema, L["assign"].run, "派单：一个主办单位、若干协办单位"),
     _spec("return", L["return"].schema, L["return"].run, "承办单位申请退回派单"),
     _spec("consult", L["consult"].schema, L["consult"].run, "签收办理（首次联系来电人）及沟通记录"),

@@ -62,7 +62,10 @@ def order_detail(request, pk: int):
     case = _load(request, pk)
     view = serialize.detail(case, request.user)
     # Whoever may triage it sees the open cases (any kind) probably about the same issue.
-    may_triage = any(a["action"] in ("triage", "assign") for a in view["available_actions"])
+    may_triage = any(
+        a["action"] in ("triage", "assign", "merge") for a in view["available_actions"]
+    )
+    may_merge = any(a["action"] == "merge" for a in view["available_actions"])
     duplicates = similar.possible_duplicates(request.user, case) if may_triage else []
     return render(
         request,
@@ -70,7 +73,8 @@ def order_detail(request, pk: int):
         {
             "case": case,
             "view": view,
-            "duplicates": [similar.as_row(m) for m in duplicates],
+            "duplicates": [similar.as_row(m, of=case) for m in duplicates],
+            "may_merge": may_merge,
             "files": attachments.for_page(case, request.user),
         },
     )
@@ -80,6 +84,8 @@ SPECS = {
     action: LOOP_SPECS[action]
     for action in (
         "triage",
+        "merge",
+        "unmerge",
         "assign",
         "return",
         "consult",

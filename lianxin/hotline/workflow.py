@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 
 from lianxin.casework import kinds
 from lianxin.casework.models import DeadlinePolicy, Kind, Rating
+from lianxin.casework.notify import NotifyRule
 from lianxin.casework.workflow import (
     Transition,
     Workflow,
@@ -34,13 +35,15 @@ class WorkOrderState(models.TextChoices):
     REPLIED = "replied", _("已答复")
     VISITED = "visited", _("已回访")
     CONCLUDED = "concluded", _("已办结")
+    MERGED = "merged", _("已合并")
 
 
 W = WorkOrderState
 
 UNDER_HANDLING = (W.DISPATCHED, W.HANDLING)
-# The order of the states along the loop (an imported order may start at any of them).
-ORDER = [s.value for s in W]
+# The order of the states along the loop (an imported order may start at any of them; a merge
+# is ours, never imported).
+ORDER = [s.value for s in W if s != W.MERGED]
 
 
 def _may_rehandle(case) -> str | None:
@@ -66,7 +69,7 @@ WORK_ORDER_WORKFLOW = register(
         label=_("12345 工单"),
         states=WorkOrderState,
         initial=W.RECEIVED,
-        final=frozenset({W.CONCLUDED}),
+        final=frozenset({W.CONCLUDED, W.MERGED}),
         detail_url_name="work_order_detail",
         event_labels=OWN_EVENT_LABELS,
         deadline_steps={
@@ -83,6 +86,28 @@ WORK_ORDER_WORKFLOW = register(
                 "work_order.triage",
                 _("分类"),
                 description=_("热线工作人员确定类别；页面列出可能是同一问题的事项"),
+            ),
+            Transition(
+                "merge",
+                (W.RECEIVED, W.TRIAGED),
+                W.MERGED,
+                "work_order.triage",
+                _("合并重复件"),
+                description=_(
+                    "同一问题并入一个主案件（工单或群众意见），工单编号保留，来电人随之获知进展"
+                ),
+                secondary=True,
+                confirm=_("确定并入所选案件吗？并入后本工单不再单独办理。"),
+            ),
+            Transition(
+                "unmerge",
+                (W.MERGED,),
+                None,  # back to the state it had before the merge (casework.actions)
+                "case.unmerge",
+                _("撤销合并"),
+                description=_("恢复为单独办理的工单，回到合并前的状态"),
+                secondary=True,
+                confirm=_("确定撤销合并吗？本工单将恢复单独办理。"),
             ),
             Transition(
                 "assign",
@@ -160,4 +185,16 @@ WORK_ORDER_WORKFLOW = register(
 )
 
 
-kinds.declare(Kind.WORK_ORDER, label=Kind.WORK_ORDER.label)
+kinds.declare(
+    Kind.WORK_ORDER,
+    label=Kind.WORK_ORDER.label,
+    notify={
+        # The hotline tells its own caller; whoever reported the same problem through another
+        # channel and was merged into this order hears of the reply from us (casework.notify).
+        "reply": NotifyRule(
+            ("office", "station", "deputy"),
+            sms=_("您反映的问题已有办理结果，请凭查询码查看。"),
+            sms_merged_only=True,
+        ),
+    },
+)

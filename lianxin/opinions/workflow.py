@@ -107,6 +107,16 @@ OPINION_WORKFLOW = register(
                 confirm=_("确定并入所选案件吗？并入后本件不再单独办理。"),
             ),
             Transition(
+                "unmerge",
+                (S.MERGED,),
+                None,  # back to the state it had before the merge (casework.actions)
+                "case.unmerge",
+                _("撤销合并"),
+                description=_("恢复为单独办理的案件，回到合并前的状态，不再随主案件获知进展"),
+                secondary=True,
+                confirm=_("确定撤销合并吗？本件将恢复单独办理。"),
+            ),
+            Transition(
                 "decline",
                 (S.REGISTERED, S.TRIAGED),
                 S.DECLINED,

@@ -39,7 +39,7 @@ def test_the_loop_through_the_api(api, django_capture_on_commit_callbacks):
     staff, unit = api.as_user("jz_staff"), api.as_user("unit_demo")
     detail = staff.get(f"/api/v1/work-orders/{pk}").json()
     assert detail["number"] == "W000002" and detail["state"] == "received"
-    assert [a["action"] for a in detail["available_actions"]] == ["triage"]
+    assert [a["action"] for a in detail["available_actions"]] == ["triage", "merge"]
 
     steps = [
         (staff, "triage", {"category": "transport"}, "triaged"),
