@@ -222,3 +222,15 @@ def test_the_signer_sees_the_issues_on_the_sign_off_page(db):
         "待签发答复的质量检查"
         not in client_for("deputy_b").get(f"/suggestions/{case.pk}/do/sign_off/").content.decode()
     )
+
+
+def test_the_sign_off_page_lists_the_issues_of_a_reply_of_formulae(db):
+    from lianxin.casework.models import Reply
+
+    case = Case.objects.get(title="关于改造榆次老城区排水管网的建议")
+    Reply.objects.filter(case=case, signoff__isnull=True).update(content=FORMULA_REPLY)
+    body = client_for("unit_signer").get(f"/suggestions/{case.pk}/do/sign_off/").content.decode()
+    section = body[body.index('id="signoff-check"') : body.index('id="action-form-sign_off"')]
+    assert "需要注意" in section
+    assert "答复只有客套话或“已收悉”“已转交相关部门”等套语，没有实质内容。" in section
+    assert "答复与留言内容关联度低，可能答非所问。" in section
