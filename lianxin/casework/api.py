@@ -475,6 +475,54 @@ def similar_cases(request, case_id: int):
     return [similar.as_row(m, of=case) for m in similar.possible_duplicates(request.auth, case)]
 
 
+class ReplyCheckIn(Schema):
+    text: str = Field(description="待检查的答复内容", min_length=1, max_length=20000)
+
+
+class ReplyCriterionOut(Schema):
+    key: str = Field(description="relevance（切题）、completeness（完整）或 clarity（清楚）")
+    label: str
+    score: float = Field(description="0–1")
+    ok: bool
+    reasons: list[str]
+
+
+class ReplyPointOut(Schema):
+    text: str = Field(description="留言提出的一个问题或诉求")
+    answered: bool
+    matched: list[str] = Field(description="答复中出现的该诉求关键词")
+    missing: list[str]
+
+
+class ReplyCheckOut(Schema):
+    good: bool = Field(description="三项都达到要求")
+    verdict: str = Field(description="良好 / 需要注意")
+    reasons: list[str]
+    criteria: dict[str, ReplyCriterionOut]
+    points: list[ReplyPointOut]
+
+
+@router.post("/cases/{case_id}/reply-check", response=ReplyCheckOut)
+def reply_check(request, case_id: int, body: ReplyCheckIn):
+    """The reply-quality check of a reply text to this case (advisory; nothing is saved):
+    relevance to the message, completeness (each point raised answered, a place and a time or a
+    measure named) and clarity, each with a score and the reasons. Only to whoever may write
+    the reply, sign it off or review it (the office): anyone else → 404."""
+    from lianxin.accounts.access import can
+
+    from . import reply_quality
+
+    case = _case(request, case_id)
+    if not can(request.auth, "case.check_reply", case):
+        raise Http404
+    text = body.text.strip()
+    if not text:
+        from lianxin.core.errors import ValidationFailed
+
+        raise ValidationFailed(_("请填写答复内容。"), code="empty_reply")
+    return reply_quality.check(case, text).as_dict()
+
+
 # --- Actions ------------------------------------------------------------------------------------
 # The loop's own actions. Each is `(request, case, body)`; a kind takes them through its
 # declaration (`kinds.declare(kind, actions=LOOP_ACTIONS.values())`) and may replace some with

@@ -400,3 +400,17 @@ def _hot_issues(g: Grants) -> Q | None:
 @rule("hot.convert")
 def _hot_convert(g: Grants, issue) -> bool:
     return bool(g.deputy_ids) and issue.pushed_deputies.filter(pk__in=g.deputy_ids).exists()
+
+
+@rule("case.check_reply")
+def _case_check_reply(g: Grants, case) -> bool:
+    """See the reply-quality check of a case's reply (`casework.reply_quality`): whoever may
+    write the reply (the lead unit, or without one the deputy or the office), the signer of the
+    reply awaiting sign-off, the office that reviews it, an administrator."""
+    return (
+        g.is_admin
+        or case_office(g, case)
+        or "lead" in case_units(g, case).values()
+        or case_signer(g, case)
+        or (not case_has_lead(case) and case_deputy(g, case))
+    )

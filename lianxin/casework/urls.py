@@ -25,6 +25,7 @@ urlpatterns = [
         {"form": "referral"},
         name="case_referral_letter",
     ),
+    path("cases/<int:pk>/reply-check/", views.reply_check, name="case_reply_check"),
     path("cases/<int:pk>/contact/", views.reveal_contact, name="case_reveal_contact"),
     path("cases/<int:pk>/follow/", views.follow_case, name="case_follow"),
     path(

@@ -475,9 +475,45 @@ def run_action_page(
         "detail_url": reverse(page.detail_url_name, args=[case.pk]),
         "subject": spec.subject,
         "proposal": spec.proposal(case, request.user) if spec.proposal else None,
+        **_reply_quality_context(request, case, action),
     }
     template = "casework/action_form.html#form" if request.htmx else "casework/action_form.html"
     return render(request, template, context, status=status)
+
+
+def _reply_quality_context(request, case: Case, action: str) -> dict:
+    """The reply-quality check on the pages of writing a reply (a button that checks the text
+    being written) and of signing one off (the check of the reply awaiting sign-off, with its
+    issues listed). Advisory: it blocks nothing."""
+    from lianxin.accounts.access import can
+
+    from . import reply_quality
+
+    if action not in ("reply", "sign_off") or not can(request.user, "case.check_reply", case):
+        return {}
+    if action == "reply":
+        return {"reply_check_url": reverse("case_reply_check", args=[case.pk])}
+    pending = queries.pending_reply(case)
+    if pending is None or not pending.content:
+        return {}
+    return {"signoff_check": reply_quality.check(case, pending.content)}
+
+
+@login_required
+@require_POST
+def reply_check(request, pk: int):
+    """The reply-quality check of the text being written (`content`), as a fragment of the
+    reply page ("检查答复质量"). Only to whoever may reply or sign off: 404 otherwise."""
+    from lianxin.accounts.access import can
+
+    from . import reply_quality
+
+    case = get_visible_or_404(request.user, Case.objects.all(), pk=pk)
+    if not can(request.user, "case.check_reply", case):
+        raise Http404
+    text = request.POST.get("content", "").strip()[: reply_quality.MAX_CHARS * 2]
+    result = reply_quality.check(case, text) if text else None
+    return render(request, "casework/_reply_quality.html", {"rq": result, "rq_empty": not text})
 
 
 def _not_now(request, case: Case, action: str, *, workflow, page: ActionPage, label: str):
