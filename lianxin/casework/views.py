@@ -176,7 +176,6 @@ def _xlsx_download(request, content: bytes, *, rows: int, target: str) -> HttpRe
     from django.utils.http import content_disposition_header
 
     from lianxin.core.audit import record
-    from lianxin.core.models import AuditLog
 
     from . import export
 
@@ -805,6 +804,10 @@ def assignment_letter(request, pk: int, form: str = "sheet"):
         return render(
             request, "casework/case_detail.html", _detail_context(request, case), status=exc.status
         )
+    # The letter carries the citizen's name: printing it is an export of personal data.
+    from lianxin.core.audit import record
+
+    record(AuditLog.Kind.EXPORTED, request=request, target=f"case:{case.pk}", format=form)
     response = HttpResponse(content, content_type="application/pdf")
     response["Content-Disposition"] = content_disposition_header(
         False, f"{letters.FORMS[form]}-{case.tracking_code}.pdf"

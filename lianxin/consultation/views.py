@@ -163,9 +163,18 @@ def _managed(request, consultation_id: int) -> Consultation:
     return c
 
 
+def _exported(request, c, fmt: str) -> None:
+    """The summary names the citizens who gave opinions: each export is audited."""
+    from lianxin.core.audit import record
+    from lianxin.core.models import AuditLog
+
+    record(AuditLog.Kind.EXPORTED, request=request, target=f"consultation:{c.pk}", format=fmt)
+
+
 @login_required
 def summary_xlsx(request, consultation_id: int):
     c = _managed(request, consultation_id)
+    _exported(request, c, "xlsx")
     response = HttpResponse(summary.summary_xlsx(c), content_type=XLSX)
     response["Content-Disposition"] = content_disposition_header(True, f"{c.title}-意见汇总.xlsx")
     return response
@@ -174,6 +183,7 @@ def summary_xlsx(request, consultation_id: int):
 @login_required
 def summary_pdf(request, consultation_id: int):
     c = _managed(request, consultation_id)
+    _exported(request, c, "pdf")
     response = HttpResponse(summary.summary_pdf(c), content_type=PDF_TYPE)
     response["Content-Disposition"] = content_disposition_header(True, f"{c.title}-意见汇总.pdf")
     return response

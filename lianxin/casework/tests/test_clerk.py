@@ -136,8 +136,17 @@ def test_the_assignment_letter_carries_the_case_the_unit_and_its_qr_code():
     advance(case, "handling")
     page = staff.get(f"/cases/{case.pk}/").content.decode()
     assert f'href="/cases/{case.pk}/letter.pdf"' in page
+    from lianxin.core.models import AuditLog
+
     response = client_for("unit_demo").get(f"/cases/{case.pk}/letter.pdf")
     assert response.status_code == 200 and response.content.startswith(b"%PDF")
+    # The letter carries the citizen's name: its printing is an audited export.
+    entry = AuditLog.objects.filter(kind=AuditLog.Kind.EXPORTED).latest("id")
+    assert (entry.username, entry.target, entry.detail) == (
+        "unit_demo",
+        f"case:{case.pk}",
+        {"format": "sheet"},
+    )
     text = pdf_text(response.content)
     due = fresh(case).due_date
     for expected in [

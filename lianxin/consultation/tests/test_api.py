@@ -267,6 +267,11 @@ def test_the_summary_groups_by_article_and_exports_excel_and_pdf(
     assert "群众" in rows[2][2]
     r = client.get(f"/consultations/{c.pk}/summary.pdf")
     assert r.status_code == 200 and r["Content-Type"] == "application/pdf"
+    # The summary names the citizens: both downloads are audited exports.
+    from lianxin.core.models import AuditLog
+
+    exports = AuditLog.objects.filter(kind=AuditLog.Kind.EXPORTED, target=f"consultation:{c.pk}")
+    assert sorted(e.detail["format"] for e in exports) == ["pdf", "xlsx"]
     text = "".join(p.extract_text() for p in PdfReader(io.BytesIO(r.content)).pages)
     assert "征求意见汇总" in text
     assert "建议写明财政投入比例" in text and "希望多建社区养老点" in text
