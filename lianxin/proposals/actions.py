@@ -518,3 +518,217 @@ def do_select_excellent_proposal(
         is_public=excellent,
     )
     return locked
+
+
+# --- Key proposals (重点提案, 主席会议成员领办督办) ---------------------------------------------------
+
+
+def _leader_account(case: Case, value):
+    """A user holding the leader role over the CPPCC's region (or a region above it)."""
+    from .queries import leaders_for
+
+    if value in (None, ""):
+        return None
+    try:
+        pk = int(getattr(value, "pk", value))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("领办领导账号有误。"), field="leader_user") from None
+    found = leaders_for(case).filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed(_("领办领导账号须为本政协所在地区的领导。"), field="leader_user")
+    return found
+
+
+@transaction.atomic
+def do_mark_key_proposal(
+    case: Case,
+    *,
+    leader: str = "",
+    leader_user=None,
+    note: str = "",
+    acting_user,
+    version: int | None = None,
+) -> Case:
+    """The proposals committee marks a registered proposal as a key proposal (重点提案) led and
+    supervised by a member of the chairs' meeting: a name and position, or the account of a
+    leader of the CPPCC's region (then the name defaults to that account's). The case's
+    key-supervision flag is set with it, so the loop's figures count it."""
+    leader = clean_text(
+        leader, field="leader", label=_("领办督办的主席会议成员"), required=False, max_length=100
+    )
+    note = clean_text(note, field="note", label=_("督办要求"), required=False, max_length=2000)
+    locked, t = begin(case, "mark_key", acting_user, version=version)
+    account = _leader_account(locked, leader_user)
+    if not leader and account is not None:
+        leader = (account.display_name or account.username)[:100]
+    if not leader:
+        raise ValidationFailed(
+            _("请填写领办督办的主席会议成员（姓名和职务）或选择领导账号。"), field="leader"
+        )
+    proposal = Proposal.objects.select_for_update().get(pk=locked.pk)
+    proposal.key_leader, proposal.key_leader_user = leader, account
+    proposal.key_marked_at = timezone.now()
+    proposal.save(update_fields=["key_leader", "key_leader_user", "key_marked_at"])
+    locked.is_key_supervision = True
+    locked.supervised_by = acting_user
+    locked.supervision_note = note or leader
+    finish(
+        locked,
+        t,
+        acting_user,
+        fields=["is_key_supervision", "supervised_by", "supervision_note"],
+        note=note or leader,
+        data={"leader": leader, "leader_user": account.pk if account else None},
+        is_public=True,
+    )
+    return locked
+
+
+@transaction.atomic
+def do_key_meeting_proposal(
+    case: Case,
+    *,
+    held_on,
+    place: str,
+    participants: str,
+    summary: str,
+    acting_user,
+    version: int | None = None,
+):
+    """A progress meeting of a key proposal: date (not in the future), place, participants and
+    the summary."""
+    from .models import KeyMeeting
+
+    day = dates.parse_day(held_on, field="held_on", label=_("会议日期"))
+    if day is None:
+        raise ValidationFailed(_("请填写会议日期。"), field="held_on")
+    if day > dates.today():
+        raise ValidationFailed(_("会议日期不能晚于今天。"), field="held_on")
+    place = clean_text(place, field="place", label=_("地点"), required=True, max_length=200)
+    participants = clean_text(
+        participants, field="participants", label=_("参加人员"), required=True, max_length=2000
+    )
+    summary = clean_text(
+        summary, field="summary", label=_("会议纪要"), required=True, max_length=10000
+    )
+    locked, t = begin(case, "key_meeting", acting_user, version=version)
+    meeting = KeyMeeting.objects.create(
+        proposal_id=locked.pk,
+        held_on=day,
+        place=place,
+        participants=participants,
+        summary=summary,
+        recorded_by=acting_user,
+    )
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=summary[:500],
+        data={"meeting": meeting.pk, "held_on": day.isoformat(), "place": place},
+        is_public=True,
+    )
+    return meeting
+
+
+@transaction.atomic
+def do_key_result_proposal(
+    case: Case, *, text: str, circulated_on=None, acting_user, version: int | None = None
+) -> Case:
+    """The circulated result of a key proposal (办理结果通报), once, after the reply."""
+    text = clean_text(text, field="text", label=_("办理结果通报"), required=True, max_length=10000)
+    day = dates.parse_day(circulated_on, field="circulated_on", label=_("通报日期"))
+    day = day or dates.today()
+    if day > dates.today():
+        raise ValidationFailed(_("通报日期不能晚于今天。"), field="circulated_on")
+    locked, t = begin(case, "key_result", acting_user, version=version)
+    proposal = Proposal.objects.select_for_update().get(pk=locked.pk)
+    proposal.key_result, proposal.key_result_on = text, day
+    proposal.save(update_fields=["key_result", "key_result_on"])
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=text[:500],
+        data={"circulated_on": day.isoformat()},
+        is_public=True,
+    )
+    return locked
+
+
+# --- Extension requests (申请延期), the loop's shared piece ----------------------------------------
+
+
+@transaction.atomic
+def do_request_extension_proposal(
+    case: Case, *, reason: str, due_date, acting_user, version: int | None = None
+):
+    """The lead unit asks, before its due date, to reply later: a reason and the date (after the
+    current due date). One request at a time (`casework.shared`)."""
+    reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000, required=True)
+    wanted = dates.parse_day(due_date, field="due_at", label=_("申请延至的日期"))
+    if wanted is None:
+        raise ValidationFailed(_("请填写申请延至的日期。"), field="due_at")
+    locked, t = begin(case, "request_extension", acting_user, version=version)
+    row = shared.request_extension(locked, reason=reason, wanted=wanted, acting_user=acting_user)
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=reason,
+        data={
+            "extension": row.pk,
+            "unit": row.assignment.unit.name,
+            "due_date": locked.due_date.isoformat(),
+            "requested_due": row.requested_due.isoformat(),
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def do_decide_extension_proposal(
+    case: Case,
+    *,
+    decision: str,
+    note: str = "",
+    due_date=None,
+    acting_user,
+    version: int | None = None,
+):
+    """The proposals committee approves the pending request (the proposal and every unit on it
+    are then due on the approved date) or refuses it with a reason."""
+    if decision not in shared.DECISIONS:
+        raise ValidationFailed(
+            _("审批意见应为 approve（同意）或 reject（不同意）。"), field="decision"
+        )
+    approve = decision == "approve"
+    note = clean_text(
+        note,
+        field="note",
+        label=_("审批意见") if approve else _("不同意的理由"),
+        required=not approve,
+        max_length=2000,
+    )
+    other = (
+        dates.parse_day(due_date, field="due_at", label=_("批准延至的日期")) if approve else None
+    )
+    locked, t = begin(case, "decide_extension", acting_user, version=version)
+    row, fields, data = shared.decide_extension(
+        locked, approve=approve, note=note, other=other, acting_user=acting_user
+    )
+    finish(locked, t, acting_user, fields=fields, note=note, data=data)
+    return row
+
+
+@transaction.atomic
+def do_return_proposal(
+    case: Case, *, reason: str, unit=None, acting_user, version: int | None = None
+) -> Case:
+    """A unit returns its assignment (the loop's `return`); when it is the lead unit, its
+    extension request still pending is withdrawn with it."""
+    returned = loop.do_return_case(
+        case, reason=reason, unit=unit, acting_user=acting_user, version=version
+    )
+    shared.withdraw_orphaned_extensions(returned, acting_user)
+    return returned

@@ -8,7 +8,9 @@
   the same route for proposals only) — cosign, submit, withdraw, register (立案审查: register,
   merge or decline), assign, return, consult, reply, sign_off, evaluate (the proposers rate the
   handling), rate_submission (the lead unit rates the proposal), record_result (成果转化),
-  select_excellent (优秀提案), rehandle, remind, conclude.
+  select_excellent (优秀提案), mark_key / key_meeting / key_result (重点提案 led by a chair: the
+  leader, progress meetings, the circulated result), request_extension / decide_extension
+  (申请延期), rehandle, remind, conclude. `GET /proposals?key=true` lists key proposals.
   Each answers with the proposal as it now is; ratings follow the blind rule (背靠背评).
 Refusals as in the loop: 404 not visible or unknown action, 409 out of turn or stale, 403 not
 the caller's action, 422 bad input.
@@ -93,6 +95,8 @@ class ProposalOwn(Schema):
     )
     disposition_label: str
     excellent_year: int | None = Field(None, description="评为优秀提案的年度")
+    is_key: bool = Field(False, description="重点提案（主席会议成员领办督办）")
+    key_leader: str = Field("", description="领办督办的主席会议成员")
 
 
 class ResultOut(Schema):
@@ -103,6 +107,40 @@ class ResultOut(Schema):
     number: str
     issued_on: dt.date
     note: str
+
+
+class KeyMeetingOut(Schema):
+    id: int
+    held_on: dt.date
+    place: str
+    participants: str
+    summary: str
+
+
+class KeyOut(Schema):
+    leader: str
+    leader_user: int | None
+    marked_at: dt.datetime | None
+    meetings: list[KeyMeetingOut]
+    result: str = Field(description="办理结果通报；未通报为空")
+    result_on: dt.date | None
+
+
+class ExtensionOut(Schema):
+    id: int
+    unit: str
+    reason: str
+    due_before: dt.date | None
+    requested_due: dt.date
+    approved_due: dt.date | None
+    status: str = Field(
+        description="pending 待审批 / approved 已同意 / rejected 不同意 / lapsed 已失效 / "
+        "withdrawn 已撤回"
+    )
+    status_label: str
+    requested_at: dt.datetime
+    decided_at: dt.datetime | None
+    decision_note: str
 
 
 class ProposalRow(CaseRow, ProposalOwn):
@@ -118,11 +156,14 @@ class ProposalDetail(CaseDetail, ProposalOwn):
     co_sponsors: list[CoSponsorOut]
     excellent_note: str = ""
     results: list[ResultOut] = []
+    key: KeyOut | None = Field(None, description="重点提案的领办督办情况")
+    extension_requests: list[ExtensionOut] = []
 
 
 class ProposalFilters(Schema):
     state: str | None = Field(None, description="状态，可用逗号分隔多个")
     mine: bool = Field(False, description="只列本人提出或联名的提案")
+    key: bool = Field(False, description="只列重点提案")
     limit: int = 50
     offset: int = 0
 
@@ -181,6 +222,37 @@ class ExcellentIn(Versioned):
     note: str = ""
 
 
+class KeyIn(Versioned):
+    leader: str = Field("", description="领办督办的主席会议成员（姓名和职务）")
+    leader_user: int | None = Field(
+        None, description="领导账号 id（本政协所在地区的领导）；不填 leader 时取其姓名"
+    )
+    note: str = Field("", description="督办要求")
+
+
+class KeyMeetingIn(Versioned):
+    held_on: dt.date = Field(..., description="会议日期")
+    place: str = Field(..., description="地点")
+    participants: str = Field(..., description="参加人员")
+    summary: str = Field(..., description="会议纪要")
+
+
+class KeyResultIn(Versioned):
+    text: str = Field(..., description="办理结果通报")
+    circulated_on: dt.date | None = Field(None, description="通报日期，缺省为今天")
+
+
+class ExtensionRequestIn(Versioned):
+    reason: str = Field(..., description="延期理由")
+    due_at: dt.date | None = Field(None, description="申请延至的日期（必填，须晚于现答复期限）")
+
+
+class ExtensionDecisionIn(Versioned):
+    decision: str = Field(..., description="approve 同意 / reject 不同意")
+    note: str = Field("", description="审批意见；不同意时必填理由")
+    due_at: dt.date | None = Field(None, description="同意时可另定延至的日期；缺省为申请的日期")
+
+
 class QualityIn(Versioned):
     quality: str = Field(..., description="excellent 优秀 / good 良好 / fair 一般 / poor 较差")
     comment: str = ""
@@ -221,7 +293,9 @@ def create_proposal(request, body: ProposalIn):
 @router.get("/proposals", response=ProposalList)
 def list_proposals(request, filters: Query[ProposalFilters]):
     """Proposals the caller may see, newest first."""
-    qs = queries.proposals_for(request.auth, state=filters.state, mine=filters.mine)
+    qs = queries.proposals_for(
+        request.auth, state=filters.state, mine=filters.mine, key=filters.key
+    )
     rows, count = page_of(
         queries.for_list(qs), limit=filters.limit, offset=filters.offset, total=qs
     )
@@ -285,6 +359,14 @@ def _run_reply(request, case, body):
     )
 
 
+def _run_return(request, case, body):
+    user = request.auth
+    unit = resolve.unit(user, body.unit, "unit") if body.unit else None
+    actions.do_return_proposal(
+        case, reason=body.reason, unit=unit, acting_user=user, version=body.version
+    )
+
+
 def _spec(action, schema, run, summary):
     return kinds.ActionSpec(action=action, schema=schema, run=run, summary=summary)
 
@@ -320,7 +402,42 @@ ACTIONS = [
         loop_api.LOOP_ACTIONS["assign"].run,
         "交办：一个主办单位、若干协办单位；缺省自交办之日起三个月内答复（办理期限可在后台设置）",
     ),
-    _spec("return", ReturnIn, loop_api.LOOP_ACTIONS["return"].run, "承办单位申请退回交办"),
+    _spec("return", ReturnIn, _run_return, "承办单位申请退回交办（其待审批的延期申请随之撤回）"),
+    _spec(
+        "request_extension",
+        ExtensionRequestIn,
+        _calls(actions.do_request_extension_proposal, "reason", due_date=lambda r, c, b: b.due_at),
+        "主办单位申请延期：延期理由和申请延至的日期（须晚于现答复期限）",
+    ),
+    _spec(
+        "decide_extension",
+        ExtensionDecisionIn,
+        _calls(
+            actions.do_decide_extension_proposal,
+            "decision",
+            "note",
+            due_date=lambda r, c, b: b.due_at,
+        ),
+        "提案委员会审批延期申请：同意（可另定日期）或不同意（须说明理由）",
+    ),
+    _spec(
+        "mark_key",
+        KeyIn,
+        _calls(actions.do_mark_key_proposal, "leader", "leader_user", "note"),
+        "提案委员会列为重点提案，明确领办督办的主席会议成员",
+    ),
+    _spec(
+        "key_meeting",
+        KeyMeetingIn,
+        _calls(actions.do_key_meeting_proposal, "held_on", "place", "participants", "summary"),
+        "登记重点提案督办推进会（日期、地点、参加人员、会议纪要）",
+    ),
+    _spec(
+        "key_result",
+        KeyResultIn,
+        _calls(actions.do_key_result_proposal, "text", "circulated_on"),
+        "答复后通报重点提案的办理结果（一次）",
+    ),
     _spec(
         "consult",
         ConsultIn,

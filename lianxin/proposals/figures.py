@@ -64,6 +64,7 @@ def build(cppcc, year: int) -> Report:
         (_("已办结"), head["concluded"]),
         (_("成果转化"), carried_out),
         (_("优秀提案"), head["excellent"]),
+        (_("重点提案"), F["key_supervision"].display(counts)),
         (str(F["consultation_rate"].label), F["consultation_rate"].display(counts)),
         (str(F["satisfaction"].label), F["satisfaction"].display(counts)),
         (str(F["reply_a"].label), F["reply_a"].display(counts)),

@@ -49,6 +49,20 @@ class Proposal(models.Model):
         _("评为优秀提案的年度"), null=True, blank=True, db_index=True
     )
     excellent_note = models.CharField(_("评选说明"), max_length=500, blank=True)
+    # 重点提案: led and supervised by a member of the chairs' meeting (主席会议成员领办督办).
+    # The case's `is_key_supervision` flag is set with it, so the metrics layer counts it.
+    key_leader = models.CharField(_("领办督办的主席会议成员"), max_length=100, blank=True)
+    key_leader_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("领办督办领导账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    key_marked_at = models.DateTimeField(_("列为重点提案的时间"), null=True, blank=True)
+    key_result = models.TextField(_("重点提案办理结果通报"), blank=True)
+    key_result_on = models.DateField(_("通报日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("政协提案")
@@ -93,3 +107,31 @@ class ProposalResult(models.Model):
 
     def __str__(self) -> str:
         return self.document
+
+
+class KeyMeeting(models.Model):
+    """A progress meeting of a key proposal (重点提案督办推进会): when, where, who, what."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("提案"), on_delete=models.CASCADE, related_name="key_meetings"
+    )
+    held_on = models.DateField(_("会议日期"))
+    place = models.CharField(_("地点"), max_length=200)
+    participants = models.TextField(_("参加人员"))
+    summary = models.TextField(_("会议纪要"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("重点提案推进会")
+        verbose_name_plural = _("重点提案推进会")
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.place}"

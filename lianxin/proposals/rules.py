@@ -102,3 +102,16 @@ def _record_result(g: Grants, case) -> bool:
 @rule("proposal.select_excellent")
 def _select_excellent(g: Grants, case) -> bool:
     return case_office(g, case)
+
+
+@rule("proposal.key")
+def _key(g: Grants, case) -> bool:
+    """Key proposals (marking one, its progress meetings, the circulated result): the CPPCC's
+    proposals committee (its staff), who record them for the leading chair; never a member."""
+    return case_office(g, case)
+
+
+@rule("proposal.request_extension")
+def _request_extension(g: Grants, case) -> bool:
+    """Ask for more time: the lead unit (the committee decides, under `case.assign`)."""
+    return "lead" in case_units(g, case).values()

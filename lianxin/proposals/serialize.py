@@ -31,6 +31,8 @@ def _own(case: Case) -> dict:
             str(proposal.get_disposition_display()) if proposal and proposal.disposition else ""
         ),
         "excellent_year": proposal.excellent_year if proposal else None,
+        "is_key": bool(case.is_key_supervision),
+        "key_leader": proposal.key_leader if proposal else "",
     }
 
 
@@ -62,4 +64,42 @@ def detail(case: Case, user) -> dict:
         }
         for r in (proposal.results.all() if proposal else [])
     ]
+    out["key"] = _key(proposal) if proposal and case.is_key_supervision else None
+    out["extension_requests"] = [
+        {
+            "id": x.pk,
+            "unit": x.unit.name,
+            "reason": x.reason,
+            "due_before": x.due_before,
+            "requested_due": x.requested_due,
+            "approved_due": x.approved_due,
+            "status": x.status,
+            "status_label": str(x.get_status_display()),
+            "requested_at": x.requested_at,
+            "decided_at": x.decided_at,
+            "decision_note": x.decision_note,
+        }
+        for x in queries.extension_requests(case)
+    ]
     return out
+
+
+def _key(proposal) -> dict:
+    """A key proposal's leading chair, progress meetings and circulated result."""
+    return {
+        "leader": proposal.key_leader,
+        "leader_user": proposal.key_leader_user_id,
+        "marked_at": proposal.key_marked_at,
+        "meetings": [
+            {
+                "id": m.pk,
+                "held_on": m.held_on,
+                "place": m.place,
+                "participants": m.participants,
+                "summary": m.summary,
+            }
+            for m in proposal.key_meetings.all()
+        ],
+        "result": proposal.key_result,
+        "result_on": proposal.key_result_on,
+    }

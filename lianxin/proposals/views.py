@@ -31,7 +31,10 @@ PAGE_SIZE = 50
 def proposal_list(request):
     g = request.GET
     qs = queries.proposals_for(
-        request.user, state=g.get("state") or None, mine=g.get("mine") == "1"
+        request.user,
+        state=g.get("state") or None,
+        mine=g.get("mine") == "1",
+        key=g.get("key") == "1",
     )
     page = Paginator(queries.for_list(qs), PAGE_SIZE).get_page(g.get("page"))
     return render(
@@ -207,7 +210,57 @@ SPECS: dict[str, ActionSpec] = {
     ),
     "return": ActionSpec(
         loop_forms.ReasonForm,
-        lambda c, d, u, r: loop.do_return_case(c, reason=d["reason"], acting_user=u, version=_v(d)),
+        lambda c, d, u, r: actions.do_return_proposal(
+            c, reason=d["reason"], acting_user=u, version=_v(d)
+        ),
+    ),
+    "request_extension": ActionSpec(
+        forms.ExtensionRequestForm,
+        lambda c, d, u, r: actions.do_request_extension_proposal(
+            c, reason=d["reason"], due_date=d["due_at"], acting_user=u, version=_v(d)
+        ),
+    ),
+    "decide_extension": ActionSpec(
+        forms.ExtensionDecisionForm,
+        lambda c, d, u, r: actions.do_decide_extension_proposal(
+            c,
+            decision=d["decision"],
+            note=d["note"],
+            due_date=d["due_at"],
+            acting_user=u,
+            version=_v(d),
+        ),
+        lambda case, user: {"pending": queries.pending_extension(case)},
+    ),
+    "mark_key": ActionSpec(
+        forms.KeyForm,
+        lambda c, d, u, r: actions.do_mark_key_proposal(
+            c,
+            leader=d["leader"],
+            leader_user=d["leader_user"] or None,
+            note=d["note"],
+            acting_user=u,
+            version=_v(d),
+        ),
+        lambda case, user: {"leaders": list(queries.leaders_for(case))},
+    ),
+    "key_meeting": ActionSpec(
+        forms.KeyMeetingForm,
+        lambda c, d, u, r: actions.do_key_meeting_proposal(
+            c,
+            held_on=d["held_on"],
+            place=d["place"],
+            participants=d["participants"],
+            summary=d["summary"],
+            acting_user=u,
+            version=_v(d),
+        ),
+    ),
+    "key_result": ActionSpec(
+        forms.KeyResultForm,
+        lambda c, d, u, r: actions.do_key_result_proposal(
+            c, text=d["text"], circulated_on=d["circulated_on"], acting_user=u, version=_v(d)
+        ),
     ),
     "consult": ActionSpec(
         loop_forms.ConsultForm,
