@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.accounts.access import grants
+from lianxin.accounts.access import can, grants
 from lianxin.casework import actions as loop
 from lianxin.casework import conversions, evaluations, shared
 from lianxin.casework.actions import begin, finish
@@ -35,7 +35,7 @@ from lianxin.casework.models import (
 from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
-from lianxin.org.models import Cppcc, Member, SeatStatus
+from lianxin.org.models import Body, Cppcc, Member, SeatStatus
 
 from .models import Proposal
 from .workflow import PROPOSAL_WORKFLOW, P
@@ -114,6 +114,63 @@ def clean_cosponsors(author: Member, members: Iterable) -> list[Member]:
     return [found[i] for i in ids]
 
 
+BODY_KINDS = (Body.Kind.PARTY_ORG, Body.Kind.SECTOR, Body.Kind.CPPCC_COMMITTEE)
+
+
+def clean_body(author: Member, body, acting_user) -> Body | None:
+    """The body in whose name a proposal is raised: a party organisation, a sector or a special
+    committee of the author's CPPCC. A member writes it for his own party organisation or
+    sector; the CPPCC's staff enter any body's proposal, naming a contact member (`author`),
+    who for a party organisation or a sector belongs to it."""
+    if body in (None, ""):
+        return None
+    try:
+        pk = int(getattr(body, "pk", body))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("提案单位有误。"), field="body") from None
+    found = Body.objects.filter(pk=pk, kind__in=BODY_KINDS).first()
+    if found is None:
+        raise ValidationFailed(_("提案单位应为民主党派、界别或政协专门委员会。"), field="body")
+    if found.cppcc_id != author.cppcc_id:
+        raise ValidationFailed(
+            _("提案单位须为%(cppcc)s的党派团体、界别或专门委员会。") % {"cppcc": author.cppcc.name},
+            field="body",
+        )
+    belongs = found.pk in (author.party_org_id, author.sector_id)
+    writes_own = author.pk in grants(acting_user).member_ids
+    if writes_own:
+        if not belongs:
+            raise Forbidden(_("委员只能以本人所在党派团体或界别的名义提出提案。"))
+    else:
+        if not can(acting_user, "proposal.write_for_body", author.cppcc):
+            raise Forbidden(_("只有本政协的工作人员可以代为录入党派团体、界别或专门委员会的提案。"))
+        if found.kind != Body.Kind.CPPCC_COMMITTEE and not belongs:
+            raise ValidationFailed(
+                _("联系委员须为%(body)s的委员。") % {"body": found.name}, field="contact_member"
+            )
+    return found
+
+
+def contact_seat(user, member) -> Member:
+    """The contact member the CPPCC's staff name for a body's proposal: a serving member of a
+    CPPCC the caller is staff of (otherwise the same refusal as an unknown seat)."""
+    g = grants(user)
+    try:
+        pk = int(getattr(member, "pk", member))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("请指定联系委员。"), field="contact_member") from None
+    seat = (
+        Member.objects.filter(pk=pk, cppcc_id__in=list(g.cppcc_staff))
+        .select_related("cppcc__region", "person")
+        .first()
+    )
+    if seat is None:
+        raise ValidationFailed(_("联系委员不存在或不是本政协委员。"), field="contact_member")
+    if seat.status != SeatStatus.SERVING:
+        raise ValidationFailed(_("联系委员须为在任委员。"), field="contact_member")
+    return seat
+
+
 @transaction.atomic
 def do_create_proposal(
     *,
@@ -124,14 +181,17 @@ def do_create_proposal(
     category=None,
     co_sponsors: Iterable = (),
     respond_by: dt.date | str | None = None,
+    body=None,
     acting_user,
 ) -> Case:
     """A member drafts a proposal in the CPPCC of the seat; co-sponsors (other members of that
-    CPPCC) are invited and confirm before `respond_by`."""
+    CPPCC) are invited and confirm before `respond_by`. With `body`, the proposal is that
+    body's (see `clean_body`): the seat is its writer or contact member."""
     title = clean_text(title, field="title", label=_("案由"), required=True, max_length=100)
     content = clean_text(
         content, field="content", label=_("提案内容"), required=True, max_length=10000
     )
+    raised_by_body = clean_body(author, body, acting_user)
     seats = clean_cosponsors(author, co_sponsors)
     day = dates.parse_day(respond_by, field="respond_by", label=_("联名确认截止日期"))
     if day is not None and day < timezone.localdate():
@@ -150,7 +210,7 @@ def do_create_proposal(
         scope_code=cppcc.region.code,
         region=cppcc.region,
     )
-    Proposal.objects.create(case=case, in_session=bool(in_session))
+    Proposal.objects.create(case=case, in_session=bool(in_session), raised_by_body=raised_by_body)
     shared.invite(case, seats, respond_by=day)
     finish(
         case,
@@ -161,6 +221,7 @@ def do_create_proposal(
             "invited": [m.pk for m in seats],
             "respond_by": day.isoformat() if day else "",
             "in_session": bool(in_session),
+            "body": raised_by_body.pk if raised_by_body else None,
         },
     )
     return case

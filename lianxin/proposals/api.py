@@ -20,6 +20,7 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.utils.translation import gettext as _
 from ninja import Field, Query, Router, Schema, Status
 
 from lianxin.accounts.access import get_visible_or_404
@@ -39,6 +40,7 @@ from lianxin.casework.api import (
     Versioned,
 )
 from lianxin.casework.models import Case, Kind
+from lianxin.core.errors import ValidationFailed
 from lianxin.core.paging import page_of
 
 from . import actions, queries, serialize
@@ -66,6 +68,14 @@ class ProposalIn(Schema):
     )
     respond_by: dt.date | None = Field(None, description="联名确认截止日期")
     submit: bool = Field(False, description="true：没有联名委员时直接提交")
+    body: int | None = Field(
+        None,
+        description="以党派团体、界别或政协专门委员会（机构 id）名义提出；委员只能选本人所在的"
+        "党派团体或界别，政协工作人员可代为录入任一本政协机构的提案",
+    )
+    contact_member: int | None = Field(
+        None, description="政协工作人员代为录入单位提案时：联系委员的席位 id（由其提交和评价）"
+    )
 
 
 class Created(Schema):
@@ -84,9 +94,18 @@ class CoSponsorOut(Schema):
     respond_by: dt.date | None
 
 
+class BodyRef(Schema):
+    id: int
+    name: str
+    kind: str = Field(description="party_org 党派团体 / sector 界别 / cppcc_committee 专门委员会")
+    kind_label: str
+
+
 class ProposalOwn(Schema):
     cppcc: Ref | None
-    raised_by_member: Ref | None
+    raised_by_member: Ref | None = Field(description="提出的委员；单位提案时为执笔委员或联系委员")
+    raised_by_body: BodyRef | None = Field(None, description="以党派团体、界别或专门委员会名义提出")
+    proposer: str = Field("", description="提案者（单位提案为单位名称）")
     in_session: bool
     registered_at: dt.datetime | None
     decline_reason: str
@@ -266,7 +285,14 @@ def create_proposal(request, body: ProposalIn):
     """A member writes a proposal in their own CPPCC, alone or with co-sponsors of that CPPCC.
     Without co-sponsors and with `submit: true` it is submitted at once."""
     user = request.auth
-    seat = actions.seat_for(user, body.cppcc)
+    if body.contact_member is not None:
+        if body.body is None:
+            raise ValidationFailed(_("只有单位提案需要指定联系委员。"), field="contact_member")
+        if body.submit:
+            raise ValidationFailed(_("代为录入的单位提案由联系委员核对后提交。"), field="submit")
+        seat = actions.contact_seat(user, body.contact_member)
+    else:
+        seat = actions.seat_for(user, body.cppcc)
     case = actions.do_create_proposal(
         author=seat,
         title=body.title,
@@ -275,6 +301,7 @@ def create_proposal(request, body: ProposalIn):
         category=resolve.category(body.category),
         co_sponsors=body.co_sponsors,
         respond_by=body.respond_by,
+        body=body.body,
         acting_user=user,
     )
     if body.submit and not body.co_sponsors:

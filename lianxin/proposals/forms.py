@@ -37,9 +37,20 @@ class ProposalForm(forms.Form):
         required=False,
         widget=DayInput(),
     )
+    body = forms.ChoiceField(
+        label=_("提案者"),
+        required=False,
+        choices=[],
+        help_text=_("可以本人所在党派团体或界别的名义提出，由本人执笔。"),
+    )
 
     def __init__(self, *args, seat: Member, **kwargs):
         super().__init__(*args, **kwargs)
+        own = [b for b in (seat.party_org, seat.sector) if b is not None]
+        if own:
+            self.fields["body"].choices = [("", _("本人"))] + [(str(b.pk), b.name) for b in own]
+        else:
+            del self.fields["body"]
         self.fields["co_sponsors"].queryset = (
             Member.objects.filter(cppcc_id=seat.cppcc_id, status=SeatStatus.SERVING)
             .exclude(pk=seat.pk)

@@ -29,6 +29,18 @@ class Proposal(models.Model):
         primary_key=True,
         related_name="proposal",
     )
+    # A proposal of a party organisation, a sector or a special committee (党派、界别、专门委员会
+    # 提案) of the same CPPCC; `Case.raised_by_member` is then the member who wrote it for the
+    # body (执笔) or, when the staff entered it, the body's contact member (联系委员), who
+    # submits it and rates the handling on the body's behalf.
+    raised_by_body = models.ForeignKey(
+        "org.Body",
+        verbose_name=_("提案单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
     in_session = models.BooleanField(
         _("大会提案"), default=False, help_text=_("否：闭会期间提出的平时提案。")
     )

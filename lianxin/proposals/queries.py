@@ -30,7 +30,9 @@ def proposals_for(
 
 
 def for_list(qs: QuerySet) -> QuerySet:
-    return qs.select_related("raised_by_member__person", "cppcc", "proposal")
+    return qs.select_related(
+        "raised_by_member__person", "cppcc", "proposal", "proposal__raised_by_body"
+    )
 
 
 def for_detail(qs: QuerySet) -> QuerySet:
@@ -39,6 +41,7 @@ def for_detail(qs: QuerySet) -> QuerySet:
         "raised_by_member__sector",
         "cppcc__region",
         "proposal",
+        "proposal__raised_by_body",
         "category",
         "region",
         "congress",

@@ -46,6 +46,13 @@ def _cosign(g: Grants, case) -> bool:
     ).exists()
 
 
+@rule("proposal.write_for_body")
+def _write_for_body(g: Grants, cppcc) -> bool:
+    """The staff of a CPPCC enter a proposal of one of its bodies (party organisation, sector,
+    special committee), naming the body's contact member."""
+    return getattr(cppcc, "pk", cppcc) in g.cppcc_staff
+
+
 @rule("proposal.register")
 def _register(g: Grants, case) -> bool:
     return case_office(g, case)

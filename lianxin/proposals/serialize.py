@@ -18,7 +18,20 @@ def row(case: Case) -> dict:
 def _own(case: Case) -> dict:
     proposal = getattr(case, "proposal", None)
     member = case.raised_by_member
+    body = proposal.raised_by_body if proposal and proposal.raised_by_body_id else None
     return {
+        "raised_by_body": (
+            {
+                "id": body.pk,
+                "name": body.name,
+                "kind": body.kind,
+                "kind_label": str(body.get_kind_display()),
+            }
+            if body is not None
+            else None
+        ),
+        # Who the proposal is shown as raised by: the body, or else the member.
+        "proposer": body.name if body is not None else (member.person.name if member else ""),
         "cppcc": {"id": case.cppcc_id, "name": case.cppcc.name} if case.cppcc_id else None,
         "raised_by_member": (
             {"id": member.pk, "name": member.person.name} if member is not None else None

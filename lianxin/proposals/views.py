@@ -79,6 +79,7 @@ def proposal_new(request):
                     in_session=d["in_session"],
                     co_sponsors=list(d["co_sponsors"]),
                     respond_by=d["respond_by"],
+                    body=d.get("body") or None,
                     acting_user=request.user,
                 )
             except LianxinError as exc:
