@@ -96,6 +96,19 @@ def proposal_new(request):
     return render(request, "proposals/new.html", {"form": form, "seat": seat}, status=status)
 
 
+@login_required
+def similar_proposals(request):
+    """The writing guidance of the new-proposal page (htmx): proposals and deputies'
+    suggestions of the last five years on a similar topic, with their state and reply class."""
+    from . import similar
+
+    if _seat_or_none(request.user) is None:
+        raise PermissionDenied
+    text = f"{request.GET.get('title', '')} {request.GET.get('content', '')}"[:4000]
+    found = similar.similar_to(request.user, text)
+    return render(request, "proposals/_similar.html", {"found": found, "asked": bool(text.strip())})
+
+
 def _load(request, pk: int) -> Case:
     return get_visible_or_404(
         request.user, queries.for_detail(Case.objects.filter(kind=Kind.PROPOSAL)), pk=pk
