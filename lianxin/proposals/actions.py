@@ -309,6 +309,12 @@ def do_register_proposal(
         made = conversions.convert(disposition, locked, acting_user=acting_user, reason=note)
         if made is not None:
             data["converted"] = {"type": made._meta.label_lower, "id": made.pk}
+        if disposition == Proposal.Disposition.LETTER:
+            # 转为委员来信: the proposals committee's own record, forwarded to a unit later.
+            from .models import MemberLetter
+
+            letter = MemberLetter.objects.create(proposal=proposal, content=locked.content)
+            data["letter"] = letter.pk
     else:
         target = P.MERGED
         into = _merge(locked, merge_into, note, acting_user)
@@ -793,3 +799,56 @@ def do_return_proposal(
     )
     shared.withdraw_orphaned_extensions(returned, acting_user)
     return returned
+
+
+# --- Members' letters (委员来信) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_forward_letter_proposal(
+    case: Case, *, unit, note: str = "", acting_user, version: int | None = None
+):
+    """The proposals committee forwards the member's letter a declined proposal became to a
+    handling unit of the CPPCC's region (or above), which then reads and answers it."""
+    from lianxin.org.models import HandlingUnit
+
+    from .models import MemberLetter
+
+    note = clean_text(note, field="note", label=_("转送意见"), required=False, max_length=2000)
+    locked, t = begin(case, "forward_letter", acting_user, version=version)
+    code = locked.scope_code
+    prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+    pk = getattr(unit, "pk", unit)
+    found = HandlingUnit.objects.filter(
+        pk=pk if str(pk or "").isdigit() else None, is_active=True, region__code__in=prefixes
+    ).first()
+    if found is None:
+        raise ValidationFailed(_("请选择本地区的承办单位。"), field="unit")
+    letter = MemberLetter.objects.select_for_update().get(proposal_id=locked.pk)
+    letter.unit, letter.forwarded_at, letter.forward_note = found, timezone.now(), note
+    letter.save(update_fields=["unit", "forwarded_at", "forward_note"])
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=note,
+        data={"letter": letter.pk, "unit": found.name, "unit_id": found.pk},
+        is_public=True,
+    )
+    return letter
+
+
+@transaction.atomic
+def do_answer_letter_proposal(case: Case, *, answer: str, acting_user, version: int | None = None):
+    """The unit the letter was forwarded to answers it, once."""
+    from .models import MemberLetter
+
+    answer = clean_text(
+        answer, field="answer", label=_("办理回复"), required=True, max_length=10000
+    )
+    locked, t = begin(case, "answer_letter", acting_user, version=version)
+    letter = MemberLetter.objects.select_for_update().get(proposal_id=locked.pk)
+    letter.answer, letter.answered_at, letter.answered_by = answer, timezone.now(), acting_user
+    letter.save(update_fields=["answer", "answered_at", "answered_by"])
+    finish(locked, t, acting_user, note=answer[:500], data={"letter": letter.pk}, is_public=True)
+    return letter

@@ -177,6 +177,7 @@ class ProposalDetail(CaseDetail, ProposalOwn):
     results: list[ResultOut] = []
     key: KeyOut | None = Field(None, description="重点提案的领办督办情况")
     extension_requests: list[ExtensionOut] = []
+    letter: LetterOut | None = Field(None, description="不予立案后转为的委员来信")
 
 
 class ProposalFilters(Schema):
@@ -270,6 +271,25 @@ class ExtensionDecisionIn(Versioned):
     decision: str = Field(..., description="approve 同意 / reject 不同意")
     note: str = Field("", description="审批意见；不同意时必填理由")
     due_at: dt.date | None = Field(None, description="同意时可另定延至的日期；缺省为申请的日期")
+
+
+class ForwardLetterIn(Versioned):
+    unit: int = Field(..., description="转送的承办单位 id（本地区）")
+    note: str = Field("", description="转送意见")
+
+
+class AnswerLetterIn(Versioned):
+    answer: str = Field(..., description="办理回复")
+
+
+class LetterOut(Schema):
+    id: int
+    content: str
+    unit: str
+    forwarded_at: dt.datetime | None
+    forward_note: str
+    answer: str
+    answered_at: dt.datetime | None
 
 
 class QualityIn(Versioned):
@@ -446,6 +466,18 @@ ACTIONS = [
             due_date=lambda r, c, b: b.due_at,
         ),
         "提案委员会审批延期申请：同意（可另定日期）或不同意（须说明理由）",
+    ),
+    _spec(
+        "forward_letter",
+        ForwardLetterIn,
+        _calls(actions.do_forward_letter_proposal, "unit", "note"),
+        "提案委员会将转为委员来信的提案转送有关单位",
+    ),
+    _spec(
+        "answer_letter",
+        AnswerLetterIn,
+        _calls(actions.do_answer_letter_proposal, "answer"),
+        "受转送的单位回复委员来信",
     ),
     _spec(
         "mark_key",

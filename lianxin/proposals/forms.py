@@ -233,3 +233,20 @@ class ExtensionDecisionForm(Versioned):
                 "date": pending.requested_due.isoformat(),
                 "reason": pending.reason,
             }
+
+
+class ForwardLetterForm(Versioned):
+    unit = forms.ChoiceField(label=_("转送单位"), choices=[])
+    note = forms.CharField(
+        label=_("转送意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(str(u.pk), u.name) for u in units]
+
+
+class AnswerLetterForm(Versioned):
+    answer = forms.CharField(
+        label=_("办理回复"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )

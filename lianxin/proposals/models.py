@@ -147,3 +147,42 @@ class KeyMeeting(models.Model):
 
     def __str__(self) -> str:
         return f"{self.held_on} {self.place}"
+
+
+class MemberLetter(models.Model):
+    """A member's letter (委员来信): what a proposal declined with the disposition `letter`
+    becomes — the letter, the unit the committee forwards it to, and that unit's answer. The
+    proposal keeps its history; each links to the other (`proposal.letter`)."""
+
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("原提案"), on_delete=models.CASCADE, related_name="letter"
+    )
+    content = models.TextField(_("来信内容"))
+    unit = models.ForeignKey(
+        "org.HandlingUnit",
+        verbose_name=_("转送单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="member_letters",
+    )
+    forwarded_at = models.DateTimeField(_("转送时间"), null=True, blank=True)
+    forward_note = models.TextField(_("转送意见"), blank=True)
+    answer = models.TextField(_("办理回复"), blank=True)
+    answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回复人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("转为来信的时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("委员来信")
+        verbose_name_plural = _("委员来信")
+
+    def __str__(self) -> str:
+        return self.proposal.case.display_title

@@ -111,6 +111,17 @@ def _select_excellent(g: Grants, case) -> bool:
     return case_office(g, case)
 
 
+@rule("proposal.answer_letter")
+def _answer_letter(g: Grants, case) -> bool:
+    """The unit the member's letter was forwarded to answers it."""
+    from .models import MemberLetter
+
+    return (
+        bool(g.unit_ids)
+        and MemberLetter.objects.filter(proposal_id=case.pk, unit_id__in=g.unit_ids).exists()
+    )
+
+
 @rule("proposal.key")
 def _key(g: Grants, case) -> bool:
     """Key proposals (marking one, its progress meetings, the circulated result): the CPPCC's

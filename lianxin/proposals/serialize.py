@@ -78,6 +78,20 @@ def detail(case: Case, user) -> dict:
         for r in (proposal.results.all() if proposal else [])
     ]
     out["key"] = _key(proposal) if proposal and case.is_key_supervision else None
+    letter = getattr(proposal, "letter", None) if proposal else None
+    out["letter"] = (
+        {
+            "id": letter.pk,
+            "content": letter.content,
+            "unit": letter.unit.name if letter.unit_id else "",
+            "forwarded_at": letter.forwarded_at,
+            "forward_note": letter.forward_note,
+            "answer": letter.answer,
+            "answered_at": letter.answered_at,
+        }
+        if letter is not None
+        else None
+    )
     out["extension_requests"] = [
         {
             "id": x.pk,

@@ -246,6 +246,19 @@ SPECS: dict[str, ActionSpec] = {
         ),
         lambda case, user: {"pending": queries.pending_extension(case)},
     ),
+    "forward_letter": ActionSpec(
+        forms.ForwardLetterForm,
+        lambda c, d, u, r: actions.do_forward_letter_proposal(
+            c, unit=d["unit"], note=d["note"], acting_user=u, version=_v(d)
+        ),
+        lambda case, user: {"units": _units_for(case, user)},
+    ),
+    "answer_letter": ActionSpec(
+        forms.AnswerLetterForm,
+        lambda c, d, u, r: actions.do_answer_letter_proposal(
+            c, answer=d["answer"], acting_user=u, version=_v(d)
+        ),
+    ),
     "mark_key": ActionSpec(
         forms.KeyForm,
         lambda c, d, u, r: actions.do_mark_key_proposal(

@@ -131,6 +131,30 @@ def _extension_pending(case) -> str | None:
     return None
 
 
+def _letter(case):
+    from .models import MemberLetter
+
+    return MemberLetter.objects.filter(proposal_id=case.pk).first()
+
+
+def _letter_to_forward(case) -> str | None:
+    letter = _letter(case)
+    if letter is None:
+        return gettext("该提案未转为委员来信。")
+    if letter.unit_id:
+        return gettext("该委员来信已转送。")
+    return None
+
+
+def _letter_to_answer(case) -> str | None:
+    letter = _letter(case)
+    if letter is None or not letter.unit_id:
+        return gettext("该委员来信尚未转送。")
+    if letter.answered_at:
+        return gettext("该委员来信已回复。")
+    return None
+
+
 OWN_EVENT_LABELS = {
     "extension_withdrawn": _("延期申请撤回"),
     "create": _("撰写提案"),
@@ -206,6 +230,24 @@ PROPOSAL_WORKFLOW = register(
                 "proposal.register",
                 _("立案审查"),
                 description=_("不予立案，须说明理由；可转为委员来信或留作社情民意信息"),
+            ),
+            Transition(
+                "forward_letter",
+                (P.DECLINED,),
+                None,
+                "proposal.register",
+                _("转送委员来信"),
+                guard=_letter_to_forward,
+                description=_("转为委员来信的，由提案委员会转送有关单位办理"),
+            ),
+            Transition(
+                "answer_letter",
+                (P.DECLINED,),
+                None,
+                "proposal.answer_letter",
+                _("回复委员来信"),
+                guard=_letter_to_answer,
+                description=_("受转送的单位回复委员来信的办理情况"),
             ),
             Transition(
                 "assign",
@@ -394,7 +436,16 @@ def _visibility(g):
     from django.db.models import Q
 
     hidden = Q(state=P.DRAFT) & ~Q(raised_by_member_id__in=g.member_ids)
-    return hidden, shared.cosponsored(g)
+    # The unit a member's letter was forwarded to reads the declined proposal it came from.
+    extra = shared.cosponsored(g)
+    if g.unit_ids:
+        from .models import MemberLetter
+
+        letters = Q(
+            pk__in=MemberLetter.objects.filter(unit_id__in=g.unit_ids).values("proposal_id")
+        )
+        extra = letters if extra is None else extra | letters
+    return hidden, extra
 
 
 def _attach(g, case):
