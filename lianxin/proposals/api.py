@@ -2,6 +2,9 @@
 
 - `POST /proposals` (a member) → 201 with the case id; co-sponsors (members of the same CPPCC)
   confirm with the `cosign` action, then the proposer submits.
+  With `body` it is the proposal of a party organisation, sector or special committee: a
+  member writes one for his own party organisation or sector; the CPPCC's staff enter any of
+  their bodies' proposals with `contact_member`, who submits it.
 - `GET /proposals` (scoped: a member sees own and co-sponsored proposals, a unit what it was
   assigned, CPPCC staff their committee and, read-only, those below), `GET /proposals/{id}`.
 - Every step: `POST /cases/{id}/actions/{action}` (or `POST /proposals/{id}/actions/{action}`,
@@ -10,7 +13,8 @@
   handling), rate_submission (the lead unit rates the proposal), record_result (成果转化),
   select_excellent (优秀提案), mark_key / key_meeting / key_result (重点提案 led by a chair: the
   leader, progress meetings, the circulated result), request_extension / decide_extension
-  (申请延期), rehandle, remind, conclude. `GET /proposals?key=true` lists key proposals.
+  (申请延期), forward_letter / answer_letter (委员来信 of a proposal declined as a letter),
+  rehandle, remind, conclude. `GET /proposals?key=true` lists key proposals.
   Each answers with the proposal as it now is; ratings follow the blind rule (背靠背评).
 Refusals as in the loop: 404 not visible or unknown action, 409 out of turn or stale, 403 not
 the caller's action, 422 bad input.
