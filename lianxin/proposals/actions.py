@@ -18,7 +18,7 @@ from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
-from lianxin.accounts.access import grants
+from lianxin.accounts.access import can, grants
 from lianxin.casework import actions as loop
 from lianxin.casework import conversions, evaluations, shared
 from lianxin.casework.actions import begin, finish
@@ -35,7 +35,7 @@ from lianxin.casework.models import (
 from lianxin.core import dates
 from lianxin.core.errors import Forbidden, ValidationFailed
 from lianxin.core.validators import clean_text
-from lianxin.org.models import Cppcc, Member, SeatStatus
+from lianxin.org.models import Body, Cppcc, Member, SeatStatus
 
 from .models import Proposal
 from .workflow import PROPOSAL_WORKFLOW, P
@@ -114,6 +114,63 @@ def clean_cosponsors(author: Member, members: Iterable) -> list[Member]:
     return [found[i] for i in ids]
 
 
+BODY_KINDS = (Body.Kind.PARTY_ORG, Body.Kind.SECTOR, Body.Kind.CPPCC_COMMITTEE)
+
+
+def clean_body(author: Member, body, acting_user) -> Body | None:
+    """The body in whose name a proposal is raised: a party organisation, a sector or a special
+    committee of the author's CPPCC. A member writes it for his own party organisation or
+    sector; the CPPCC's staff enter any body's proposal, naming a contact member (`author`),
+    who for a party organisation or a sector belongs to it."""
+    if body in (None, ""):
+        return None
+    try:
+        pk = int(getattr(body, "pk", body))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("提案单位有误。"), field="body") from None
+    found = Body.objects.filter(pk=pk, kind__in=BODY_KINDS).first()
+    if found is None:
+        raise ValidationFailed(_("提案单位应为民主党派、界别或政协专门委员会。"), field="body")
+    if found.cppcc_id != author.cppcc_id:
+        raise ValidationFailed(
+            _("提案单位须为%(cppcc)s的党派团体、界别或专门委员会。") % {"cppcc": author.cppcc.name},
+            field="body",
+        )
+    belongs = found.pk in (author.party_org_id, author.sector_id)
+    writes_own = author.pk in grants(acting_user).member_ids
+    if writes_own:
+        if not belongs:
+            raise Forbidden(_("委员只能以本人所在党派团体或界别的名义提出提案。"))
+    else:
+        if not can(acting_user, "proposal.write_for_body", author.cppcc):
+            raise Forbidden(_("只有本政协的工作人员可以代为录入党派团体、界别或专门委员会的提案。"))
+        if found.kind != Body.Kind.CPPCC_COMMITTEE and not belongs:
+            raise ValidationFailed(
+                _("联系委员须为%(body)s的委员。") % {"body": found.name}, field="contact_member"
+            )
+    return found
+
+
+def contact_seat(user, member) -> Member:
+    """The contact member the CPPCC's staff name for a body's proposal: a serving member of a
+    CPPCC the caller is staff of (otherwise the same refusal as an unknown seat)."""
+    g = grants(user)
+    try:
+        pk = int(getattr(member, "pk", member))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("请指定联系委员。"), field="contact_member") from None
+    seat = (
+        Member.objects.filter(pk=pk, cppcc_id__in=list(g.cppcc_staff))
+        .select_related("cppcc__region", "person")
+        .first()
+    )
+    if seat is None:
+        raise ValidationFailed(_("联系委员不存在或不是本政协委员。"), field="contact_member")
+    if seat.status != SeatStatus.SERVING:
+        raise ValidationFailed(_("联系委员须为在任委员。"), field="contact_member")
+    return seat
+
+
 @transaction.atomic
 def do_create_proposal(
     *,
@@ -124,14 +181,17 @@ def do_create_proposal(
     category=None,
     co_sponsors: Iterable = (),
     respond_by: dt.date | str | None = None,
+    body=None,
     acting_user,
 ) -> Case:
     """A member drafts a proposal in the CPPCC of the seat; co-sponsors (other members of that
-    CPPCC) are invited and confirm before `respond_by`."""
+    CPPCC) are invited and confirm before `respond_by`. With `body`, the proposal is that
+    body's (see `clean_body`): the seat is its writer or contact member."""
     title = clean_text(title, field="title", label=_("案由"), required=True, max_length=100)
     content = clean_text(
         content, field="content", label=_("提案内容"), required=True, max_length=10000
     )
+    raised_by_body = clean_body(author, body, acting_user)
     seats = clean_cosponsors(author, co_sponsors)
     day = dates.parse_day(respond_by, field="respond_by", label=_("联名确认截止日期"))
     if day is not None and day < timezone.localdate():
@@ -150,7 +210,7 @@ def do_create_proposal(
         scope_code=cppcc.region.code,
         region=cppcc.region,
     )
-    Proposal.objects.create(case=case, in_session=bool(in_session))
+    Proposal.objects.create(case=case, in_session=bool(in_session), raised_by_body=raised_by_body)
     shared.invite(case, seats, respond_by=day)
     finish(
         case,
@@ -161,6 +221,7 @@ def do_create_proposal(
             "invited": [m.pk for m in seats],
             "respond_by": day.isoformat() if day else "",
             "in_session": bool(in_session),
+            "body": raised_by_body.pk if raised_by_body else None,
         },
     )
     return case
@@ -248,6 +309,12 @@ def do_register_proposal(
         made = conversions.convert(disposition, locked, acting_user=acting_user, reason=note)
         if made is not None:
             data["converted"] = {"type": made._meta.label_lower, "id": made.pk}
+        if disposition == Proposal.Disposition.LETTER:
+            # 转为委员来信: the proposals committee's own record, forwarded to a unit later.
+            from .models import MemberLetter
+
+            letter = MemberLetter.objects.create(proposal=proposal, content=locked.content)
+            data["letter"] = letter.pk
     else:
         target = P.MERGED
         into = _merge(locked, merge_into, note, acting_user)
@@ -518,3 +585,270 @@ def do_select_excellent_proposal(
         is_public=excellent,
     )
     return locked
+
+
+# --- Key proposals (重点提案, 主席会议成员领办督办) ---------------------------------------------------
+
+
+def _leader_account(case: Case, value):
+    """A user holding the leader role over the CPPCC's region (or a region above it)."""
+    from .queries import leaders_for
+
+    if value in (None, ""):
+        return None
+    try:
+        pk = int(getattr(value, "pk", value))
+    except (TypeError, ValueError):
+        raise ValidationFailed(_("领办领导账号有误。"), field="leader_user") from None
+    found = leaders_for(case).filter(pk=pk).first()
+    if found is None:
+        raise ValidationFailed(_("领办领导账号须为本政协所在地区的领导。"), field="leader_user")
+    return found
+
+
+@transaction.atomic
+def do_mark_key_proposal(
+    case: Case,
+    *,
+    leader: str = "",
+    leader_user=None,
+    note: str = "",
+    acting_user,
+    version: int | None = None,
+) -> Case:
+    """The proposals committee marks a registered proposal as a key proposal (重点提案) led and
+    supervised by a member of the chairs' meeting: a name and position, or the account of a
+    leader of the CPPCC's region (then the name defaults to that account's). The case's
+    key-supervision flag is set with it, so the loop's figures count it."""
+    leader = clean_text(
+        leader, field="leader", label=_("领办督办的主席会议成员"), required=False, max_length=100
+    )
+    note = clean_text(note, field="note", label=_("督办要求"), required=False, max_length=2000)
+    locked, t = begin(case, "mark_key", acting_user, version=version)
+    account = _leader_account(locked, leader_user)
+    if not leader and account is not None:
+        leader = (account.display_name or account.username)[:100]
+    if not leader:
+        raise ValidationFailed(
+            _("请填写领办督办的主席会议成员（姓名和职务）或选择领导账号。"), field="leader"
+        )
+    proposal = Proposal.objects.select_for_update().get(pk=locked.pk)
+    proposal.key_leader, proposal.key_leader_user = leader, account
+    proposal.key_marked_at = timezone.now()
+    proposal.save(update_fields=["key_leader", "key_leader_user", "key_marked_at"])
+    locked.is_key_supervision = True
+    locked.supervised_by = acting_user
+    locked.supervision_note = note or leader
+    finish(
+        locked,
+        t,
+        acting_user,
+        fields=["is_key_supervision", "supervised_by", "supervision_note"],
+        note=note or leader,
+        data={"leader": leader, "leader_user": account.pk if account else None},
+        is_public=True,
+    )
+    return locked
+
+
+@transaction.atomic
+def do_key_meeting_proposal(
+    case: Case,
+    *,
+    held_on,
+    place: str,
+    participants: str,
+    summary: str,
+    acting_user,
+    version: int | None = None,
+):
+    """A progress meeting of a key proposal: date (not in the future), place, participants and
+    the summary."""
+    from .models import KeyMeeting
+
+    day = dates.parse_day(held_on, field="held_on", label=_("会议日期"))
+    if day is None:
+        raise ValidationFailed(_("请填写会议日期。"), field="held_on")
+    if day > dates.today():
+        raise ValidationFailed(_("会议日期不能晚于今天。"), field="held_on")
+    place = clean_text(place, field="place", label=_("地点"), required=True, max_length=200)
+    participants = clean_text(
+        participants, field="participants", label=_("参加人员"), required=True, max_length=2000
+    )
+    summary = clean_text(
+        summary, field="summary", label=_("会议纪要"), required=True, max_length=10000
+    )
+    locked, t = begin(case, "key_meeting", acting_user, version=version)
+    meeting = KeyMeeting.objects.create(
+        proposal_id=locked.pk,
+        held_on=day,
+        place=place,
+        participants=participants,
+        summary=summary,
+        recorded_by=acting_user,
+    )
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=summary[:500],
+        data={"meeting": meeting.pk, "held_on": day.isoformat(), "place": place},
+        is_public=True,
+    )
+    return meeting
+
+
+@transaction.atomic
+def do_key_result_proposal(
+    case: Case, *, text: str, circulated_on=None, acting_user, version: int | None = None
+) -> Case:
+    """The circulated result of a key proposal (办理结果通报), once, after the reply."""
+    text = clean_text(text, field="text", label=_("办理结果通报"), required=True, max_length=10000)
+    day = dates.parse_day(circulated_on, field="circulated_on", label=_("通报日期"))
+    day = day or dates.today()
+    if day > dates.today():
+        raise ValidationFailed(_("通报日期不能晚于今天。"), field="circulated_on")
+    locked, t = begin(case, "key_result", acting_user, version=version)
+    proposal = Proposal.objects.select_for_update().get(pk=locked.pk)
+    proposal.key_result, proposal.key_result_on = text, day
+    proposal.save(update_fields=["key_result", "key_result_on"])
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=text[:500],
+        data={"circulated_on": day.isoformat()},
+        is_public=True,
+    )
+    return locked
+
+
+# --- Extension requests (申请延期), the loop's shared piece ----------------------------------------
+
+
+@transaction.atomic
+def do_request_extension_proposal(
+    case: Case, *, reason: str, due_date, acting_user, version: int | None = None
+):
+    """The lead unit asks, before its due date, to reply later: a reason and the date (after the
+    current due date). One request at a time (`casework.shared`)."""
+    reason = clean_text(reason, field="reason", label=_("延期理由"), max_length=2000, required=True)
+    wanted = dates.parse_day(due_date, field="due_at", label=_("申请延至的日期"))
+    if wanted is None:
+        raise ValidationFailed(_("请填写申请延至的日期。"), field="due_at")
+    locked, t = begin(case, "request_extension", acting_user, version=version)
+    row = shared.request_extension(locked, reason=reason, wanted=wanted, acting_user=acting_user)
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=reason,
+        data={
+            "extension": row.pk,
+            "unit": row.assignment.unit.name,
+            "due_date": locked.due_date.isoformat(),
+            "requested_due": row.requested_due.isoformat(),
+        },
+    )
+    return row
+
+
+@transaction.atomic
+def do_decide_extension_proposal(
+    case: Case,
+    *,
+    decision: str,
+    note: str = "",
+    due_date=None,
+    acting_user,
+    version: int | None = None,
+):
+    """The proposals committee approves the pending request (the proposal and every unit on it
+    are then due on the approved date) or refuses it with a reason."""
+    if decision not in shared.DECISIONS:
+        raise ValidationFailed(
+            _("审批意见应为 approve（同意）或 reject（不同意）。"), field="decision"
+        )
+    approve = decision == "approve"
+    note = clean_text(
+        note,
+        field="note",
+        label=_("审批意见") if approve else _("不同意的理由"),
+        required=not approve,
+        max_length=2000,
+    )
+    other = (
+        dates.parse_day(due_date, field="due_at", label=_("批准延至的日期")) if approve else None
+    )
+    locked, t = begin(case, "decide_extension", acting_user, version=version)
+    row, fields, data = shared.decide_extension(
+        locked, approve=approve, note=note, other=other, acting_user=acting_user
+    )
+    finish(locked, t, acting_user, fields=fields, note=note, data=data)
+    return row
+
+
+@transaction.atomic
+def do_return_proposal(
+    case: Case, *, reason: str, unit=None, acting_user, version: int | None = None
+) -> Case:
+    """A unit returns its assignment (the loop's `return`); when it is the lead unit, its
+    extension request still pending is withdrawn with it."""
+    returned = loop.do_return_case(
+        case, reason=reason, unit=unit, acting_user=acting_user, version=version
+    )
+    shared.withdraw_orphaned_extensions(returned, acting_user)
+    return returned
+
+
+# --- Members' letters (委员来信) ------------------------------------------------------------------
+
+
+@transaction.atomic
+def do_forward_letter_proposal(
+    case: Case, *, unit, note: str = "", acting_user, version: int | None = None
+):
+    """The proposals committee forwards the member's letter a declined proposal became to a
+    handling unit of the CPPCC's region (or above), which then reads and answers it."""
+    from lianxin.org.models import HandlingUnit
+
+    from .models import MemberLetter
+
+    note = clean_text(note, field="note", label=_("转送意见"), required=False, max_length=2000)
+    locked, t = begin(case, "forward_letter", acting_user, version=version)
+    code = locked.scope_code
+    prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+    pk = getattr(unit, "pk", unit)
+    found = HandlingUnit.objects.filter(
+        pk=pk if str(pk or "").isdigit() else None, is_active=True, region__code__in=prefixes
+    ).first()
+    if found is None:
+        raise ValidationFailed(_("请选择本地区的承办单位。"), field="unit")
+    letter = MemberLetter.objects.select_for_update().get(proposal_id=locked.pk)
+    letter.unit, letter.forwarded_at, letter.forward_note = found, timezone.now(), note
+    letter.save(update_fields=["unit", "forwarded_at", "forward_note"])
+    finish(
+        locked,
+        t,
+        acting_user,
+        note=note,
+        data={"letter": letter.pk, "unit": found.name, "unit_id": found.pk},
+        is_public=True,
+    )
+    return letter
+
+
+@transaction.atomic
+def do_answer_letter_proposal(case: Case, *, answer: str, acting_user, version: int | None = None):
+    """The unit the letter was forwarded to answers it, once."""
+    from .models import MemberLetter
+
+    answer = clean_text(
+        answer, field="answer", label=_("办理回复"), required=True, max_length=10000
+    )
+    locked, t = begin(case, "answer_letter", acting_user, version=version)
+    letter = MemberLetter.objects.select_for_update().get(proposal_id=locked.pk)
+    letter.answer, letter.answered_at, letter.answered_by = answer, timezone.now(), acting_user
+    letter.save(update_fields=["answer", "answered_at", "answered_by"])
+    finish(locked, t, acting_user, note=answer[:500], data={"letter": letter.pk}, is_public=True)
+    return letter

@@ -7,13 +7,16 @@ lead units' league; the public-sentiment reports' section is contributed by lian
 
 from __future__ import annotations
 
-from django.db.models import Count, Q
+from django.db.models import Case as Choose
+from django.db.models import Count, Q, Value, When
+from django.db.models import F as Ref
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from lianxin.casework import metrics, reportdoc
 from lianxin.casework.models import Assignment, Case, Evaluation, Kind, Quality
 from lianxin.casework.reportdoc import Report, Section, pct
+from lianxin.org.models import Body
 
 from .models import ProposalResult
 from .workflow import ProposalState as P
@@ -31,6 +34,15 @@ def proposals_of(cppcc, year: int):
     )
 
 
+def _group(kind: str, member_field: str, other_bodies: str):
+    """The name a proposal counts under in a table by `kind` (sector or party organisation)."""
+    return Choose(
+        When(proposal__raised_by_body__kind=kind, then=Ref("proposal__raised_by_body__name")),
+        When(proposal__raised_by_body__isnull=False, then=Value(str(other_bodies))),
+        default=Ref(member_field),
+    )
+
+
 def build(cppcc, year: int) -> Report:
     base = proposals_of(cppcc, year)
     ids = base.values("pk")
@@ -43,6 +55,7 @@ def build(cppcc, year: int) -> Report:
         answered=Count("pk", filter=Q(state__in=ANSWERED)),
         concluded=Count("pk", filter=Q(state=P.CONCLUDED)),
         excellent=Count("pk", filter=Q(proposal__excellent_year__isnull=False)),
+        by_body=Count("pk", filter=Q(proposal__raised_by_body__isnull=False)),
     )
     # Counted apart: joining the results would count a proposal once per result above.
     carried_out = (
@@ -54,6 +67,7 @@ def build(cppcc, year: int) -> Report:
         (_("提交提案"), head["submitted"]),
         (_("其中大会提案"), head["in_session"]),
         (_("其中平时提案"), head["submitted"] - head["in_session"]),
+        (_("其中党派团体、界别和专门委员会提案"), head["by_body"]),
         (_("立案"), head["registered"]),
         (_("立案率"), pct(head["registered"], head["submitted"])),
         (_("不予立案"), head["declined"]),
@@ -64,6 +78,7 @@ def build(cppcc, year: int) -> Report:
         (_("已办结"), head["concluded"]),
         (_("成果转化"), carried_out),
         (_("优秀提案"), head["excellent"]),
+        (_("重点提案"), F["key_supervision"].display(counts)),
         (str(F["consultation_rate"].label), F["consultation_rate"].display(counts)),
         (str(F["satisfaction"].label), F["satisfaction"].display(counts)),
         (str(F["reply_a"].label), F["reply_a"].display(counts)),
@@ -71,25 +86,46 @@ def build(cppcc, year: int) -> Report:
         (str(F["reply_c"].label), F["reply_c"].display(counts)),
     ]
 
-    def by(field: str, title: str, column: str, key: str) -> Section:
+    def by(field, title: str, column: str, key: str, qs=None) -> Section:
         rows = (
-            base.values(field)
+            (base if qs is None else qs)
+            .annotate(group=field)
+            .values("group")
             .annotate(
                 n=Count("pk"),
                 registered=Count("pk", filter=~Q(state__in=NOT_REGISTERED)),
                 answered=Count("pk", filter=Q(state__in=ANSWERED)),
             )
-            .order_by("-n", field)
+            .order_by("-n", "group")
         )
         return Section(
             key,
             title,
             [column, _("提交"), _("立案"), _("已答复")],
-            [[r[field] or _("未填写"), r["n"], r["registered"], r["answered"]] for r in rows],
+            [[r["group"] or _("未填写"), r["n"], r["registered"], r["answered"]] for r in rows],
         )
 
-    by_sector = by("raised_by_member__sector__name", _("按界别"), _("界别"), "sector")
-    by_party = by("raised_by_member__party_org__name", _("按党派团体"), _("党派团体"), "party")
+    # A body's proposal counts under that body in the table of its kind; a member's under the
+    # member's sector and party organisation.
+    by_sector = by(
+        _group(Body.Kind.SECTOR, "raised_by_member__sector__name", _("党派团体或专门委员会提案")),
+        _("按界别"),
+        _("界别"),
+        "sector",
+    )
+    by_party = by(
+        _group(Body.Kind.PARTY_ORG, "raised_by_member__party_org__name", _("界别或专门委员会提案")),
+        _("按党派团体"),
+        _("党派团体"),
+        "party",
+    )
+    by_committee = by(
+        Ref("proposal__raised_by_body__name"),
+        _("专门委员会提案"),
+        _("专门委员会"),
+        "committee",
+        qs=base.filter(proposal__raised_by_body__kind=Body.Kind.CPPCC_COMMITTEE),
+    )
 
     quality = dict(
         Evaluation.objects.filter(case__in=ids, direction=Evaluation.Direction.SUBMISSION)
@@ -144,7 +180,7 @@ def build(cppcc, year: int) -> Report:
         period=period,
         generated_at=timezone.localtime(),
         figures=figures + more_figures,
-        sections=[by_sector, by_party, by_quality, by_unit, *more_sections],
+        sections=[by_sector, by_party, by_committee, by_quality, by_unit, *more_sections],
         slug=f"政协提案统计-{cppcc.name}-{year}",
         audit_target=f"cppcc_figures:{cppcc.pk}:{year}",
     )

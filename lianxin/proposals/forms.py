@@ -37,9 +37,20 @@ class ProposalForm(forms.Form):
         required=False,
         widget=DayInput(),
     )
+    body = forms.ChoiceField(
+        label=_("提案者"),
+        required=False,
+        choices=[],
+        help_text=_("可以本人所在党派团体或界别的名义提出，由本人执笔。"),
+    )
 
     def __init__(self, *args, seat: Member, **kwargs):
         super().__init__(*args, **kwargs)
+        own = [b for b in (seat.party_org, seat.sector) if b is not None]
+        if own:
+            self.fields["body"].choices = [("", _("本人"))] + [(str(b.pk), b.name) for b in own]
+        else:
+            del self.fields["body"]
         self.fields["co_sponsors"].queryset = (
             Member.objects.filter(cppcc_id=seat.cppcc_id, status=SeatStatus.SERVING)
             .exclude(pk=seat.pk)
@@ -144,3 +155,98 @@ class ExcellentForm(Versioned):
     )
     year = forms.IntegerField(label=_("年度"), required=False, min_value=2000, max_value=2100)
     note = forms.CharField(label=_("评选说明"), required=False, max_length=500)
+
+
+class KeyForm(Versioned):
+    leader = forms.CharField(
+        label=_("领办督办的主席会议成员"),
+        required=False,
+        max_length=100,
+        help_text=_("姓名和职务，如“张某某（市政协副主席）”；选择领导账号时可不填。"),
+    )
+    leader_user = forms.ChoiceField(label=_("领导账号"), required=False, choices=[])
+    note = forms.CharField(
+        label=_("督办要求"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, leaders=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["leader_user"].choices = [("", _("（不选择）"))] + [
+            (str(u.pk), u.display_name or u.username) for u in leaders
+        ]
+
+
+class KeyMeetingForm(Versioned):
+    held_on = forms.DateField(label=_("会议日期"), required=False, widget=DayInput())
+    place = forms.CharField(label=_("地点"), required=False, max_length=200)
+    participants = forms.CharField(
+        label=_("参加人员"), required=False, widget=forms.Textarea(attrs={"rows": 2})
+    )
+    summary = forms.CharField(
+        label=_("会议纪要"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+
+
+class KeyResultForm(Versioned):
+    text = forms.CharField(
+        label=_("办理结果通报"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )
+    circulated_on = forms.DateField(
+        label=_("通报日期"), required=False, widget=DayInput(), help_text=_("缺省为今天。")
+    )
+
+
+class ExtensionRequestForm(Versioned):
+    due_at = forms.DateField(
+        label=_("申请延至"), required=False, widget=DayInput(), help_text=_("须晚于现答复期限。")
+    )
+    reason = forms.CharField(
+        label=_("延期理由"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+
+class ExtensionDecisionForm(Versioned):
+    decision = forms.ChoiceField(
+        label=_("审批意见"),
+        choices=[("approve", _("同意延期")), ("reject", _("不同意延期"))],
+        widget=forms.RadioSelect,
+        initial="approve",
+    )
+    due_at = forms.DateField(
+        label=_("批准延至"), required=False, widget=DayInput(), help_text=_("缺省为申请的日期。")
+    )
+    note = forms.CharField(
+        label=_("说明"),
+        required=False,
+        widget=forms.Textarea(attrs={"rows": 2}),
+        help_text=_("不同意延期时须说明理由。"),
+    )
+
+    def __init__(self, *args, pending=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        if pending is not None:
+            self.fields["decision"].help_text = _(
+                "%(unit)s申请将答复期限由%(before)s延至%(date)s。理由：%(reason)s"
+            ) % {
+                "unit": pending.unit.name,
+                "before": pending.due_before.isoformat(),
+                "date": pending.requested_due.isoformat(),
+                "reason": pending.reason,
+            }
+
+
+class ForwardLetterForm(Versioned):
+    unit = forms.ChoiceField(label=_("转送单位"), choices=[])
+    note = forms.CharField(
+        label=_("转送意见"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+
+    def __init__(self, *args, units=(), **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["unit"].choices = [(str(u.pk), u.name) for u in units]
+
+
+class AnswerLetterForm(Versioned):
+    answer = forms.CharField(
+        label=_("办理回复"), required=False, widget=forms.Textarea(attrs={"rows": 5})
+    )

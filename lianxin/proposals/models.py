@@ -29,6 +29,18 @@ class Proposal(models.Model):
         primary_key=True,
         related_name="proposal",
     )
+    # A proposal of a party organisation, a sector or a special committee (党派、界别、专门委员会
+    # 提案) of the same CPPCC; `Case.raised_by_member` is then the member who wrote it for the
+    # body (执笔) or, when the staff entered it, the body's contact member (联系委员), who
+    # submits it and rates the handling on the body's behalf.
+    raised_by_body = models.ForeignKey(
+        "org.Body",
+        verbose_name=_("提案单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="proposals",
+    )
     in_session = models.BooleanField(
         _("大会提案"), default=False, help_text=_("否：闭会期间提出的平时提案。")
     )
@@ -49,6 +61,20 @@ class Proposal(models.Model):
         _("评为优秀提案的年度"), null=True, blank=True, db_index=True
     )
     excellent_note = models.CharField(_("评选说明"), max_length=500, blank=True)
+    # 重点提案: led and supervised by a member of the chairs' meeting (主席会议成员领办督办).
+    # The case's `is_key_supervision` flag is set with it, so the metrics layer counts it.
+    key_leader = models.CharField(_("领办督办的主席会议成员"), max_length=100, blank=True)
+    key_leader_user = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("领办督办领导账号"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    key_marked_at = models.DateTimeField(_("列为重点提案的时间"), null=True, blank=True)
+    key_result = models.TextField(_("重点提案办理结果通报"), blank=True)
+    key_result_on = models.DateField(_("通报日期"), null=True, blank=True)
 
     class Meta:
         verbose_name = _("政协提案")
@@ -93,3 +119,70 @@ class ProposalResult(models.Model):
 
     def __str__(self) -> str:
         return self.document
+
+
+class KeyMeeting(models.Model):
+    """A progress meeting of a key proposal (重点提案督办推进会): when, where, who, what."""
+
+    proposal = models.ForeignKey(
+        Proposal, verbose_name=_("提案"), on_delete=models.CASCADE, related_name="key_meetings"
+    )
+    held_on = models.DateField(_("会议日期"))
+    place = models.CharField(_("地点"), max_length=200)
+    participants = models.TextField(_("参加人员"))
+    summary = models.TextField(_("会议纪要"))
+    recorded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("登记人"),
+        null=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    recorded_at = models.DateTimeField(_("登记时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("重点提案推进会")
+        verbose_name_plural = _("重点提案推进会")
+        ordering = ["held_on", "id"]
+
+    def __str__(self) -> str:
+        return f"{self.held_on} {self.place}"
+
+
+class MemberLetter(models.Model):
+    """A member's letter (委员来信): what a proposal declined with the disposition `letter`
+    becomes — the letter, the unit the committee forwards it to, and that unit's answer. The
+    proposal keeps its history; each links to the other (`proposal.letter`)."""
+
+    proposal = models.OneToOneField(
+        Proposal, verbose_name=_("原提案"), on_delete=models.CASCADE, related_name="letter"
+    )
+    content = models.TextField(_("来信内容"))
+    unit = models.ForeignKey(
+        "org.HandlingUnit",
+        verbose_name=_("转送单位"),
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="member_letters",
+    )
+    forwarded_at = models.DateTimeField(_("转送时间"), null=True, blank=True)
+    forward_note = models.TextField(_("转送意见"), blank=True)
+    answer = models.TextField(_("办理回复"), blank=True)
+    answered_at = models.DateTimeField(_("回复时间"), null=True, blank=True)
+    answered_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name=_("回复人"),
+        null=True,
+        blank=True,
+        on_delete=models.SET_NULL,
+        related_name="+",
+    )
+    created_at = models.DateTimeField(_("转为来信的时间"), auto_now_add=True)
+
+    class Meta:
+        verbose_name = _("委员来信")
+        verbose_name_plural = _("委员来信")
+
+    def __str__(self) -> str:
+        return self.proposal.case.display_title

@@ -10,9 +10,14 @@ from lianxin.casework.models import Case, CoSponsor, Kind
 from .workflow import P
 
 
-def proposals_for(user, *, state: str | None = None, mine: bool = False) -> QuerySet:
-    """The proposals `user` may see, newest first; `mine`: raised or co-sponsored by the caller."""
+def proposals_for(
+    user, *, state: str | None = None, mine: bool = False, key: bool = False
+) -> QuerySet:
+    """The proposals `user` may see, newest first; `mine`: raised or co-sponsored by the caller;
+    `key`: key proposals (重点提案) only."""
     qs = visible_to(user, Case).filter(kind=Kind.PROPOSAL)
+    if key:
+        qs = qs.filter(is_key_supervision=True)
     if state:
         qs = qs.filter(state__in=[s for s in state.split(",") if s])
     if mine:
@@ -25,7 +30,9 @@ def proposals_for(user, *, state: str | None = None, mine: bool = False) -> Quer
 
 
 def for_list(qs: QuerySet) -> QuerySet:
-    return qs.select_related("raised_by_member__person", "cppcc", "proposal")
+    return qs.select_related(
+        "raised_by_member__person", "cppcc", "proposal", "proposal__raised_by_body"
+    )
 
 
 def for_detail(qs: QuerySet) -> QuerySet:
@@ -34,6 +41,7 @@ def for_detail(qs: QuerySet) -> QuerySet:
         "raised_by_member__sector",
         "cppcc__region",
         "proposal",
+        "proposal__raised_by_body",
         "category",
         "region",
         "congress",
@@ -76,3 +84,35 @@ def invitations_for(user) -> QuerySet:
         )
         .order_by("-created_at")
     )
+
+
+def leaders_for(case: Case) -> QuerySet:
+    """Accounts holding the leader role over the proposal's CPPCC region or a region above it:
+    who may be named as the chair leading a key proposal."""
+    from lianxin.accounts.models import Role, User
+
+    code = case.cppcc.region.code if case.cppcc_id else case.scope_code
+    prefixes = [code[:n] for n in (2, 4, 6, 9, 12) if n <= len(code)]
+    return (
+        User.objects.filter(
+            is_active=True, roles__role=Role.LEADER, roles__region__code__in=prefixes
+        )
+        .distinct()
+        .order_by("display_name", "id")
+    )
+
+
+def pending_extension(case: Case):
+    from lianxin.casework.models import ExtensionRequest
+
+    return (
+        ExtensionRequest.objects.filter(case=case, status=ExtensionRequest.Status.PENDING)
+        .select_related("unit")
+        .first()
+    )
+
+
+def extension_requests(case: Case) -> list:
+    from lianxin.casework.models import ExtensionRequest
+
+    return list(ExtensionRequest.objects.filter(case=case).select_related("unit").order_by("id"))

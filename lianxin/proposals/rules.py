@@ -46,6 +46,13 @@ def _cosign(g: Grants, case) -> bool:
     ).exists()
 
 
+@rule("proposal.write_for_body")
+def _write_for_body(g: Grants, cppcc) -> bool:
+    """The staff of a CPPCC enter a proposal of one of its bodies (party organisation, sector,
+    special committee), naming the body's contact member."""
+    return getattr(cppcc, "pk", cppcc) in g.cppcc_staff
+
+
 @rule("proposal.register")
 def _register(g: Grants, case) -> bool:
     return case_office(g, case)
@@ -102,3 +109,27 @@ def _record_result(g: Grants, case) -> bool:
 @rule("proposal.select_excellent")
 def _select_excellent(g: Grants, case) -> bool:
     return case_office(g, case)
+
+
+@rule("proposal.answer_letter")
+def _answer_letter(g: Grants, case) -> bool:
+    """The unit the member's letter was forwarded to answers it."""
+    from .models import MemberLetter
+
+    return (
+        bool(g.unit_ids)
+        and MemberLetter.objects.filter(proposal_id=case.pk, unit_id__in=g.unit_ids).exists()
+    )
+
+
+@rule("proposal.key")
+def _key(g: Grants, case) -> bool:
+    """Key proposals (marking one, its progress meetings, the circulated result): the CPPCC's
+    proposals committee (its staff), who record them for the leading chair; never a member."""
+    return case_office(g, case)
+
+
+@rule("proposal.request_extension")
+def _request_extension(g: Grants, case) -> bool:
+    """Ask for more time: the lead unit (the committee decides, under `case.assign`)."""
+    return "lead" in case_units(g, case).values()

@@ -31,7 +31,10 @@ PAGE_SIZE = 50
 def proposal_list(request):
     g = request.GET
     qs = queries.proposals_for(
-        request.user, state=g.get("state") or None, mine=g.get("mine") == "1"
+        request.user,
+        state=g.get("state") or None,
+        mine=g.get("mine") == "1",
+        key=g.get("key") == "1",
     )
     page = Paginator(queries.for_list(qs), PAGE_SIZE).get_page(g.get("page"))
     return render(
@@ -76,6 +79,7 @@ def proposal_new(request):
                     in_session=d["in_session"],
                     co_sponsors=list(d["co_sponsors"]),
                     respond_by=d["respond_by"],
+                    body=d.get("body") or None,
                     acting_user=request.user,
                 )
             except LianxinError as exc:
@@ -90,6 +94,19 @@ def proposal_new(request):
                 )
                 return redirect("proposal_detail", case.pk)
     return render(request, "proposals/new.html", {"form": form, "seat": seat}, status=status)
+
+
+@login_required
+def similar_proposals(request):
+    """The writing guidance of the new-proposal page (htmx): proposals and deputies'
+    suggestions of the last five years on a similar topic, with their state and reply class."""
+    from . import similar
+
+    if _seat_or_none(request.user) is None:
+        raise PermissionDenied
+    text = f"{request.GET.get('title', '')} {request.GET.get('content', '')}"[:4000]
+    found = similar.similar_to(request.user, text)
+    return render(request, "proposals/_similar.html", {"found": found, "asked": bool(text.strip())})
 
 
 def _load(request, pk: int) -> Case:
@@ -207,7 +224,70 @@ SPECS: dict[str, ActionSpec] = {
     ),
     "return": ActionSpec(
         loop_forms.ReasonForm,
-        lambda c, d, u, r: loop.do_return_case(c, reason=d["reason"], acting_user=u, version=_v(d)),
+        lambda c, d, u, r: actions.do_return_proposal(
+            c, reason=d["reason"], acting_user=u, version=_v(d)
+        ),
+    ),
+    "request_extension": ActionSpec(
+        forms.ExtensionRequestForm,
+        lambda c, d, u, r: actions.do_request_extension_proposal(
+            c, reason=d["reason"], due_date=d["due_at"], acting_user=u, version=_v(d)
+        ),
+    ),
+    "decide_extension": ActionSpec(
+        forms.ExtensionDecisionForm,
+        lambda c, d, u, r: actions.do_decide_extension_proposal(
+            c,
+            decision=d["decision"],
+            note=d["note"],
+            due_date=d["due_at"],
+            acting_user=u,
+            version=_v(d),
+        ),
+        lambda case, user: {"pending": queries.pending_extension(case)},
+    ),
+    "forward_letter": ActionSpec(
+        forms.ForwardLetterForm,
+        lambda c, d, u, r: actions.do_forward_letter_proposal(
+            c, unit=d["unit"], note=d["note"], acting_user=u, version=_v(d)
+        ),
+        lambda case, user: {"units": _units_for(case, user)},
+    ),
+    "answer_letter": ActionSpec(
+        forms.AnswerLetterForm,
+        lambda c, d, u, r: actions.do_answer_letter_proposal(
+            c, answer=d["answer"], acting_user=u, version=_v(d)
+        ),
+    ),
+    "mark_key": ActionSpec(
+        forms.KeyForm,
+        lambda c, d, u, r: actions.do_mark_key_proposal(
+            c,
+            leader=d["leader"],
+            leader_user=d["leader_user"] or None,
+            note=d["note"],
+            acting_user=u,
+            version=_v(d),
+        ),
+        lambda case, user: {"leaders": list(queries.leaders_for(case))},
+    ),
+    "key_meeting": ActionSpec(
+        forms.KeyMeetingForm,
+        lambda c, d, u, r: actions.do_key_meeting_proposal(
+            c,
+            held_on=d["held_on"],
+            place=d["place"],
+            participants=d["participants"],
+            summary=d["summary"],
+            acting_user=u,
+            version=_v(d),
+        ),
+    ),
+    "key_result": ActionSpec(
+        forms.KeyResultForm,
+        lambda c, d, u, r: actions.do_key_result_proposal(
+            c, text=d["text"], circulated_on=d["circulated_on"], acting_user=u, version=_v(d)
+        ),
     ),
     "consult": ActionSpec(
         loop_forms.ConsultForm,

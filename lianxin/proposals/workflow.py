@@ -82,7 +82,81 @@ def _may_conclude(case) -> str | None:
     return None
 
 
+def _not_key(case) -> str | None:
+    if case.is_key_supervision:
+        return gettext("该提案已列为重点提案。")
+    return None
+
+
+def _is_key(case) -> str | None:
+    if not case.is_key_supervision:
+        return gettext("该提案未列为重点提案。")
+    return None
+
+
+def _may_circulate(case) -> str | None:
+    from .models import Proposal
+
+    refusal = _is_key(case)
+    if refusal:
+        return refusal
+    if Proposal.objects.filter(pk=case.pk).exclude(key_result="").exists():
+        return gettext("该重点提案的办理结果已通报。")
+    return None
+
+
+def _may_request_extension(case) -> str | None:
+    from lianxin.casework.models import ExtensionRequest
+
+    if ExtensionRequest.objects.filter(
+        case_id=case.pk, status=ExtensionRequest.Status.PENDING
+    ).exists():
+        return gettext("已有一份延期申请正在审批，请待审批后再申请。")
+    if case.due_date is None:
+        return gettext("该提案没有答复期限。")
+    if case.due_date < dates.today():
+        return gettext("答复期限（%(date)s）已过，不能再申请延期。") % {
+            "date": case.due_date.isoformat()
+        }
+    return None
+
+
+def _extension_pending(case) -> str | None:
+    from lianxin.casework.models import ExtensionRequest
+
+    if not ExtensionRequest.objects.filter(
+        case_id=case.pk, status=ExtensionRequest.Status.PENDING
+    ).exists():
+        return gettext("没有待审批的延期申请。")
+    return None
+
+
+def _letter(case):
+    from .models import MemberLetter
+
+    return MemberLetter.objects.filter(proposal_id=case.pk).first()
+
+
+def _letter_to_forward(case) -> str | None:
+    letter = _letter(case)
+    if letter is None:
+        return gettext("该提案未转为委员来信。")
+    if letter.unit_id:
+        return gettext("该委员来信已转送。")
+    return None
+
+
+def _letter_to_answer(case) -> str | None:
+    letter = _letter(case)
+    if letter is None or not letter.unit_id:
+        return gettext("该委员来信尚未转送。")
+    if letter.answered_at:
+        return gettext("该委员来信已回复。")
+    return None
+
+
 OWN_EVENT_LABELS = {
+    "extension_withdrawn": _("延期申请撤回"),
     "create": _("撰写提案"),
     "merged_in": _("并入相近提案"),
     "commitment_kept": _("承诺事项已兑现"),
@@ -158,6 +232,24 @@ PROPOSAL_WORKFLOW = register(
                 description=_("不予立案，须说明理由；可转为委员来信或留作社情民意信息"),
             ),
             Transition(
+                "forward_letter",
+                (P.DECLINED,),
+                None,
+                "proposal.register",
+                _("转送委员来信"),
+                guard=_letter_to_forward,
+                description=_("转为委员来信的，由提案委员会转送有关单位办理"),
+            ),
+            Transition(
+                "answer_letter",
+                (P.DECLINED,),
+                None,
+                "proposal.answer_letter",
+                _("回复委员来信"),
+                guard=_letter_to_answer,
+                description=_("受转送的单位回复委员来信的办理情况"),
+            ),
+            Transition(
                 "assign",
                 (P.REGISTERED, P.ASSIGNED, P.HANDLING),
                 P.ASSIGNED,
@@ -176,6 +268,60 @@ PROPOSAL_WORKFLOW = register(
                 _("申请退回"),
                 guard=_has_active_assignment,
                 description=_("承办单位在规定工作日内说明理由退回，由提案委员会改派"),
+                secondary=True,
+            ),
+            Transition(
+                "request_extension",
+                UNDER_HANDLING[:2],
+                None,
+                "proposal.request_extension",
+                _("申请延期"),
+                guard=_may_request_extension,
+                description=_(
+                    "主办单位在答复期限届满前说明理由、提出延至日期（须晚于现期限）；"
+                    "同一时间只能有一份待审批的申请"
+                ),
+                secondary=True,
+            ),
+            Transition(
+                "decide_extension",
+                UNDER_HANDLING,
+                None,
+                "case.assign",
+                _("审批延期申请"),
+                guard=_extension_pending,
+                description=_(
+                    "提案委员会同意（答复期限改为批准的日期，逾期标记解除）或不同意（须说明理由）"
+                ),
+            ),
+            Transition(
+                "mark_key",
+                (P.REGISTERED, *UNDER_HANDLING),
+                None,
+                "proposal.key",
+                _("列为重点提案"),
+                guard=_not_key,
+                description=_("提案委员会将已立案的提案列为重点提案，明确领办督办的主席会议成员"),
+                secondary=True,
+            ),
+            Transition(
+                "key_meeting",
+                (P.REGISTERED, *UNDER_HANDLING, *AFTER_REPLY),
+                None,
+                "proposal.key",
+                _("登记督办推进会"),
+                guard=_is_key,
+                description=_("重点提案的督办推进会：日期、地点、参加人员和会议纪要"),
+                secondary=True,
+            ),
+            Transition(
+                "key_result",
+                AFTER_REPLY,
+                None,
+                "proposal.key",
+                _("通报办理结果"),
+                guard=_may_circulate,
+                description=_("答复后，提案委员会通报重点提案的办理结果（一次）"),
                 secondary=True,
             ),
             Transition(
@@ -290,7 +436,16 @@ def _visibility(g):
     from django.db.models import Q
 
     hidden = Q(state=P.DRAFT) & ~Q(raised_by_member_id__in=g.member_ids)
-    return hidden, shared.cosponsored(g)
+    # The unit a member's letter was forwarded to reads the declined proposal it came from.
+    extra = shared.cosponsored(g)
+    if g.unit_ids:
+        from .models import MemberLetter
+
+        letters = Q(
+            pk__in=MemberLetter.objects.filter(unit_id__in=g.unit_ids).values("proposal_id")
+        )
+        extra = letters if extra is None else extra | letters
+    return hidden, extra
 
 
 def _attach(g, case):

@@ -40,18 +40,20 @@ EXPECTED: dict[str, dict[str, set[str] | None]] = {
     "cppcc_staff": {
         "draft": HIDDEN,  # a draft is the members' own
         "submitted": {"register"},
-        "registered": {"assign"},
-        "assigned": {"consult", "remind"},
-        "handling": {"consult", "remind"},
-        "reply_pending_signoff": {"consult", "remind"},
+        # Staff may mark a registered proposal as key (重点提案) until it is replied; its meetings
+        # and result wait for the mark; a decision on an extension waits for a request.
+        "registered": {"assign", "mark_key"},
+        "assigned": {"consult", "remind", "mark_key"},
+        "handling": {"consult", "remind", "mark_key"},
+        "reply_pending_signoff": {"consult", "remind", "mark_key"},
         "replied": {"consult"} | OFFICE_AFTER_REPLY,
         "evaluated": {"consult", "conclude"} | OFFICE_AFTER_REPLY,
         "concluded": OFFICE_AFTER_REPLY,
     },
     "unit_demo": {
         **dict.fromkeys(STATES[:3], HIDDEN),
-        "assigned": {"return", "consult", "reply"},
-        "handling": {"return", "consult", "reply"},
+        "assigned": {"return", "consult", "reply", "request_extension"},
+        "handling": {"return", "consult", "reply", "request_extension"},
         "reply_pending_signoff": {"consult"},  # he wrote the reply and holds no signing role
         "replied": UNIT_AFTER_REPLY,
         "evaluated": UNIT_AFTER_REPLY,
@@ -59,8 +61,8 @@ EXPECTED: dict[str, dict[str, set[str] | None]] = {
     },
     "unit_signer": {
         **dict.fromkeys(STATES[:3], HIDDEN),
-        "assigned": {"return", "consult", "reply"},
-        "handling": {"return", "consult", "reply"},
+        "assigned": {"return", "consult", "reply", "request_extension"},
+        "handling": {"return", "consult", "reply", "request_extension"},
         "reply_pending_signoff": {"consult", "sign_off"},
         "replied": UNIT_AFTER_REPLY,
         "evaluated": UNIT_AFTER_REPLY,
