@@ -87,6 +87,9 @@ def _detail(request, event, *, speech_form=None, result_form=None, status=200):
                 if actions.may(request.user, r, v)
             ],
             "may_carry": manage and r.state in ("adopted", "implemented", "feedback"),
+            # One form per result, each with ids of its own on the page.
+            "step_form": forms.StepForm(auto_id=f"id_r{r.pk}_%s"),
+            "carried_form": forms.CarriedOutForm(auto_id=f"id_c{r.pk}_%s"),
         }
         for r in event.results.all()
     ]
@@ -99,8 +102,6 @@ def _detail(request, event, *, speech_form=None, result_form=None, status=200):
             "results": results,
             "speech_form": speech_form or (forms.SpeechForm(event=event) if manage else None),
             "result_form": result_form or (forms.ResultForm() if manage else None),
-            "step_form": forms.StepForm(),
-            "carried_form": forms.CarriedOutForm(),
         },
         status=status,
     )
