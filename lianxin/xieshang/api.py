@@ -10,11 +10,11 @@ from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from lianxin.accounts.access import can, get_visible_or_404, grants
-from lianxin.core.errors import Forbidden, ValidationFailed
+from lianxin.core.errors import Forbidden, NotFound, ValidationFailed
 from lianxin.core.paging import page_of
-from lianxin.org.models import Cppcc
+from lianxin.org.models import Cppcc, Member
 
-from . import actions, queries, serialize
+from . import actions, queries, records, serialize
 from .models import ConsultationEvent, Studio
 
 router = Router(tags=["xieshang"])
@@ -225,3 +225,11 @@ def get_studio(request, studio_id: int):
 def record_activity(request, studio_id: int, body: ActivityIn):
     actions.do_record_activity(_studio(request, studio_id), acting_user=request.user, **body.dict())
     return Status(201, serialize.studio(_studio(request, studio_id)))
+
+
+@router.get(f"{ROOT}/members/{{member_id}}/record", response=dict[str, Any], summary="委员履职记录")
+def member_record(request, member_id: int, year: int | None = None):
+    member = Member.objects.select_related("cppcc__region").filter(pk=member_id).first()
+    if member is None or not can(request.user, "xieshang.record", member):
+        raise NotFound(_("未找到该记录。"))
+    return records.member_record(member, year=year)

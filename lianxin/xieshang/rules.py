@@ -67,3 +67,11 @@ def _create(g: Grants, cppcc) -> bool:
 def _manage(g: Grants, obj) -> bool:
     """Speeches, results, activities: the staff of the event's or studio's CPPCC."""
     return obj.cppcc_id in g.cppcc_staff
+
+
+@rule("xieshang.record")
+def _record(g: Grants, member) -> bool:
+    """A member's duty record: the member, and the staff who read the member's CPPCC."""
+    if g.is_admin or member.pk in g.member_ids:
+        return True
+    return any(member.cppcc.region.code.startswith(code) for code in g.cppcc_read_regions)

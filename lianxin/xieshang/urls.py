@@ -14,6 +14,7 @@ urlpatterns = [
         name="xieshang_carried_out",
     ),
     path("xieshang/results/<int:pk>/<str:verb>/", views.result_step, name="xieshang_result_step"),
+    path("xieshang/record/", views.my_record, name="xieshang_record"),
     path("xieshang/studios/", views.studio_list, name="xieshang_studios"),
     path("xieshang/studios/<int:pk>/", views.studio_detail, name="xieshang_studio"),
 ]

@@ -13,10 +13,10 @@ from django.views.decorators.http import require_POST
 from lianxin.accounts.access import can, get_visible_or_404, grants
 from lianxin.core.errors import LianxinError
 from lianxin.core.forms import run_form_page, show_error
-from lianxin.org.models import Cppcc
+from lianxin.org.models import Cppcc, Member, SeatStatus
 from lianxin.org.scan import scan_url
 
-from . import actions, forms, queries
+from . import actions, forms, queries, records
 from .models import ConsultationEvent, ConsultationResult, Studio
 
 
@@ -233,3 +233,15 @@ def studio_detail(request, pk: int):
         {"studio": studio, "form": form, "scan": scan_url(studio.scan_code)},
         status=status,
     )
+
+
+@login_required
+def my_record(request):
+    """The signed-in member's own duty record, seat by seat."""
+    seats = Member.objects.filter(
+        pk__in=grants(request.user).member_ids, status=SeatStatus.SERVING
+    ).select_related("cppcc", "person")
+    if not seats:
+        raise PermissionDenied
+    rows = [(seat, records.member_record(seat)) for seat in seats]
+    return render(request, "xieshang/record.html", {"rows": rows})
