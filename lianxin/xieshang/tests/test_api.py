@@ -93,6 +93,9 @@ def test_an_event_records_two_speeches_and_a_result_followed_to_adoption(api):
     ]
     speech = TrailEvent.objects.filter(action="xieshang.record_speech").order_by("id").first()
     assert speech.change["member"] == demo.pk and speech.change["cppcc"] == demo.cppcc_id
+    # Acted in the staff's seat over their own CPPCC, by the staff account.
+    assert (speech.seat_type, speech.body) == ("cppcc_staff", f"cppcc:{demo.cppcc_id}")
+    assert speech.actor_label
 
 
 def test_another_cppccs_staff_and_an_outside_member_get_404(api):
