@@ -16,6 +16,7 @@ from collections.abc import Iterable
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 
 from lianxin.accounts.access import can
 from lianxin.core import trail
@@ -248,15 +249,15 @@ def do_record_speech(
 
 # --- Results ---------------------------------------------------------------------------------------
 
-# verb → (states it applies in, the state it leads to, its label)
+# verb → (states it applies in, the state it leads to, its label; lazy: read per request)
 STEPS = {
-    "send": ((ResultState.RECORDED,), ResultState.SENT, _("报送交办")),
-    "adopt": ((ResultState.SENT,), ResultState.ADOPTED, _("登记采纳")),
-    "implement": ((ResultState.ADOPTED,), ResultState.IMPLEMENTED, _("登记落实")),
+    "send": ((ResultState.RECORDED,), ResultState.SENT, gettext_lazy("报送交办")),
+    "adopt": ((ResultState.SENT,), ResultState.ADOPTED, gettext_lazy("登记采纳")),
+    "implement": ((ResultState.ADOPTED,), ResultState.IMPLEMENTED, gettext_lazy("登记落实")),
     "feedback": (
         (ResultState.SENT, ResultState.ADOPTED, ResultState.IMPLEMENTED),
         ResultState.FEEDBACK,
-        _("登记反馈"),
+        gettext_lazy("登记反馈"),
     ),
 }
 
