@@ -103,6 +103,7 @@ INSTALLED_APPS = [
     "lianxin.suggestions",
     "lianxin.proposals",
     "lianxin.sentiment",
+    "lianxin.xieshang",
     "lianxin.hotline",
     "lianxin.duty",
     "lianxin.consultation",

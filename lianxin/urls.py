@@ -18,6 +18,7 @@ urlpatterns = [
     path("", include("lianxin.suggestions.urls")),
     path("", include("lianxin.proposals.urls")),
     path("", include("lianxin.sentiment.urls")),
+    path("", include("lianxin.xieshang.urls")),
     path("", include("lianxin.hotline.urls")),
     path("", include("lianxin.casework.urls")),
     path("", include("lianxin.notifications.urls")),

@@ -171,6 +171,7 @@ from lianxin.org.api import router as org_router  # noqa: E402
 from lianxin.proposals.api import router as proposals_router  # noqa: E402
 from lianxin.sentiment.api import router as sentiment_router  # noqa: E402
 from lianxin.suggestions.api import router as suggestions_router  # noqa: E402
+from lianxin.xieshang.api import router as xieshang_router  # noqa: E402
 
 # The public intake (POST /opinions) is matched first: every submission resolves its URL.
 api.add_router("/", opinions_router)
@@ -179,6 +180,7 @@ api.add_router("/", org_router)
 api.add_router("/", suggestions_router)
 api.add_router("/", proposals_router)
 api.add_router("/", sentiment_router)
+api.add_router("/", xieshang_router)
 api.add_router("/", hotline_router)
 api.add_router("/", casework_router)
 api.add_router("/", liaison_router)
