@@ -253,6 +253,18 @@ def _():
     return Act(lambda: actions.do_merge_case(case, into=into, acting_user=staff()), staff())
 
 
+@scenario(
+    "casework.actions.do_unmerge_case", "casework.unmerge", chained=("casework.unmerged_out",)
+)
+def _():
+    from lianxin.casework import actions
+
+    into = new_opinion("顺城街路灯不亮。")
+    case = new_opinion("顺城街路灯坏了。", contact_phone="13812340001")
+    actions.do_merge_case(case, into=into, acting_user=staff())
+    return Act(lambda: actions.do_unmerge_case(case, acting_user=staff()), staff())
+
+
 @scenario("casework.actions.do_mark_overdue_case", "casework.overdue")
 def _():
     import time_machine
